@@ -1,0 +1,18 @@
+"""The `sala` command. Each sub-command lives next to the code it runs; this only composes them."""
+
+from __future__ import annotations
+
+import typer
+
+from geodata.cli import db_app
+
+app = typer.Typer(
+    help="Sala de Autogobierno: sala situacional geoespacial del autogobierno comunal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Loading jobs: read → validate → transform → load; the demo data generator."""

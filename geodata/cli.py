@@ -1,0 +1,85 @@
+"""`sala db …`: the database's life cycle."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from geodata import migrate
+from geodata.database import DatabaseError, database_url, embedded_cluster
+from geodata.embedded import EmbeddedError
+from geodata.service import bring_up, describe
+from geodata.settings import get_settings
+
+db_app = typer.Typer(help="Base de datos: arrancar, detener, migrar y ver el estado.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[bold red]Error:[/] {exc}")
+    raise typer.Exit(1)
+
+
+@db_app.command("up")
+def up() -> None:
+    """Start the embedded PostGIS (or check SALA_DATABASE_URL) and migrate to head."""
+    try:
+        url = bring_up()
+        status = describe(url)
+    except (EmbeddedError, DatabaseError) as exc:
+        _fail(exc)
+    console.print(f"[green]Base de datos lista[/] {status.url} (PostGIS {status.postgis_version}, migración {status.revision})")
+
+
+@db_app.command("down")
+def down() -> None:
+    """Stop the embedded PostGIS (an external database is left alone)."""
+    settings = get_settings()
+    if settings.database_url:
+        console.print("SALA_DATABASE_URL está definido: no hay servidor embebido que detener.")
+        return
+    try:
+        stopped = embedded_cluster(settings).stop()
+    except EmbeddedError as exc:
+        _fail(exc)
+    console.print("Servidor detenido." if stopped else "El servidor no estaba en marcha.")
+
+
+@db_app.command("status")
+def status() -> None:
+    """Print the URL, PostgreSQL and PostGIS versions, migration head and row counts."""
+    try:
+        url = database_url()
+        info = describe(url)
+    except (EmbeddedError, DatabaseError) as exc:
+        _fail(exc)
+    except Exception as exc:
+        _fail(DatabaseError(f"cannot reach the database: {exc}. Run `sala db up`."))
+    console.print(f"URL: {info.url}")
+    console.print(f"PostgreSQL {info.postgres_version}")
+    console.print(f"PostGIS {info.postgis_version}")
+    state = "al día" if info.up_to_date else f"pendiente: la cabeza es {info.head}; ejecute `sala db migrate`"
+    console.print(f"Migración: {info.revision} ({state})")
+    table = Table("tabla", "filas")
+    for name, count in info.row_counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@db_app.command("migrate")
+def migrate_cmd(
+    revision: str = typer.Argument("head", help="revision to go up to: head or an id"),
+    down: int = typer.Option(0, "--down", min=0, help="go down this many steps instead"),
+) -> None:
+    """Migrate the schema up to a revision (head by default), or down N steps."""
+    try:
+        url = database_url()
+        if down:
+            migrate.downgrade(url, f"-{down}")
+        else:
+            migrate.upgrade(url, revision)
+        console.print(f"Migración: {migrate.current_revision(url)}")
+    except (EmbeddedError, DatabaseError) as exc:
+        _fail(exc)

@@ -1,0 +1,90 @@
+"""Engines and connections: the embedded cluster by default, any PostGIS with SALA_DATABASE_URL."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from geodata.embedded import EmbeddedPostgres
+from geodata.settings import Settings, get_settings
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or is not ready; the message names the fix."""
+
+
+def embedded_cluster(settings: Settings | None = None) -> EmbeddedPostgres:
+    settings = settings or get_settings()
+    return EmbeddedPostgres(settings.cluster_dir, port=settings.db_port)
+
+
+def database_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    if settings.database_url:
+        return settings.database_url
+    return embedded_cluster(settings).url()
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine with the pool settings Sala uses everywhere."""
+    url_obj = make_url(url)
+    if url_obj.drivername in ("postgresql", "postgres"):
+        url_obj = url_obj.set(drivername="postgresql+psycopg")
+    kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 5)
+        kwargs.setdefault("max_overflow", 10)
+    return create_engine(url_obj, **kwargs)
+
+
+@lru_cache
+def _cached_engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The application's engine (one per URL per process)."""
+    return _cached_engine(database_url(settings))
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in `url` (if missing) and the postgis extension in it."""
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False), poolclass=NullPool)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).scalar()
+            if not exists:
+                # Identifiers cannot be bound parameters; quote it the server's way.
+                quoted = conn.execute(text("SELECT quote_ident(:name)"), {"name": target.database}).scalar()
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        admin.dispose()
+    ensure_postgis(url)
+
+
+def ensure_postgis(url: str) -> None:
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            available = conn.execute(
+                text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+            ).scalar()
+            if not available:
+                raise DatabaseError(
+                    f"PostGIS is not installed on the server at {target_label(url)}: "
+                    "install the postgis package matching the server (e.g. postgresql-15-postgis-3)"
+                )
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    finally:
+        engine.dispose()
+
+
+def target_label(url: str) -> str:
+    """The URL with its password hidden, for messages and `sala db status`."""
+    return make_url(url).render_as_string(hide_password=True)

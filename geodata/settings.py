@@ -1,0 +1,51 @@
+"""The one settings object. Every value can come from the environment (prefix `SALA_`) or `.env`."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    # Root runs the embedded server as the `postgres` user, which cannot enter /root:
+    # a system-wide state folder is the usual place for a service started by root.
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/sala")
+    return Path(platformdirs.user_data_dir("sala"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALA_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostGIS to use instead of the embedded one, e.g. postgresql+psycopg://u:p@host/db",
+    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="embedded database and caches")
+    db_port: int = Field(default=0, description="port of the embedded server; 0 picks a free one")
+    host: str = "127.0.0.1"
+    port: int = 8050
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+    basemap_url: str | None = Field(
+        default=None, description="XYZ tile URL template for an optional basemap, e.g. https://tiles.example/{z}/{x}/{y}.png"
+    )
+    basemap_attribution: str = ""
+    refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
+
+    @property
+    def embedded(self) -> bool:
+        return not self.database_url
+
+    @property
+    def cluster_dir(self) -> Path:
+        return self.data_dir / "postgres"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,102 @@
+"""Controlled vocabularies: canonical values (stored) and their Spanish labels (shown).
+
+The database constrains columns to these values; the ETL maps the Spanish forms of
+ministry exports onto them; the dashboard shows the labels.
+"""
+
+from __future__ import annotations
+
+# Territory levels, in drill-down order. A circuit groups communes of one municipality
+# and sits beside the parish, not in the drill-down path.
+LEVELS: tuple[str, ...] = ("state", "municipality", "parish", "circuit", "commune", "council")
+DRILL_LEVELS: tuple[str, ...] = ("state", "municipality", "parish", "commune", "council")
+LEVEL_LABELS = {
+    "country": "País",
+    "state": "Estado",
+    "municipality": "Municipio",
+    "parish": "Parroquia",
+    "circuit": "Circuito comunal",
+    "commune": "Comuna",
+    "council": "Consejo comunal",
+}
+LEVEL_LABELS_PLURAL = {
+    "state": "Estados",
+    "municipality": "Municipios",
+    "parish": "Parroquias",
+    "circuit": "Circuitos comunales",
+    "commune": "Comunas",
+    "council": "Consejos comunales",
+}
+
+AREAS = {
+    "social": "Social",
+    "public_services": "Servicios Públicos",
+    "integral_security": "Seguridad Integral",
+}
+
+CASE_CATEGORIES = {
+    "water": "Agua",
+    "electricity": "Electricidad",
+    "gas": "Gas",
+    "telecom": "Telecomunicaciones",
+    "roads": "Vialidad",
+    "transport": "Transporte",
+    "waste": "Desechos sólidos",
+    "health": "Salud",
+    "education": "Educación",
+    "housing": "Vivienda",
+    "food": "Alimentación",
+    "security": "Seguridad",
+    "other": "Otro",
+}
+
+# The cabinet area that answers each case category.
+CATEGORY_AREA = {
+    "water": "public_services",
+    "electricity": "public_services",
+    "gas": "public_services",
+    "telecom": "public_services",
+    "roads": "public_services",
+    "transport": "public_services",
+    "waste": "public_services",
+    "health": "social",
+    "education": "social",
+    "housing": "social",
+    "food": "social",
+    "security": "integral_security",
+    "other": "social",
+}
+
+CASE_STATUSES = {
+    "reported": "Reportado",
+    "assigned": "Asignado",
+    "in_progress": "En proceso",
+    "resolved": "Resuelto",
+    "closed": "Cerrado",
+    "rejected": "Rechazado",
+}
+OPEN_CASE_STATUSES = ("reported", "assigned", "in_progress")
+
+PROJECT_STAGES = {
+    "proposed": "Propuesto",
+    "approved": "Aprobado",
+    "funded": "Financiado",
+    "in_progress": "En ejecución",
+    "completed": "Culminado",
+    "stalled": "Paralizado",
+}
+
+AGREEMENT_STATUSES = {
+    "pending": "Pendiente",
+    "in_progress": "En proceso",
+    "done": "Cumplido",
+}
+
+ROLES = {
+    "operator": "Operador de sala",
+    "director": "Director estadal",
+    "planner": "Planificador",
+    "admin": "Administrador",
+}
+
+CONSULTATION_ROUND_PATTERN = r"^[0-9]{4}-[0-9]{1,2}$"

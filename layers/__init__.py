@@ -1,0 +1,1 @@
+"""Layer registry, styles, generalisation, exports, vector tiles and printable maps."""

@@ -1,0 +1,92 @@
+"""Test session: a throwaway embedded PostGIS started with the same code as `sala db up`.
+
+If it cannot start, every test that needs it errors loudly; nothing is skipped.
+Each test that asks for `db_url` or `engine` gets its own database copied from a
+migrated template, so tests may commit freely and still not see each other.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from geodata.database import make_engine
+from geodata.service import bring_up
+from geodata.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data" / "venezuela"
+REFERENCE_DATA = ROOT / "geodata" / "reference"
+
+
+@pytest.fixture(scope="session")
+def data_dir():
+    # mkdtemp makes a 0700 folder; the server user (postgres, when root) must pass through it.
+    folder = Path(tempfile.mkdtemp(prefix="sala-test-"))
+    folder.chmod(0o755)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def test_settings(data_dir) -> Settings:
+    return Settings(database_url=None, data_dir=data_dir, db_port=0, _env_file=None)
+
+
+@pytest.fixture(scope="session")
+def template_url(test_settings):
+    """The migrated database that per-test databases are copied from."""
+    from geodata.database import embedded_cluster
+
+    cluster = embedded_cluster(test_settings)
+    url = bring_up(test_settings)  # fails the session loudly if PostGIS cannot start
+    yield url
+    cluster.stop()
+
+
+def create_database_from(template: str, name: str) -> str:
+    """A new database copied from the template database of `template` URL."""
+    from sqlalchemy.pool import NullPool
+
+    admin = make_engine(make_url(template).set(database="postgres").render_as_string(hide_password=False), poolclass=NullPool)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
+    admin.dispose()
+    return make_url(template).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    from sqlalchemy.pool import NullPool
+
+    target = make_url(url)
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False), poolclass=NullPool)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(template_url):
+    url = create_database_from(template_url, f"t_{uuid.uuid4().hex[:12]}")
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def cli_env(db_url):
+    """Environment for running the `sala` command against this test's database."""
+    env = dict(os.environ)
+    env["SALA_DATABASE_URL"] = db_url
+    return env

@@ -1,0 +1,52 @@
+import pytest
+
+from geodata import territory
+from tests.factories import small_tree
+
+
+@pytest.fixture
+def tree(engine):
+    with engine.begin() as conn:
+        small_tree(conn)
+    with engine.connect() as conn:
+        yield conn
+
+
+def test_paths_are_built_from_parents(tree):
+    council = territory.resolve(tree, "0101010101")
+    assert council.path == "/01/0101/010101/01010101/0101010101/"
+    assert council.depth == 4
+
+
+def test_children_of_country_are_states(tree):
+    assert [n.code for n in territory.children(tree, None)] == ["01", "15"]
+
+
+def test_children_of_a_parish_are_its_communes_and_loose_councils(tree):
+    kids = territory.children(tree, "010101")
+    assert {(k.level, k.code) for k in kids} == {("commune", "01010101"), ("council", "0101010102")}
+
+
+def test_circuits_are_listed_apart_from_drilldown(tree):
+    assert all(k.level != "circuit" for k in territory.children(tree, "0101"))
+    assert [c.code for c in territory.circuits(tree, "0101")] == ["0101C01"]
+
+
+def test_ancestors_and_breadcrumb(tree):
+    assert [a.code for a in territory.ancestors(tree, "0101010101")] == ["01", "0101", "010101", "01010101"]
+    assert territory.ancestors(tree, "01") == []
+    assert territory.breadcrumb(tree, "0101") == [(None, "Venezuela"), ("01", "Distrito Capital"), ("0101", "Libertador")]
+
+
+def test_resolve_accepts_iso_and_ocha_codes(tree):
+    assert territory.resolve(tree, "VE-A").code == "01"
+    assert territory.resolve(tree, "VE0101").code == "0101"
+    assert territory.resolve(tree, " 0101 ").code == "0101"
+    assert territory.resolve(tree, "9999") is None
+
+
+def test_subtree_membership(tree):
+    assert territory.is_within(tree, "0101010101", "01")
+    assert territory.is_within(tree, "0101", "0101")
+    assert not territory.is_within(tree, "1501", "01")
+    assert not territory.is_within(tree, "01", "0101")
