@@ -1,0 +1,151 @@
+"""The layer registry: every layer's query runs on PostGIS and is cut to territory, scope and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from geodata.access import Scope
+from layers.registry import (
+    LAYERS,
+    LayerError,
+    LayerParams,
+    UnknownLayer,
+    UnknownTerritory,
+    get_layer,
+    list_layers,
+    resolve_params,
+)
+from tests.layers_records import add_records
+
+
+@pytest.fixture
+def records(engine):
+    with engine.begin() as conn:
+        add_records(conn)
+    return engine
+
+
+def rows(engine, layer_id, **params):
+    with engine.connect() as conn:
+        p = resolve_params(conn, LayerParams(**params))
+        return [r._asdict() for r in conn.execute(get_layer(layer_id).select(p))]
+
+
+def codes(engine, layer_id, **params):
+    return sorted(r["code"] for r in rows(engine, layer_id, **params))
+
+
+def test_registry_lists_every_layer_once_with_fields_and_geometry():
+    ids = [layer.id for layer in list_layers()]
+    assert ids == list(LAYERS)
+    for expected in ("states", "municipalities", "parishes", "communes", "councils", "circuits", "cases", "projects", "claps", "agreements"):
+        assert expected in ids
+    for layer in list_layers():
+        assert layer.geometry_type in ("Point", "MultiPolygon")
+        assert layer.field_names[0] == layer.id_field
+        assert len(set(layer.field_names)) == len(layer.field_names)
+        assert set(layer.popup) <= set(layer.field_names)
+        assert layer.legend() and all(color.startswith("#") for _, color in layer.legend())
+    with pytest.raises(UnknownLayer, match="Capa desconocida"):
+        get_layer("nope")
+
+
+def test_every_layer_selects_its_fields_then_geom(records):
+    for layer in list_layers():
+        result = rows(records, layer.id)
+        columns = list(result[0].keys()) if result else None
+        if layer.id == "circuits":
+            assert len(result) == 1
+        assert result, layer.id
+        assert columns == layer.field_names + ["geom"], layer.id
+        assert all(r["geom"] is not None for r in result) or layer.id == "circuits"
+
+
+def test_territory_layers_carry_subtree_indicators(records):
+    states = {r["code"]: r for r in rows(records, "states")}
+    assert set(states) == {"01", "15"}
+    capital = states["01"]
+    assert capital["cases"] == 5
+    assert capital["cases_open"] == 3
+    assert capital["cases_overdue"] == 1
+    assert capital["cases_resolved"] == 2
+    assert capital["projects"] == 3
+    assert capital["projects_budget"] == pytest.approx(250000.5)
+    assert capital["projects_deposited"] == pytest.approx(150000.5)
+    assert capital["claps"] == 2 and capital["clap_households"] == 200
+    assert capital["agreements_open"] == 2 and capital["agreements_overdue"] == 1
+    assert states["15"]["cases"] == 1
+    parishes = {r["code"]: r for r in rows(records, "parishes", territory="0101")}
+    assert parishes["010101"]["cases"] == 3 and parishes["010102"]["cases"] == 1
+    assert parishes["010101"]["parent_name"] == "Libertador"
+    # the period cuts the indicators, not the territories
+    period = {r["code"]: r for r in rows(records, "states", date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 4, 30))}
+    assert period["01"]["cases"] == 2 and period["15"]["cases"] == 1
+    rounds = {r["code"]: r for r in rows(records, "states", consultation_round="2024-2")}
+    assert rounds["01"]["projects"] == 1
+
+
+def test_territory_filter_is_the_subtree(records):
+    assert codes(records, "councils", territory="010101") == ["0101010101", "0101010102"]
+    assert codes(records, "cases", territory="0101") == ["C-001", "C-002", "C-003", "C-004", "C-005"]
+    assert codes(records, "cases", territory="VE-M") == ["M-001"]  # ISO code of the state
+    assert codes(records, "cases", territory="010102") == ["C-004"]
+    assert codes(records, "agreements", territory="01") == ["A-001", "A-002", "A-003"]
+    assert codes(records, "claps", territory="15") == ["CLAP-M1"]
+    with pytest.raises(UnknownTerritory, match="Territorio desconocido"):
+        rows(records, "cases", territory="99")
+
+
+def test_scope_limits_what_a_director_sees(records):
+    with records.connect() as conn:
+        path = conn.execute(select(__import__("geodata.models").models.Territory.path).where(
+            __import__("geodata.models").models.Territory.code == "15")).scalar_one()
+    scope = Scope(role="director", territory_code="15", territory_path=path)
+    assert codes(records, "cases", scope=scope) == ["M-001"]
+    assert codes(records, "states", scope=scope) == ["15"]
+    with pytest.raises(UnknownTerritory):
+        rows(records, "cases", territory="0101", scope=scope)
+
+
+def test_record_filters(records):
+    assert codes(records, "cases", filters={"category": ["water"]}) == ["C-001", "C-003"]
+    assert codes(records, "cases", filters={"status": ["reported", "assigned"]}) == ["C-001", "C-004", "M-001"]
+    assert codes(records, "cases", filters={"overdue": ["true"]}) == ["C-001"]
+    assert codes(records, "cases", date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)) == ["C-001"]
+    assert codes(records, "projects", filters={"round": ["2025-1"]}, territory="01") == ["P-001", "P-002"]
+    assert codes(records, "projects", consultation_round="2024-2") == ["P-003"]
+    assert codes(records, "projects", filters={"stage": ["funded"], "sector": ["agua"]}) == ["P-002"]
+    assert codes(records, "agreements", filters={"status": ["pending"]}) == ["A-001", "A-M01"]
+    assert codes(records, "agreements", filters={"overdue": ["true"]}) == ["A-001"]
+    assert codes(records, "agreements", filters={"area": ["social"]}, territory="0101") == ["A-002"]
+    assert codes(records, "claps", filters={"min_days_without_delivery": ["30"]}) == ["CLAP-01", "CLAP-02", "CLAP-M1"]
+    with pytest.raises(LayerError, match="no tiene el filtro"):
+        rows(records, "cases", filters={"colour": ["red"]})
+    with pytest.raises(LayerError, match="Valor inválido"):
+        rows(records, "cases", filters={"status": ["lost"]})
+    with pytest.raises(LayerError, match="Periodo inválido"):
+        rows(records, "cases", date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 1, 1))
+
+
+def test_record_attributes(records):
+    cases = {r["code"]: r for r in rows(records, "cases")}
+    assert cases["C-001"]["category_label"] == "Agua" and cases["C-001"]["overdue"] is True
+    assert cases["C-004"]["location_source"] == "territorio"  # placed on its parish
+    assert cases["C-003"]["days_open"] == 15
+    projects = {r["code"]: r for r in rows(records, "projects")}
+    assert projects["P-001"]["deposited"] == pytest.approx(30000) and projects["P-001"]["deposits"] == 2
+    assert projects["P-001"]["deposited_pct"] == pytest.approx(60)
+    assert projects["P-002"]["location_source"] == "territorio"
+    assert projects["P-003"]["deposited"] == 0
+    cut = {r["code"]: r for r in rows(records, "projects", date_to=dt.date(2025, 3, 1))}
+    assert cut["P-001"]["deposited"] == pytest.approx(20000)
+    claps = {r["code"]: r for r in rows(records, "claps")}
+    assert claps["CLAP-01"]["last_delivery"] == dt.date(2025, 5, 1)
+    assert claps["CLAP-01"]["deliveries"] == 2 and claps["CLAP-01"]["households_served"] == 230
+    assert claps["CLAP-02"]["last_delivery"] is None and claps["CLAP-02"]["deliveries"] == 0
+    agreements = {r["code"]: r for r in rows(records, "agreements")}
+    assert agreements["A-001"]["working_table"] == "Mesa public_services"
+    assert agreements["A-001"]["status_label"] == "Pendiente"
