@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     Float,
@@ -24,8 +25,10 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -455,3 +458,63 @@ class ShiftLogEntry(Base):
     note: Mapped[str] = mapped_column(Text)
     territory_code: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[dt.datetime] = _created()
+
+
+# Lower edges (days) of the buckets that count cases by time to resolve: medians are
+# estimated from these sums, so they can be materialised and added across territories.
+RESOLVE_DAY_BUCKETS: tuple[int, ...] = (0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365)
+
+# Additive measures kept per territory (state, municipality, parish), day and round.
+FACT_MEASURES: tuple[str, ...] = (
+    "cases_reported",
+    "cases_open",
+    "cases_overdue",
+    "cases_with_solution",
+    "cases_resolved",
+    "resolve_days_sum",
+    *(f"resolved_in_{i:02d}" for i in range(len(RESOLVE_DAY_BUCKETS))),
+    "projects_total",
+    "projects_funded",
+    "projects_in_progress",
+    "projects_stalled",
+    "projects_completed",
+    "budget_approved",
+    "deposits_amount",
+    "deliveries",
+    "households_served",
+    "agreements_total",
+    "agreements_overdue",
+    "agreements_done",
+)
+
+
+def _fact_measure(name: str) -> Column:
+    money = name in ("budget_approved", "deposits_amount")
+    return Column(name, Numeric(20, 2) if money else BigInteger, nullable=False, server_default="0")
+
+
+# Materialised sums per upper-level territory (state, municipality, parish), day and
+# consultation round, filled by `geodata.indicators.refresh` after each load, so the
+# national, state and municipal views read a few hundred rows instead of re-aggregating
+# every record. Rows that belong to no round (cases, deliveries, agreements) have round ''.
+indicator_fact = Table(
+    "indicator_fact",
+    Base.metadata,
+    Column("territory_id", BigInteger, ForeignKey("territory.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("round", String(10), nullable=False),
+    *(_fact_measure(m) for m in FACT_MEASURES),
+    PrimaryKeyConstraint("territory_id", "day", "round"),
+)
+
+
+class IndicatorRefresh(Base):
+    """When the indicators were last materialised, and as of which day (overdue depends on it)."""
+
+    __tablename__ = "indicator_refresh"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    refreshed_at: Mapped[dt.datetime] = _created()
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    seconds: Mapped[float] = mapped_column(Float, server_default="0")

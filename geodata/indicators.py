@@ -1,0 +1,533 @@
+"""Indicators per territory: computed in PostGIS, materialised for the upper levels.
+
+Every measure is defined once, as a column of `_record_rows()`: one row per record
+event (a case reported, a case resolved, a project, a deposit, a delivery, an
+agreement) with the territory path, the day and the round. The same rows are
+
+- summed per state, municipality and parish, day and round into `indicator_fact` by
+  `refresh()` (after each load), so national, state and municipal views read a few
+  hundred rows; and
+- summed live for the children of a parish or commune, whose subtrees are small.
+
+Both paths group by the child's code, taken from the record's territory path, so a
+drill-down never joins points to polygons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
+from geodata.territory import TerritoryNode, resolve
+from geodata.vocab import OPEN_CASE_STATUSES
+
+# Depth of the deepest level kept in indicator_fact (0 state, 1 municipality, 2 parish).
+MATERIALISED_MAX_DEPTH = 2
+DEFAULT_CASE_SLA_DAYS = 30
+DEFAULT_CLAP_GAP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the screen is filtered to: a date range, a consultation round, or both."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    consultation_round: str | None = None
+
+    @property
+    def is_all(self) -> bool:
+        return self.date_from is None and self.date_to is None and not self.consultation_round
+
+
+ALL_TIME = Period()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str = ""
+    higher_is_worse: bool = True
+    fmt: str = ",.0f"
+    description: str = ""
+
+
+_IND = [
+    Indicator("cases_reported", "Casos reportados", "casos", True, ",.0f", "Casos 1x10 reportados en el período"),
+    Indicator("cases_open", "Casos abiertos", "casos", True, ",.0f", "Casos del período aún sin resolver"),
+    Indicator("cases_overdue", "Casos vencidos", "casos", True, ",.0f", "Casos abiertos con la fecha límite vencida"),
+    Indicator("cases_open_per_1000_households", "Casos abiertos por 1.000 familias", "por 1.000", True, ",.1f"),
+    Indicator("cases_resolved", "Casos resueltos", "casos", False, ",.0f", "Casos resueltos en el período"),
+    Indicator("median_days_to_resolve", "Mediana de días para resolver", "días", True, ",.0f"),
+    Indicator("cases_with_solution_share", "Casos con solución vinculada", "%", False, ".0f",
+              "Porcentaje de casos vinculados a un proyecto o acuerdo"),
+    Indicator("projects_total", "Proyectos", "proyectos", False, ",.0f"),
+    Indicator("projects_in_progress", "Proyectos en ejecución", "proyectos", False, ",.0f"),
+    Indicator("projects_stalled", "Proyectos paralizados", "proyectos", True, ",.0f"),
+    Indicator("projects_completed", "Proyectos culminados", "proyectos", False, ",.0f"),
+    Indicator("budget_approved", "Presupuesto aprobado", "Bs.", False, ",.0f"),
+    Indicator("budget_deposited", "Monto depositado", "Bs.", False, ",.0f"),
+    Indicator("budget_deposited_share", "Depositado / aprobado", "%", False, ".0f"),
+    Indicator("clap_count", "CLAP", "comités", False, ",.0f"),
+    Indicator("clap_coverage", "Cobertura CLAP", "% familias", False, ".0f"),
+    Indicator("clap_days_since_delivery", "Días desde la última entrega CLAP", "días", True, ",.0f",
+              "Promedio de días desde la última entrega de cada CLAP"),
+    Indicator("claps_without_recent_delivery", "CLAP sin entrega reciente", "comités", True, ",.0f"),
+    Indicator("deliveries", "Entregas CLAP", "entregas", False, ",.0f"),
+    Indicator("agreements_total", "Acuerdos de gabinete", "acuerdos", False, ",.0f"),
+    Indicator("agreements_overdue", "Acuerdos vencidos", "acuerdos", True, ",.0f"),
+    Indicator("households", "Familias", "familias", False, ",.0f"),
+    Indicator("population", "Población", "habitantes", False, ",.0f"),
+]
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _IND}
+
+
+# --- the record rows: every measure defined once ----------------------------------------
+
+def _bucket_columns(days_expr: str) -> str:
+    """One 0/1 column per resolution-time bucket, for the case-resolved rows."""
+    cols = []
+    edges = RESOLVE_DAY_BUCKETS
+    for i, low in enumerate(edges):
+        high = edges[i + 1] if i + 1 < len(edges) else None
+        cond = f"{days_expr} >= {low}" + (f" AND {days_expr} < {high}" if high is not None else "")
+        cols.append(f"({cond})::int AS resolved_in_{i:02d}")
+    return ", ".join(cols)
+
+
+def _zeros(except_: dict[str, str]) -> str:
+    """The select list of one source: its own expressions, zero for every other measure."""
+    return ", ".join(f"{except_.get(m, '0')} AS {m}" for m in FACT_MEASURES)
+
+
+def _record_rows(territory_filter: str) -> str:
+    """SQL for one row per record event: territory_id, day, round and every measure.
+
+    `territory_filter` is a condition on a `territory_id` column, written by this module
+    (never from input); its parameters are bound by the caller.
+    """
+    open_list = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
+    bucket_sql = _bucket_columns("(c.resolved_date - c.reported_date)")
+    resolved_buckets = {
+        part.split(" AS ")[1]: part.split(" AS ")[0] for part in bucket_sql.split(", ")
+    }
+    case_reported = _zeros(
+        {
+            "cases_reported": "1",
+            "cases_open": f"(c.status IN ({open_list}))::int",
+            "cases_overdue": f"(c.status IN ({open_list}) AND coalesce(c.due_date, c.reported_date + :sla) < :today)::int",
+            "cases_with_solution": "(EXISTS (SELECT 1 FROM case_solution s WHERE s.case_id = c.id))::int",
+        }
+    )
+    case_resolved = _zeros(
+        {"cases_resolved": "1", "resolve_days_sum": "(c.resolved_date - c.reported_date)", **resolved_buckets}
+    )
+    project = _zeros(
+        {
+            "projects_total": "1",
+            "projects_funded": "(p.stage IN ('funded', 'in_progress', 'completed', 'stalled'))::int",
+            "projects_in_progress": "(p.stage = 'in_progress')::int",
+            "projects_stalled": "(p.stage = 'stalled')::int",
+            "projects_completed": "(p.stage = 'completed')::int",
+            "budget_approved": "CASE WHEN p.stage <> 'proposed' THEN coalesce(p.budget, 0) ELSE 0 END",
+        }
+    )
+    deposit = _zeros({"deposits_amount": "d.amount"})
+    delivery = _zeros({"deliveries": "1", "households_served": "cd.households_served"})
+    agreement = _zeros(
+        {
+            "agreements_total": "1",
+            "agreements_overdue": "(a.status <> 'done' AND a.due_date < :today)::int",
+            "agreements_done": "(a.status = 'done')::int",
+        }
+    )
+    f = territory_filter
+    return f"""
+        SELECT c.territory_id, c.reported_date AS day, '' AS round, {case_reported}
+          FROM case_report c WHERE {f.format(col='c.territory_id')}
+        UNION ALL
+        SELECT c.territory_id, c.resolved_date, '', {case_resolved}
+          FROM case_report c
+         WHERE c.resolved_date IS NOT NULL AND c.status IN ('resolved', 'closed') AND {f.format(col='c.territory_id')}
+        UNION ALL
+        SELECT p.territory_id, coalesce(p.start_date, p.created_at::date), p.consultation_round, {project}
+          FROM project p WHERE {f.format(col='p.territory_id')}
+        UNION ALL
+        SELECT p.territory_id, d.deposit_date, p.consultation_round, {deposit}
+          FROM deposit d JOIN project p ON p.id = d.project_id WHERE {f.format(col='p.territory_id')}
+        UNION ALL
+        SELECT k.territory_id, cd.delivery_date, '', {delivery}
+          FROM clap_delivery cd JOIN clap k ON k.id = cd.clap_id WHERE {f.format(col='k.territory_id')}
+        UNION ALL
+        SELECT a.municipality_id, a.cabinet_date, '', {agreement}
+          FROM agreement a WHERE {f.format(col='a.municipality_id')}
+    """
+
+
+_ALL = "TRUE"
+_SUBTREE = "{col} IN (SELECT id FROM territory WHERE path LIKE :prefix)"
+
+
+def _params(today: dt.date | None = None, sla: int = DEFAULT_CASE_SLA_DAYS) -> dict:
+    return {"today": today or dt.date.today(), "sla": sla}
+
+
+# --- refresh -----------------------------------------------------------------------------
+
+def refresh(conn: Connection, today: dt.date | None = None) -> float:
+    """Rebuild indicator_fact from the records; returns the seconds it took.
+
+    Runs in the caller's transaction: readers keep seeing the previous facts until it commits.
+    """
+    started = time.perf_counter()
+    sums = ", ".join(f"sum({m}) AS {m}" for m in FACT_MEASURES)
+    measures = ", ".join(FACT_MEASURES)
+    # Each record row counts once for its state, municipality and parish: the codes are
+    # the parts of its territory path (split_part 2, 3 and 4 of '/01/0101/010101/...').
+    level_codes = " UNION ALL ".join(
+        f"SELECT split_part(t.path, '/', {depth + 2}) AS code, r.* FROM r JOIN territory t ON t.id = r.territory_id "
+        f"WHERE t.depth >= {depth}"
+        for depth in range(MATERIALISED_MAX_DEPTH + 1)
+    )
+    conn.execute(text("DELETE FROM indicator_fact"))
+    conn.execute(
+        text(
+            f"""
+            INSERT INTO indicator_fact (territory_id, day, round, {measures})
+            WITH r AS MATERIALIZED ({_record_rows(_ALL)}),
+                 leveled AS ({level_codes})
+            SELECT t.id, l.day, l.round, {sums}
+              FROM leveled l JOIN territory t ON t.code = l.code
+             WHERE l.day IS NOT NULL
+             GROUP BY t.id, l.day, l.round
+            """
+        ),
+        _params(today),
+    )
+    seconds = time.perf_counter() - started
+    conn.execute(
+        text(
+            "INSERT INTO indicator_refresh (id, refreshed_at, as_of, seconds) VALUES (1, now(), :today, :s) "
+            "ON CONFLICT (id) DO UPDATE SET refreshed_at = now(), as_of = :today, seconds = :s"
+        ),
+        {"today": today or dt.date.today(), "s": seconds},
+    )
+    return seconds
+
+
+def last_refresh(conn: Connection) -> dict | None:
+    row = conn.execute(text("SELECT refreshed_at, as_of, seconds FROM indicator_refresh WHERE id = 1")).first()
+    return dict(row._mapping) if row else None
+
+
+def refresh_if_stale(conn: Connection, today: dt.date | None = None) -> bool:
+    """Refresh when the facts were computed on an earlier day (overdue counts move at midnight)."""
+    today = today or dt.date.today()
+    last = last_refresh(conn)
+    if last is not None and last["as_of"] >= today:
+        return False
+    refresh(conn, today)
+    return True
+
+
+# --- reading ----------------------------------------------------------------------------
+
+@dataclass
+class _Target:
+    """The territories whose indicators are asked for, and how to group records onto them."""
+
+    nodes: list[TerritoryNode]
+    depth: int  # depth of the nodes
+    prefix: str | None  # subtree that holds all their records (None: the whole country)
+    rollup: bool = False  # True: sum all nodes into one row (the country's summary)
+    extra: dict = field(default_factory=dict)
+
+
+def _period_sql(period: Period, day_col: str, round_col: str) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if period.date_from:
+        clauses.append(f"{day_col} >= :date_from")
+        params["date_from"] = period.date_from
+    if period.date_to:
+        clauses.append(f"{day_col} <= :date_to")
+        params["date_to"] = period.date_to
+    if period.consultation_round:
+        # Cases, deliveries and agreements belong to no round: a round filters projects
+        # and their deposits only.
+        clauses.append(f"({round_col} = '' OR {round_col} = :round)")
+        params["round"] = period.consultation_round
+    return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | None) -> dict[str, dict]:
+    """Summed measures per node code (or under '' when rolled up)."""
+    if not target.nodes:
+        return {}
+    sums = ", ".join(f"sum({m}) AS {m}" for m in FACT_MEASURES)
+    group = "''" if target.rollup else None
+    if target.depth <= MATERIALISED_MAX_DEPTH:
+        where, params = _period_sql(period, "f.day", "f.round")
+        key = group or "t.code"
+        sql = (
+            f"SELECT {key} AS code, {sums} FROM indicator_fact f JOIN territory t ON t.id = f.territory_id "
+            f"WHERE f.territory_id IN :ids AND {where} GROUP BY 1"
+        )
+        stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+        params["ids"] = [n.id for n in target.nodes]
+    else:
+        where, params = _period_sql(period, "r.day", "r.round")
+        key = group or f"split_part(t.path, '/', {target.depth + 2})"
+        sql = (
+            f"WITH r AS ({_record_rows(_SUBTREE)}) "
+            f"SELECT {key} AS code, {sums} FROM r JOIN territory t ON t.id = r.territory_id "
+            f"WHERE {where} GROUP BY 1"
+        )
+        stmt = text(sql)
+        params["prefix"] = _like_prefix(target.prefix)
+        params.update(_params(today))
+    rows = conn.execute(stmt, params).mappings()
+    return {row["code"]: dict(row) for row in rows}
+
+
+def _like_prefix(path: str) -> str:
+    # Codes are alphanumeric, but a LIKE pattern must never carry wildcards from data.
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _snapshot(conn: Connection, target: _Target, today: dt.date | None, gap_days: int) -> dict[str, dict]:
+    """Measures that are a state of now, not of a period: households, population, CLAPs."""
+    if not target.nodes:
+        return {}
+    today = today or dt.date.today()
+    depth = target.depth
+    key = "''" if target.rollup else f"split_part(t.path, '/', {depth + 2})"
+    subtree = "TRUE" if target.prefix is None else "t.path LIKE :prefix"
+    params = {"today": today, "gap": gap_days, "prefix": _like_prefix(target.prefix) if target.prefix else None}
+    node_codes = [n.code for n in target.nodes]
+    # Own households/population when the territory has them; otherwise the sum of its councils.
+    people = conn.execute(
+        text(
+            f"""
+            SELECT {key} AS code,
+                   sum(t.households) FILTER (WHERE t.depth = :depth) AS own_households,
+                   sum(t.population) FILTER (WHERE t.depth = :depth) AS own_population,
+                   sum(t.households) FILTER (WHERE t.level = 'council') AS council_households,
+                   sum(t.population) FILTER (WHERE t.level = 'council') AS council_population
+              FROM territory t
+             WHERE {subtree} AND t.depth >= :depth AND split_part(t.path, '/', :part) IN :codes
+             GROUP BY 1
+            """
+        ).bindparams(bindparam("codes", expanding=True)),
+        {**params, "depth": depth, "part": depth + 2, "codes": node_codes},
+    ).mappings()
+    claps = conn.execute(
+        text(
+            f"""
+            WITH last AS (SELECT clap_id, max(delivery_date) AS last_day FROM clap_delivery GROUP BY clap_id)
+            SELECT {key} AS code,
+                   count(*) AS clap_count,
+                   sum(k.households) AS clap_households,
+                   avg(:today - l.last_day) AS clap_days_since_delivery,
+                   count(*) FILTER (WHERE l.last_day IS NULL OR :today - l.last_day > :gap) AS claps_without_recent_delivery
+              FROM clap k JOIN territory t ON t.id = k.territory_id LEFT JOIN last l ON l.clap_id = k.id
+             WHERE {subtree} AND split_part(t.path, '/', :part) IN :codes
+             GROUP BY 1
+            """
+        ).bindparams(bindparam("codes", expanding=True)),
+        {**params, "part": depth + 2, "codes": node_codes},
+    ).mappings()
+    out: dict[str, dict] = {}
+    for row in people:
+        out.setdefault(row["code"], {}).update(
+            households=row["own_households"] or row["council_households"],
+            population=row["own_population"] or row["council_population"],
+        )
+    for row in claps:
+        out.setdefault(row["code"], {}).update(
+            {k: row[k] for k in ("clap_count", "clap_households", "clap_days_since_delivery", "claps_without_recent_delivery")}
+        )
+    return out
+
+
+def _median_from_buckets(sums: dict) -> float | None:
+    counts = [int(sums.get(f"resolved_in_{i:02d}") or 0) for i in range(len(RESOLVE_DAY_BUCKETS))]
+    total = sum(counts)
+    if total == 0:
+        return None
+    half, seen = total / 2, 0
+    for i, count in enumerate(counts):
+        if seen + count >= half and count:
+            low = RESOLVE_DAY_BUCKETS[i]
+            high = RESOLVE_DAY_BUCKETS[i + 1] if i + 1 < len(RESOLVE_DAY_BUCKETS) else low * 2
+            return low + (half - seen) / count * (high - low)
+        seen += count
+    return float(RESOLVE_DAY_BUCKETS[-1])
+
+
+def _num(value) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        # sum() of integers comes back as numeric: counts should stay integers.
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _ratio(a, b, scale: float = 1.0) -> float | None:
+    a, b = _num(a), _num(b)
+    if a is None or not b:
+        return None
+    return a / b * scale
+
+
+def _compose(sums: dict, snap: dict) -> dict:
+    """The indicator values of one territory from its summed measures and snapshot."""
+    s = {m: _num(sums.get(m)) or 0 for m in FACT_MEASURES}
+    households = _num(snap.get("households"))
+    values = {
+        "cases_reported": s["cases_reported"],
+        "cases_open": s["cases_open"],
+        "cases_overdue": s["cases_overdue"],
+        "cases_open_per_1000_households": _ratio(s["cases_open"], households, 1000),
+        "cases_resolved": s["cases_resolved"],
+        "median_days_to_resolve": _median_from_buckets(sums),
+        "cases_with_solution_share": _ratio(s["cases_with_solution"], s["cases_reported"], 100),
+        "projects_total": s["projects_total"],
+        "projects_in_progress": s["projects_in_progress"],
+        "projects_stalled": s["projects_stalled"],
+        "projects_completed": s["projects_completed"],
+        "budget_approved": s["budget_approved"],
+        "budget_deposited": s["deposits_amount"],
+        "budget_deposited_share": _ratio(s["deposits_amount"], s["budget_approved"], 100),
+        "clap_count": _num(snap.get("clap_count")) or 0,
+        "clap_coverage": _ratio(snap.get("clap_households"), households, 100),
+        "clap_days_since_delivery": _num(snap.get("clap_days_since_delivery")),
+        "claps_without_recent_delivery": _num(snap.get("claps_without_recent_delivery")) or 0,
+        "deliveries": s["deliveries"],
+        "agreements_total": s["agreements_total"],
+        "agreements_overdue": s["agreements_overdue"],
+        "households": households,
+        "population": _num(snap.get("population")),
+    }
+    return values
+
+
+def _visible_states(conn: Connection, scope: Scope) -> list[TerritoryNode]:
+    from geodata.territory import children
+
+    return [n for n in children(conn, None) if scope.allows(n.path)]
+
+
+def _resolve_visible(conn: Connection, code: str, scope: Scope) -> TerritoryNode:
+    node = resolve(conn, code)
+    if node is None or not scope.allows(node.path):
+        raise ScopeError(f"territorio {code!r} no encontrado")
+    return node
+
+
+def child_values(
+    conn: Connection,
+    parent_code: str | None,
+    period: Period = ALL_TIME,
+    scope: Scope = NATIONAL,
+    *,
+    today: dt.date | None = None,
+    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
+) -> list[dict]:
+    """One dict per child of `parent_code` (None: the states) with `code, name, level`
+    and every indicator id. Children outside the scope are left out."""
+    from geodata.territory import children
+
+    if parent_code is None:
+        nodes = _visible_states(conn, scope)
+        target = _Target(nodes, 0, None)
+    else:
+        parent = resolve(conn, parent_code)
+        if parent is None or not (scope.allows(parent.path) or scope.ancestor_visible(parent.path)):
+            raise ScopeError(f"territorio {parent_code!r} no encontrado")
+        nodes = [n for n in children(conn, parent.code) if scope.allows(n.path)]
+        target = _Target(nodes, parent.depth + 1, parent.path)
+    sums = _sums(conn, target, period, today)
+    snap = _snapshot(conn, target, today, gap_days)
+    return [
+        {"code": n.code, "name": n.name, "level": n.level, **_compose(sums.get(n.code, {}), snap.get(n.code, {}))}
+        for n in nodes
+    ]
+
+
+def summary(
+    conn: Connection,
+    code: str | None,
+    period: Period = ALL_TIME,
+    scope: Scope = NATIONAL,
+    *,
+    today: dt.date | None = None,
+    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
+) -> dict:
+    """The indicator values of one territory (None: the country, or all the scope shows)."""
+    if code is None:
+        target = _Target(_visible_states(conn, scope), 0, None, rollup=True)
+    else:
+        node = _resolve_visible(conn, code, scope)
+        target = _Target([node], node.depth, node.path, rollup=True)
+    sums = _sums(conn, target, period, today)
+    snap = _snapshot(conn, target, today, gap_days)
+    return _compose(sums.get("", {}), snap.get("", {}))
+
+
+def weekly_series(
+    conn: Connection,
+    code: str | None,
+    period: Period = ALL_TIME,
+    scope: Scope = NATIONAL,
+    *,
+    today: dt.date | None = None,
+) -> list[dict]:
+    """Per ISO week (Monday): cases reported and resolved, deposits, CLAP deliveries."""
+    if code is None:
+        nodes = _visible_states(conn, scope)
+        depth, prefix = 0, None
+    else:
+        node = _resolve_visible(conn, code, scope)
+        nodes, depth, prefix = [node], node.depth, node.path
+    if not nodes:
+        return []
+    cols = "sum(cases_reported) AS cases_reported, sum(cases_resolved) AS cases_resolved, " \
+           "sum(deposits_amount) AS deposits_amount, sum(deliveries) AS deliveries"
+    if depth <= MATERIALISED_MAX_DEPTH:
+        where, params = _period_sql(period, "day", "round")
+        stmt = text(
+            f"SELECT date_trunc('week', day)::date AS week, {cols} FROM indicator_fact "
+            f"WHERE territory_id IN :ids AND {where} GROUP BY 1 ORDER BY 1"
+        ).bindparams(bindparam("ids", expanding=True))
+        params["ids"] = [n.id for n in nodes]
+    else:
+        where, params = _period_sql(period, "r.day", "r.round")
+        stmt = text(
+            f"WITH r AS ({_record_rows(_SUBTREE)}) SELECT date_trunc('week', r.day)::date AS week, {cols} "
+            f"FROM r WHERE r.day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1"
+        )
+        params.update(_params(today), prefix=_like_prefix(prefix))
+    return [{k: _num(v) for k, v in row.items()} for row in conn.execute(stmt, params).mappings()]
+
+
+def data_as_of(conn: Connection) -> dt.date | None:
+    """The most recent day any record speaks of (the 'date of the data' on maps and prints)."""
+    return conn.execute(
+        text(
+            "SELECT greatest((SELECT max(reported_date) FROM case_report), (SELECT max(delivery_date) FROM clap_delivery),"
+            " (SELECT max(deposit_date) FROM deposit), (SELECT max(cabinet_date) FROM agreement))"
+        )
+    ).scalar()
+
+
+def demo_loaded(conn: Connection) -> bool:
+    """True when any territory or record is marked as demo data."""
+    return bool(conn.execute(select(Territory.id).where(Territory.is_demo.is_(True)).limit(1)).first())
