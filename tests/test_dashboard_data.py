@@ -1,0 +1,164 @@
+"""The geodata and layers functions behind the dashboard: boundaries, record points, solutions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.indicators import Period
+from geodata.records import aggregate_by_child, points, record_points
+from geodata.solutions import NotAMunicipality, solutions_map
+from layers.boundaries import children_boundaries, children_geojson, clear_cache, territory_bbox
+from tests.dashboard_fixtures import TODAY, populated_tree
+
+MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
+
+
+@pytest.fixture
+def tree(engine):
+    clear_cache()
+    with engine.begin() as conn:
+        ids = populated_tree(conn)
+    return ids
+
+
+def test_children_geojson_of_the_country_are_the_states(engine, tree):
+    with engine.connect() as conn:
+        fc = children_geojson(conn, None)
+    assert fc["type"] == "FeatureCollection"
+    assert [f["properties"]["code"] for f in fc["features"]] == ["01", "15"]
+    assert fc["features"][0]["properties"]["name"] == "Distrito Capital"
+    assert fc["features"][0]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_children_geojson_of_a_municipality_rounds_coordinates(engine, tree):
+    with engine.connect() as conn:
+        fc = children_geojson(conn, "0101")
+    assert {f["id"] for f in fc["features"]} == {"010101", "010102"}
+    for feature in fc["features"]:
+        for ring in feature["geometry"]["coordinates"][0]:
+            for x, y in ring:
+                assert round(x, 5) == x and round(y, 5) == y
+
+
+def test_children_boundaries_are_cached_until_the_tree_changes(engine, tree):
+    from tests.factories import add_territory, square
+
+    with engine.connect() as conn:
+        first = children_boundaries(conn, "0101")
+        assert children_boundaries(conn, "0101") is first
+    with engine.begin() as conn:
+        add_territory(conn, "parish", "010103", "Candelaria", "0101", geom=square(-66.8, 10.4, 0.05))
+        from geodata.territory import rebuild_paths
+
+        rebuild_paths(conn)
+    with engine.connect() as conn:
+        second = children_boundaries(conn, "0101")
+    assert second.feature_count == 3 and second.etag != first.etag
+
+
+def test_scope_limits_the_boundaries_a_director_gets(engine, tree):
+    with engine.connect() as conn:
+        fc = children_geojson(conn, None, MIRANDA_DIRECTOR)
+        assert [f["id"] for f in fc["features"]] == ["15"]
+        with pytest.raises(ScopeError):
+            children_geojson(conn, "0101", MIRANDA_DIRECTOR)
+        with pytest.raises(ScopeError):
+            children_geojson(conn, "9999")
+
+
+def test_territory_bbox(engine, tree):
+    with engine.connect() as conn:
+        assert territory_bbox(conn, "0101") == pytest.approx((-67.0, 10.4, -66.8, 10.6))
+        assert territory_bbox(conn, None) == pytest.approx((-67.0, 10.2, -66.3, 10.7))
+
+
+def test_case_points_carry_popup_fields_and_overdue(engine, tree):
+    with engine.connect() as conn:
+        result = points(conn, "cases", "0101", None, NATIONAL, today=TODAY)
+    by_code = {p["code"]: p for p in result.points}
+    assert set(by_code) == {"C1", "C2", "C3", "C4"}
+    assert result.total == 4 and not result.truncated
+    assert by_code["C1"]["overdue"] is True and by_code["C2"]["overdue"] is False
+    assert by_code["C1"]["category_label"] == "Agua"
+    assert (by_code["C1"]["lon"], by_code["C1"]["lat"]) == pytest.approx((-66.99, 10.41))
+    # No point of its own: drawn inside its territory.
+    assert -67.0 <= by_code["C3"]["lon"] <= -66.8
+
+
+def test_points_follow_the_period_and_the_limit(engine, tree):
+    period = Period(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30))
+    with engine.connect() as conn:
+        in_period = points(conn, "cases", "0101", period, NATIONAL)
+        capped = points(conn, "cases", "0101", None, NATIONAL, limit=2)
+        projects = points(conn, "projects", None, Period(consultation_round="2024-2"), NATIONAL)
+    assert {p["code"] for p in in_period.points} == {"C1", "C2", "C3"}
+    assert len(capped.points) == 2 and capped.total == 4 and capped.truncated
+    assert [p["code"] for p in projects.points] == ["P3"]
+
+
+def test_clap_points_know_days_since_delivery(engine, tree):
+    with engine.connect() as conn:
+        result = points(conn, "claps", "01", None, NATIONAL, today=TODAY)
+    assert result.points[0]["days_since_delivery"] == 25
+    assert result.points[0]["last_delivery"] == "2025-06-05"
+
+
+def test_aggregate_by_child_counts_per_state_and_per_municipality(engine, tree):
+    with engine.connect() as conn:
+        national = aggregate_by_child(conn, "cases", None, None, NATIONAL, today=TODAY)
+        libertador = aggregate_by_child(conn, "cases", "0101", None, NATIONAL, today=TODAY)
+    assert {r["code"]: r["count"] for r in national.points} == {"01": 4, "15": 1}
+    dc = next(r for r in national.points if r["code"] == "01")
+    assert dc["open"] == 3 and dc["overdue"] == 1 and dc["name"] == "Distrito Capital"
+    assert {r["code"]: r["count"] for r in libertador.points} == {"010101": 3, "010102": 1}
+    assert national.aggregated and national.total == 5
+
+
+def test_record_points_aggregate_above_a_municipality(engine, tree):
+    with engine.connect() as conn:
+        assert record_points(conn, "projects", None, None).aggregated
+        assert record_points(conn, "projects", "01", "state").aggregated
+        assert not record_points(conn, "projects", "0101", "municipality").aggregated
+
+
+def test_records_respect_scope(engine, tree):
+    with engine.connect() as conn:
+        national = aggregate_by_child(conn, "cases", None, None, MIRANDA_DIRECTOR)
+        assert [r["code"] for r in national.points] == ["15"]
+        with pytest.raises(ScopeError):
+            points(conn, "cases", "0101", None, MIRANDA_DIRECTOR)
+        with pytest.raises(ValueError, match="unknown record kind"):
+            points(conn, "bridges", "0101")
+
+
+def test_solutions_map_of_libertador(engine, tree):
+    with engine.connect() as conn:
+        data = solutions_map(conn, "0101", None, NATIONAL, today=TODAY)
+    assert data["municipality"]["name"] == "Libertador"
+    water = next(c for c in data["categories"] if c["category"] == "water")
+    assert water == {"category": "water", "label": "Agua", "cases": 2, "open": 2, "with_solution": 1, "unanswered": 1}
+    assert [a["code"] for a in data["agreements"]] == ["A1", "A2"]
+    a1 = data["agreements"][0]
+    assert a1["overdue"] and a1["status_label"] == "Vencido" and a1["linked_projects"] == 1
+    assert a1["working_table"] == "Mesa de agua"
+    assert data["agreements"][1]["linked_cases"] == 1 and not data["agreements"][1]["overdue"]
+    assert [n["code"] for n in data["needs"]] == ["P2"]
+    assert [p["code"] for p in data["projects"]] == ["P1"]
+    assert {(l["case_code"], l["solution_code"]) for l in data["links"]} == {("C1", "P1"), ("C3", "A2")}
+    assert {u["code"] for u in data["unanswered"]} == {"C2", "C4"}
+    assert data["totals"]["unanswered"] == 2 and data["totals"]["agreements_overdue"] == 1
+
+
+def test_solutions_map_from_a_parish_and_errors(engine, tree):
+    with engine.connect() as conn:
+        assert solutions_map(conn, "010101", today=TODAY)["municipality"]["code"] == "0101"
+        with pytest.raises(NotAMunicipality):
+            solutions_map(conn, "01")
+        with pytest.raises(ScopeError):
+            solutions_map(conn, "0101", scope=MIRANDA_DIRECTOR)
+        period = Period(date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 6, 30))
+        later = solutions_map(conn, "0101", period, today=TODAY)
+    assert later["agreements"] == [] and later["totals"]["cases"] == 3
