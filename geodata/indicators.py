@@ -284,13 +284,15 @@ def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | No
     else:
         where, params = _period_sql(period, "r.day", "r.round")
         key = group or f"split_part(t.path, '/', {target.depth + 2})"
+        subtree = _ALL if target.prefix is None else _SUBTREE
         sql = (
-            f"WITH r AS ({_record_rows(_SUBTREE)}) "
+            f"WITH r AS ({_record_rows(subtree)}) "
             f"SELECT {key} AS code, {sums} FROM r JOIN territory t ON t.id = r.territory_id "
             f"WHERE {where} GROUP BY 1"
         )
         stmt = text(sql)
-        params["prefix"] = _like_prefix(target.prefix)
+        if target.prefix is not None:
+            params["prefix"] = _like_prefix(target.prefix)
         params.update(_params(today))
     rows = conn.execute(stmt, params).mappings()
     return {row["code"]: dict(row) for row in rows}
@@ -460,6 +462,40 @@ def child_values(
         {"code": n.code, "name": n.name, "level": n.level, **_compose(sums.get(n.code, {}), snap.get(n.code, {}))}
         for n in nodes
     ]
+
+
+def level_values(
+    conn: Connection,
+    level: str,
+    within: str | None = None,
+    period: Period = ALL_TIME,
+    scope: Scope = NATIONAL,
+    *,
+    today: dt.date | None = None,
+    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
+) -> dict[str, dict]:
+    """Indicator values of every territory of `level` inside `within` (None: the country),
+    keyed by code: what map layers and exports join to their features."""
+    from geodata.territory import _COLUMNS, _node
+
+    query = select(*_COLUMNS).where(Territory.level == level, scope.condition())
+    prefix = None
+    if within is not None:
+        root = _resolve_visible(conn, within, scope)
+        prefix = root.path
+        query = query.where(Territory.path.startswith(prefix, autoescape=True))
+    nodes = [_node(r) for r in conn.execute(query)]
+    out: dict[str, dict] = {}
+    # A level may sit at several depths (a council under a commune or straight under a
+    # parish): group by depth so each group's records fold onto the right path part.
+    for depth in sorted({n.depth for n in nodes}):
+        group = [n for n in nodes if n.depth == depth]
+        target = _Target(group, depth, prefix)
+        sums = _sums(conn, target, period, today)
+        snap = _snapshot(conn, target, today, gap_days)
+        for n in group:
+            out[n.code] = _compose(sums.get(n.code, {}), snap.get(n.code, {}))
+    return out
 
 
 def summary(

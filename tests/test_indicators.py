@@ -129,3 +129,14 @@ def test_refresh_if_stale(conn):
 def test_every_indicator_has_a_value_key(conn):
     row = ind.child_values(conn, None, today=TODAY)[0]
     assert set(ind.INDICATORS) <= set(row)
+
+
+def test_level_values_match_child_values(conn):
+    councils = ind.level_values(conn, "council", today=TODAY)  # two depths: under a commune and under a parish
+    assert councils["0101010101"]["cases_reported"] == 3
+    assert councils["0101010102"]["cases_reported"] == 1
+    parishes = ind.level_values(conn, "parish", "0101", today=TODAY)
+    assert parishes == {r["code"]: {k: v for k, v in r.items() if k not in ("code", "name", "level")}
+                        for r in ind.child_values(conn, "0101", today=TODAY)}
+    miranda = Scope("director", "15", "/15/")
+    assert ind.level_values(conn, "council", scope=miranda, today=TODAY) == {}
