@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     )
     basemap_attribution: str = ""
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
+    export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
 
     @property
     def embedded(self) -> bool:
