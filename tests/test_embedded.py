@@ -47,3 +47,13 @@ def test_start_stop_restart_keeps_data(data_dir):
     cluster.start()
     assert cluster.running_port() is not None
     cluster.stop()
+
+
+def test_server_that_fails_to_start_shows_its_log(data_dir):
+    cluster = EmbeddedPostgres(data_dir / "broken" / "postgres")
+    cluster.init()
+    with open(cluster.cluster_dir / "postgresql.auto.conf", "a") as conf:
+        conf.write("shared_buffers = 'not-a-size'\n")
+    with pytest.raises(EmbeddedError, match="failed to start") as excinfo:
+        cluster.start()
+    assert "shared_buffers" in str(excinfo.value)  # the tail of the server's log names the cause
