@@ -1,0 +1,380 @@
+"""Export a layer, exactly as on screen, to GeoJSON, GeoPackage, Shapefile (zip), KML,
+CSV, XLSX, PNG or PDF.
+
+Vector formats keep every attribute under its readable name (`Field.name`; the Spanish
+labels travel in a side table), dates in ISO 8601 and EPSG:4326 unless another CRS is
+asked for. Rows come from a server-side cursor and are written as they arrive (in
+batches for the GDAL formats), so a large export never sits whole in memory; a size cap
+refuses what is too big before anything is written. Every export is written to a
+temporary file beside the output and renamed at the end: on failure nothing
+half-written is left at the output path.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyogrio
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import Connection
+
+from geodata.settings import get_settings
+from geodata.vocab import LEVEL_LABELS
+from layers.features import (
+    WGS84,
+    check_crs,
+    count_features,
+    feature_dict,
+    iter_batches,
+    iter_rows,
+    json_value,
+    prepare,
+)
+from layers.registry import Layer, LayerError, LayerParams
+
+ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
+SOURCE = "Sala de Autogobierno"
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    extension: str
+    media_type: str
+    label: str
+    vector: bool = True
+
+
+FORMATS: dict[str, Format] = {
+    f.id: f
+    for f in (
+        Format("geojson", ".geojson", "application/geo+json", "GeoJSON"),
+        Format("gpkg", ".gpkg", "application/geopackage+sqlite3", "GeoPackage"),
+        Format("shp", ".zip", "application/zip", "Shapefile (zip)"),
+        Format("kml", ".kml", "application/vnd.google-earth.kml+xml", "KML"),
+        Format("csv", ".csv", "text/csv; charset=utf-8", "CSV"),
+        Format("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)"),
+        Format("png", ".png", "image/png", "Mapa (PNG)", vector=False),
+        Format("pdf", ".pdf", "application/pdf", "Mapa (PDF)", vector=False),
+    )
+}
+
+
+class ExportError(LayerError):
+    """An export that cannot be made; the message says why in Spanish."""
+
+
+class ExportTooLarge(ExportError):
+    def __init__(self, count: int, cap: int):
+        self.count, self.cap = count, cap
+        super().__init__(
+            f"La exportación tendría {count:,} elementos y el máximo es {cap:,}. "
+            "Elija un territorio más pequeño, un periodo más corto o más filtros.".replace(",", ".")
+        )
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    format: str
+    count: int
+
+
+def get_format(fmt: str) -> Format:
+    try:
+        return FORMATS[fmt.lower()]
+    except KeyError:
+        raise ExportError(f"Formato desconocido: «{fmt}». Formatos: {', '.join(FORMATS)}.") from None
+
+
+def format_from_path(path: str | Path) -> str | None:
+    suffix = Path(path).suffix.lower()
+    for f in FORMATS.values():
+        if f.extension == suffix and not (suffix == ".zip"):
+            return f.id
+    return "shp" if suffix == ".zip" else None
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside `path` that replaces it only if the block succeeds."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise ExportError(f"La carpeta de destino no existe: {path.parent}")
+    tmp = path.with_name(f".{path.stem}.part-{uuid.uuid4().hex[:8]}{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def describe_params(conn: Connection, params: LayerParams) -> dict[str, str]:
+    """The on-screen parameters in Spanish, for file metadata and map margins."""
+    from geodata.territory import resolve
+
+    territory = "Venezuela"
+    if params.territory:
+        node = resolve(conn, params.territory)
+        if node is not None:
+            territory = f"{LEVEL_LABELS[node.level]} {node.name} ({node.code})"
+    info = {"Territorio": territory, "Periodo": period_text(params)}
+    if params.consultation_round:
+        info["Consulta popular"] = params.consultation_round
+    for name, values in (params.filters or {}).items():
+        info[f"Filtro {name}"] = ", ".join(values)
+    return info
+
+
+def period_text(params: LayerParams) -> str:
+    if params.date_from and params.date_to:
+        return f"{params.date_from.isoformat()} a {params.date_to.isoformat()}"
+    if params.date_from:
+        return f"desde {params.date_from.isoformat()}"
+    if params.date_to:
+        return f"hasta {params.date_to.isoformat()}"
+    return "todo el periodo"
+
+
+def export_layer(
+    conn: Connection,
+    layer_id: str | Layer,
+    params: LayerParams | None,
+    fmt: str,
+    path: str | Path,
+    *,
+    crs: int = WGS84,
+    paper: str = "A4",
+    title: str | None = None,
+    max_features: int | None = None,
+) -> ExportResult:
+    """Write the layer (territory, period, filters of `params`) to `path` in `fmt`.
+
+    Raises UnknownLayer / UnknownTerritory / ExportTooLarge / ExportError before anything
+    is written; nothing is left at `path` if writing fails half-way.
+    """
+    form = get_format(fmt)
+    layer, params = prepare(conn, layer_id, params)
+    if crs != WGS84:
+        if not form.vector:
+            raise ExportError("Los mapas impresos se dibujan siempre en EPSG:4326; quite --crs.")
+        check_crs(conn, crs)
+    cap = max_features or get_settings().export_max_features
+    count = count_features(conn, layer, params)
+    if count > cap:
+        raise ExportTooLarge(count, cap)
+    with atomic_path(path) as tmp:
+        if form.id == "geojson":
+            write_geojson(conn, layer, params, tmp, crs=crs)
+        elif form.id == "csv":
+            write_csv(conn, layer, params, tmp, crs=crs)
+        elif form.id == "xlsx":
+            write_xlsx(conn, layer, params, tmp, crs=crs)
+        elif form.id in ("gpkg", "kml"):
+            write_ogr(conn, layer, params, tmp, driver="GPKG" if form.id == "gpkg" else "LIBKML", crs=crs)
+        elif form.id == "shp":
+            write_shapefile_zip(conn, layer, params, tmp, crs=crs)
+        else:
+            from layers.printing import print_map
+
+            print_map(conn, layer, params, tmp, fmt=form.id, paper=paper, title=title)
+    return ExportResult(Path(path), form.id, count)
+
+
+# --------------------------------------------------------------------------- GeoJSON
+
+
+def write_geojson(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+    precision = 6 if crs == WGS84 else 2
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"type": "FeatureCollection", "name": ' + json.dumps(layer.id))
+        if crs != WGS84:
+            # RFC 7946 knows only WGS 84; the old `crs` member is what GDAL and QGIS read.
+            out.write(', "crs": ' + json.dumps({"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{crs}"}}))
+        out.write(', "features": [\n')
+        first = True
+        for row in iter_rows(conn, layer, params, crs=crs, geometry="geojson", precision=precision):
+            if not first:
+                out.write(",\n")
+            out.write(json.dumps(feature_dict(layer, row, geometry_json=row[-1]), ensure_ascii=False))
+            first = False
+        out.write("\n]}\n")
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json_value(value)
+
+
+def geometry_columns(layer: Layer, crs: int) -> list[str]:
+    if layer.geometry_type == "Point":
+        return ["lon", "lat"] if crs == WGS84 else ["x", "y"]
+    return ["wkt"]
+
+
+def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+    """UTF-8 with a BOM (so Excel reads the accents); points as lon/lat, polygons as WKT."""
+    geometry = "xy" if layer.geometry_type == "Point" else "wkt"
+    precision = 6 if crs == WGS84 else 2
+    n = len(layer.fields)
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(layer.field_names + geometry_columns(layer, crs))
+        for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
+            values = [_csv_value(v) for v in row[:n]]
+            extra = [("" if v is None else round(v, precision)) for v in row[n:]] if geometry == "xy" else [row[n] or ""]
+            writer.writerow(values + extra)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+_EXCEL_CELL_MAX = 32_767
+
+
+def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+    """A write-only (streamed) workbook: the data sheet, then the fields and the export's context."""
+    geometry = "xy" if layer.geometry_type == "Point" else "wkt"
+    precision = 6 if crs == WGS84 else 2
+    n = len(layer.fields)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("datos")
+    bold = Font(bold=True)
+    header = []
+    for name in layer.field_names + geometry_columns(layer, crs):
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
+        values = []
+        for i, f in enumerate(layer.fields):
+            value = row[i]
+            if f.type == "date" and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                values.append(cell)
+            else:
+                values.append(json_value(value))
+        if geometry == "xy":
+            values += [None if v is None else round(v, precision) for v in row[n:]]
+        else:
+            wkt = row[n] or ""
+            # A cell holds at most 32,767 characters: larger polygons are left to the vector formats.
+            values.append(wkt if len(wkt) <= _EXCEL_CELL_MAX else "(geometría demasiado grande para Excel: use GeoPackage)")
+        sheet.append(values)
+    fields = book.create_sheet("campos")
+    fields.append(["campo", "descripción", "tipo"])
+    for f in layer.fields:
+        fields.append([f.name, f.label, f.type])
+    about = book.create_sheet("acerca")
+    about.append(["Capa", layer.title])
+    for key, value in describe_params(conn, params).items():
+        about.append([key, value])
+    about.append(["Sistema de referencia", f"EPSG:{crs}"])
+    about.append(["Exportado", dt.datetime.now().isoformat(timespec="seconds")])
+    about.append(["Fuente", SOURCE])
+    about.append(["Atribución", ATTRIBUTION])
+    book.save(path)
+
+
+# --------------------------------------------------------------------------- GDAL formats
+
+
+def write_ogr(
+    conn: Connection,
+    layer: Layer,
+    params: LayerParams,
+    path: Path,
+    *,
+    driver: str,
+    crs: int = WGS84,
+    layer_name: str | None = None,
+    columns: dict[str, str] | None = None,
+    append_layer: bool = False,
+) -> int:
+    """Write batch after batch with pyogrio (append), so memory holds one batch at a time."""
+    written = 0
+    name = layer_name or layer.id
+    for i, batch in enumerate(iter_batches(conn, layer, params, crs=crs)):
+        if columns:
+            batch = batch.rename(columns=columns)
+        options = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
+        pyogrio.write_dataframe(
+            batch,
+            path,
+            layer=name,
+            driver=driver,
+            geometry_type=layer.geometry_type,
+            promote_to_multi=layer.geometry_type == "MultiPolygon",
+            append=(i > 0) or append_layer,
+            **options,
+        )
+        written += len(batch)
+    return written
+
+
+def short_names(names: list[str], width: int = 10) -> dict[str, str]:
+    """Shapefile (dBase) field names: at most 10 characters, unique, predictable."""
+    result: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        short = name[:width]
+        n = 1
+        while short.lower() in used:
+            suffix = f"_{n}"
+            short = name[: width - len(suffix)] + suffix
+            n += 1
+        used.add(short.lower())
+        result[name] = short
+    return result
+
+
+FIELDS_FILE = "CAMPOS.txt"
+
+
+def write_shapefile_zip(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+    """A zip with .shp/.shx/.dbf/.prj/.cpg (UTF-8) and CAMPOS.txt, the map from cut names to full ones."""
+    mapping = short_names(layer.field_names)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".shp-") as folder:
+        shp = Path(folder) / f"{layer.id}.shp"
+        write_ogr(conn, layer, params, shp, driver="ESRI Shapefile", crs=crs, columns=mapping)
+        cpg = shp.with_suffix(".cpg")
+        if not cpg.exists():
+            cpg.write_text("UTF-8\n", encoding="ascii")
+        lines = [
+            f"Capa: {layer.title} ({layer.id})",
+            f"Sistema de referencia: EPSG:{crs}",
+            "Codificación: UTF-8 (ver .cpg). Fechas en ISO 8601 (AAAA-MM-DD), como texto.",
+            "Los nombres de campo del formato dBase tienen como máximo 10 caracteres;",
+            "los textos de más de 254 caracteres se recortan (use GeoPackage para el texto completo).",
+            "",
+            "campo_shp\tcampo\tdescripción",
+        ]
+        lines += [f"{mapping[f.name]}\t{f.name}\t{f.label}" for f in layer.fields]
+        (Path(folder) / FIELDS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(Path(folder).iterdir()):
+                archive.write(part, arcname=part.name)

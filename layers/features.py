@@ -1,0 +1,180 @@
+"""A layer's features as data: a GeoDataFrame, a GeoJSON dict, or a stream of rows.
+
+Everything goes through the registry's `select`, so the map, the exports, the OGC API
+and the printed maps show the same features for the same parameters. Geometry is
+reprojected in PostGIS (`ST_Transform`) when another CRS is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, func, select, text
+
+from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
+
+WGS84 = 4326
+BATCH_SIZE = 2_000
+
+
+def check_crs(conn: Connection, epsg: int) -> int:
+    """The EPSG code if PostGIS can reproject to it, else a clear error."""
+    known = conn.execute(text("SELECT 1 FROM spatial_ref_sys WHERE srid = :srid"), {"srid": int(epsg)}).first()
+    if known is None:
+        raise LayerError(f"Sistema de referencia desconocido: EPSG:{epsg}.")
+    return int(epsg)
+
+
+def prepare(conn: Connection, layer_id: str | Layer, params: LayerParams | None) -> tuple[Layer, LayerParams]:
+    """The layer and its parameters with the territory resolved (raises UnknownLayer/UnknownTerritory)."""
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    return layer, resolve_params(conn, params or LayerParams())
+
+
+def _geometry(sub, crs: int):
+    return sub.c.geom if crs == WGS84 else func.ST_Transform(sub.c.geom, crs)
+
+
+def feature_select(layer: Layer, params: LayerParams, *, crs: int = WGS84, geometry: str = "wkb", precision: int = 6):
+    """The layer's attributes plus its geometry as `geom_wkb`, `geom_json`, `lon`/`lat` or `wkt`."""
+    sub = layer.select(params).subquery("layer")
+    attrs = [sub.c[name] for name in layer.field_names]
+    geom = _geometry(sub, crs)
+    if geometry == "wkb":
+        extra = [func.ST_AsBinary(geom).label("geom_wkb")]
+    elif geometry == "geojson":
+        extra = [func.ST_AsGeoJSON(geom, precision).label("geom_json")]
+    elif geometry == "xy":
+        extra = [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
+    elif geometry == "wkt":
+        extra = [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
+    else:
+        raise ValueError(geometry)
+    return select(*attrs, *extra)
+
+
+def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> int:
+    layer, params = prepare(conn, layer_id, params)
+    return conn.execute(select(func.count()).select_from(layer.select(params).subquery())).scalar_one()
+
+
+def _stream(conn: Connection, query) -> Iterator[Any]:
+    """Rows from a server-side cursor: memory stays flat whatever the number of features."""
+    result = conn.execution_options(stream_results=True, yield_per=BATCH_SIZE).execute(query)
+    yield from result
+
+
+def iter_rows(
+    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, crs: int = WGS84, geometry: str = "wkb", precision: int = 6
+) -> Iterator[Any]:
+    """The streamed rows of a layer: its attributes then the geometry in the form asked for."""
+    layer, params = prepare(conn, layer_id, params)
+    if crs != WGS84:
+        check_crs(conn, crs)
+    yield from _stream(conn, feature_select(layer, params, crs=crs, geometry=geometry, precision=precision))
+
+
+def iter_batches(
+    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, crs: int = WGS84, batch_size: int = BATCH_SIZE
+) -> Iterator[gpd.GeoDataFrame]:
+    """The layer as a sequence of GeoDataFrames of at most `batch_size` rows, with stable dtypes.
+
+    Every batch has the same columns and dtypes (nullable integers and booleans, dates as
+    ISO text), so batches can be appended one after the other to a file.
+    """
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    rows: list[Any] = []
+    produced = False
+    for row in iter_rows(conn, layer, params, crs=crs):
+        rows.append(row)
+        if len(rows) >= batch_size:
+            yield _frame(layer, rows, crs, iso_dates=True)
+            produced = True
+            rows = []
+    if rows or not produced:
+        yield _frame(layer, rows, crs, iso_dates=True)
+
+
+_DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean", "str": "object", "date": "object"}
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _frame(layer: Layer, rows: list[Any], crs: int, *, iso_dates: bool) -> gpd.GeoDataFrame:
+    columns: dict[str, Any] = {}
+    for i, f in enumerate(layer.fields):
+        values = [r[i] for r in rows]
+        if f.type == "date" and iso_dates:
+            values = [_iso(v) for v in values]
+        columns[f.name] = pd.Series(values, dtype=_DTYPES[f.type])
+    geoms = shapely.from_wkb([r[-1] for r in rows]) if rows else []
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geoms, crs=f"EPSG:{crs}"), crs=f"EPSG:{crs}")
+
+
+def features_frame(
+    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, crs: int = WGS84
+) -> gpd.GeoDataFrame:
+    """The whole layer in memory (for maps and small sets; exports stream instead). Dates stay dates."""
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    return _frame(layer, list(iter_rows(conn, layer, params, crs=crs)), crs, iso_dates=False)
+
+
+def json_value(value):
+    """A database value as JSON: ISO dates, floats for numerics."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value)
+    return value
+
+
+def feature_dict(layer: Layer, row, *, geometry_json: str | None) -> dict:
+    props = {f.name: json_value(row[i]) for i, f in enumerate(layer.fields)}
+    return {
+        "type": "Feature",
+        "id": props.get(layer.id_field),
+        "geometry": json.loads(geometry_json) if geometry_json else None,
+        "properties": props,
+    }
+
+
+def iter_geojson_features(
+    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, precision: int = 6, crs: int = WGS84
+) -> Iterator[dict]:
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    for row in iter_rows(conn, layer, params, crs=crs, geometry="geojson", precision=precision):
+        yield feature_dict(layer, row, geometry_json=row[-1])
+
+
+def features_geojson(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, precision: int = 6) -> dict:
+    """A GeoJSON FeatureCollection (EPSG:4326, coordinates rounded to `precision` decimals)."""
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    return {
+        "type": "FeatureCollection",
+        "name": layer.id,
+        "features": list(iter_geojson_features(conn, layer, params, precision=precision)),
+    }
+
+
+def data_date(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> dt.date | None:
+    """The date of the data: the latest update among the features shown."""
+    layer, params = prepare(conn, layer_id, params)
+    if layer.date_field is None:
+        return None
+    sub = layer.select(params).subquery()
+    return conn.execute(select(func.max(sub.c[layer.date_field]))).scalar()
+
+
+def has_demo(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> bool:
+    """True when any feature shown is demo data (the printed map must say so)."""
+    layer, params = prepare(conn, layer_id, params)
+    sub = layer.select(params).subquery()
+    return bool(conn.execute(select(func.bool_or(sub.c.is_demo))).scalar())
