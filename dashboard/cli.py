@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from geodata.cli import db_app
+from geodata.cli import check, db_app
 
 app = typer.Typer(
     help="Sala de Autogobierno: sala situacional geoespacial del autogobierno comunal.",
@@ -12,6 +12,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+app.command("check")(check)
 
 
 if __name__ == "__main__":

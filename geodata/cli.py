@@ -11,6 +11,7 @@ from geodata.database import DatabaseError, database_url, embedded_cluster
 from geodata.embedded import EmbeddedError
 from geodata.service import bring_up, describe
 from geodata.settings import get_settings
+from geodata.vocab import LEVEL_LABELS
 
 db_app = typer.Typer(help="Base de datos: arrancar, detener, migrar y ver el estado.", no_args_is_help=True)
 console = Console()
@@ -83,3 +84,58 @@ def migrate_cmd(
         console.print(f"Migración: {migrate.current_revision(url)}")
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
+
+
+def check(
+    json_output: bool = typer.Option(False, "--json", help="machine-readable output"),
+    level: str | None = typer.Option(None, "--level", help="only this level (state, municipality, parish, commune, council)"),
+    territory: str | None = typer.Option(None, "--territory", help="only this territory's subtree (code)"),
+    fail_on_issues: bool = typer.Option(False, "--fail-on-issues", help="exit 1 when anything is found"),
+    limit: int = typer.Option(50, "--limit", min=0, help="issues listed in the table (all with --json)"),
+) -> None:
+    """Check the territory tree (containment, overlaps, gaps, codes, geometry) and store the issues layer."""
+    import json
+
+    from sqlalchemy.pool import NullPool
+
+    from geodata.database import make_engine
+    from geodata.integrity import KIND_LABELS, IntegrityError, run_check
+
+    try:
+        engine = make_engine(database_url(), poolclass=NullPool)
+        with engine.begin() as conn:
+            report = run_check(conn, level=level, territory=territory)
+    except IntegrityError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(2)
+    except (EmbeddedError, DatabaseError) as exc:
+        _fail(exc)
+    if json_output:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        scope = " ".join(filter(None, [f"nivel {level}" if level else "", f"territorio {report.territory_code}" if territory else ""]))
+        console.print(
+            f"Integridad territorial{f' ({scope})' if scope else ''}: {report.territories_checked:,} territorios revisados "
+            f"en {report.seconds:.1f} s; {len(report.issues):,} problemas."
+        )
+        counts = Table("problema", "cantidad")
+        for kind, count in report.counts.items():
+            counts.add_row(KIND_LABELS[kind], f"{count:,}")
+        console.print(counts)
+        if report.issues and limit:
+            listing = Table("problema", "nivel", "código", "otro", "medida", "km²", "detalle")
+            for issue in report.issues[:limit]:
+                listing.add_row(
+                    issue.kind_label,
+                    LEVEL_LABELS.get(issue.level, issue.level),
+                    issue.territory_code,
+                    issue.other_code or "",
+                    f"{issue.measure:.1%}" if issue.measure is not None else "",
+                    f"{issue.area_km2:,.2f}" if issue.area_km2 is not None else "",
+                    issue.detail or "",
+                )
+            console.print(listing)
+            if len(report.issues) > limit:
+                console.print(f"… y {len(report.issues) - limit:,} más (use --json o la capa «integrity_issue» del mapa).")
+    if fail_on_issues and report.issues:
+        raise typer.Exit(1)

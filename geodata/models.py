@@ -518,3 +518,39 @@ class IndicatorRefresh(Base):
     refreshed_at: Mapped[dt.datetime] = _created()
     as_of: Mapped[dt.date] = mapped_column(Date)
     seconds: Mapped[float] = mapped_column(Float, server_default="0")
+
+
+INTEGRITY_KINDS: tuple[str, ...] = (
+    "outside_parent",
+    "overlap",
+    "gap",
+    "code_mismatch",
+    "missing_geometry",
+    "invalid_geometry",
+)
+
+
+class IntegrityIssue(Base):
+    """A defect found by `sala check`, with the offending piece of geometry (a map layer).
+
+    The rows a check covers (its level and subtree) are replaced by each run.
+    """
+
+    __tablename__ = "integrity_issue"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", INTEGRITY_KINDS), name="kind"),
+        CheckConstraint(one_of("level", LEVELS), name="level"),
+        Index(None, "territory_code"),
+        Index(None, "kind", "level"),
+    )
+
+    id: Mapped[int] = _id()
+    checked_at: Mapped[dt.datetime] = _created()
+    kind: Mapped[str] = mapped_column(String(24))
+    level: Mapped[str] = mapped_column(String(16))
+    territory_code: Mapped[str] = mapped_column(String(32))
+    other_code: Mapped[str | None] = mapped_column(String(32))
+    measure: Mapped[float | None] = mapped_column(Float)
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=True), nullable=True)
