@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from etl.cli import load_cmd
 from geodata.cli import check, db_app
 
 app = typer.Typer(
@@ -13,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.command("check")(check)
+app.command("load")(load_cmd)
 
 
 if __name__ == "__main__":

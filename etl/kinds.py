@@ -1,0 +1,314 @@
+"""What each kind of file holds: its fields, their types and rules, and the names they go by.
+
+One `KindSpec` per `sala load KIND`. A field's aliases are compared after `header_key`
+(lower case, accents and punctuation folded to `_`), so `Fecha de Reporte`,
+`fecha_reporte` and `FECHA-REPORTE` are the same column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
+
+TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
+RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
+KINDS = TERRITORY_KINDS + RECORD_KINDS
+
+
+def header_key(name: str) -> str:
+    """A column name folded for comparison: `Fecha de Reporte` → `fecha_de_reporte`."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def value_key(value: str) -> str:
+    """A vocabulary value folded for comparison: `En Ejecución` → `en ejecucion`."""
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s_\-]+", " ", text.lower()).strip()
+
+
+def _vocab(canonical: dict[str, str], extra: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Folded form → canonical value, from the canonical values, their labels and aliases."""
+    table: dict[str, str] = {}
+    for value, label in canonical.items():
+        table[value_key(value)] = value
+        table[value_key(label)] = value
+        for alias in extra.get(value, ()):
+            table[value_key(alias)] = value
+    return table
+
+
+AREA_VALUES = _vocab(AREAS, {"public_services": ("servicios publicos", "servicios"), "integral_security": ("seguridad",)})
+CATEGORY_VALUES = _vocab(
+    CASE_CATEGORIES,
+    {
+        "electricity": ("luz", "electrico", "energia electrica"),
+        "telecom": ("telecomunicaciones", "internet", "telefonia", "telefono"),
+        "roads": ("vialidad", "vias", "carreteras"),
+        "waste": ("desechos solidos", "aseo urbano", "aseo", "basura"),
+        "water": ("agua potable", "aguas"),
+        "gas": ("gas domestico",),
+        "food": ("alimentacion", "alimentos"),
+        "other": ("otro", "otros"),
+    },
+)
+CASE_STATUS_VALUES = _vocab(
+    CASE_STATUSES,
+    {
+        "reported": ("reportado", "recibido", "abierto", "nuevo"),
+        "assigned": ("asignado", "remitido"),
+        "in_progress": ("en proceso", "en atencion", "en curso"),
+        "resolved": ("resuelto", "solucionado", "atendido"),
+        "closed": ("cerrado",),
+        "rejected": ("rechazado", "improcedente"),
+    },
+)
+PROJECT_STAGE_VALUES = _vocab(
+    PROJECT_STAGES,
+    {
+        "proposed": ("propuesto", "propuesta"),
+        "approved": ("aprobado", "aprobada"),
+        "funded": ("financiado", "financiada"),
+        "in_progress": ("en ejecucion", "en proceso", "ejecucion"),
+        "completed": ("culminado", "concluido", "culminada", "concluida", "terminado"),
+        "stalled": ("paralizado", "paralizada", "detenido"),
+    },
+)
+AGREEMENT_STATUS_VALUES = _vocab(
+    AGREEMENT_STATUSES, {"pending": ("pendiente",), "in_progress": ("en proceso", "en ejecucion"), "done": ("cumplido", "cumplida")}
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field of a kind.
+
+    type: text | int | decimal | date | enum | round | codes (a `;`-separated list).
+    event: a date that cannot be in the future (something that already happened).
+    """
+
+    name: str
+    type: str = "text"
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    vocab: dict[str, str] | None = None
+    event: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    fields: tuple[Field, ...]
+    geometry: str  # "polygon" (territories), "point" or "none"
+    label: str  # Spanish, for messages
+    territory_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (level, aliases) deepest first
+    extra_to_attributes: bool = False
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+CODE_ALIASES = ("code", "codigo", "cod", "id", "nro", "numero", "ine_code", "codigo_ine", "cod_ine")
+NAME_ALIASES = ("name", "nombre", "denominacion")
+POPULATION_ALIASES = ("population", "poblacion", "habitantes", "population_2011", "poblacion_2011", "pob")
+HOUSEHOLD_ALIASES = ("households", "familias", "hogares", "viviendas", "nro_familias")
+
+# Level → (Spanish word, OCHA COD-AB administrative level).
+LEVEL_WORDS = {
+    "state": ("estado", 1),
+    "municipality": ("municipio", 2),
+    "parish": ("parroquia", 3),
+    "circuit": ("circuito", None),
+    "commune": ("comuna", None),
+    "council": ("consejo_comunal", None),
+}
+
+
+def _level_code_aliases(level: str) -> tuple[str, ...]:
+    word, adm = LEVEL_WORDS[level]
+    forms = [f"{level}_code", f"cod_{word}", f"codigo_{word}", word, f"{word}_code"]
+    if level == "council":
+        forms += ["cod_consejo", "consejo", "codigo_consejo"]
+    if level == "state":
+        forms += ["state_ine_code", "cod_edo", "edo"]
+    if level == "municipality":
+        forms += ["municipality_ine_code", "cod_mun"]
+    if level == "circuit":
+        forms += ["circuito_comunal", "cod_circuito_comunal"]
+    if adm:
+        forms.append(f"adm{adm}_pcode")
+    return tuple(forms)
+
+
+# Records name their territory with the deepest code they have.
+RECORD_TERRITORY_REFS = (
+    ("council", _level_code_aliases("council")),
+    ("commune", _level_code_aliases("commune")),
+    ("parish", _level_code_aliases("parish")),
+    ("municipality", _level_code_aliases("municipality")),
+    ("state", _level_code_aliases("state")),
+    ("any", ("territory_code", "cod_territorio", "territorio", "codigo_territorio")),
+)
+
+TERRITORY_PARENTS = {
+    "state": (),
+    "municipality": ("state",),
+    "parish": ("municipality",),
+    "circuit": ("municipality",),
+    "commune": ("parish", "municipality"),
+    "council": ("commune", "parish"),
+}
+
+
+def _territory_spec(level: str) -> KindSpec:
+    word, adm = LEVEL_WORDS[level]
+    code_aliases = CODE_ALIASES + (f"cod_{word}", f"codigo_{word}", f"{level}_code")
+    name_aliases = NAME_ALIASES + (f"nombre_{word}",)
+    if adm:
+        code_aliases += (f"adm{adm}_pcode",)
+        name_aliases += (f"adm{adm}_es", f"adm{adm}_name")
+    name_aliases += ("shapename",)
+    fields = [
+        Field("code", required=True, aliases=code_aliases, max_length=32),
+        Field("name", required=True, aliases=name_aliases, max_length=200),
+        Field("parent_code", aliases=("parent_code", "cod_padre", "codigo_padre", "parent")),
+        Field("iso_code", aliases=("iso_code", "iso", "shapeiso", "iso_3166_2"), max_length=8),
+        Field("population", "int", aliases=POPULATION_ALIASES, minimum=0),
+        Field("households", "int", aliases=HOUSEHOLD_ALIASES, minimum=0),
+        Field("area_km2", "decimal", aliases=("area_km2", "superficie_km2", "area"), minimum=0),
+    ]
+    for parent in TERRITORY_PARENTS[level]:
+        fields.append(Field(f"{parent}_code", aliases=_level_code_aliases(parent)))
+    if level == "commune":
+        fields.append(Field("circuit_code", aliases=_level_code_aliases("circuit")))
+        fields.append(Field("registration_date", "date", event=True, aliases=("registration_date", "fecha_registro")))
+    return KindSpec(level, tuple(fields), "polygon", word.replace("_", " "), extra_to_attributes=True)
+
+
+_T = "territory_code"
+SPECS: dict[str, KindSpec] = {level: _territory_spec(level) for level in TERRITORY_KINDS}
+SPECS["project"] = KindSpec(
+    "project",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("project_code", "cod_proyecto", "codigo_proyecto"), max_length=40),
+        Field("name", required=True, aliases=NAME_ALIASES + ("nombre_proyecto", "proyecto")),
+        Field("consultation_round", "round", required=True, aliases=("consultation_round", "consulta", "ronda", "consulta_popular")),
+        Field("area", "enum", required=True, aliases=("area",), vocab=AREA_VALUES),
+        Field("sector", required=True, aliases=("sector",), max_length=40),
+        Field("budget", "decimal", aliases=("budget", "presupuesto", "monto_aprobado", "monto"), minimum=0),
+        Field("currency", aliases=("currency", "moneda", "divisa"), max_length=3),
+        Field("stage", "enum", aliases=("stage", "status", "etapa", "fase", "estatus"), vocab=PROJECT_STAGE_VALUES),
+        Field("progress", "decimal", aliases=("progress", "avance", "porcentaje_avance"), minimum=0, maximum=100),
+        Field("start_date", "date", aliases=("start_date", "fecha_inicio")),
+        Field("end_date", "date", aliases=("end_date", "fecha_fin", "fecha_culminacion")),
+        Field("description", aliases=("description", "descripcion", "detalle")),
+    ),
+    "point",
+    "proyecto",
+    territory_refs=RECORD_TERRITORY_REFS,
+)
+SPECS["deposit"] = KindSpec(
+    "deposit",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("deposit_code", "cod_deposito"), max_length=40),
+        Field("project_code", required=True, aliases=("project_code", "cod_proyecto", "codigo_proyecto", "proyecto", "project_id")),
+        Field("amount", "decimal", required=True, aliases=("amount", "monto", "monto_depositado"), minimum=0),
+        Field("deposit_date", "date", required=True, event=True, aliases=("deposit_date", "fecha_deposito", "fecha", "date")),
+        Field("bank", aliases=("bank", "banco_comunal", "banco"), max_length=200),
+        Field("currency", aliases=("currency", "moneda", "divisa"), max_length=3),
+    ),
+    "none",
+    "depósito",
+)
+SPECS["clap"] = KindSpec(
+    "clap",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("clap_code", "cod_clap", "codigo_clap"), max_length=40),
+        Field("name", required=True, aliases=NAME_ALIASES + ("nombre_clap", "clap"), max_length=200),
+        Field("households", "int", required=True, aliases=HOUSEHOLD_ALIASES, minimum=0),
+    ),
+    "point",
+    "CLAP",
+    territory_refs=RECORD_TERRITORY_REFS,
+)
+SPECS["clap-delivery"] = KindSpec(
+    "clap-delivery",
+    (
+        Field("clap_code", required=True, aliases=("clap_code", "cod_clap", "codigo_clap", "clap")),
+        Field("delivery_date", "date", required=True, event=True, aliases=("delivery_date", "fecha_entrega", "fecha", "date")),
+        Field(
+            "households_served",
+            "int",
+            required=True,
+            aliases=("households_served", "familias_atendidas", "familias_beneficiadas", "familias", "hogares_atendidos"),
+            minimum=0,
+        ),
+        Field("quantity", "decimal", aliases=("quantity", "cantidad", "combos", "toneladas"), minimum=0),
+    ),
+    "none",
+    "entrega CLAP",
+)
+SPECS["case"] = KindSpec(
+    "case",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("case_code", "cod_caso", "codigo_caso", "nro_caso"), max_length=40),
+        Field(
+            "reported_date",
+            "date",
+            required=True,
+            event=True,
+            aliases=("reported_date", "fecha", "fecha_reporte", "fecha_denuncia", "fecha_registro"),
+        ),
+        Field("category", "enum", required=True, aliases=("category", "categoria", "tipo", "tipo_caso"), vocab=CATEGORY_VALUES),
+        Field("area", "enum", aliases=("area",), vocab=AREA_VALUES),
+        Field(
+            "status",
+            "enum",
+            required=True,
+            aliases=("status", "estatus", "estado_caso", "situacion"),
+            vocab=CASE_STATUS_VALUES,
+        ),
+        Field("institution", aliases=("institution", "institucion", "ente", "ente_responsable", "responsable"), max_length=200),
+        Field("due_date", "date", aliases=("due_date", "fecha_limite", "fecha_compromiso")),
+        Field("resolved_date", "date", event=True, aliases=("resolved_date", "fecha_resolucion", "fecha_cierre")),
+        Field("description", aliases=("description", "descripcion", "detalle")),
+        Field("project_code", aliases=("project_code", "cod_proyecto", "codigo_proyecto")),
+        Field("agreement_code", aliases=("agreement_code", "cod_acuerdo", "codigo_acuerdo")),
+    ),
+    "point",
+    "caso",
+    territory_refs=RECORD_TERRITORY_REFS,
+)
+SPECS["agreement"] = KindSpec(
+    "agreement",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("agreement_code", "cod_acuerdo", "codigo_acuerdo"), max_length=40),
+        Field("municipality_code", required=True, aliases=_level_code_aliases("municipality")),
+        Field("cabinet_date", "date", required=True, event=True, aliases=("cabinet_date", "fecha_gabinete", "fecha")),
+        Field("area", "enum", required=True, aliases=("area",), vocab=AREA_VALUES),
+        Field("text", required=True, aliases=("text", "acuerdo", "texto", "descripcion", "detalle")),
+        Field("institution", required=True, aliases=("institution", "institucion", "ente", "ente_responsable", "responsable"), max_length=200),
+        Field("status", "enum", required=True, aliases=("status", "estatus", "situacion"), vocab=AGREEMENT_STATUS_VALUES),
+        Field("working_table", aliases=("working_table", "mesa", "mesa_de_trabajo", "mesa_trabajo"), max_length=200),
+        Field("due_date", "date", aliases=("due_date", "fecha_limite", "fecha_compromiso")),
+        Field("done_date", "date", event=True, aliases=("done_date", "fecha_cumplimiento", "fecha_cierre")),
+        Field("case_codes", "codes", aliases=("case_codes", "casos", "cod_casos")),
+        Field("project_codes", "codes", aliases=("project_codes", "proyectos", "cod_proyectos")),
+    ),
+    "none",
+    "acuerdo",
+)
+
+LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")
+LAT_ALIASES = ("lat", "latitude", "latitud", "y")
+WKT_ALIASES = ("wkt", "geometry", "geom", "the_geom", "geometria", "wkt_geom")

@@ -1,0 +1,321 @@
+"""Loading one file: read → validate → COPY into staging → set-based merge, in one transaction.
+
+The run is recorded first, in a short transaction of its own, so that a load killed
+half-way still leaves an accountable `running` row; the data itself is written in one
+transaction that commits whole or not at all. A failure is recorded after the rollback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import io
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+
+from etl import merge as merging
+from etl.columns import map_columns
+from etl.errors import LoadError, StrictRejects, UsageError
+from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
+from etl.read import EXCEL_SUFFIXES, Source, file_sha256, open_source
+from etl.validate import Context, require_territory_source, staging_columns, validate_chunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadResult:
+    run_id: int | None
+    kind: str
+    file: str
+    sha256: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    layout: str = ""
+
+    def to_dict(self) -> dict:
+        """The `--report` JSON."""
+        data = asdict(self)
+        data.pop("dry_run")
+        data.pop("layout")
+        return data
+
+    def write_report(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a dry run once its counts are known."""
+
+
+def load_file(
+    engine: Engine,
+    kind: str,
+    path,
+    *,
+    layer: str | None = None,
+    crs: str | int | None = None,
+    mapping: dict[str, str] | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    is_demo: bool = False,
+    refresh: bool = True,
+    progress: bool = False,
+) -> LoadResult:
+    """Load one file of `kind` into the database; see the module docstring for the guarantees."""
+    if kind not in SPECS:
+        raise UsageError(f"tipo desconocido «{kind}»; use uno de: {', '.join(KINDS)}")
+    spec = SPECS[kind]
+    path = Path(path)
+    source = open_source(path, layer=layer)
+    source_crs = _source_crs(source, crs)
+    colmap = map_columns(source.columns, spec, mapping, file=str(path))
+    has_geometry = source.has_geometry or colmap.has_points or bool(colmap.wkt)
+    require_territory_source(spec, colmap, has_geometry, str(path))
+    sha = file_sha256(path)
+    result = LoadResult(None, kind, str(path), sha, dry_run=dry_run, layout=colmap.layout)
+    options = {"layer": layer, "crs": crs, "mapping": mapping or {}, "strict": strict, "dry_run": dry_run,
+               "layout": colmap.layout, "encoding": source.encoding}
+    result.run_id = _start_run(engine, kind, path, sha, options, is_demo)
+    ctx = Context(spec, colmap, source_crs, str(path), excel=path.suffix.lower() in EXCEL_SUFFIXES)
+    present = _present_fields(spec, colmap, source)
+
+    try:
+        with engine.begin() as conn, _Progress(progress, source.total_rows, path.name) as bar:
+            python_rejects = _stage(conn, spec, source, ctx, result.run_id, bar)
+            columns = [name for name, _ in staging_columns(spec)]
+            bar.phase("validar")
+            merging.resolve(conn, spec, columns)
+            sql_rejects = merging.record_rejects(conn, result.run_id, columns)
+            accepted = merging.accepted_count(conn)
+            rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
+            result.rejects, result.rejected = rejects, len(rejects)
+            if strict and rejects:
+                first = rejects[0]
+                raise StrictRejects(
+                    f"--strict: {len(rejects)} fila(s) rechazada(s); la primera: {first['reason']}",
+                    file=str(path), row=first["row"], field=first.get("field"),
+                )
+            bar.phase("cargar")
+            params = {"run": result.run_id, "demo": is_demo}
+            result.inserted, result.updated = merging.merge(conn, spec, present, params)
+            result.unchanged = accepted - result.inserted - result.updated
+            if kind in TERRITORY_KINDS:
+                _after_territory_load(conn, kind)
+            if dry_run:
+                raise _DryRun
+            if refresh:
+                _refresh(conn)
+            _finish_run(conn, result, "loaded")
+    except _DryRun:
+        with engine.begin() as conn:
+            _finish_run(conn, result, "dry_run")
+        return result
+    except BaseException as exc:
+        message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
+        with contextlib.suppress(Exception):
+            with engine.begin() as conn:
+                _fail_run(conn, result.run_id, message, result)
+        if isinstance(exc, LoadError):
+            raise
+        if isinstance(exc, Exception):
+            raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
+        raise  # KeyboardInterrupt, SystemExit: the rollback already happened
+    return result
+
+
+def refresh_after_load(engine: Engine, kinds: set[str]) -> None:
+    """The post-load steps for a batch loaded with `refresh=False`: coverage simplification, indicators."""
+    with engine.begin() as conn:
+        for level in (k for k in TERRITORY_KINDS if k in kinds):
+            _after_territory_load(conn, level)
+        _refresh(conn)
+
+
+# --- steps --------------------------------------------------------------------------------------
+
+
+def _source_crs(source: Source, crs: str | int | None) -> str | None:
+    """The CRS to read coordinates in: --crs when given, else the file's; tables default to lon/lat WGS84."""
+    if crs is not None:
+        from pyproj import CRS
+        from pyproj.exceptions import CRSError
+
+        value = f"EPSG:{crs}" if isinstance(crs, int) or str(crs).isdigit() else str(crs)
+        try:
+            CRS.from_user_input(value)
+        except CRSError as exc:
+            raise UsageError(f"--crs: «{crs}» no es un sistema de referencia conocido") from exc
+        return value
+    if source.crs:
+        return source.crs
+    return "EPSG:4326"
+
+
+def _present_fields(spec, colmap, source) -> set[str]:
+    present = set(colmap.fields)
+    if colmap.territory_refs:
+        present.add("territory_code")
+    if spec.kind in TERRITORY_KINDS:
+        if source.has_geometry or colmap.wkt:
+            present.add("polygons")
+        if colmap.has_points:
+            present.add("points")
+        if colmap.extra or "registration_date" in colmap.fields or colmap.layout == "geoboundaries":
+            present.add("attributes")
+        if spec.kind == "state" and "code" in present:
+            present.add("iso_code")
+    elif source.has_geometry or colmap.has_points or colmap.wkt:
+        present.add("geometry")
+    return present
+
+
+def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, bar) -> list[dict]:
+    """Create the staging table and COPY every validated chunk into it; returns the chunk rejects."""
+    columns = staging_columns(spec)
+    ddl = ", ".join(f"{name} {kind}" for name, kind in columns)
+    conn.execute(text(f"CREATE TEMP TABLE stg ({ddl}) ON COMMIT DROP"))
+    names = ", ".join(name for name, _ in columns)
+    raw = conn.connection.driver_connection
+    rejects: list[dict] = []
+    for chunk in source.chunks():
+        bar.advance("leer", len(chunk.frame))
+        validated = validate_chunk(chunk, ctx)
+        if validated.rejects:
+            _store_rejects(conn, run_id, validated.rejects)
+            rejects.extend(validated.rejects)
+        if len(validated.staged):
+            buffer = io.StringIO()
+            validated.staged.to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
+            with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+        bar.advance("validar", len(chunk.frame))
+    return rejects
+
+
+def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO etl_reject (run_id, row_number, field, reason, raw) "
+            "VALUES (:run, :row, :field, :reason, CAST(:raw AS jsonb))"
+        ),
+        [
+            {"run": run_id, "row": r["row"], "field": r["field"], "reason": r["reason"],
+             "raw": json.dumps(r["values"], ensure_ascii=False, default=str)}
+            for r in rejects
+        ],
+    )
+
+
+def _after_territory_load(conn: Connection, level: str) -> None:
+    from geodata.territory import rebuild_paths
+
+    rebuild_paths(conn)
+    simplify = _optional("geodata.generalise", "simplify_level")
+    if simplify is not None:
+        simplify(conn, level)
+
+
+def _refresh(conn: Connection) -> None:
+    refresh = _optional("geodata.indicators", "refresh")
+    if refresh is not None:
+        refresh(conn)
+
+
+def _optional(module: str, name: str):
+    """A post-load step written elsewhere in the project; absent until its module lands."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        log.warning("%s.%s is not available yet: step skipped", module, name)
+        return None
+
+
+def _start_run(engine: Engine, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
+    with engine.begin() as conn:
+        return conn.execute(
+            text(
+                "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo) "
+                "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo) RETURNING id"
+            ),
+            {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo},
+        ).scalar_one()
+
+
+def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
+    conn.execute(
+        text(
+            "UPDATE etl_run SET status = :status, finished_at = now(), inserted = :ins, updated = :upd, "
+            "unchanged = :unch, rejected = :rej WHERE id = :id"
+        ),
+        {"status": status, "ins": result.inserted, "upd": result.updated, "unch": max(result.unchanged, 0),
+         "rej": result.rejected, "id": result.run_id},
+    )
+
+
+def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult) -> None:
+    conn.execute(
+        text("UPDATE etl_run SET status = 'failed', finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
+        {"msg": message[:4000], "rej": result.rejected, "id": run_id},
+    )
+
+
+def _describe(exc: BaseException, path: Path, with_file: bool = True) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "carga interrumpida (Ctrl-C): no se guardó nada"
+    detail = getattr(exc, "orig", None) or exc
+    text_ = f"{type(exc).__name__}: {detail}".strip()
+    return f"archivo {path}: {text_}" if with_file else text_
+
+
+class _Progress:
+    """A rich progress bar (read, validate, load) when asked for and on a terminal."""
+
+    def __init__(self, enabled: bool, total: int | None, name: str):
+        self.enabled, self.total, self.name = enabled, total, name
+        self.progress = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            console = Console(stderr=True)
+            if console.is_terminal:
+                self.progress = Progress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True,
+                )
+                self.progress.start()
+                for phase in ("leer", "validar", "cargar"):
+                    total = self.total if phase != "cargar" else 1
+                    self.tasks[phase] = self.progress.add_task(f"{phase} {self.name}", total=total)
+        return self
+
+    def advance(self, phase: str, rows: int) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.tasks[phase], rows)
+
+    def phase(self, phase: str) -> None:
+        if self.progress is not None and phase == "cargar":
+            self.progress.update(self.tasks["validar"], completed=self.total or 0)
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.update(self.tasks["cargar"], completed=1)
+            self.progress.stop()
+        return False
+
+

@@ -1,0 +1,449 @@
+"""Set-based checks and merge, in SQL: from the staging table `stg` into the real tables.
+
+Per kind: (1) rows sharing a key inside the file with different values are refused;
+(2) references are resolved with one join each (codes, or the deepest territory that
+contains a point) and what does not resolve is refused; (3) one
+`INSERT … ON CONFLICT … DO UPDATE … WHERE (old) IS DISTINCT FROM (new)` writes the rest,
+so an unchanged row is not touched and `xmax = 0` tells inserted from updated.
+
+Only the columns a file has are written on update: a municipality table without
+polygons does not erase polygons loaded before, and a later polygon file does not
+erase the population. Identifiers come from this module's own tables, values are bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec
+
+LEVEL_NAMES = {
+    "state": "estado",
+    "municipality": "municipio",
+    "parish": "parroquia",
+    "circuit": "circuito",
+    "commune": "comuna",
+    "council": "consejo comunal",
+}
+MAX_REPORTED_REJECTS = 100_000
+
+
+@dataclass
+class MergeCounts:
+    inserted: int
+    updated: int
+    unchanged: int
+    rejects: list[dict]
+
+
+def _key(kind: str) -> str:
+    return "(s.clap_code || '|' || s.delivery_date::text)" if kind == "clap-delivery" else "s.code"
+
+
+def _mark_duplicates(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
+    """`dup`: keys that occur more than once, how many distinct versions, and on which rows."""
+    content = ", ".join(f"s.{c}" for c in columns if c != "row_number")
+    conn.execute(
+        text(
+            f"""
+            CREATE TEMP TABLE dup ON COMMIT DROP AS
+            WITH repeated AS (SELECT {_key(spec.kind)} AS k FROM stg s GROUP BY 1 HAVING count(*) > 1)
+            SELECT x.k, count(DISTINCT x.h) AS variants, array_agg(x.row_number ORDER BY x.row_number) AS rows
+            FROM (SELECT {_key(spec.kind)} AS k, s.row_number, md5(ROW({content})::text) AS h FROM stg s) x
+            JOIN repeated USING (k)
+            GROUP BY x.k
+            """
+        )
+    )
+
+
+DUP_REASON = (
+    "WHEN d.variants > 1 THEN 'clave repetida en el archivo con valores distintos (filas ' "
+    "|| array_to_string(d.rows[1:10], ', ') || ')'"
+)
+DUP_JOIN = "LEFT JOIN dup d ON d.k = {key}"
+KEEP = "(d.rows IS NULL OR d.rows[1] = s.row_number) AS keep"
+
+TERRITORY_REF_SQL = """
+    LEFT JOIN territory tc ON tc.code = s.territory_code
+    LEFT JOIN LATERAL (
+        SELECT t.id FROM territory t
+        WHERE s.territory_code IS NULL AND s.geom IS NOT NULL AND t.level <> 'circuit'
+          AND t.geom && s.geom AND ST_Intersects(t.geom, s.geom)
+        ORDER BY t.depth DESC, t.id LIMIT 1
+    ) sj ON true
+"""
+TERRITORY_REF_REASONS = [
+    ("WHEN s.territory_code IS NOT NULL AND tc.id IS NULL THEN 'el territorio «' || s.territory_code || '» no existe'",
+     "territory_code"),
+    ("WHEN s.territory_code IS NULL AND sj.id IS NULL THEN 'el punto no cae dentro de ningún territorio cargado'",
+     "geometry"),
+]
+
+
+def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
+    """(extra select columns, joins, reason WHEN-clauses with their fields) for a kind."""
+    kind = spec.kind
+    if kind in TERRITORY_KINDS:
+        parents = ", ".join(f"'{p}'" for p in TERRITORY_PARENTS[kind]) or "NULL"
+        cols = "p.id AS parent_id, c.id AS circuit_id"
+        joins = f"""
+            LEFT JOIN territory ex ON ex.code = s.code
+            LEFT JOIN territory p ON p.code = s.parent_code AND p.level IN ({parents})
+            LEFT JOIN territory c ON c.code = s.circuit_code AND c.level = 'circuit'
+        """
+        reasons = [
+            (
+                f"WHEN ex.id IS NOT NULL AND ex.level <> '{kind}' THEN 'el código «' || s.code || '» ya existe en otro nivel ('"
+                " || ex.level || ')'",
+                "code",
+            ),
+            (
+                f"WHEN '{kind}' <> 'state' AND p.id IS NULL THEN 'el territorio padre «' || s.parent_code || '» no existe "
+                f"(se esperaba: {' o '.join(LEVEL_NAMES[p] for p in TERRITORY_PARENTS[kind]) or '-'}; cargue antes ese nivel)'",
+                "parent_code",
+            ),
+            (
+                "WHEN s.circuit_code IS NOT NULL AND c.id IS NULL THEN 'el circuito comunal «' || s.circuit_code || '» no existe'",
+                "circuit_code",
+            ),
+        ]
+    elif kind in ("project", "clap"):
+        cols = "COALESCE(tc.id, sj.id) AS territory_id"
+        joins = TERRITORY_REF_SQL
+        reasons = list(TERRITORY_REF_REASONS)
+    elif kind == "case":
+        cols = "COALESCE(tc.id, sj.id) AS territory_id, pj.id AS project_id, ag.id AS agreement_id, ex.status AS old_status"
+        joins = (
+            TERRITORY_REF_SQL
+            + """
+            LEFT JOIN project pj ON pj.code = s.project_code
+            LEFT JOIN agreement ag ON ag.code = s.agreement_code
+            LEFT JOIN case_report ex ON ex.code = s.code
+        """
+        )
+        reasons = TERRITORY_REF_REASONS + [
+            ("WHEN s.project_code IS NOT NULL AND pj.id IS NULL THEN 'el proyecto «' || s.project_code || '» no existe'", "project_code"),
+            (
+                "WHEN s.agreement_code IS NOT NULL AND ag.id IS NULL THEN 'el acuerdo «' || s.agreement_code || '» no existe'",
+                "agreement_code",
+            ),
+        ]
+    elif kind == "deposit":
+        cols = "pj.id AS project_id"
+        joins = "LEFT JOIN project pj ON pj.code = s.project_code"
+        reasons = [("WHEN pj.id IS NULL THEN 'el proyecto «' || s.project_code || '» no existe'", "project_code")]
+    elif kind == "clap-delivery":
+        cols = "cl.id AS clap_id"
+        joins = "LEFT JOIN clap cl ON cl.code = s.clap_code"
+        reasons = [("WHEN cl.id IS NULL THEN 'el CLAP «' || s.clap_code || '» no existe'", "clap_code")]
+    elif kind == "agreement":
+        cols = "mu.id AS municipality_id, mc.missing AS missing_cases, mp.missing AS missing_projects"
+        joins = """
+            LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
+            LEFT JOIN LATERAL (
+                SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.case_codes, ';')) AS u(raw),
+                     LATERAL (SELECT btrim(u.raw) AS x) v
+                WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM case_report cr WHERE cr.code = v.x)
+            ) mc ON true
+            LEFT JOIN LATERAL (
+                SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.project_codes, ';')) AS u(raw),
+                     LATERAL (SELECT btrim(u.raw) AS x) v
+                WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM project pr WHERE pr.code = v.x)
+            ) mp ON true
+        """
+        reasons = [
+            ("WHEN mu.id IS NULL THEN 'el municipio «' || s.municipality_code || '» no existe'", "municipality_code"),
+            ("WHEN mc.missing IS NOT NULL THEN 'casos vinculados que no existen: ' || mc.missing", "case_codes"),
+            ("WHEN mp.missing IS NOT NULL THEN 'proyectos vinculados que no existen: ' || mp.missing", "project_codes"),
+        ]
+    else:  # pragma: no cover
+        raise AssertionError(kind)
+    return cols, joins, reasons
+
+
+def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
+    """Build `res`: the staged rows with their resolved ids, a reject reason or none, and `keep`."""
+    _mark_duplicates(conn, spec, columns)
+    cols, joins, reasons = _resolve_sql(spec)
+    reason_sql = "CASE " + DUP_REASON + " " + " ".join(r for r, _ in reasons) + " END"
+    field_sql = "CASE WHEN d.variants > 1 THEN 'code' " + " ".join(
+        r.split(" THEN ")[0] + f" THEN '{f}'" for r, f in reasons
+    ) + " END"
+    conn.execute(
+        text(
+            f"""
+            CREATE TEMP TABLE res ON COMMIT DROP AS
+            SELECT s.*, {cols}, {reason_sql} AS reason, {field_sql} AS reason_field, {KEEP}
+            FROM stg s {DUP_JOIN.format(key=_key(spec.kind))} {joins}
+            """
+        )
+    )
+
+
+def record_rejects(conn: Connection, run_id: int, columns: list[str]) -> list[dict]:
+    """Store the refused rows of `res` in etl_reject and return them for the report."""
+    values = ", ".join(
+        f"'{c}', " + ("substr(ST_AsText(r.geom), 1, 200)" if c in ("geom", "label_point") else f"r.{c}")
+        for c in columns
+        if c not in ("row_number", "attributes")
+    )
+    rows = conn.execute(
+        text(
+            f"""
+            INSERT INTO etl_reject (run_id, row_number, field, reason, raw)
+            SELECT :run, r.row_number, r.reason_field, r.reason, jsonb_strip_nulls(jsonb_build_object({values}))
+            FROM res r WHERE r.reason IS NOT NULL
+            ORDER BY r.row_number
+            RETURNING row_number, field, reason, raw
+            """
+        ),
+        {"run": run_id},
+    ).all()
+    return [{"row": r.row_number, "reason": r.reason, "field": r.field, "values": r.raw} for r in rows[:MAX_REPORTED_REJECTS]]
+
+
+def accepted_count(conn: Connection) -> int:
+    return conn.execute(text("SELECT count(*) FROM res WHERE reason IS NULL")).scalar_one()
+
+
+def _merge(conn: Connection, sql: str, params: dict) -> tuple[int, int]:
+    row = conn.execute(text(sql), params).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _upsert(table: str, conflict: str, insert_cols: list[str], select_exprs: list[str], update_cols: list[str],
+            source: str, extra_returning: str = "", tail: str = "") -> str:
+    """The merge statement: insert, or update only when a written column differs."""
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in update_cols)
+    old = ", ".join(f"t.{c}" for c in update_cols)
+    new = ", ".join(f"EXCLUDED.{c}" for c in update_cols)
+    stamp = ", updated_at = now()" if table in ("territory", "project", "agreement", "case_report") else ""
+    return f"""
+        WITH m AS (
+            INSERT INTO {table} AS t ({', '.join(insert_cols)})
+            SELECT {', '.join(select_exprs)} FROM {source}
+            ON CONFLICT {conflict} DO UPDATE SET {sets}, load_run_id = EXCLUDED.load_run_id{stamp}
+            WHERE ROW({old}) IS DISTINCT FROM ROW({new})
+            RETURNING t.id, (t.xmax = 0) AS ins{extra_returning}
+        ){tail}
+        SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m
+    """
+
+
+OK_ROWS = "res r WHERE r.reason IS NULL AND r.keep"
+
+
+def merge(conn: Connection, spec: KindSpec, present: set[str], params: dict) -> tuple[int, int]:
+    """Write the accepted rows; returns (inserted, updated). `present`: fields the file has."""
+    kind = spec.kind
+    if kind in TERRITORY_KINDS:
+        return _merge_territory(conn, kind, present, params)
+    if kind == "project":
+        cols = {
+            "code": "r.code", "name": "r.name", "territory_id": "r.territory_id",
+            "consultation_round": "r.consultation_round", "area": "r.area", "sector": "r.sector",
+            "budget": "r.budget", "currency": "COALESCE(r.currency, 'VES')", "stage": "COALESCE(r.stage, 'proposed')",
+            "progress": "COALESCE(r.progress, 0)", "start_date": "r.start_date", "end_date": "r.end_date",
+            "description": "r.description", "geom": "r.geom",
+        }
+        always = {"name", "territory_id", "consultation_round", "area", "sector"}
+        return _merge_simple(conn, "project", "(code)", cols, always, present, params)
+    if kind == "deposit":
+        cols = {
+            "code": "r.code", "project_id": "r.project_id", "amount": "r.amount",
+            "currency": "COALESCE(r.currency, 'VES')", "deposit_date": "r.deposit_date", "bank": "r.bank",
+        }
+        return _merge_simple(conn, "deposit", "(code)", cols, {"project_id", "amount", "deposit_date"}, present, params)
+    if kind == "clap":
+        cols = {"code": "r.code", "name": "r.name", "households": "r.households", "territory_id": "r.territory_id", "geom": "r.geom"}
+        return _merge_simple(conn, "clap", "(code)", cols, {"name", "households", "territory_id"}, present, params)
+    if kind == "clap-delivery":
+        cols = {"clap_id": "r.clap_id", "delivery_date": "r.delivery_date", "households_served": "r.households_served",
+                "quantity": "r.quantity"}
+        return _merge_simple(conn, "clap_delivery", "(clap_id, delivery_date)", cols, {"households_served"}, present, params,
+                             key=("clap_id", "delivery_date"))
+    if kind == "case":
+        return _merge_case(conn, present, params)
+    if kind == "agreement":
+        return _merge_agreement(conn, present, params)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _merge_simple(conn, table, conflict, cols, always, present, params, key=("code",), extra_returning="", tail=""):
+    written = {c for c in cols if c not in key and (c in always or c in present or _present_alias(c, present))}
+    insert_cols = list(cols) + ["is_demo", "load_run_id"]
+    select_exprs = list(cols.values()) + [":demo", ":run"]
+    update_cols = [c for c in cols if c in written] + ["is_demo"]
+    sql = _upsert(table, conflict, insert_cols, select_exprs, update_cols, OK_ROWS, extra_returning, tail)
+    return _merge(conn, sql, params)
+
+
+def _present_alias(column: str, present: set[str]) -> bool:
+    """A table column written from a differently named field."""
+    return {"territory_id": "territory_code", "project_id": "project_code", "clap_id": "clap_code",
+            "geom": "geometry", "municipality_id": "municipality_code"}.get(column) in present
+
+
+def _merge_territory(conn: Connection, level: str, present: set[str], params: dict) -> tuple[int, int]:
+    has_polygons = "polygons" in present
+    has_points = "points" in present
+    cols = {
+        "level": ":level", "code": "r.code", "name": "r.name", "parent_id": "r.parent_id",
+        "circuit_id": "r.circuit_id", "iso_code": "r.iso_code", "geom": "ST_Multi(r.geom)",
+        "label_point": "COALESCE(r.label_point, ST_PointOnSurface(r.geom))",
+        "area_km2": "COALESCE(r.area_km2, ST_Area(r.geom::geography) / 1e6)",
+        "population": "r.population", "households": "r.households",
+        "attributes": "COALESCE(r.attributes, '{}'::jsonb)",
+    }
+    update = ["name", "parent_id"]
+    update += [c for c in ("iso_code", "population", "households") if c in present]
+    if "circuit_code" in present:
+        update.append("circuit_id")
+    if has_polygons:
+        update.append("geom")
+    if has_points:
+        update.append("label_point")
+    if "area_km2" in present:
+        update.append("area_km2")
+    update.append("is_demo")
+    sets = [f"{c} = EXCLUDED.{c}" for c in update]
+    old = [f"t.{c}" for c in update]
+    new = [f"EXCLUDED.{c}" for c in update]
+    if has_polygons and not has_points:
+        # A label point or area derived from the polygon follows the polygon when it changes.
+        sets.append("label_point = CASE WHEN t.label_point IS NULL OR t.geom IS DISTINCT FROM EXCLUDED.geom "
+                    "THEN EXCLUDED.label_point ELSE t.label_point END")
+    if has_polygons and "area_km2" not in present:
+        sets.append("area_km2 = CASE WHEN t.area_km2 IS NULL OR t.geom IS DISTINCT FROM EXCLUDED.geom "
+                    "THEN EXCLUDED.area_km2 ELSE t.area_km2 END")
+    if "attributes" in present:
+        sets.append("attributes = t.attributes || EXCLUDED.attributes")
+        old.append("t.attributes")
+        new.append("t.attributes || EXCLUDED.attributes")
+    sql = f"""
+        WITH m AS (
+            INSERT INTO territory AS t ({', '.join(cols)}, is_demo, load_run_id)
+            SELECT {', '.join(cols.values())}, :demo, :run FROM {OK_ROWS}
+            ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}, load_run_id = EXCLUDED.load_run_id, updated_at = now()
+            WHERE ROW({', '.join(old)}) IS DISTINCT FROM ROW({', '.join(new)})
+            RETURNING (t.xmax = 0) AS ins
+        )
+        SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m
+    """
+    return _merge(conn, sql, {**params, "level": level})
+
+
+def _merge_case(conn: Connection, present: set[str], params: dict) -> tuple[int, int]:
+    cols = {
+        "code": "r.code", "reported_date": "r.reported_date", "category": "r.category", "area": "r.area",
+        "status": "r.status", "territory_id": "r.territory_id", "institution": "r.institution",
+        "due_date": "r.due_date", "resolved_date": "r.resolved_date", "description": "r.description", "geom": "r.geom",
+    }
+    # History: a new case was reported on its date and, if it is past that, reached its status;
+    # an updated case whose status differs from the stored one changed today (or when resolved).
+    tail = """,
+        hist AS (
+            INSERT INTO case_status_change (case_id, status, changed_on)
+            SELECT m.id, 'reported', m.reported_date FROM m WHERE m.ins
+            UNION ALL
+            SELECT m.id, m.status,
+                   CASE WHEN m.status IN ('resolved', 'closed') AND m.resolved_date IS NOT NULL THEN m.resolved_date
+                        WHEN m.ins THEN m.reported_date
+                        ELSE GREATEST(current_date, m.reported_date) END
+            FROM m LEFT JOIN res r ON r.code = m.code AND r.reason IS NULL AND r.keep
+            WHERE m.status <> 'reported' AND (m.ins OR r.old_status IS DISTINCT FROM m.status)
+            ON CONFLICT DO NOTHING
+        )"""
+    counts = _merge_simple(
+        conn, "case_report", "(code)", cols, {"reported_date", "category", "area", "status", "territory_id"}, present,
+        params, extra_returning=", t.code, t.status, t.reported_date, t.resolved_date", tail=tail,
+    )
+    for column, table in (("project", "project_id"), ("agreement", "agreement_id")):
+        conn.execute(
+            text(
+                f"""
+                INSERT INTO case_solution (case_id, {table})
+                SELECT c.id, r.{table} FROM {OK_ROWS.replace('res r', 'res r JOIN case_report c ON c.code = r.code')}
+                  AND r.{table} IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """
+            )
+        )
+    return counts
+
+
+def _merge_agreement(conn: Connection, present: set[str], params: dict) -> tuple[int, int]:
+    conn.execute(
+        text(
+            f"""
+            INSERT INTO cabinet (municipality_id, installed_date, is_demo, load_run_id)
+            SELECT r.municipality_id, min(r.cabinet_date), :demo, :run FROM {OK_ROWS}
+            GROUP BY r.municipality_id
+            ON CONFLICT (municipality_id) DO UPDATE SET installed_date = EXCLUDED.installed_date
+            WHERE cabinet.installed_date IS NULL OR cabinet.installed_date > EXCLUDED.installed_date
+            """
+        ),
+        params,
+    )
+    conn.execute(
+        text(
+            f"""
+            INSERT INTO working_table (cabinet_id, area, name)
+            SELECT DISTINCT ON (cb.id, r.working_table) cb.id, r.area, r.working_table
+            FROM {OK_ROWS.replace('res r', 'res r JOIN cabinet cb ON cb.municipality_id = r.municipality_id')}
+              AND r.working_table IS NOT NULL
+            ORDER BY cb.id, r.working_table, r.row_number
+            ON CONFLICT (cabinet_id, name) DO NOTHING
+            """
+        )
+    )
+    conn.execute(
+        text(
+            """
+            CREATE TEMP TABLE res_agreement ON COMMIT DROP AS
+            SELECT r.*, cb.id AS cabinet_id, wt.id AS working_table_id
+            FROM res r JOIN cabinet cb ON cb.municipality_id = r.municipality_id
+            LEFT JOIN working_table wt ON wt.cabinet_id = cb.id AND wt.name = r.working_table
+            WHERE r.reason IS NULL AND r.keep
+            """
+        )
+    )
+    cols = {
+        "code": "r.code", "municipality_id": "r.municipality_id", "cabinet_id": "r.cabinet_id",
+        "working_table_id": "r.working_table_id", "cabinet_date": "r.cabinet_date", "area": "r.area", "text": "r.text",
+        "institution": "r.institution", "status": "COALESCE(r.status, 'pending')", "due_date": "r.due_date",
+        "done_date": "r.done_date",
+    }
+    always = {"municipality_id", "cabinet_id", "cabinet_date", "area", "text", "institution", "status"}
+    if "working_table" in present:
+        always.add("working_table_id")
+    written = [c for c in cols if c != "code" and (c in always or c in present)]
+    sql = _upsert("agreement", "(code)", list(cols) + ["is_demo", "load_run_id"], list(cols.values()) + [":demo", ":run"],
+                  written + ["is_demo"], "res_agreement r")
+    counts = _merge(conn, sql, params)
+    conn.execute(
+        text(
+            """
+            INSERT INTO agreement_project (agreement_id, project_id)
+            SELECT a.id, p.id FROM res_agreement r JOIN agreement a ON a.code = r.code
+            CROSS JOIN LATERAL unnest(string_to_array(r.project_codes, ';')) AS u(raw)
+            JOIN project p ON p.code = btrim(u.raw)
+            ON CONFLICT DO NOTHING
+            """
+        )
+    )
+    conn.execute(
+        text(
+            """
+            INSERT INTO case_solution (case_id, agreement_id)
+            SELECT c.id, a.id FROM res_agreement r JOIN agreement a ON a.code = r.code
+            CROSS JOIN LATERAL unnest(string_to_array(r.case_codes, ';')) AS u(raw)
+            JOIN case_report c ON c.code = btrim(u.raw)
+            ON CONFLICT DO NOTHING
+            """
+        )
+    )
+    return counts

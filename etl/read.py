@@ -1,0 +1,356 @@
+"""Reading any accepted file in chunks: vector formats through pyogrio, CSV through pandas, XLSX through openpyxl.
+
+Every reader yields `Chunk`s of at most `chunk_rows` rows, so a file of a million rows is
+never held whole. Values come out as text (None for blank) with the file's own column
+names; geometries as shapely arrays in the file's CRS, which `Source.crs` tells.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from etl.errors import LoadError
+
+VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+CHUNK_ROWS = 100_000
+
+
+@dataclass
+class Chunk:
+    frame: pd.DataFrame  # text values (object dtype, None for blank), the file's column names
+    geometry: np.ndarray | None  # shapely geometries, or None when the file has no geometry column
+    first_row: int  # 1-based number of the chunk's first record
+
+
+@dataclass
+class Source:
+    path: Path
+    columns: list[str]
+    crs: str | None  # as the file states it (EPSG:xxxx or WKT); None when it says nothing
+    has_geometry: bool
+    total_rows: int | None
+    encoding: str | None
+    reader: object  # a callable giving the chunk iterator
+
+    def chunks(self) -> Iterator[Chunk]:
+        return self.reader()
+
+
+def file_sha256(path: Path) -> str:
+    """Checksum of the file, or of every file of a shapefile folder in name order."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        with open(file, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def open_source(path: Path, *, layer: str | None = None, chunk_rows: int = CHUNK_ROWS) -> Source:
+    """Recognise the format and open it; a file that cannot be read raises LoadError naming it."""
+    if not path.exists():
+        raise LoadError("el archivo no existe", file=str(path))
+    suffix = path.suffix.lower()
+    try:
+        if path.is_dir() or suffix in VECTOR_SUFFIXES:
+            return _open_vector(path, layer, chunk_rows)
+        if suffix in TABLE_SUFFIXES:
+            return _open_csv(path, chunk_rows)
+        if suffix in EXCEL_SUFFIXES:
+            return _open_xlsx(path, layer, chunk_rows)
+    except LoadError:
+        raise
+    except Exception as exc:  # the reader's own words are what tells the operator what is wrong
+        raise LoadError(f"no se puede leer el archivo: {exc}", file=str(path)) from exc
+    raise LoadError(
+        "formato no reconocido (se aceptan GeoJSON, GeoPackage, Shapefile, FlatGeobuf, CSV y XLSX)", file=str(path)
+    )
+
+
+# --- text encodings -------------------------------------------------------------------------
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 when the bytes decode as UTF-8, else the Windows Latin-1 of government exports."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"  # the sample cut a character in two
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    name = (best.encoding if best else "cp1252").lower().replace("-", "_")
+    # Latin-1 is CP1252 without its printable extras (€, curly quotes); CP1252 reads both.
+    return "cp1252" if name in ("latin_1", "iso8859_1", "iso_8859_1", "cp1252", "windows_1252") else name
+
+
+# --- vector formats -----------------------------------------------------------------------------
+
+
+def _vector_target(path: Path, layer: str | None) -> tuple[str, str | None, Path | None]:
+    """GDAL path, layer, and the .dbf to sniff when a shapefile has no .cpg."""
+    if path.is_dir():
+        shps = sorted(path.glob("*.shp"))
+        if not shps:
+            raise LoadError("la carpeta no contiene ningún .shp", file=str(path))
+        chosen = _choose(shps, layer, path, lambda p: p.stem)
+        return str(chosen), None, None if chosen.with_suffix(".cpg").exists() else chosen.with_suffix(".dbf")
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        shps = [n for n in names if n.lower().endswith(".shp")]
+        others = [n for n in names if n.lower().endswith((".gpkg", ".geojson", ".fgb", ".json"))]
+        if shps:
+            inner = _choose(shps, layer, path, lambda n: Path(n).stem)
+            stem = inner[: -len(".shp")]
+            if not any(n.lower() == (stem + ".cpg").lower() for n in names):
+                return f"/vsizip/{path}/{inner}", None, Path(f"{path}::{stem}.dbf")
+            return f"/vsizip/{path}/{inner}", None, None
+        if others:
+            return f"/vsizip/{path}/{others[0]}", layer, None
+        raise LoadError("el .zip no contiene ningún shapefile ni capa vectorial", file=str(path))
+    if path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
+        return str(path), layer, path.with_suffix(".dbf")
+    return str(path), layer, None
+
+
+def _choose(items, layer, path, name_of):
+    if layer:
+        for item in items:
+            if name_of(item).lower() == layer.lower():
+                return item
+        raise LoadError(f"no hay capa «{layer}» (capas: {', '.join(name_of(i) for i in items)})", file=str(path))
+    if len(items) > 1:
+        raise LoadError(f"hay varias capas; elija una con --layer ({', '.join(name_of(i) for i in items)})", file=str(path))
+    return items[0]
+
+
+def _dbf_sample(dbf: Path) -> bytes:
+    if "::" in str(dbf):
+        archive, inner = str(dbf).split("::", 1)
+        with zipfile.ZipFile(archive) as zf:
+            match = next((n for n in zf.namelist() if n.lower() == inner.lower()), None)
+            if match is None:
+                return b""
+            with zf.open(match) as handle:
+                return handle.read(4 << 20)
+    if not dbf.exists():
+        return b""
+    with open(dbf, "rb") as handle:
+        return handle.read(4 << 20)
+
+
+def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
+    target, layer, dbf = _vector_target(path, layer)
+    if layer is None and not target.lower().endswith(".shp"):
+        layers = [str(name) for name, _ in pyogrio.list_layers(target)]
+        if len(layers) > 1:
+            raise LoadError(f"hay varias capas; elija una con --layer ({', '.join(layers)})", file=str(path))
+    elif layer is not None and not target.lower().endswith(".shp"):
+        layers = [str(name) for name, _ in pyogrio.list_layers(target)]
+        if layer not in layers:
+            raise LoadError(f"no hay capa «{layer}» (capas: {', '.join(layers)})", file=str(path))
+    encoding = None
+    if dbf is not None:
+        sample = _dbf_sample(dbf)
+        # The dBase header holds no text; field values follow it, names are ASCII anyway.
+        encoding = detect_encoding(sample[32:]) if sample else None
+        encoding = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(encoding, encoding and encoding.upper())
+    info = pyogrio.read_info(target, layer=layer, encoding=encoding)
+    columns = [str(c) for c in info["fields"]]
+    total = int(info["features"]) if info["features"] is not None and info["features"] >= 0 else None
+    has_geometry = info["geometry_type"] is not None
+
+    def reader() -> Iterator[Chunk]:
+        skip = 0
+        while True:
+            meta, _fids, geoms, values = pyogrio.raw.read(
+                target, layer=layer, encoding=encoding, skip_features=skip, max_features=chunk_rows
+            )
+            count = len(values[0]) if len(values) else (len(geoms) if geoms is not None else 0)
+            if count == 0:
+                return
+            frame = pd.DataFrame({name: _as_text(col) for name, col in zip(meta["fields"], values)}, columns=columns)
+            geometry = shapely.from_wkb(geoms) if geoms is not None else None
+            yield Chunk(frame, geometry, skip + 1)
+            skip += count
+            if count < chunk_rows:
+                return
+
+    return Source(path, columns, info["crs"], has_geometry, total, encoding, reader)
+
+
+def _as_text(values) -> np.ndarray:
+    """A column of any type as text: integers without `.0`, dates as ISO, blanks as None."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iu":
+        return array.astype(str).astype(object)
+    if array.dtype.kind == "f":
+        out = np.full(array.shape, None, dtype=object)
+        finite = np.isfinite(array)
+        whole = finite & (np.mod(array, 1, where=finite, out=np.zeros_like(array)) == 0) & (np.abs(array) < 1e15)
+        out[whole] = array[whole].astype(np.int64).astype(str)
+        rest = finite & ~whole
+        out[rest] = array[rest].astype(str)
+        return out
+    if array.dtype.kind == "M":
+        out = np.full(array.shape, None, dtype=object)
+        ok = ~np.isnat(array)
+        text = np.datetime_as_string(array[ok], unit="s")
+        out[ok] = [t[:10] if t.endswith("T00:00:00") else t for t in text]
+        return out
+    if array.dtype.kind == "b":
+        return array.astype(str).astype(object)
+    out = array.astype(object)
+    for i, value in enumerate(out):
+        if value is not None and not isinstance(value, str):
+            out[i] = None if (isinstance(value, float) and value != value) else _scalar_text(value)
+    return out
+
+
+def _scalar_text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _open_csv(path: Path, chunk_rows: int) -> Source:
+    with open(path, "rb") as handle:
+        sample = handle.read(4 << 20)
+    if not sample.strip():
+        raise LoadError("el archivo está vacío", file=str(path))
+    encoding = detect_encoding(sample)
+    head = sample[:65536].decode(encoding, errors="replace")
+    first_line = head.splitlines()[0] if head else ""
+    delimiter = max(",;\t|", key=first_line.count)
+    if first_line.count(delimiter) == 0:
+        delimiter = ","
+    columns = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
+    columns = [c.strip() for c in columns]
+    total = _count_lines(path) - 1
+
+    def reader() -> Iterator[Chunk]:
+        chunks = pd.read_csv(
+            path,
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            encoding=encoding,
+            chunksize=chunk_rows,
+            skipinitialspace=False,
+            header=0,
+            names=columns,
+            skip_blank_lines=True,
+        )
+        first = 1
+        try:
+            for frame in chunks:
+                frame = frame.astype(object).where(frame != "", None)
+                frame.index = range(len(frame))
+                yield Chunk(frame, None, first)
+                first += len(frame)
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"texto no legible como {encoding} cerca de la fila {first}: {exc}", file=str(path)) from exc
+        except pd.errors.ParserError as exc:
+            raise LoadError(f"CSV mal formado: {exc}", file=str(path), row=first) from exc
+
+    return Source(path, columns, None, False, max(total, 0), encoding, reader)
+
+
+def _count_lines(path: Path) -> int:
+    lines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (0 if last == b"\n" else 1)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Source:
+    from openpyxl import load_workbook
+
+    def open_sheet():
+        book = load_workbook(path, read_only=True, data_only=True)
+        if sheet:
+            if sheet not in book.sheetnames:
+                raise LoadError(f"no hay hoja «{sheet}» (hojas: {', '.join(book.sheetnames)})", file=str(path))
+            return book, book[sheet]
+        return book, book.worksheets[0]
+
+    book, ws = open_sheet()
+    rows = ws.iter_rows(values_only=True)
+    header = None
+    for values in rows:
+        if values and any(v not in (None, "") for v in values):
+            header = values
+            break
+    total = (ws.max_row - 1) if ws.max_row else None
+    book.close()
+    if header is None:
+        raise LoadError("la hoja está vacía", file=str(path))
+    columns = [str(h).strip() if h is not None else f"columna_{i + 1}" for i, h in enumerate(header)]
+    width = len(columns)
+
+    def reader() -> Iterator[Chunk]:
+        book, ws = open_sheet()
+        try:
+            it = ws.iter_rows(values_only=True)
+            for values in it:
+                if values and any(v not in (None, "") for v in values):
+                    break  # the header
+            batch: list[list] = []
+            first = 1
+            for values in it:
+                if not values or all(v in (None, "") for v in values):
+                    continue
+                batch.append([_cell_text(v) for v in (list(values) + [None] * width)[:width]])
+                if len(batch) >= chunk_rows:
+                    yield Chunk(pd.DataFrame(batch, columns=columns, dtype=object), None, first)
+                    first += len(batch)
+                    batch = []
+            if batch:
+                yield Chunk(pd.DataFrame(batch, columns=columns, dtype=object), None, first)
+        finally:
+            book.close()
+
+    return Source(path, columns, None, False, total, None, reader)
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return _scalar_text(value)

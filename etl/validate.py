@@ -1,0 +1,466 @@
+"""Validate and transform one chunk, vectorised: text → typed canonical columns, geometry → EWKB.
+
+Every check marks rows with the first reason that fails them (in Spanish, for the room);
+rejected rows leave with their raw values, the rest go on to the staging table.
+What needs the database (codes that must exist, duplicates across chunks) is checked
+there, set-based, by `etl.merge`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+
+from etl.columns import ColumnMap
+from etl.errors import LoadError
+from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec, value_key
+from etl.read import Chunk
+from geodata.vocab import CATEGORY_AREA
+
+# Venezuela's extent with a margin (Isla de Aves lies at 15.7° N).
+VENEZUELA_BOUNDS = (-75.0, -0.5, -58.0, 16.0)
+MAX_INT = 2_147_483_647
+MAX_AMOUNT = 1e15
+REFERENCE = Path(__file__).resolve().parents[1] / "geodata" / "reference"
+
+# Cross-field order rules the database also enforces: (later, earlier, kind).
+DATE_ORDER = {
+    "case": (("resolved_date", "reported_date"), ("due_date", "reported_date")),
+    "project": (("end_date", "start_date"),),
+    "agreement": (("due_date", "cabinet_date"), ("done_date", "cabinet_date")),
+}
+POINT_TYPE, POLYGON_TYPES = 0, (3, 6)
+TYPE_NAMES = {
+    0: "punto",
+    1: "línea",
+    2: "anillo",
+    3: "polígono",
+    4: "multipunto",
+    5: "multilínea",
+    6: "multipolígono",
+    7: "colección",
+}
+
+
+@lru_cache
+def states_by_iso() -> dict[str, tuple[str, str]]:
+    """ISO 3166-2 → (INE code, official name), from the package's reference table."""
+    with open(REFERENCE / "ve_states.csv", encoding="utf-8") as handle:
+        return {row["iso_3166_2"].upper(): (row["ine_code"], row["name"]) for row in csv.DictReader(handle)}
+
+
+def staging_columns(spec: KindSpec) -> list[tuple[str, str]]:
+    """(name, PostgreSQL type) of the staging table, in COPY order."""
+    cols = [("row_number", "integer")]
+    if spec.kind in TERRITORY_KINDS:
+        cols += [
+            ("code", "text"),
+            ("name", "text"),
+            ("parent_code", "text"),
+            ("iso_code", "text"),
+            ("population", "bigint"),
+            ("households", "bigint"),
+            ("area_km2", "double precision"),
+            ("circuit_code", "text"),
+            ("geom", "geometry"),
+            ("label_point", "geometry"),
+            ("attributes", "jsonb"),
+        ]
+        return cols
+    types = {"int": "bigint", "decimal": "numeric", "date": "date"}
+    cols += [(f.name, types.get(f.type, "text")) for f in spec.fields]
+    if spec.territory_refs:
+        cols.append(("territory_code", "text"))
+    if spec.geometry == "point":
+        cols.append(("geom", "geometry"))
+    return cols
+
+
+@dataclass
+class Context:
+    spec: KindSpec
+    colmap: ColumnMap
+    source_crs: str | None
+    file: str
+    today: dt.date = field(default_factory=dt.date.today)
+    excel: bool = False
+
+    def __post_init__(self):
+        self.transformer = None
+        if self.source_crs is not None:
+            crs = CRS.from_user_input(self.source_crs)
+            if not crs.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+                self.transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
+
+
+@dataclass
+class Validated:
+    staged: pd.DataFrame
+    rejects: list[dict]
+
+
+class _Marks:
+    """The first failing reason and field of each row."""
+
+    def __init__(self, n: int):
+        self.reason = np.full(n, None, dtype=object)
+        self.field = np.full(n, None, dtype=object)
+
+    def mark(self, mask, reason, field_name: str | None):
+        mask = np.asarray(mask, dtype=bool) & (self.reason == None)  # noqa: E711 (elementwise)
+        if not mask.any():
+            return
+        if isinstance(reason, (pd.Series, np.ndarray)):
+            self.reason[mask] = np.asarray(reason, dtype=object)[mask]
+        else:
+            self.reason[mask] = reason
+        self.field[mask] = field_name
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.reason == None  # noqa: E711
+
+
+# --- value parsers ------------------------------------------------------------------------------
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    s = s.astype(object)
+    present = s.notna()
+    if not present.any():
+        return s
+    stripped = s[present].astype(str).str.strip()
+    s = s.copy()
+    s[present] = stripped.where(stripped != "", None)
+    return s
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers as ministries write them: `1.234.567,89`, `1,5`, `1234.5`, `Bs. 300`; → (float, bad mask)."""
+    t = s.astype("string").str.replace(r"[\s\u00a0]|^(?:Bs\.?S?\.?|VES|\$|USD)", "", regex=True, case=False)
+    last_comma, last_dot = t.str.rfind(","), t.str.rfind(".")
+    both = (last_comma >= 0) & (last_dot >= 0)
+    comma_decimal = (both & (last_comma > last_dot)) | ((last_dot < 0) & (t.str.count(",") == 1))
+    dot_thousands = (both & (last_comma > last_dot)) | ((last_comma < 0) & (t.str.count(r"\.") > 1))
+    t = t.where(~dot_thousands.fillna(False), t.str.replace(".", "", regex=False))
+    t = t.where(~comma_decimal.fillna(False), t.str.replace(",", ".", regex=False))
+    t = t.str.replace(",", "", regex=False)
+    num = pd.to_numeric(t, errors="coerce").astype(float)
+    bad = s.notna().to_numpy() & np.isnan(num.to_numpy())
+    return num, pd.Series(bad, index=s.index)
+
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%y")
+
+
+def parse_date(s: pd.Series, excel: bool = False) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601, dd/mm/yyyy, dd-mm-yyyy (Venezuelan order), Excel serials; → (datetime64, bad mask)."""
+    t = s.astype("string").str.strip()
+    out = pd.to_datetime(t.str.slice(0, 10).where(t.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+    for fmt in DATE_FORMATS:
+        missing = out.isna() & t.notna()
+        if not missing.any():
+            break
+        out[missing] = pd.to_datetime(t[missing].str.split(" ").str[0], format=fmt, errors="coerce")
+    missing = out.isna() & t.notna()
+    if excel and missing.any():
+        serial = pd.to_numeric(t[missing], errors="coerce")
+        serial = serial.where((serial > 1) & (serial < 100_000))
+        out[missing] = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
+    out = out.where(out.dt.year >= 1900)
+    bad = (s.notna() & out.isna()).to_numpy()
+    return out.dt.normalize(), pd.Series(bad, index=s.index)
+
+
+def parse_enum(s: pd.Series, vocab: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    uniques = s.dropna().unique()
+    table = {u: vocab.get(value_key(u)) for u in uniques}
+    out = s.map(table)
+    bad = (s.notna() & out.isna()).to_numpy()
+    return out, pd.Series(bad, index=s.index)
+
+
+def normalise_codes(s: pd.Series) -> pd.Series:
+    """INE codes as pasted: OCHA's `VE` prefix dropped, a lost leading zero restored (`101` → `0101`)."""
+    t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
+    odd = t.str.fullmatch(r"\d|\d{3}|\d{5}").fillna(False)
+    t = t.where(~odd, "0" + t)
+    return t.astype(object).where(t.notna() & (t != ""), None)
+
+
+# --- the chunk ----------------------------------------------------------------------------------
+
+
+def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
+    spec, colmap = ctx.spec, ctx.colmap
+    frame = chunk.frame
+    n = len(frame)
+    marks = _Marks(n)
+    out: dict[str, object] = {"row_number": np.arange(chunk.first_row, chunk.first_row + n)}
+    territory = spec.kind in TERRITORY_KINDS
+
+    def raw(name: str) -> pd.Series:
+        source = colmap.source_of(name)
+        return clean_text(frame[source]) if source else pd.Series([None] * n, index=frame.index, dtype=object)
+
+    for f in spec.fields:
+        values = raw(f.name)
+        if f.type in ("text", "codes", "round"):
+            if f.name.endswith("_code") or (territory and f.name == "code"):
+                values = normalise_codes(values)
+            if f.max_length:
+                too_long = values.str.len().fillna(0).to_numpy() > f.max_length
+                marks.mark(too_long, f"«{f.name}» tiene más de {f.max_length} caracteres", f.name)
+            if f.type == "round":
+                bad = values.notna() & ~values.astype("string").str.fullmatch(r"\d{4}-\d{1,2}").fillna(False)
+                marks.mark(bad, "«" + f.name + "» debe tener la forma AAAA-N (p. ej. 2024-1), no «" + values.astype(str) + "»", f.name)
+            parsed = values
+        elif f.type in ("int", "decimal"):
+            num, bad = parse_number(values)
+            marks.mark(bad, "«" + f.name + "»: «" + values.astype(str) + "» no es un número", f.name)
+            if f.type == "int":
+                fractional = num.notna() & (num % 1 != 0)
+                marks.mark(fractional, f"«{f.name}» debe ser un número entero", f.name)
+            if f.minimum is not None:
+                marks.mark(num < f.minimum, f"«{f.name}» no puede ser menor que {f.minimum:g}", f.name)
+            upper = f.maximum if f.maximum is not None else (MAX_INT if f.type == "int" else MAX_AMOUNT)
+            marks.mark(num > upper, f"«{f.name}» no puede ser mayor que {upper:g}", f.name)
+            parsed = num.round().astype("Int64") if f.type == "int" else num
+        elif f.type == "date":
+            dates, bad = parse_date(values, ctx.excel)
+            marks.mark(bad, "«" + f.name + "»: «" + values.astype(str) + "» no es una fecha válida (AAAA-MM-DD o DD/MM/AAAA)", f.name)
+            if f.event:
+                future = (dates > pd.Timestamp(ctx.today)).to_numpy()
+                marks.mark(future, "«" + f.name + "» está en el futuro (" + dates.dt.strftime("%Y-%m-%d").astype(str) + ")", f.name)
+            parsed = dates
+        elif f.type == "enum":
+            mapped, bad = parse_enum(values, f.vocab)
+            allowed = ", ".join(sorted(set(f.vocab.values())))
+            marks.mark(bad, "«" + f.name + "»: valor desconocido «" + values.astype(str) + f"» (se acepta: {allowed})", f.name)
+            parsed = mapped
+        else:  # pragma: no cover - a field type missing here is a programming error
+            raise AssertionError(f.type)
+        if f.required and not (spec.kind == "state" and f.name == "code"):  # may come from the ISO code
+            marks.mark(values.isna().to_numpy(), f"falta el campo obligatorio «{f.name}»", f.name)
+        out[f.name] = parsed
+
+    for later, earlier in DATE_ORDER.get(spec.kind, ()):
+        before = (out[later] < out[earlier]).fillna(False).to_numpy()
+        marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
+
+    geom, point = _geometry(chunk, ctx, marks)
+
+    if territory:
+        _territory_columns(spec, colmap, frame, out, marks, geom, point, raw)
+    else:
+        if spec.territory_refs:
+            code = pd.Series([None] * n, index=frame.index, dtype=object)
+            for _level, source in colmap.territory_refs:
+                code = code.where(code.notna(), normalise_codes(clean_text(frame[source])))
+            out["territory_code"] = code
+            missing = code.isna().to_numpy() & np.asarray([g is None for g in point], dtype=bool)
+            marks.mark(missing, "falta el territorio: ni código de territorio ni coordenadas", "territory_code")
+        if spec.kind == "case":
+            derived = out["category"].map(CATEGORY_AREA)
+            out["area"] = out["area"].where(out["area"].notna(), derived)
+        if spec.geometry == "point":
+            out["geom"] = point
+
+    staged = pd.DataFrame(out, index=frame.index)
+    ok = marks.ok
+    rejects = []
+    if not ok.all():
+        bad_rows = np.flatnonzero(~ok)
+        for i in bad_rows:
+            values = {k: v for k, v in frame.iloc[i].items() if v is not None}
+            if chunk.geometry is not None and chunk.geometry[i] is not None:
+                values["geometry"] = shapely.to_wkt(chunk.geometry[i], rounding_precision=6)[:200]
+            rejects.append(
+                {"row": int(out["row_number"][i]), "reason": marks.reason[i], "field": marks.field[i], "values": values}
+            )
+    columns = [name for name, _ in staging_columns(spec)]
+    staged = staged.loc[ok]
+    for name in columns:
+        if name not in staged:
+            staged[name] = None
+    return Validated(staged[columns], rejects)
+
+
+def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray]:
+    """(polygons as EWKB hex, points as EWKB hex), None where absent; marks geometry rejects."""
+    spec, colmap = ctx.spec, ctx.colmap
+    n = len(chunk.frame)
+    geoms = np.full(n, None, dtype=object)
+    if chunk.geometry is not None:
+        geoms = np.asarray(chunk.geometry, dtype=object)
+        if spec.geometry == "polygon":
+            missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+            marks.mark(missing, "geometría vacía", "geometry")
+        else:
+            marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
+    elif colmap.has_points:
+        lon, bad_lon = parse_number(clean_text(chunk.frame[colmap.lon]))
+        lat, bad_lat = parse_number(clean_text(chunk.frame[colmap.lat]))
+        marks.mark((bad_lon | bad_lat).to_numpy(), "coordenadas no numéricas", "lon")
+        half = lon.isna() ^ lat.isna()
+        marks.mark(half.to_numpy(), "falta la latitud o la longitud", "lat" if lat.isna().any() else "lon")
+        both = (lon.notna() & lat.notna()).to_numpy()
+        geoms[both] = shapely.points(lon.to_numpy()[both], lat.to_numpy()[both])
+    elif colmap.wkt:
+        text = clean_text(chunk.frame[colmap.wkt])
+        present = text.notna().to_numpy()
+        parsed = shapely.from_wkt(text.to_numpy()[present], on_invalid="ignore")
+        geoms[present] = parsed
+        marks.mark(present & shapely.is_missing(geoms), "WKT ilegible", colmap.wkt)
+        marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
+    if not present.any():
+        return np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+
+    if ctx.transformer is not None:
+        transformer = ctx.transformer
+
+        def reproject(xy):
+            x, y = transformer.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        geoms[present] = shapely.transform(geoms[present], reproject)
+
+    type_ids = np.full(n, -1)
+    type_ids[present] = shapely.get_type_id(geoms[present])
+    is_point = type_ids == POINT_TYPE
+    is_polygon = np.isin(type_ids, POLYGON_TYPES)
+    expected = "polígono o punto" if spec.geometry == "polygon" else "punto"
+    wrong = present & ~(is_point | (is_polygon if spec.geometry == "polygon" else False))
+    if wrong.any():
+        names = np.array([TYPE_NAMES.get(t, str(t)) for t in type_ids], dtype=object)
+        marks.mark(wrong, "tipo de geometría «" + names + f"» no válido (se esperaba {expected})", "geometry")
+
+    check = present & marks.ok & is_polygon
+    if check.any():
+        invalid_idx = np.flatnonzero(check)[~shapely.is_valid(geoms[check])]
+        for i in invalid_idx:
+            repaired = _repair(geoms[i])
+            if repaired is None:
+                marks.mark(
+                    np.arange(n) == i,
+                    f"geometría inválida que no se puede reparar ({shapely.is_valid_reason(geoms[i])})",
+                    "geometry",
+                )
+            else:
+                geoms[i] = repaired
+
+    live = present & marks.ok
+    if live.any():
+        bounds = np.full((n, 4), np.nan)
+        bounds[live] = shapely.bounds(geoms[live])
+        xmin, ymin, xmax, ymax = VENEZUELA_BOUNDS
+        outside = live & ((bounds[:, 0] < xmin) | (bounds[:, 2] > xmax) | (bounds[:, 1] < ymin) | (bounds[:, 3] > ymax))
+        marks.mark(
+            outside,
+            "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs",
+            "geometry",
+        )
+    live = present & marks.ok
+    polygons = np.full(n, None, dtype=object)
+    points = np.full(n, None, dtype=object)
+    poly_rows, point_rows = live & is_polygon, live & is_point
+    if poly_rows.any():
+        polygons[poly_rows] = shapely.to_wkb(shapely.set_srid(geoms[poly_rows], 4326), hex=True, include_srid=True)
+    if point_rows.any():
+        points[point_rows] = shapely.to_wkb(shapely.set_srid(geoms[point_rows], 4326), hex=True, include_srid=True)
+    return polygons, points
+
+
+def _repair(geom):
+    """make_valid, kept only when the result is still polygonal."""
+    fixed = shapely.make_valid(geom)
+    type_id = shapely.get_type_id(fixed)
+    if type_id in POLYGON_TYPES:
+        return fixed
+    if type_id == 7:
+        parts = [p for p in shapely.get_parts(fixed) if shapely.get_type_id(p) in POLYGON_TYPES and not p.is_empty]
+        polys = [q for p in parts for q in shapely.get_parts(p)]
+        if polys:
+            return shapely.MultiPolygon(polys)
+    return None
+
+
+def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> None:
+    level = spec.kind
+    n = len(frame)
+    code, iso = out["code"], out["iso_code"]
+    if level == "state":
+        table = states_by_iso()
+        iso_upper = iso.astype("string").str.upper()
+        from_iso = iso_upper.map(lambda v: table.get(v, (None, None))[0] if isinstance(v, str) else None)
+        unknown_iso = (iso.notna() & from_iso.isna() & code.isna()).to_numpy()
+        marks.mark(unknown_iso, "«iso_code»: «" + iso.astype(str) + "» no es un código ISO 3166-2 de Venezuela", "iso_code")
+        code = code.where(code.notna(), from_iso)
+        by_code = {ine: iso_code for iso_code, (ine, _name) in table.items()}
+        iso = iso.where(iso.notna(), code.map(by_code))
+        out["iso_code"] = iso.astype("string").str.upper().astype(object).where(iso.notna(), None)
+        if colmap.layout == "geoboundaries":
+            # geoBoundaries spells some names its own way ("Caracas", "Delta amacuro"): the INE name is official.
+            official = code.map({ine: name for ine, name in table.values()})
+            out["source_name"] = out["name"]
+            out["name"] = official.where(official.notna(), out["name"])
+        marks.mark(code.isna().to_numpy(), "falta el campo obligatorio «code»", "code")
+    out["code"] = code
+
+    parent = out.get("parent_code")
+    parent = parent if parent is not None else pd.Series([None] * n, index=frame.index, dtype=object)
+    parent = normalise_codes(parent) if parent.notna().any() else parent
+    for plevel in TERRITORY_PARENTS[level]:
+        key = f"{plevel}_code"
+        if key in out:
+            parent = parent.where(parent.notna(), out[key])
+    digits = code.astype("string").str.fullmatch(r"\d+").fillna(False)
+    lengths = code.astype("string").str.len()
+    if level == "municipality":
+        parent = parent.where(parent.notna() | ~(digits & (lengths == 4)), code.astype("string").str.slice(0, 2))
+    elif level == "parish":
+        parent = parent.where(parent.notna() | ~(digits & (lengths == 6)), code.astype("string").str.slice(0, 4))
+    if level != "state":
+        parents = " o ".join(TERRITORY_PARENTS[level])
+        marks.mark(parent.isna().to_numpy(), f"falta el código del territorio padre ({parents})", "parent_code")
+        out["parent_code"] = parent.astype(object)
+    else:
+        out["parent_code"] = None
+    out["geom"] = geom
+    out["label_point"] = point
+
+    extra_cols = list(colmap.extra)
+    extras = {c: clean_text(frame[c]) for c in extra_cols}
+    if "registration_date" in out and colmap.source_of("registration_date"):
+        extras["registration_date"] = out["registration_date"].dt.strftime("%Y-%m-%d")
+    if "source_name" in out:
+        extras["source_name"] = out["source_name"]
+    if extras:
+        table = pd.DataFrame(extras, index=frame.index)
+        records = table.to_dict("records")
+        out["attributes"] = [
+            json.dumps({k: v for k, v in rec.items() if v is not None and v == v}, ensure_ascii=False) for rec in records
+        ]
+    else:
+        out["attributes"] = None
+
+
+def require_territory_source(spec: KindSpec, colmap: ColumnMap, has_geometry: bool, file: str) -> None:
+    """A record kind that is placed in a territory needs a code column or coordinates."""
+    if spec.territory_refs and not colmap.territory_refs and not (has_geometry or colmap.has_points or colmap.wkt):
+        raise LoadError(
+            "falta el territorio: se necesita una columna de código de territorio "
+            "(cod_consejo, cod_comuna, cod_parroquia, cod_municipio, cod_estado, territory_code) o coordenadas (lon/lat)",
+            file=file,
+            field="territory_code",
+        )
