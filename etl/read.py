@@ -61,10 +61,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_source(path: Path, *, layer: str | None = None, chunk_rows: int = CHUNK_ROWS) -> Source:
+def open_source(path: Path, *, layer: str | None = None, chunk_rows: int | None = None) -> Source:
     """Recognise the format and open it; a file that cannot be read raises LoadError naming it."""
     if not path.exists():
         raise LoadError("el archivo no existe", file=str(path))
+    chunk_rows = chunk_rows or CHUNK_ROWS
     suffix = path.suffix.lower()
     try:
         if path.is_dir() or suffix in VECTOR_SUFFIXES:
