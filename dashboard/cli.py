@@ -6,6 +6,7 @@ import typer
 
 from etl.cli import load_cmd
 from geodata.cli import check, db_app
+from layers.cli import export_command, layers_command
 
 app = typer.Typer(
     help="Sala de Autogobierno: sala situacional geoespacial del autogobierno comunal.",
@@ -15,6 +16,8 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.command("check")(check)
 app.command("load")(load_cmd)
+app.command("layers")(layers_command)
+app.command("export")(export_command)
 
 
 if __name__ == "__main__":

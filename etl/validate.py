@@ -144,13 +144,18 @@ def clean_text(s: pd.Series) -> pd.Series:
     return s
 
 
-def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers as ministries write them: `1.234.567,89`, `1,5`, `1234.5`, `Bs. 300`; → (float, bad mask)."""
+def parse_number(s: pd.Series, integer: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Numbers as ministries write them: `1.234.567,89`, `1,5`, `1234.5`, `Bs. 300`; → (float, bad mask).
+
+    For a whole-number field `1.234` is a thousand two hundred and thirty-four.
+    """
     t = s.astype("string").str.replace(r"[\s\u00a0]|^(?:Bs\.?S?\.?|VES|\$|USD)", "", regex=True, case=False)
     last_comma, last_dot = t.str.rfind(","), t.str.rfind(".")
     both = (last_comma >= 0) & (last_dot >= 0)
     comma_decimal = (both & (last_comma > last_dot)) | ((last_dot < 0) & (t.str.count(",") == 1))
     dot_thousands = (both & (last_comma > last_dot)) | ((last_comma < 0) & (t.str.count(r"\.") > 1))
+    if integer:
+        dot_thousands = dot_thousands | t.str.fullmatch(r"-?\d{1,3}(\.\d{3})+")
     t = t.where(~dot_thousands.fillna(False), t.str.replace(".", "", regex=False))
     t = t.where(~comma_decimal.fillna(False), t.str.replace(",", ".", regex=False))
     t = t.str.replace(",", "", regex=False)
@@ -225,7 +230,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
                 marks.mark(bad, "«" + f.name + "» debe tener la forma AAAA-N (p. ej. 2024-1), no «" + values.astype(str) + "»", f.name)
             parsed = values
         elif f.type in ("int", "decimal"):
-            num, bad = parse_number(values)
+            num, bad = parse_number(values, integer=f.type == "int")
             marks.mark(bad, "«" + f.name + "»: «" + values.astype(str) + "» no es un número", f.name)
             if f.type == "int":
                 fractional = num.notna() & (num % 1 != 0)
