@@ -26,7 +26,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from sqlalchemy import Connection, and_, func, select  # noqa: E402
 
 from geodata.models import Territory  # noqa: E402
-from layers.exports import ATTRIBUTION, SOURCE, describe_params  # noqa: E402
+from layers.exports import ATTRIBUTION, SOURCE, ExportError, describe_params  # noqa: E402
 from layers.features import data_date, features_frame, has_demo, prepare  # noqa: E402
 from layers.registry import Layer, LayerParams  # noqa: E402
 
@@ -38,7 +38,7 @@ KM_PER_DEGREE = 111.32
 matplotlib.rcParams["pdf.fonttype"] = 42  # TrueType in the PDF: its text can be searched and extracted
 
 
-class PrintError(ValueError):
+class PrintError(ExportError):
     pass
 
 

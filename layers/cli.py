@@ -1,0 +1,127 @@
+"""`sala layers` and `sala export …`: the registry's layers and their exports from the command line.
+
+Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date);
+1 the export could not be made (too large, database unreachable, disk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from geodata.vocab import LEVEL_LABELS
+from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer, format_from_path
+from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, list_layers
+
+console = Console()
+err = Console(stderr=True)
+
+_DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """ISO 8601 or the Venezuelan day-first forms (dd/mm/yyyy, dd-mm-yyyy)."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    try:
+        if match := _DMY.match(value):
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise LayerError(f"Fecha inválida en {option}: «{value}» (use AAAA-MM-DD o DD/MM/AAAA).") from None
+
+
+def parse_filters(values: list[str] | None) -> dict[str, list[str]] | None:
+    """`--filter status=reported --filter status=assigned` or `--filter status=reported,assigned`."""
+    if not values:
+        return None
+    filters: dict[str, list[str]] = {}
+    for item in values:
+        if "=" not in item:
+            raise LayerError(f"Filtro inválido: «{item}» (use nombre=valor).")
+        name, raw = item.split("=", 1)
+        filters.setdefault(name.strip(), []).extend(v.strip() for v in raw.split(",") if v.strip())
+    return filters
+
+
+def layers_command() -> None:
+    """List the map layers: id, title, geometry type, level and filters."""
+    table = Table("capa", "título", "geometría", "nivel", "filtros")
+    for layer in list_layers():
+        table.add_row(
+            layer.id,
+            layer.title,
+            layer.geometry_type,
+            LEVEL_LABELS.get(layer.level, "registros") if layer.level else "registros",
+            ", ".join(f.name for f in layer.filters) or "—",
+        )
+    console.print(table)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def export_command(
+    layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`) o `pack` para el paquete de planificación"),
+    territory: str = typer.Option(None, "--territory", "-t", help="código del territorio (INE, P-code o ISO 3166-2)"),
+    date_from: str = typer.Option(None, "--from", help="inicio del periodo (AAAA-MM-DD o DD/MM/AAAA)"),
+    date_to: str = typer.Option(None, "--to", help="fin del periodo"),
+    consultation_round: str = typer.Option(None, "--round", help="consulta popular, p. ej. 2025-1"),
+    filters: list[str] = typer.Option(None, "--filter", "-f", help="filtro nombre=valor (repetible)"),
+    fmt: str = typer.Option(None, "--format", help="geojson|gpkg|shp|kml|csv|xlsx|png|pdf (por defecto, la extensión de -o)"),
+    output: Path = typer.Option(..., "--output", "-o", help="archivo de salida"),
+    crs: int = typer.Option(4326, "--crs", help="EPSG del resultado (formatos vectoriales)"),
+    paper: str = typer.Option("A4", "--paper", help="A4 o A3 (mapas y paquete)"),
+    title: str = typer.Option(None, "--title", help="título del mapa impreso"),
+) -> None:
+    """Export a layer of a territory (period and filters as on screen), or `pack` for a municipality's planning pack."""
+    from geodata.database import get_engine
+
+    try:
+        params = LayerParams(
+            territory=territory,
+            date_from=parse_date(date_from, "--from"),
+            date_to=parse_date(date_to, "--to"),
+            consultation_round=consultation_round,
+            filters=parse_filters(filters),
+        )
+        output = output.expanduser().resolve()
+        if layer == "pack":
+            if not territory:
+                raise LayerError("El paquete de planificación necesita --territory CODIGO (un municipio).")
+            if output.suffix.lower() != ".zip":
+                raise LayerError("El paquete de planificación se escribe en un .zip.")
+            from layers.pack import build_pack
+
+            with get_engine().connect() as conn:
+                result = build_pack(conn, territory, output, params, paper=paper)
+            console.print(f"[green]Paquete escrito[/] {result.path} ({', '.join(result.parts)})")
+            return
+        fmt = (fmt or format_from_path(output) or "").lower()
+        if fmt not in FORMATS:
+            raise LayerError(f"Indique --format ({'|'.join(FORMATS)}): no se deduce de «{output.name}».")
+        with get_engine().connect() as conn:
+            result = export_layer(conn, layer, params, fmt, output, crs=crs, paper=paper, title=title)
+        console.print(f"[green]Exportado[/] {result.count} elementos de «{layer}» a {result.path} ({FORMATS[fmt].label})")
+    except (UnknownLayer, UnknownTerritory) as exc:
+        _fail(str(exc), 2)
+    except ExportTooLarge as exc:
+        _fail(str(exc), 1)
+    except ExportError as exc:
+        _fail(str(exc), 2)
+    except LayerError as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:
+        _fail(f"No se pudo escribir {output}: {exc}", 1)
+    except SQLAlchemyError as exc:
+        _fail(f"No se pudo consultar la base de datos ({type(exc).__name__}). ¿Está en marcha? Ejecute `sala db up`.", 1)
