@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from etl.cli import load_cmd
+from dashboard.serve import serve
+from etl.demo.cli import demo_cmd
 from geodata.cli import check, db_app
 from layers.cli import export_command, layers_command
 
@@ -18,6 +20,8 @@ app.command("check")(check)
 app.command("load")(load_cmd)
 app.command("layers")(layers_command)
 app.command("export")(export_command)
+app.command("demo")(demo_cmd)
+app.command("serve")(serve)
 
 
 if __name__ == "__main__":

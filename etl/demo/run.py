@@ -131,7 +131,7 @@ def load_demo(
             summary.loaded[kind] = _count(result, "inserted") + _count(result, "updated") + _count(result, "unchanged")
             summary.rejected[kind] = _count(result, "rejected")
             say(f"{kind}: {summary.loaded[kind]:,} cargados, {summary.rejected[kind]:,} rechazados ({time.perf_counter() - t0:.1f} s)")
-        refresh_after_load(engine, list(files))
+        refresh_after_load(engine, set(files))
         summary.load_seconds = time.perf_counter() - started
     finally:
         if out_dir is None:
