@@ -90,3 +90,26 @@ def cli_env(db_url):
     env = dict(os.environ)
     env["SALA_DATABASE_URL"] = db_url
     return env
+
+
+@pytest.fixture(scope="session")
+def demo_url(template_url):
+    """A database with the small demo (seed 1, today's date) loaded through the ETL, shared by
+    the whole session: read from it, never write to it (use `engine` for a private database)."""
+    from etl.demo import load_demo
+
+    url = create_database_from(template_url, "demo_small")
+    eng = make_engine(url)
+    try:
+        load_demo(eng, scale="small", seed=1)
+    finally:
+        eng.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(demo_url):
+    eng = make_engine(demo_url)
+    yield eng
+    eng.dispose()
