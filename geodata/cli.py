@@ -123,7 +123,10 @@ def check(
             counts.add_row(KIND_LABELS[kind], f"{count:,}")
         console.print(counts)
         if report.issues and limit:
-            listing = Table("problema", "nivel", "código", "otro", "medida", "km²", "detalle")
+            listing = Table()
+            # Codes never wrap or shorten: they are what the reader looks up.
+            for header in ("problema", "nivel", "código", "otro", "medida", "km²", "detalle"):
+                listing.add_column(header, no_wrap=header in ("código", "otro", "medida", "km²"))
             for issue in report.issues[:limit]:
                 listing.add_row(
                     issue.kind_label,
