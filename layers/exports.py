@@ -318,6 +318,11 @@ def write_ogr(
     """Write batch after batch with pyogrio (append), so memory holds one batch at a time."""
     written = 0
     name = layer_name or layer.id
+    if layer.geometry_type == "Geometry" and driver == "ESRI Shapefile":
+        raise ExportError(
+            f"La capa «{layer.id}» mezcla polígonos y puntos, y un Shapefile admite un solo tipo: use GeoPackage o GeoJSON."
+        )
+    geometry_type = "Unknown" if layer.geometry_type == "Geometry" else layer.geometry_type
     for i, batch in enumerate(iter_batches(conn, layer, params, crs=crs)):
         if columns:
             batch = batch.rename(columns=columns)
@@ -327,7 +332,7 @@ def write_ogr(
             path,
             layer=name,
             driver=driver,
-            geometry_type=layer.geometry_type,
+            geometry_type=geometry_type,
             promote_to_multi=layer.geometry_type == "MultiPolygon",
             append=(i > 0) or append_layer,
             **options,

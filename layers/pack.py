@@ -52,6 +52,7 @@ PACK_LAYERS = (
     "projects",
     "claps",
     "agreements",
+    "integrity",
 )
 ROWS_PER_PAGE = {"A4": 24, "A3": 36}
 

@@ -134,7 +134,7 @@ class LayerParams:
 class Layer:
     id: str
     title: str
-    geometry_type: str  # "Point" | "MultiPolygon"
+    geometry_type: str  # "Point" | "MultiPolygon" | "Geometry" (mixed)
     level: str | None  # territory level for territory layers, None for records
     fields: tuple[Field, ...]
     style: Style
@@ -906,3 +906,93 @@ register(
     )
 )
 
+
+
+# --------------------------------------------------------------------------- territorial integrity
+
+from geodata.integrity import KIND_LABELS  # noqa: E402
+from geodata.models import IntegrityIssue  # noqa: E402
+from geodata.vocab import LEVEL_LABELS  # noqa: E402
+
+_INTEGRITY_COLORS = {
+    "outside_parent": "#d7301f",
+    "overlap": "#7a0177",
+    "gap": "#fe9929",
+    "code_mismatch": "#3690c0",
+    "missing_geometry": "#969696",
+    "invalid_geometry": "#000000",
+}
+
+
+def _integrity(params: LayerParams, geometry: str) -> Select:
+    t = aliased(Territory, name="t")
+    geom = IntegrityIssue.geom
+    conds = [_territory_condition(params, t.path), _bbox_condition(params, geom)]
+    if params.date_from:
+        conds.append(cast(IntegrityIssue.checked_at, Date) >= params.date_from)
+    if params.date_to:
+        conds.append(cast(IntegrityIssue.checked_at, Date) <= params.date_to)
+    if (v := _vocab_values(params, "kind", KIND_LABELS)) is not None:
+        conds.append(IntegrityIssue.kind.in_(v))
+    if (v := _vocab_values(params, "level", {k: LEVEL_LABELS[k] for k in _LEVELS})) is not None:
+        conds.append(IntegrityIssue.level.in_(v))
+    return (
+        select(
+            IntegrityIssue.id.label("issue_id"),
+            IntegrityIssue.kind.label("kind"),
+            _label(KIND_LABELS, IntegrityIssue.kind).label("kind_label"),
+            IntegrityIssue.level.label("level"),
+            _label(LEVEL_LABELS, IntegrityIssue.level).label("level_label"),
+            IntegrityIssue.territory_code.label("territory_code"),
+            t.name.label("territory_name"),
+            IntegrityIssue.other_code.label("other_code"),
+            IntegrityIssue.measure.label("measure"),
+            IntegrityIssue.area_km2.label("area_km2"),
+            IntegrityIssue.detail.label("detail"),
+            func.coalesce(t.is_demo, False).label("is_demo"),
+            cast(IntegrityIssue.checked_at, Date).label("checked_on"),
+            geom.label("geom"),
+        )
+        .select_from(IntegrityIssue)
+        .join(t, t.code == IntegrityIssue.territory_code)
+        .where(*conds)
+        .order_by(IntegrityIssue.id)
+    )
+
+
+_LEVELS = tuple(k for k in LEVEL_LABELS if k != "country")
+
+register(
+    Layer(
+        id="integrity",
+        title="Integridad territorial",
+        # Defects are polygons (overlaps, gaps, parts outside the parent) or points
+        # (where a boundary is invalid): the layer is of mixed geometry.
+        geometry_type="Geometry",
+        level=None,
+        fields=(
+            Field("issue_id", "Número", "int"),
+            Field("kind", "Tipo (código)", "str"),
+            Field("kind_label", "Tipo", "str"),
+            Field("level", "Nivel (código)", "str"),
+            Field("level_label", "Nivel", "str"),
+            Field("territory_code", "Código del territorio", "str"),
+            Field("territory_name", "Territorio", "str"),
+            Field("other_code", "Otro territorio", "str"),
+            Field("measure", "Medida (proporción)", "float"),
+            Field("area_km2", "Superficie (km²)", "float"),
+            Field("detail", "Detalle", "str"),
+            Field("is_demo", "Datos de demostración", "bool"),
+            Field("checked_on", "Revisado", "date"),
+        ),
+        style=Style(field="kind", colors=_INTEGRITY_COLORS, labels=KIND_LABELS, fill_opacity=0.5, radius=6),
+        popup=("kind_label", "territory_name", "territory_code", "other_code", "area_km2", "detail"),
+        filters=(FilterDef("kind", "Tipo", KIND_LABELS), FilterDef("level", "Nivel", {k: LEVEL_LABELS[k] for k in _LEVELS})),
+        builder=_integrity,
+        description="Defectos de los límites hallados por `sala check`: fuera del superior, superposiciones, vacíos, códigos.",
+        date_field="checked_on",
+        period_field="checked_on",
+        id_field="issue_id",
+        min_zoom=0,
+    )
+)

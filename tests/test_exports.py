@@ -178,3 +178,25 @@ def test_short_names_are_unique():
     assert mapping["code"] == "code"
     assert len(set(v.lower() for v in mapping.values())) == 5
     assert all(len(v) <= 10 for v in mapping.values())
+
+
+def test_mixed_geometry_layer(records, tmp_path):
+    layer = get_layer("integrity")
+    params = LayerParams(territory="01")
+    with records.connect() as conn:
+        expected = features_frame(conn, "integrity", params)
+        assert len(expected) > 0
+        for fmt in ("geojson", "gpkg", "kml", "csv", "xlsx"):
+            path = tmp_path / f"i.{fmt}"
+            export_layer(conn, "integrity", params, fmt, path)
+            if fmt == "csv":
+                got = pyogrio.read_dataframe(path, GEOM_POSSIBLE_NAMES="wkt", KEEP_GEOM_COLUMNS="NO")
+            elif fmt == "xlsx":
+                got = pyogrio.read_dataframe(path, layer="datos", HEADERS="FORCE", FIELD_TYPES="STRING")
+            else:
+                got = pyogrio.read_dataframe(path)
+            assert sorted(int(float(v)) for v in got["issue_id"]) == sorted(expected["issue_id"]), fmt
+        with pytest.raises(ExportError, match="Shapefile admite un solo tipo"):
+            export_layer(conn, "integrity", params, "shp", tmp_path / "i.zip")
+    assert not (tmp_path / "i.zip").exists()
+    assert layer.geometry_type == "Geometry"

@@ -41,10 +41,10 @@ def codes(engine, layer_id, **params):
 def test_registry_lists_every_layer_once_with_fields_and_geometry():
     ids = [layer.id for layer in list_layers()]
     assert ids == list(LAYERS)
-    for expected in ("states", "municipalities", "parishes", "communes", "councils", "circuits", "cases", "projects", "claps", "agreements"):
+    for expected in ("states", "municipalities", "parishes", "communes", "councils", "circuits", "cases", "projects", "claps", "agreements", "integrity"):
         assert expected in ids
     for layer in list_layers():
-        assert layer.geometry_type in ("Point", "MultiPolygon")
+        assert layer.geometry_type in ("Point", "MultiPolygon", "Geometry")
         assert layer.field_names[0] == layer.id_field
         assert len(set(layer.field_names)) == len(layer.field_names)
         assert set(layer.popup) <= set(layer.field_names)
@@ -149,3 +149,13 @@ def test_record_attributes(records):
     agreements = {r["code"]: r for r in rows(records, "agreements")}
     assert agreements["A-001"]["working_table"] == "Mesa public_services"
     assert agreements["A-001"]["status_label"] == "Pendiente"
+
+
+def test_integrity_layer_shows_the_issues_of_the_subtree(records):
+    issues = rows(records, "integrity", territory="0101")
+    assert issues and {r["territory_code"] for r in issues} <= {"0101", "010101", "010102", "01010101", "0101010101", "0101010102"}
+    gaps = rows(records, "integrity", filters={"kind": ["gap"]})
+    assert any(r["territory_code"] == "0101" and r["kind_label"] == "Vacío sin cubrir" for r in gaps)
+    assert rows(records, "integrity", territory="15", filters={"kind": ["gap"]}) == [] or all(
+        r["territory_code"].startswith("15") for r in rows(records, "integrity", territory="15")
+    )
