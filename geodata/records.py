@@ -304,3 +304,52 @@ def record_points(
     if code is None or level == "state":
         return aggregate_by_child(conn, kind, code, period, scope, today)
     return points(conn, kind, code, period, scope, limit, today)
+
+
+def consultation_rounds(conn: Connection) -> list[str]:
+    """The consultation rounds projects were chosen in, newest first (the period picker)."""
+    rows = conn.execute(select(Project.consultation_round).distinct()).scalars().all()
+
+    def key(r: str):
+        year, _, number = r.partition("-")
+        return (int(year), int(number or 0))
+
+    return sorted(rows, key=key, reverse=True)
+
+
+def news_since(conn: Connection, since: dt.datetime, code: str | None, scope: Scope = NATIONAL) -> dict[str, int]:
+    """How many records arrived under `code` after `since` (by the time they were stored):
+    what operator mode flags as new between two refreshes."""
+    from geodata.models import Agreement, Deposit
+
+    t = aliased(Territory)
+    where = _where_territory(conn, t, code, scope)
+    counts = {}
+    for key, model, territory_col in (
+        ("cases", Case, Case.territory_id),
+        ("projects", Project, Project.territory_id),
+        ("agreements", Agreement, Agreement.municipality_id),
+    ):
+        counts[key] = conn.execute(
+            select(func.count()).select_from(model).join(t, t.id == territory_col).where(model.created_at > since, *where)
+        ).scalar_one()
+    counts["deposits"] = conn.execute(
+        select(func.count())
+        .select_from(Deposit)
+        .join(Project, Project.id == Deposit.project_id)
+        .join(t, t.id == Project.territory_id)
+        .where(Deposit.created_at > since, *where)
+    ).scalar_one()
+    counts["deliveries"] = conn.execute(
+        select(func.count())
+        .select_from(ClapDelivery)
+        .join(Clap, Clap.id == ClapDelivery.clap_id)
+        .join(t, t.id == Clap.territory_id)
+        .where(ClapDelivery.created_at > since, *where)
+    ).scalar_one()
+    return counts
+
+
+def database_now(conn: Connection) -> dt.datetime:
+    """The database's clock: operator mode compares stored times with it, not the web server's."""
+    return conn.execute(select(func.now())).scalar_one()

@@ -1,0 +1,135 @@
+"""The application factory: `create_app()` gives the Dash app of the room.
+
+Offline by design: every script and style is served by this app (no CDN), compressed,
+and fingerprinted bundles are cached by browsers for a year, so a repeat visit fetches
+only data. Geometry is served by URL (`dashboard.geo`) and cached the same way.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import dash
+from dash import Dash, dcc, html
+from flask import Flask, request
+
+from dashboard import ids, texts
+from dashboard.geo import register_geo_routes
+from geodata.database import get_engine
+from geodata.settings import Settings, get_settings
+
+HERE = Path(__file__).parent
+YEAR = 31536000
+
+
+def _cache_headers(response):
+    """A year of caching for what Dash fingerprints (component suites, assets with ?m=)."""
+    path = request.path
+    if response.status_code == 200 and (
+        path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args)
+    ):
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    return response
+
+
+def shell() -> html.Div:
+    """What every page shares: title bar, navigation, demo badge, the page container."""
+    return html.Div(
+        [
+            html.Header(
+                [
+                    html.Div(
+                        [html.H1(texts.APP_TITLE, className="app-title"), html.Span(texts.APP_SUBTITLE, className="app-subtitle")],
+                        className="brand",
+                    ),
+                    html.Nav(
+                        [
+                            dcc.Link(texts.NAV_ROOM, href="/", className="nav-link"),
+                            dcc.Link(texts.NAV_SOLUTIONS, href="/soluciones", className="nav-link"),
+                            dcc.Link(texts.NAV_OPERATOR, href="/operador", className="nav-link"),
+                        ],
+                        id=ids.NAV,
+                    ),
+                    html.Div(id=ids.DEMO_BADGE),
+                ],
+                className="app-header",
+            ),
+            html.Main(dash.page_container, className="app-main"),
+        ],
+        className="app",
+    )
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or get_settings()
+
+    @cache
+    def engine_getter():
+        return get_engine(settings)
+
+    # Compression settings must be in place before Dash initialises Flask-Compress.
+    server = Flask(__name__)
+    server.config.update(
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/geo+json",
+        ],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=500,
+    )
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        compress=True,
+        title=texts.APP_TITLE,
+        update_title=None,
+    )
+    server.config["SALA_SETTINGS"] = settings
+    server.config["SALA_ENGINE_GETTER"] = engine_getter
+    server.secret_key = settings.secret_key.get_secret_value()
+    _init_auth(server, engine_getter)
+    register_geo_routes(server, engine_getter, lambda: _scope_getter(server)())
+    _register_layer_routes(server)
+    server.after_request(_cache_headers)
+    app.layout = shell()
+
+    from dashboard.callbacks import register_all
+
+    register_all(app)
+    return app
+
+
+def _scope_getter(server):
+    from geodata.access import NATIONAL
+
+    return server.config.get("SALA_SCOPE_GETTER") or (lambda: NATIONAL)
+
+
+def _init_auth(server, engine_getter) -> None:
+    """Sign-in and scopes come from dashboard.auth when it is installed in this tree."""
+    try:
+        from dashboard import auth
+    except ImportError:
+        return
+    auth.init_auth(server, engine_getter)
+    server.config["SALA_SCOPE_GETTER"] = auth.current_scope
+    server.config["SALA_USER_GETTER"] = auth.current_user
+
+
+def _register_layer_routes(server) -> None:
+    """Tiles, OGC API and exports (layers.web) when that module is present."""
+    try:
+        from layers import web
+    except ImportError:
+        return
+    web.register(server)

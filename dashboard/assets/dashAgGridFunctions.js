@@ -1,0 +1,13 @@
+// Functions the ranked table's column definitions refer to by name.
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+
+// A number written the Venezuelan way: 12.345,6; empty cells as an em dash.
+dagfuncs.salaNumber = function (value, decimals) {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return "—";
+  }
+  return Number(value).toLocaleString("es-VE", {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+};

@@ -1,0 +1,12 @@
+"""Callbacks: each unpacks its inputs and calls a plain function (dashboard.viewmodels,
+dashboard.operations_vm); none touches the database."""
+
+from __future__ import annotations
+
+
+def register_all(app) -> None:
+    from dashboard.callbacks import operations, room, shell
+
+    shell.register(app)
+    room.register(app)
+    operations.register(app)

@@ -1,0 +1,183 @@
+"""Callbacks of the map room: actions → view, view → screen, operator refresh."""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, Patch, State, ctx, no_update
+
+from dashboard import ids, session
+from dashboard import operations_vm as ops
+from dashboard import viewmodels as vm
+from dashboard.components import room as parts
+from dashboard.view import View
+
+_TRIGGERS = {
+    ids.INDICATOR: "indicator",
+    ids.LAYERS: "layers",
+    ids.ROUND: "round",
+    ids.DATES: "dates",
+    ids.CLEAR_PERIOD: "clear",
+    ids.MAP: "map",
+    ids.GRID: "grid",
+}
+
+_SCREEN = [
+    Output(ids.MAP, "figure"),
+    Output(ids.LEGEND, "children"),
+    Output(ids.MAP_NOTE, "children"),
+    Output(ids.BREADCRUMB, "children"),
+    Output(ids.TITLE, "children"),
+    Output(ids.KPIS, "children"),
+    Output(ids.GRID_TITLE, "children"),
+    Output(ids.GRID, "rowData"),
+    Output(ids.GRID, "columnDefs"),
+    Output(ids.CHART_CASES, "figure"),
+    Output(ids.CHART_DEPOSITS, "figure"),
+    Output(ids.CHART_DELIVERIES, "figure"),
+    Output(ids.SOLUTIONS_LINK, "href"),
+    Output(ids.SOLUTIONS_LINK, "children"),
+    Output(ids.SOLUTIONS_LINK, "style"),
+    Output(ids.ERROR, "children"),
+    Output(ids.ERROR, "hidden"),
+    Output(ids.RENDERED, "data"),
+    Output(ids.URL_SYNC, "data"),
+]
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ids.VIEW, "data"),
+        Output(ids.ROUND, "value"),
+        Output(ids.DATES, "start_date"),
+        Output(ids.DATES, "end_date"),
+        Input(ids.INDICATOR, "value"),
+        Input(ids.LAYERS, "value"),
+        Input(ids.ROUND, "value"),
+        Input(ids.DATES, "start_date"),
+        Input(ids.DATES, "end_date"),
+        Input(ids.CLEAR_PERIOD, "n_clicks"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.GRID, "cellClicked"),
+        Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
+        State(ids.VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def on_action(indicator, layers, round_, date_from, date_to, _clear, click, cell, _crumbs, view_data):
+        trigger_id = ctx.triggered_id
+        crumb_code = None
+        if isinstance(trigger_id, dict):
+            if not ctx.triggered[0]["value"]:
+                return no_update, no_update, no_update, no_update
+            trigger, crumb_code = "crumb", trigger_id["code"]
+        else:
+            trigger = _TRIGGERS.get(trigger_id, "")
+        view = View.from_store(view_data)
+        new = vm.apply_event(
+            session.engine(),
+            view,
+            trigger,
+            indicator=indicator,
+            layers=layers,
+            round_=round_,
+            date_from=date_from,
+            date_to=date_to,
+            click_data=click,
+            cell_clicked=cell,
+            crumb_code=crumb_code,
+            scope=session.scope(),
+        )
+        if new == view:
+            return no_update, no_update, no_update, no_update
+        return new.to_store(), new.round, new.date_from, new.date_to
+
+    @app.callback(*_SCREEN, Input(ids.VIEW, "data"), State(ids.RENDERED, "data"), prevent_initial_call=True)
+    def render(view_data, rendered):
+        view = View.from_store(view_data)
+        if rendered == vm.rendered_key(view):
+            switch = vm.indicator_switch(session.engine(), view, session.scope())
+            figure = Patch()
+            for key, value in switch.choropleth.items():
+                figure["data"][0][key] = value
+            out = [no_update] * len(_SCREEN)
+            out[0], out[1] = figure, parts.legend(switch.legend)
+            out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
+            out[18] = view.to_query()
+            return out
+        room = vm.room(session.engine(), view, session.scope(), session.settings())
+        return (
+            room.figure,
+            parts.legend(room.legend),
+            room.map_note,
+            parts.breadcrumb(room.crumbs),
+            room.title,
+            parts.kpi_cards(room.kpis),
+            room.grid_title,
+            room.grid_rows,
+            room.grid_columns,
+            room.charts["cases"],
+            room.charts["deposits"],
+            room.charts["deliveries"],
+            room.solutions_href or "/soluciones",
+            room.solutions_label,
+            {} if room.solutions_href else {"display": "none"},
+            room.error,
+            not room.error,
+            room.rendered,
+            room.view.to_query(),
+        )
+
+    # The URL follows the view without a page load: Dash's router re-renders a page when
+    # its Location changes, so the address bar is written directly. Back/forward and
+    # reload then open the view from the URL.
+    app.clientside_callback(
+        """
+        function (query) {
+            const target = window.location.pathname + (query || "");
+            if (target !== window.location.pathname + window.location.search) {
+                window.history.pushState({}, "", target);
+            }
+            return "";
+        }
+        """,
+        Output(ids.URL_SYNC, "modified_timestamp"),
+        Input(ids.URL_SYNC, "data"),
+    )
+
+    @app.callback(
+        Output(ids.INTERVAL, "disabled"),
+        Output(ids.LAST_REFRESH, "data"),
+        Input(ids.OPERATOR, "value"),
+        prevent_initial_call=True,
+    )
+    def operator_mode(value):
+        on = bool(value)
+        return not on, ops.start_marker(session.engine()) if on else None
+
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Output(ids.KPIS, "children", allow_duplicate=True),
+        Output(ids.GRID, "rowData", allow_duplicate=True),
+        Output(ids.CHART_CASES, "figure", allow_duplicate=True),
+        Output(ids.CHART_DEPOSITS, "figure", allow_duplicate=True),
+        Output(ids.CHART_DELIVERIES, "figure", allow_duplicate=True),
+        Output(ids.NEWS, "children"),
+        Output(ids.LAST_REFRESH, "data", allow_duplicate=True),
+        Input(ids.INTERVAL, "n_intervals"),
+        State(ids.VIEW, "data"),
+        State(ids.LAST_REFRESH, "data"),
+        prevent_initial_call=True,
+    )
+    def operator_refresh(_n, view_data, marker):
+        result = ops.refresh(session.engine(), View.from_store(view_data), marker, session.scope(), session.settings())
+        figure = Patch()
+        # Only the traces: the layout (where the operator has panned and zoomed) stays.
+        figure["data"] = result.room.figure["data"]
+        return (
+            figure,
+            parts.kpi_cards(result.room.kpis),
+            result.room.grid_rows,
+            result.room.charts["cases"],
+            result.room.charts["deposits"],
+            result.room.charts["deliveries"],
+            parts.news(result.items, result.headline, result.has_news),
+            result.marker,
+        )

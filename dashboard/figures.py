@@ -1,0 +1,284 @@
+"""Plotly figures of the map room, built from plain data (no database here).
+
+Figures are plain dicts in Plotly's JSON schema: building `plotly.graph_objects` would
+validate every property on every request (tens of milliseconds each); the tests
+validate the dicts with `go.Figure` instead.
+
+The choropleth references its geometry by URL (`/geo/children/<code>.json?v=<version>`):
+the browser fetches each parent's boundaries once and keeps them (HTTP cache and
+plotly.js's own geo cache), so figures and patches carry only codes and values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+
+from dashboard import texts
+from dashboard.classify import Classification, format_number, format_value
+from geodata.indicators import INDICATORS
+
+MAP_HEIGHT = 560
+POINT_COLORS = {"cases": "#c0392b", "projects": "#1f5fa8", "claps": "#1e8449"}
+BORDER_COLOR = "#4d4d4d"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+SEPARATORS = ",."  # decimal ',' and thousands '.', as written in Venezuela
+
+
+def zoom_for_bbox(bbox, width_px: int = 820, height_px: int = MAP_HEIGHT) -> tuple[dict, float]:
+    """Center and zoom that fit a lon/lat box in a map of about this size (Web Mercator;
+    MapLibre counts zoom in 512-pixel tiles)."""
+    if not bbox:
+        return {"lon": -66.0, "lat": 7.0}, 4.4
+    xmin, ymin, xmax, ymax = bbox
+
+    def merc(lat):
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(xmax - xmin, 1e-4)
+    dy = max(merc(ymax) - merc(ymin), 1e-6)
+    zoom_x = math.log2(width_px / 512 * 360 / dx)
+    zoom_y = math.log2(height_px / 512 * 2 * math.pi / dy)
+    zoom = max(min(zoom_x, zoom_y) - 0.15, 1.0)
+    center_lat = math.degrees(math.atan(math.sinh((merc(ymin) + merc(ymax)) / 2)))
+    return {"lon": (xmin + xmax) / 2, "lat": center_lat}, round(min(zoom, 16.0), 2)
+
+
+def discrete_colorscale(c: Classification) -> list:
+    """A stepped colorscale over class indices -1 (no data) .. k-1."""
+    colors = ["#d9d9d9", *c.colors]
+    n = len(colors)
+    scale = []
+    for i, color in enumerate(colors):
+        scale.append([i / n, color])
+        scale.append([(i + 1) / n, color])
+    return scale
+
+
+def choropleth_values(rows: list[dict], indicator_id: str, c: Classification) -> dict:
+    """The per-child parts of the choropleth trace: what an indicator switch patches."""
+    ind = INDICATORS[indicator_id]
+    return {
+        "locations": [r["code"] for r in rows],
+        "z": [-1 if cls is None else cls for cls in c.classes],
+        "zmin": -1.5,
+        "zmax": max(c.k - 0.5, 0.5),
+        "colorscale": discrete_colorscale(c),
+        "customdata": [[r["code"], r["name"], format_value(indicator_id, r.get(indicator_id))] for r in rows],
+        "hovertemplate": "<b>%{customdata[1]}</b><br>" + ind.label + ": %{customdata[2]}<extra></extra>",
+    }
+
+
+def choropleth_trace(geojson_url: str, rows: list[dict], indicator_id: str, c: Classification) -> dict:
+    return dict(
+        type="choroplethmap",
+        geojson=geojson_url,
+        featureidkey="properties.code",
+        showscale=False,
+        marker={"line": {"color": "#ffffff", "width": 1}, "opacity": 0.85},
+        name="territorios",
+        **choropleth_values(rows, indicator_id, c),
+    )
+
+
+def _point_size(count: int, biggest: int) -> float:
+    return 8 + 30 * math.sqrt(count / biggest) if biggest else 8
+
+
+def points_trace(kind: str, pointset) -> dict:
+    """Bubbles per child (aggregated) or individual records (clustered when dense)."""
+    label = texts.LAYER_LABELS[kind]
+    color = POINT_COLORS[kind]
+    pts = pointset.points
+    if pointset.aggregated:
+        biggest = max((p["count"] for p in pts), default=0)
+        extra = {
+            "cases": lambda p: f"Abiertos: {format_number(p['open'])} · Vencidos: {format_number(p['overdue'])}",
+            "projects": lambda p: f"Presupuesto: Bs. {format_number(p['budget'])}",
+            "claps": lambda p: f"Familias: {format_number(p['households'])}",
+        }[kind]
+        return dict(
+            type="scattermap",
+            lon=[p["lon"] for p in pts],
+            lat=[p["lat"] for p in pts],
+            mode="markers+text",
+            marker={"size": [_point_size(p["count"], biggest) for p in pts], "color": color, "opacity": 0.75},
+            text=[format_number(p["count"]) for p in pts],
+            textfont={"color": "#ffffff", "size": 11},
+            customdata=[[p["code"], p["name"], format_number(p["count"]), extra(p)] for p in pts],
+            hovertemplate=f"<b>%{{customdata[1]}}</b><br>{label}: %{{customdata[2]}}<br>%{{customdata[3]}}<extra></extra>",
+            name=label,
+        )
+    if kind == "cases":
+        detail = [
+            [
+                "",
+                f"Caso {p['code']}",
+                f"{p['category_label']} · {p['status_label']}" + (" · VENCIDO" if p["overdue"] else ""),
+                f"Reportado {p['reported_date']}" + (f" · Límite {p['due_date']}" if p["due_date"] else ""),
+                f"{p['territory_name']}" + (f" · {p['institution']}" if p["institution"] else ""),
+            ]
+            for p in pts
+        ]
+    elif kind == "projects":
+        detail = [
+            [
+                "",
+                p["name"],
+                f"{p['stage_label']} · avance {format_number(p['progress'])} %",
+                f"Bs. {format_number(p['budget'])} · Consulta {p['consultation_round']}",
+                f"{p['territory_name']} · {p['sector']}",
+            ]
+            for p in pts
+        ]
+    else:
+        detail = [
+            [
+                "",
+                p["name"],
+                f"{format_number(p['households'])} familias",
+                f"Última entrega: {p['last_delivery'] or 'ninguna'}"
+                + (f" (hace {p['days_since_delivery']} días)" if p["days_since_delivery"] is not None else ""),
+                p["territory_name"],
+            ]
+            for p in pts
+        ]
+    return dict(
+        type="scattermap",
+        lon=[p["lon"] for p in pts],
+        lat=[p["lat"] for p in pts],
+        mode="markers",
+        marker={"size": 9, "color": color, "opacity": 0.9},
+        cluster={"enabled": len(pts) > 150, "color": color, "opacity": 0.8, "maxzoom": 14},
+        customdata=detail,
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+        name=label,
+    )
+
+
+def base_layers(outline_urls: list[str], basemap_url: str | None, basemap_attribution: str, demo: bool) -> list[dict]:
+    """Our own boundaries as the base map (outlines of the wider territory), with an
+    optional raster basemap below them."""
+    attribution = texts.ATTRIBUTION + (f" · {texts.ATTRIBUTION_DEMO}" if demo else "")
+    layers = []
+    if basemap_url:
+        layers.append(
+            {
+                "sourcetype": "raster",
+                "source": [basemap_url],
+                "below": "traces",
+                "sourceattribution": basemap_attribution or "",
+            }
+        )
+    for i, url in enumerate(outline_urls):
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": url,
+                "type": "fill",
+                "color": "#eeeeee" if i == 0 else "#f7f7f7",
+                "below": "traces",
+                "sourceattribution": attribution if i == 0 else "",
+            }
+        )
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": url,
+                "type": "line",
+                "color": BORDER_COLOR,
+                "line": {"width": 1.2 if i == 0 else 0.8},
+                "below": "traces",
+            }
+        )
+    return layers
+
+
+def map_figure(
+    choropleth: dict,
+    point_traces: list[dict],
+    bbox,
+    layers: list[dict],
+    uirevision: str,
+) -> dict:
+    center, zoom = zoom_for_bbox(bbox)
+    layout = dict(
+        map={"style": "white-bg", "center": center, "zoom": zoom, "layers": layers},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=MAP_HEIGHT,
+        showlegend=bool(point_traces),
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
+        uirevision=uirevision,
+        separators=SEPARATORS,
+        font={"family": FONT},
+        paper_bgcolor="#ffffff",
+    )
+    return {"data": [choropleth, *point_traces], "layout": layout}
+
+
+def _chart_layout(title: str, **extra) -> dict:
+    return dict(
+        title={"text": title, "font": {"size": 14}},
+        height=240,
+        margin={"l": 50, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.2},
+        separators=SEPARATORS,
+        font={"family": FONT},
+        plot_bgcolor="#ffffff",
+        hovermode="x unified",
+        xaxis={"showgrid": False, **extra.pop("xaxis", {})},
+        yaxis={"gridcolor": "#eeeeee", "rangemode": "tozero"},
+        **extra,
+    )
+
+
+def _empty(title: str) -> dict:
+    return {
+        "data": [],
+        "layout": _chart_layout(
+            title,
+            annotations=[{"text": texts.CHART_EMPTY, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper"}],
+        ),
+    }
+
+
+def _every_week(weekly: list[dict]) -> list[dict]:
+    """The series with the weeks that had no event filled with zeros, so lines drop to
+    zero instead of bridging a quiet spell."""
+    by_week = {}
+    for w in weekly:
+        week = w["week"] if isinstance(w["week"], date) else date.fromisoformat(str(w["week"])[:10])
+        by_week[week] = {**w, "week": week}
+    if not by_week:
+        return []
+    first, last = min(by_week), max(by_week)
+    out, week = [], first
+    while week <= last:
+        out.append(by_week.get(week) or {"week": week, "cases_reported": 0, "cases_resolved": 0, "deposits_amount": 0, "deliveries": 0})
+        week += timedelta(days=7)
+    return out
+
+
+def series_figures(weekly: list[dict]) -> dict[str, dict]:
+    """Cases reported vs resolved per week, deposits per month, CLAP deliveries per week."""
+    if not weekly:
+        return {"cases": _empty(texts.CHART_CASES), "deposits": _empty(texts.CHART_DEPOSITS), "deliveries": _empty(texts.CHART_DELIVERIES)}
+    weekly = _every_week(weekly)
+    weeks = [w["week"].isoformat() for w in weekly]
+    cases = [
+        {"type": "scatter", "x": weeks, "y": [w["cases_reported"] or 0 for w in weekly], "name": texts.CHART_REPORTED, "line": {"color": "#c0392b"}},
+        {"type": "scatter", "x": weeks, "y": [w["cases_resolved"] or 0 for w in weekly], "name": texts.CHART_RESOLVED, "line": {"color": "#1e8449"}},
+    ]
+    months: dict[str, float] = defaultdict(float)
+    for w, week in zip(weekly, weeks):
+        months[week[:7]] += float(w["deposits_amount"] or 0)
+    month_keys = sorted(months)
+    deposits = [{"type": "bar", "x": [f"{m}-01" for m in month_keys], "y": [months[m] for m in month_keys], "marker": {"color": "#1f5fa8"}, "name": "Bs."}]
+    deliveries = [{"type": "bar", "x": weeks, "y": [w["deliveries"] or 0 for w in weekly], "marker": {"color": "#1e8449"}, "name": "Entregas"}]
+    return {
+        "cases": {"data": cases, "layout": _chart_layout(texts.CHART_CASES)},
+        "deposits": {"data": deposits, "layout": _chart_layout(texts.CHART_DEPOSITS)},
+        "deliveries": {"data": deliveries, "layout": _chart_layout(texts.CHART_DELIVERIES)},
+    }

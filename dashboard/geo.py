@@ -1,0 +1,41 @@
+"""HTTP routes for the geometry the map references by URL: `/geo/children/<code>.json`.
+
+The URL carries the boundary version (`?v=`), so a response can be cached for good: a
+new boundary load changes the version and with it every URL. The scope decides what is
+in the file, hence `private` caching (a shared proxy must not hand one user's file to
+another).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, abort, request
+from sqlalchemy import Engine
+
+from geodata.access import Scope, ScopeError
+from layers.boundaries import COUNTRY, boundary_version, children_boundaries
+
+LONG_CACHE = "private, max-age=31536000, immutable"
+REVALIDATE = "private, no-cache"
+
+
+def register_geo_routes(server: Flask, engine_getter: Callable[[], Engine], scope_getter: Callable[[], Scope]) -> None:
+    @server.route("/geo/children/<code>.json")
+    def geo_children(code: str):
+        parent = None if code == COUNTRY else code
+        with engine_getter().connect() as conn:
+            version = boundary_version(conn)
+            try:
+                boundaries = children_boundaries(conn, parent, scope_getter())
+            except ScopeError:
+                abort(404)
+        etag = f"{version}-{boundaries.etag}"
+        cache = LONG_CACHE if request.args.get("v") == version else REVALIDATE
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            response = Response(boundaries.body, mimetype="application/geo+json")
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = cache
+        return response

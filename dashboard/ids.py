@@ -1,0 +1,67 @@
+"""Every component id of the dashboard, in one place, so layouts and callbacks agree."""
+
+from __future__ import annotations
+
+# Shell (every page)
+DEMO_BADGE = "demo-badge"
+NAV = "nav"
+
+# Map room (home page)
+VIEW = "view"  # dcc.Store: the view the URL carries (territory, indicator, layers, period)
+RENDERED = "rendered"  # dcc.Store: what the map currently holds, to decide full figure or Patch
+URL_SYNC = "url-sync"  # hidden output of the clientside callback that writes the URL
+BREADCRUMB = "breadcrumb"
+CRUMB = "crumb"  # pattern-matching type: {"type": CRUMB, "code": ...}
+TITLE = "room-title"
+MAP = "map"
+LEGEND = "legend"
+MAP_NOTE = "map-note"
+ATTRIBUTION = "attribution"
+INDICATOR = "indicator"
+LAYERS = "layers"
+ROUND = "round"
+DATES = "dates"
+CLEAR_PERIOD = "clear-period"
+KPIS = "kpis"
+GRID = "grid"
+GRID_TITLE = "grid-title"
+CHART_CASES = "chart-cases"
+CHART_DEPOSITS = "chart-deposits"
+CHART_DELIVERIES = "chart-deliveries"
+SOLUTIONS_LINK = "solutions-link"
+ERROR = "room-error"
+
+# Operator mode
+OPERATOR = "operator"
+INTERVAL = "interval"
+LAST_REFRESH = "last-refresh"  # dcc.Store: server time of the last refresh and its counts
+NEWS = "news"
+
+# Downloads
+EXPORT_LAYER = "export-layer"
+EXPORT_FORMAT = "export-format"
+EXPORT_LINK = "export-link"
+PACK_LINK = "pack-link"
+
+# Map of Solutions
+SOL_VIEW = "sol-view"
+SOL_TITLE = "sol-title"
+SOL_BREADCRUMB = "sol-breadcrumb"
+SOL_TOTALS = "sol-totals"
+SOL_MAP = "sol-map"
+SOL_CATEGORIES = "sol-categories"
+SOL_AGREEMENTS = "sol-agreements"
+SOL_LINKS = "sol-links"
+SOL_UNANSWERED = "sol-unanswered"
+SOL_NEEDS = "sol-needs"
+SOL_ERROR = "sol-error"
+
+# Operator page (alerts and shift log)
+ALERTS = "alerts"
+ALERT_NOTE = "alert-note"  # pattern-matching type: {"type": ALERT_NOTE, "key": ...}
+ALERT_ACK = "alert-ack"  # pattern-matching type: {"type": ALERT_ACK, "key": ...}
+ALERTS_VIEW = "alerts-view"
+SHIFT_NOTE = "shift-note"
+SHIFT_SAVE = "shift-save"
+SHIFT_LOG = "shift-log"
+OPS_MESSAGE = "ops-message"

@@ -1,0 +1,1 @@
+"""The pages of the app, each registered with `dash.register_page`."""

@@ -1,0 +1,151 @@
+"""The map room (`/`): choropleth of the children of a territory, panels that follow it.
+
+The layout is built with the data of the view in the URL, so a shared or reloaded link
+opens on exactly that view in one round trip.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboard import ids, session, texts
+from dashboard import viewmodels as vm
+from dashboard.components import room as parts
+from dashboard.view import parse
+
+dash.register_page(__name__, path="/", title=texts.APP_TITLE, name=texts.NAV_ROOM)
+
+GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": "es"}
+
+
+def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(texts.INDICATOR, htmlFor=ids.INDICATOR),
+                    dcc.Dropdown(id=ids.INDICATOR, options=vm.indicator_options(), value=view.indicator, clearable=False),
+                ],
+                className="control control-indicator",
+            ),
+            html.Div(
+                [
+                    html.Label(texts.LAYERS),
+                    dcc.Checklist(
+                        id=ids.LAYERS,
+                        options=[{"label": label, "value": kind} for kind, label in texts.LAYER_LABELS.items()],
+                        value=list(view.layers),
+                        inline=True,
+                        className="checklist",
+                    ),
+                ],
+                className="control",
+            ),
+            html.Div(
+                [
+                    html.Label(texts.ROUND, htmlFor=ids.ROUND),
+                    dcc.Dropdown(id=ids.ROUND, options=rounds, value=view.round, placeholder=texts.ROUND_PLACEHOLDER),
+                ],
+                className="control control-round",
+            ),
+            html.Div(
+                [
+                    html.Label(texts.PERIOD),
+                    dcc.DatePickerRange(
+                        id=ids.DATES,
+                        start_date=view.date_from,
+                        end_date=view.date_to,
+                        display_format="DD/MM/YYYY",
+                        start_date_placeholder_text=texts.DATES_FROM,
+                        end_date_placeholder_text=texts.DATES_TO,
+                        first_day_of_week=1,
+                        clearable=True,
+                    ),
+                    html.Button(texts.CLEAR_PERIOD, id=ids.CLEAR_PERIOD, n_clicks=0, className="button-link"),
+                ],
+                className="control control-period",
+            ),
+            html.Div(
+                [
+                    dcc.Checklist(
+                        id=ids.OPERATOR,
+                        options=[{"label": texts.OPERATOR_MODE, "value": "on"}],
+                        value=[],
+                        className="checklist",
+                    ),
+                    html.Div(id=ids.NEWS, className="news", **{"aria-live": "polite"}),
+                    dcc.Interval(id=ids.INTERVAL, interval=refresh_seconds * 1000, disabled=True),
+                ],
+                className="control control-operator",
+            ),
+        ],
+        className="controls",
+    )
+
+
+def layout(**query) -> html.Div:
+    view = parse(query)
+    engine, scope, settings = session.engine(), session.scope(), session.settings()
+    room = vm.room(engine, view, scope, settings)
+    rounds = vm.consultation_rounds(engine)
+    return html.Div(
+        [
+            dcc.Store(id=ids.VIEW, data=room.view.to_store()),
+            dcc.Store(id=ids.RENDERED, data=room.rendered),
+            dcc.Store(id=ids.URL_SYNC, data=room.view.to_query()),
+            dcc.Store(id=ids.LAST_REFRESH),
+            controls(room.view, rounds, settings.refresh_seconds),
+            html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
+            html.Div(
+                [
+                    html.Nav(parts.breadcrumb(room.crumbs), id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": "Ruta"}),
+                    html.H2(room.title, id=ids.TITLE, className="room-title"),
+                    dcc.Link(
+                        room.solutions_label,
+                        href=room.solutions_href or "/soluciones",
+                        id=ids.SOLUTIONS_LINK,
+                        className="solutions-link",
+                        style={} if room.solutions_href else {"display": "none"},
+                    ),
+                    html.Div(id="downloads", className="downloads"),
+                ],
+                className="room-head",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map"),
+                            html.Div(parts.legend(room.legend), id=ids.LEGEND, className="legend"),
+                            html.Div(room.map_note, id=ids.MAP_NOTE, className="map-note"),
+                        ],
+                        className="map-panel",
+                    ),
+                    html.Div(parts.kpi_cards(room.kpis), id=ids.KPIS, className="kpis"),
+                ],
+                className="room-body",
+            ),
+            html.H3(room.grid_title, id=ids.GRID_TITLE, className="grid-title"),
+            dag.AgGrid(
+                id=ids.GRID,
+                rowData=room.grid_rows,
+                columnDefs=room.grid_columns,
+                getRowId="params.data.code",
+                defaultColDef={"sortable": True, "resizable": True},
+                dashGridOptions={"animateRows": False, "rowSelection": {"mode": "singleRow", "checkboxes": False}},
+                style={"height": "360px"},
+                className="ag-theme-alpine grid",
+            ),
+            html.Div(
+                [
+                    dcc.Graph(id=ids.CHART_CASES, figure=room.charts["cases"], config={"displaylogo": False, "locale": "es"}),
+                    dcc.Graph(id=ids.CHART_DEPOSITS, figure=room.charts["deposits"], config={"displaylogo": False, "locale": "es"}),
+                    dcc.Graph(id=ids.CHART_DELIVERIES, figure=room.charts["deliveries"], config={"displaylogo": False, "locale": "es"}),
+                ],
+                className="charts",
+            ),
+        ],
+        className="room",
+    )

@@ -1,0 +1,181 @@
+"""The functions behind the Map of Solutions page: problems beside solutions, per municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from sqlalchemy import Engine
+
+from dashboard import figures, texts
+from dashboard.classify import format_number
+from dashboard.view import View
+from dashboard.viewmodels import geo_url
+from geodata import solutions
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.territory import breadcrumb
+from layers.boundaries import boundary_version, territory_bbox
+
+AGREEMENT_COLUMNS = (
+    "code",
+    "cabinet_date",
+    "area_label",
+    "working_table",
+    "text",
+    "institution",
+    "status_label",
+    "due_date",
+    "days_overdue",
+    "linked_cases",
+    "linked_projects",
+)
+LINK_COLUMNS = ("case_code", "category_label", "case_status_label", "solution_kind_label", "solution_code", "solution_label")
+UNANSWERED_COLUMNS = ("code", "category_label", "status_label", "reported_date", "due_date", "territory_name", "institution")
+NEED_COLUMNS = ("code", "name", "stage_label", "sector", "budget", "round", "territory_name")
+
+
+def columns(fields: tuple[str, ...]) -> list[dict]:
+    wide = {"text", "solution_label", "name"}
+    return [
+        {"field": f, "headerName": texts.COLUMNS[f], "filter": True, **({"flex": 2, "minWidth": 260, "wrapText": True, "autoHeight": True} if f in wide else {"minWidth": 110})}
+        for f in fields
+    ]
+
+
+@dataclass
+class SolutionsPage:
+    error: str | None = None
+    title: str = ""
+    crumbs: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)
+    categories: go.Figure | None = None
+    map: go.Figure | None = None
+    agreements: list[dict] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)
+    unanswered: list[dict] = field(default_factory=list)
+    needs: list[dict] = field(default_factory=list)
+
+
+def categories_figure(categories: list[dict]) -> go.Figure:
+    """Per category: cases with a solution, open without answer, the rest (closed)."""
+    labels = [c["label"] for c in categories]
+    other = [c["cases"] - c["with_solution"] - c["unanswered"] for c in categories]
+    fig = go.Figure(
+        [
+            go.Bar(y=labels, x=[c["with_solution"] for c in categories], name=texts.SOL_WITH, orientation="h", marker_color="#1e8449"),
+            go.Bar(y=labels, x=[c["unanswered"] for c in categories], name=texts.SOL_OPEN_WITHOUT, orientation="h", marker_color="#c0392b"),
+            go.Bar(y=labels, x=other, name=texts.SOL_OTHER, orientation="h", marker_color="#bbbbbb"),
+        ]
+    )
+    fig.update_layout(
+        barmode="stack",
+        title={"text": texts.SOL_CATEGORIES, "font": {"size": 14}},
+        height=max(220, 60 + 28 * len(labels)),
+        margin={"l": 130, "r": 10, "t": 40, "b": 30},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"autorange": "reversed"},
+        separators=figures.SEPARATORS,
+        font={"family": figures.FONT},
+        plot_bgcolor="#ffffff",
+    )
+    return fig
+
+
+def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> go.Figure:
+    """The municipality's parishes as the base; unanswered cases, answered cases, projects
+    and a line from each case to the project that answers it."""
+    traces: list = [
+        go.Choroplethmap(
+            geojson=parishes_url,
+            featureidkey="properties.code",
+            locations=[],
+            z=[],
+            showscale=False,
+            hoverinfo="skip",
+        )
+    ]
+    line_lon, line_lat = [], []
+    linked_lon, linked_lat, linked_text = [], [], []
+    for link in data["links"]:
+        if link["case_lon"] is None:
+            continue
+        linked_lon.append(link["case_lon"])
+        linked_lat.append(link["case_lat"])
+        linked_text.append(f"Caso {link['case_code']} ({link['category_label']}) → {texts.SOLUTION_KINDS[link['solution_kind']]} {link['solution_code']}")
+        if link["solution_lon"] is not None:
+            line_lon += [link["case_lon"], link["solution_lon"], None]
+            line_lat += [link["case_lat"], link["solution_lat"], None]
+    if line_lon:
+        traces.append(go.Scattermap(lon=line_lon, lat=line_lat, mode="lines", line={"color": "#7f8c8d", "width": 2}, name=texts.SOL_MAP_LINKS, hoverinfo="skip"))
+    un = [u for u in data["unanswered"] if u["lon"] is not None]
+    traces.append(
+        go.Scattermap(
+            lon=[u["lon"] for u in un],
+            lat=[u["lat"] for u in un],
+            mode="markers",
+            marker={"size": 10, "color": "#c0392b"},
+            text=[f"Caso {u['code']} ({u['category_label']}) · {u['status_label']} · reportado {u['reported_date']}" for u in un],
+            hovertemplate="%{text}<extra></extra>",
+            name=texts.SOL_MAP_CASES,
+        )
+    )
+    traces.append(
+        go.Scattermap(
+            lon=linked_lon, lat=linked_lat, mode="markers", marker={"size": 9, "color": "#e67e22"},
+            text=linked_text, hovertemplate="%{text}<extra></extra>", name=texts.SOL_MAP_LINKED,
+        )
+    )
+    projects = [p for p in data["projects"] + data["needs"] if p["lon"] is not None]
+    traces.append(
+        go.Scattermap(
+            lon=[p["lon"] for p in projects],
+            lat=[p["lat"] for p in projects],
+            mode="markers",
+            marker={"size": 11, "color": "#1f5fa8"},
+            text=[f"{p['name']} · {p['stage_label']} · Bs. {format_number(p['budget'])}" for p in projects],
+            hovertemplate="%{text}<extra></extra>",
+            name=texts.SOL_MAP_PROJECTS,
+        )
+    )
+    center, zoom = figures.zoom_for_bbox(bbox, width_px=700, height_px=480)
+    fig = go.Figure(traces)
+    fig.update_layout(
+        map={"style": "white-bg", "center": center, "zoom": zoom, "layers": figures.base_layers([outline_url], None, "", False)},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=480,
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
+        separators=figures.SEPARATORS,
+        font={"family": figures.FONT},
+    )
+    return fig
+
+
+def solutions_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: dt.date | None = None) -> SolutionsPage:
+    """The Map of Solutions of the municipality of `view.territory` (or of the one it lies in)."""
+    if not view.territory:
+        return SolutionsPage(error=texts.SOL_CHOOSE)
+    with engine.connect() as conn:
+        try:
+            data = solutions.solutions_map(conn, view.territory, view.period, scope, today)
+        except ScopeError:
+            return SolutionsPage(error=texts.NOT_FOUND.format(code=view.territory))
+        except solutions.NotAMunicipality:
+            return SolutionsPage(error=texts.SOL_NOT_MUNICIPALITY.format(name=view.territory))
+        mun = data["municipality"]
+        version = boundary_version(conn)
+        bbox = territory_bbox(conn, mun["code"], scope)
+        crumbs = [{"code": c, "name": n} for c, n in breadcrumb(conn, mun["code"])]
+    state_code = crumbs[1]["code"] if len(crumbs) > 1 else None
+    links = [{**l, "solution_kind_label": texts.SOLUTION_KINDS[l["solution_kind"]]} for l in data["links"]]
+    return SolutionsPage(
+        title=texts.SOL_TITLE.format(name=mun["name"]),
+        crumbs=crumbs,
+        totals=[{"id": k, "label": label, "value": format_number(data["totals"][k])} for k, label in texts.SOL_TOTALS.items()],
+        categories=categories_figure(data["categories"]),
+        map=solutions_figure(data, geo_url(mun["code"], version), geo_url(state_code, version), bbox),
+        agreements=[{k: a[k] for k in (*AGREEMENT_COLUMNS, "overdue")} for a in data["agreements"]],
+        links=[{k: l[k] for k in LINK_COLUMNS} for l in links],
+        unanswered=[{k: u[k] for k in UNANSWERED_COLUMNS} for u in data["unanswered"]],
+        needs=[{k: n[k] for k in NEED_COLUMNS} for n in data["needs"]],
+    )

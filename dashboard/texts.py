@@ -1,0 +1,138 @@
+"""The Spanish strings of the interface, in one place (code and comments stay in English)."""
+
+from __future__ import annotations
+
+APP_TITLE = "Sala de Autogobierno"
+APP_SUBTITLE = "Sala situacional del autogobierno comunal"
+DEMO_BADGE = "Datos de demostración"
+COUNTRY = "Venezuela"
+
+NAV_ROOM = "Mapa"
+NAV_SOLUTIONS = "Mapa de Soluciones"
+NAV_OPERATOR = "Alertas y turno"
+
+INDICATOR = "Indicador"
+LAYERS = "Capas"
+LAYER_LABELS = {"cases": "Casos 1x10", "projects": "Proyectos", "claps": "CLAP"}
+PERIOD = "Período"
+ROUND = "Consulta popular"
+ROUND_PLACEHOLDER = "Todas las consultas"
+DATES_FROM = "Desde"
+DATES_TO = "Hasta"
+CLEAR_PERIOD = "Todo el período"
+OPERATOR_MODE = "Modo operador (actualización automática)"
+
+LEGEND_NO_DATA = "Sin datos"
+LEGEND_CLASSES_QUANTILES = "cuantiles"
+LEGEND_CLASSES_BREAKS = "cortes naturales"
+LEGEND_CLASSES_UNIQUE = "valores únicos"
+ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
+ATTRIBUTION_DEMO = "Comunas y consejos comunales: límites de demostración generados"
+MAP_HINT = "Haga clic en un territorio para bajar un nivel; use la ruta de arriba para subir."
+MAP_LEAF = "{name} es el nivel más bajo: no tiene territorios debajo."
+POINTS_AGGREGATED = "{layer}: {total:n} registros, agrupados por {level}"
+POINTS_INDIVIDUAL = "{layer}: {shown:n} de {total:n} registros"
+POINTS_TRUNCATED = "{layer}: se muestran los {shown:n} más recientes de {total:n}; acerque a un territorio menor"
+
+GRID_TITLE = "{level} de {name}, ordenados por «{indicator}»"
+GRID_NAME = "Territorio"
+CHART_CASES = "Casos reportados y resueltos por semana"
+CHART_DEPOSITS = "Depósitos por mes (Bs.)"
+CHART_DELIVERIES = "Entregas CLAP por semana"
+CHART_REPORTED = "Reportados"
+CHART_RESOLVED = "Resueltos"
+CHART_EMPTY = "Sin registros en el período"
+SOLUTIONS_LINK = "Ver Mapa de Soluciones de {name}"
+PACK = "Paquete de planificación"
+EXPORT = "Descargar"
+EXPORT_LAYER = "Capa"
+EXPORT_FORMAT = "Formato"
+
+NEWS_NONE = "Sin novedades desde {time}"
+NEWS_SOME = "Novedades desde {time}: "
+NEWS_ITEMS = {
+    "cases": "{n} casos nuevos",
+    "resolved": "{n} casos resueltos",
+    "deliveries": "{n} entregas CLAP",
+    "deposits": "{n} depósitos",
+    "agreements": "{n} acuerdos",
+    "projects": "{n} proyectos",
+}
+UPDATED_AT = "Actualizado {time}"
+
+NOT_FOUND = "No se encontró el territorio «{code}» (no existe o está fuera de su ámbito)."
+
+SOL_TITLE = "Mapa de Soluciones — {name}"
+SOL_CHOOSE = "Elija un municipio en el mapa y abra su Mapa de Soluciones."
+SOL_NOT_MUNICIPALITY = "El Mapa de Soluciones se muestra por municipio: «{name}» está por encima de un municipio."
+SOL_TOTALS = {
+    "cases": "Casos",
+    "open": "Abiertos",
+    "with_solution": "Con solución",
+    "unanswered": "Sin respuesta",
+    "needs": "Necesidades ACA",
+    "projects": "Proyectos",
+    "agreements": "Acuerdos",
+    "agreements_overdue": "Acuerdos vencidos",
+}
+SOL_PROBLEMS = "Problemas"
+SOL_SOLUTIONS = "Soluciones"
+SOL_CATEGORIES = "Casos por categoría: con solución y sin respuesta"
+SOL_WITH = "Con solución"
+SOL_OPEN_WITHOUT = "Abiertos sin respuesta"
+SOL_OTHER = "Otros cerrados"
+SOL_AGREEMENTS = "Acuerdos del Gabinete de Gobierno Comunal"
+SOL_LINKS = "Vínculos: caso → solución"
+SOL_UNANSWERED = "Lo que sigue sin respuesta"
+SOL_NEEDS = "Necesidades de la ACA (proyectos aún sin financiar)"
+SOL_NO_AGREEMENTS = "Este municipio no tiene acuerdos en el período."
+SOL_MAP_CASES = "Casos sin respuesta"
+SOL_MAP_LINKED = "Casos con solución"
+SOL_MAP_PROJECTS = "Proyectos"
+SOL_MAP_LINKS = "Vínculos"
+COLUMNS = {
+    "code": "Código",
+    "cabinet_date": "Fecha del gabinete",
+    "area_label": "Área",
+    "working_table": "Mesa de trabajo",
+    "text": "Acuerdo",
+    "institution": "Responsable",
+    "status_label": "Estatus",
+    "due_date": "Fecha límite",
+    "days_overdue": "Días de retraso",
+    "linked_cases": "Casos vinculados",
+    "linked_projects": "Proyectos vinculados",
+    "case_code": "Caso",
+    "category_label": "Categoría",
+    "case_status_label": "Estatus del caso",
+    "solution_kind_label": "Tipo de solución",
+    "solution_code": "Solución",
+    "solution_label": "Descripción",
+    "reported_date": "Reportado",
+    "territory_name": "Territorio",
+    "name": "Nombre",
+    "stage_label": "Etapa",
+    "sector": "Sector",
+    "budget": "Presupuesto (Bs.)",
+    "round": "Consulta",
+}
+SOLUTION_KINDS = {"project": "Proyecto", "agreement": "Acuerdo"}
+
+# Operator page
+OPS_TITLE = "Alertas y relevo de turno"
+OPS_ALERTS = "Lo que está atrasado"
+OPS_ACK = "Reconocer"
+OPS_ACK_NOTE = "Nota (qué se hizo)"
+OPS_ACKED = "Reconocida por {user} el {at}: {note}"
+OPS_NO_ALERTS = "No hay alertas en este territorio."
+OPS_SHIFT = "Bitácora de relevo de turno"
+OPS_SHIFT_NOTE = "Novedades para el próximo turno"
+OPS_SHIFT_SAVE = "Guardar en la bitácora"
+OPS_SAVED = "Guardado."
+OPS_EMPTY_NOTE = "Escriba una nota antes de guardar."
+ALERT_KINDS = {
+    "case_overdue": "Caso vencido",
+    "agreement_overdue": "Acuerdo vencido",
+    "clap_no_delivery": "CLAP sin entrega",
+    "project_not_moving": "Proyecto financiado sin avance",
+}

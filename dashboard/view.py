@@ -1,0 +1,105 @@
+"""The view a URL carries: territory, indicator, layers and period.
+
+`/?territory=0101&indicator=cases_overdue&layers=cases,claps&round=2025-1&from=2025-01-01&to=2025-06-30`
+Every parameter is optional; anything malformed is dropped with the default kept, so a
+hand-edited or stale link still opens (on the closest valid view) instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, replace
+from urllib.parse import urlencode
+
+from geodata.indicators import INDICATORS, Period
+from geodata.records import RECORD_KINDS
+from geodata.territory import normalise_code
+from geodata.vocab import CONSULTATION_ROUND_PATTERN
+
+DEFAULT_INDICATOR = "cases_open"
+DEFAULT_LAYERS: tuple[str, ...] = ()
+_CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+@dataclass(frozen=True)
+class View:
+    territory: str | None = None
+    indicator: str = DEFAULT_INDICATOR
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    round: str | None = None
+    date_from: str | None = None  # ISO dates: the view travels as JSON
+    date_to: str | None = None
+
+    @property
+    def period(self) -> Period:
+        return Period(
+            date_from=dt.date.fromisoformat(self.date_from) if self.date_from else None,
+            date_to=dt.date.fromisoformat(self.date_to) if self.date_to else None,
+            consultation_round=self.round,
+        )
+
+    def to_store(self) -> dict:
+        data = asdict(self)
+        data["layers"] = list(self.layers)
+        return data
+
+    @classmethod
+    def from_store(cls, data: dict | None) -> View:
+        if not data:
+            return cls()
+        return parse({**data, "layers": ",".join(data.get("layers") or [])})
+
+    def to_query(self) -> str:
+        """The query string (with '?', or '' for the default view) that reopens this view."""
+        params = {}
+        if self.territory:
+            params["territory"] = self.territory
+        if self.indicator != DEFAULT_INDICATOR:
+            params["indicator"] = self.indicator
+        if self.layers != DEFAULT_LAYERS:
+            params["layers"] = ",".join(self.layers)
+        if self.round:
+            params["round"] = self.round
+        if self.date_from:
+            params["from"] = self.date_from
+        if self.date_to:
+            params["to"] = self.date_to
+        return "?" + urlencode(params, safe=",") if params else ""
+
+    def with_(self, **changes) -> View:
+        return replace(self, **changes)
+
+
+def _date(value) -> str | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def parse(params: dict) -> View:
+    """A View from query parameters (as Dash pages passes them, or a stored view)."""
+    territory = params.get("territory")
+    territory = normalise_code(str(territory)) if territory else None
+    if territory and not _CODE.match(territory):
+        territory = None
+    indicator = params.get("indicator") or DEFAULT_INDICATOR
+    if indicator not in INDICATORS:
+        indicator = DEFAULT_INDICATOR
+    raw_layers = params.get("layers")
+    if raw_layers is None:
+        layers = DEFAULT_LAYERS
+    else:
+        wanted = [x.strip() for x in str(raw_layers).split(",")]
+        layers = tuple(k for k in RECORD_KINDS if k in wanted)
+    round_ = params.get("round") or None
+    if round_ and not re.match(CONSULTATION_ROUND_PATTERN, str(round_)):
+        round_ = None
+    date_from = _date(params.get("from") or params.get("date_from"))
+    date_to = _date(params.get("to") or params.get("date_to"))
+    if date_from and date_to and date_from > date_to:
+        date_from, date_to = date_to, date_from
+    return View(territory, indicator, layers, round_, date_from, date_to)

@@ -1,0 +1,387 @@
+"""The functions behind the map room's callbacks: a view in, plain data and figures out.
+
+Callbacks only unpack their inputs and call these; all reading goes through `geodata`
+and `layers` (scoped), so these are tested against PostGIS without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from dashboard import figures, texts
+from dashboard.classify import classify, format_value, legend_items
+from dashboard.view import View
+from geodata import indicators, records
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.indicators import INDICATORS
+from geodata.settings import Settings
+from geodata.territory import TerritoryNode, breadcrumb, children, resolve
+from geodata.vocab import LEVEL_LABELS, LEVEL_LABELS_PLURAL
+from layers.boundaries import COUNTRY, boundary_version, children_boundaries, territory_bbox
+
+KPI_IDS = (
+    "cases_open",
+    "cases_overdue",
+    "cases_open_per_1000_households",
+    "cases_with_solution_share",
+    "projects_in_progress",
+    "projects_stalled",
+    "budget_deposited_share",
+    "clap_coverage",
+    "claps_without_recent_delivery",
+    "agreements_overdue",
+)
+GRID_IDS = (
+    "cases_open",
+    "cases_overdue",
+    "cases_open_per_1000_households",
+    "cases_with_solution_share",
+    "projects_in_progress",
+    "budget_deposited_share",
+    "clap_coverage",
+    "clap_days_since_delivery",
+    "agreements_overdue",
+    "households",
+)
+# Indicators whose non-zero value the KPI cards flag as needing attention.
+ALERT_KPIS = {"cases_overdue", "projects_stalled", "claps_without_recent_delivery", "agreements_overdue"}
+SOLUTIONS_LEVELS = ("municipality", "parish", "commune", "council")
+
+
+def geo_url(parent_code: str | None, version: str) -> str:
+    """Where the browser fetches the children of `parent_code` (served by dashboard.geo)."""
+    return f"/geo/children/{parent_code or COUNTRY}.json?v={version}"
+
+
+def indicator_options() -> list[dict]:
+    return [{"label": ind.label, "value": ind.id} for ind in INDICATORS.values()]
+
+
+@dataclass
+class Place:
+    """Where the view stands: the territory shown (None: country) and the parent whose
+    children fill the map (a leaf territory shows its siblings)."""
+
+    node: TerritoryNode | None
+    map_parent: TerritoryNode | None
+    leaf: bool = False
+
+    @property
+    def code(self) -> str | None:
+        return self.node.code if self.node else None
+
+    @property
+    def parent_code(self) -> str | None:
+        return self.map_parent.code if self.map_parent else None
+
+
+def locate(conn, code: str | None, scope: Scope) -> Place:
+    """The Place of `code`; a director with no territory asked starts at their scope.
+
+    Raises ScopeError for an unknown code or one outside the scope.
+    """
+    if code is None and not scope.national:
+        code = scope.territory_code
+    if code is None:
+        return Place(None, None)
+    node = resolve(conn, code)
+    if node is None or not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
+        raise ScopeError(code)
+    if children(conn, node.code):
+        return Place(node, node)
+    parent = resolve(conn, node.path_codes[-2]) if len(node.path_codes) > 1 else None
+    return Place(node, parent, leaf=True)
+
+
+def legend(indicator_id: str, rows: list[dict]) -> tuple[dict, Any]:
+    ind = INDICATORS[indicator_id]
+    c = classify([r.get(indicator_id) for r in rows], indicator_id)
+    scheme = {"fisher_jenks": texts.LEGEND_CLASSES_BREAKS, "unique": texts.LEGEND_CLASSES_UNIQUE}.get(c.scheme, "")
+    title = ind.label + (f" ({ind.unit})" if ind.unit and ind.unit not in ("Bs.",) else "")
+    return {"title": title, "scheme": scheme, "items": legend_items(c, indicator_id)}, c
+
+
+def kpi_cards(values: dict) -> list[dict]:
+    cards = []
+    for ind_id in KPI_IDS:
+        ind = INDICATORS[ind_id]
+        value = values.get(ind_id)
+        cards.append(
+            {
+                "id": ind_id,
+                "label": ind.label,
+                "value": format_value(ind_id, value),
+                "alert": ind_id in ALERT_KPIS and bool(value),
+            }
+        )
+    return cards
+
+
+def grid_columns(indicator_id: str) -> list[dict]:
+    """dash-ag-grid column definitions: the name, the chosen indicator first, then the rest."""
+    ids = [indicator_id, *[i for i in GRID_IDS if i != indicator_id]]
+    cols = [{"field": "name", "headerName": texts.GRID_NAME, "pinned": "left", "minWidth": 180, "filter": True}]
+    for ind_id in ids:
+        ind = INDICATORS[ind_id]
+        decimals = int(ind.fmt.split(".")[-1][0]) if "." in ind.fmt else 0
+        cols.append(
+            {
+                "field": ind_id,
+                "headerName": ind.label,
+                "type": "numericColumn",
+                "filter": "agNumberColumnFilter",
+                "valueFormatter": {"function": f"salaNumber(params.value, {decimals})"},
+                "sort": "desc" if ind_id == indicator_id else None,
+                "minWidth": 130,
+            }
+        )
+    return cols
+
+
+def grid_rows(rows: list[dict]) -> list[dict]:
+    keep = ("code", "name", "level", *GRID_IDS, *INDICATORS)
+    return [{k: r.get(k) for k in dict.fromkeys(keep)} for r in rows]
+
+
+def ranked(rows: list[dict], indicator_id: str) -> list[dict]:
+    """Children sorted by the indicator, highest first, missing values last."""
+    return sorted(rows, key=lambda r: (r.get(indicator_id) is None, -(r.get(indicator_id) or 0), r["name"]))
+
+
+@dataclass
+class Room:
+    """Everything the map room shows for one view."""
+
+    view: View
+    error: str | None
+    crumbs: list[dict]
+    title: str
+    figure: dict
+    legend: dict
+    map_note: str
+    kpis: list[dict]
+    grid_title: str
+    grid_columns: list[dict]
+    grid_rows: list[dict]
+    charts: dict[str, dict]
+    solutions_href: str | None
+    solutions_label: str
+    rendered: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _timed(timings: dict, name: str, fn, *args, **kwargs):
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    timings[name] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def rendered_key(view: View) -> dict:
+    """What a full map render depends on; an indicator switch alone changes none of it."""
+    return {"territory": view.territory, "layers": list(view.layers), "period": [view.round, view.date_from, view.date_to]}
+
+
+def room(
+    engine: Engine,
+    view: View,
+    scope: Scope = NATIONAL,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+) -> Room:
+    """The whole map room for `view`. An unknown territory shows the country with an error."""
+    settings = settings or Settings(_env_file=None)
+    timings: dict[str, float] = {}
+    period = view.period
+    error = None
+    with engine.connect() as conn:
+        try:
+            place = _timed(timings, "locate", locate, conn, view.territory, scope)
+        except ScopeError:
+            error = texts.NOT_FOUND.format(code=view.territory)
+            view = view.with_(territory=None)
+            place = locate(conn, None, scope)
+        version = boundary_version(conn)
+        rows = _timed(timings, "child_values", indicators.child_values, conn, place.parent_code, period, scope, today=today)
+        values = _timed(timings, "summary", indicators.summary, conn, place.code, period, scope, today=today)
+        weekly = _timed(timings, "weekly_series", indicators.weekly_series, conn, place.code, period, scope, today=today)
+        bbox = _timed(timings, "bbox", territory_bbox, conn, place.parent_code, scope)
+        # Built now so the route serving it answers from the cache.
+        _timed(timings, "boundaries", children_boundaries, conn, place.parent_code, scope)
+        pointsets = []
+        level = place.map_parent.level if place.map_parent else None
+        for kind in view.layers:
+            pointsets.append(
+                _timed(
+                    timings, f"points_{kind}", records.record_points, conn, kind, place.parent_code, level, period, scope, today=today
+                )
+            )
+        crumbs = [
+            {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
+        ]
+        demo = indicators.demo_loaded(conn)
+
+    started = time.perf_counter()
+    leg, classes = legend(view.indicator, rows)
+    outline = [geo_url(None, version)]
+    if place.map_parent is not None and place.map_parent.depth >= 1:
+        outline.append(geo_url(place.map_parent.path_codes[-2], version))
+    fig = figures.map_figure(
+        figures.choropleth_trace(geo_url(place.parent_code, version), rows, view.indicator, classes),
+        [figures.points_trace(ps.kind, ps) for ps in pointsets],
+        bbox,
+        figures.base_layers(outline, settings.basemap_url, settings.basemap_attribution, demo),
+        uirevision=f"{place.parent_code or COUNTRY}",
+    )
+    charts = figures.series_figures(weekly)
+    timings["figures"] = round((time.perf_counter() - started) * 1000, 1)
+
+    name = place.node.name if place.node else texts.COUNTRY
+    child_level = rows[0]["level"] if rows else None
+    child_label = LEVEL_LABELS_PLURAL.get(child_level, "Territorios")
+    parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
+    notes = [texts.MAP_LEAF.format(name=name) if place.leaf else texts.MAP_HINT]
+    for ps in pointsets:
+        layer = texts.LAYER_LABELS[ps.kind]
+        if ps.aggregated:
+            notes.append(texts.POINTS_AGGREGATED.format(layer=layer, total=ps.total, level=LEVEL_LABELS.get(child_level, "territorio").lower()))
+        elif ps.truncated:
+            notes.append(texts.POINTS_TRUNCATED.format(layer=layer, shown=len(ps.points), total=ps.total))
+        else:
+            notes.append(texts.POINTS_INDIVIDUAL.format(layer=layer, shown=len(ps.points), total=ps.total))
+    title = name if place.node is None else f"{LEVEL_LABELS[place.node.level]} {name}"
+    mun_code = _municipality_code(place, crumbs)
+    return Room(
+        view=view,
+        error=error,
+        crumbs=crumbs,
+        title=title,
+        figure=fig,
+        legend=leg,
+        map_note=" · ".join(notes),
+        kpis=kpi_cards(values),
+        grid_title=texts.GRID_TITLE.format(level=child_label, name=parent_name, indicator=INDICATORS[view.indicator].label),
+        grid_columns=grid_columns(view.indicator),
+        grid_rows=grid_rows(ranked(rows, view.indicator)),
+        charts=charts,
+        solutions_href=f"/soluciones?territory={mun_code[0]}" if mun_code else None,
+        solutions_label=texts.SOLUTIONS_LINK.format(name=mun_code[1]) if mun_code else "",
+        rendered=rendered_key(view),
+        timings=timings,
+    )
+
+
+def _municipality_code(place: Place, crumbs: list[dict]) -> tuple[str, str] | None:
+    """The municipality the view is in (itself or an ancestor), for the Solutions link."""
+    if place.node is None or place.node.level not in SOLUTIONS_LEVELS:
+        return None
+    # The breadcrumb runs country, state, municipality, …
+    return (crumbs[2]["code"], crumbs[2]["name"]) if len(crumbs) > 2 else None
+
+
+@dataclass
+class IndicatorSwitch:
+    """What changes on screen when only the indicator changes: values, legend and table."""
+
+    choropleth: dict
+    legend: dict
+    grid_columns: list[dict]
+    grid_rows: list[dict]
+    grid_title: str
+
+
+def indicator_switch(engine: Engine, view: View, scope: Scope = NATIONAL, today: dt.date | None = None) -> IndicatorSwitch:
+    """The patch for an indicator switch: the precomputed values of the same children."""
+    with engine.connect() as conn:
+        place = locate(conn, view.territory, scope)
+        rows = indicators.child_values(conn, place.parent_code, view.period, scope, today=today)
+    leg, classes = legend(view.indicator, rows)
+    child_label = LEVEL_LABELS_PLURAL.get(rows[0]["level"], "Territorios") if rows else "Territorios"
+    parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
+    return IndicatorSwitch(
+        choropleth=figures.choropleth_values(rows, view.indicator, classes),
+        legend=leg,
+        grid_columns=grid_columns(view.indicator),
+        grid_rows=grid_rows(ranked(rows, view.indicator)),
+        grid_title=texts.GRID_TITLE.format(level=child_label, name=parent_name, indicator=INDICATORS[view.indicator].label),
+    )
+
+
+def drill(engine: Engine, view: View, code: str | None, scope: Scope = NATIONAL) -> View:
+    """The view one level down into `code`; unchanged if `code` is unknown, outside the
+    scope, already shown, or a leaf (a council has nothing below it to show)."""
+    if not code or code == view.territory:
+        return view
+    with engine.connect() as conn:
+        node = resolve(conn, code)
+        if node is None or not scope.allows(node.path) or not children(conn, node.code):
+            return view
+    return view.with_(territory=node.code)
+
+
+def clicked_code(click_data: dict | None) -> str | None:
+    """The territory a map click points at: a choropleth location or an aggregated bubble."""
+    if not click_data or not click_data.get("points"):
+        return None
+    point = click_data["points"][0]
+    if point.get("location"):
+        return str(point["location"])
+    custom = point.get("customdata")
+    if isinstance(custom, list) and custom and custom[0]:
+        return str(custom[0])
+    return None
+
+
+def consultation_rounds(engine: Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [{"label": r, "value": r} for r in records.consultation_rounds(conn)]
+
+
+def demo_loaded(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return indicators.demo_loaded(conn)
+
+
+def apply_event(
+    engine: Engine,
+    view: View,
+    trigger: str,
+    *,
+    indicator: str | None = None,
+    layers: list[str] | None = None,
+    round_: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    click_data: dict | None = None,
+    cell_clicked: dict | None = None,
+    crumb_code: str | None = None,
+    scope: Scope = NATIONAL,
+) -> View:
+    """The view after one user action on the map room.
+
+    trigger: "indicator", "layers", "round", "dates", "clear" (whole period), "map" (a
+    click on a territory or bubble), "grid" (a row of the ranked table) or "crumb".
+    """
+    from dashboard.view import parse
+
+    if trigger == "indicator" and indicator in INDICATORS:
+        return view.with_(indicator=indicator)
+    if trigger == "layers":
+        return view.with_(layers=parse({"layers": ",".join(layers or [])}).layers)
+    if trigger in ("round", "dates"):
+        period = parse({"round": round_, "from": date_from, "to": date_to})
+        return view.with_(round=period.round, date_from=period.date_from, date_to=period.date_to)
+    if trigger == "clear":
+        return view.with_(round=None, date_from=None, date_to=None)
+    if trigger == "map":
+        return drill(engine, view, clicked_code(click_data), scope)
+    if trigger == "grid":
+        return drill(engine, view, (cell_clicked or {}).get("rowId"), scope)
+    if trigger == "crumb":
+        return view.with_(territory=crumb_code or None)
+    return view

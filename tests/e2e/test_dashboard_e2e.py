@@ -1,0 +1,183 @@
+"""The map room and the Map of Solutions in headless Chromium, on the small demo."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from geodata.models import Agreement, Territory
+from geodata.territory import children
+from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot
+
+pytestmark = pytest.mark.e2e
+
+MAP_JS = "document.querySelector('#map .js-plotly-plot')"
+
+
+def wait_for_map(page, count: int | None = None) -> None:
+    """Until the choropleth holds `count` territories (any, if None) and MapLibre has drawn
+    them (its style and the boundary file are loaded)."""
+    page.wait_for_function(
+        f"""(count) => {{
+            const gd = {MAP_JS};
+            if (!gd || !gd.data || !gd.data[0] || !gd._fullLayout || !gd._fullLayout.map) return false;
+            const n = gd.data[0].locations.length;
+            if (count !== null && n !== count) return false;
+            const m = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+            return n > 0 && m && m.loaded();
+        }}""",
+        arg=count,
+    )
+
+
+def map_locations(page) -> list[str]:
+    return page.evaluate(f"{MAP_JS}.data[0].locations")
+
+
+def grid_rows(page, grid_id: str) -> list[dict]:
+    """The rows of an AG Grid from its model (it renders only the visible rows)."""
+    return page.evaluate(
+        """async (gridId) => {
+            const api = await dash_ag_grid.getApiAsync(gridId);
+            const rows = [];
+            api.forEachNodeAfterFilterAndSort(n => rows.push(n.data));
+            return rows;
+        }""",
+        grid_id,
+    )
+
+
+def breadcrumb_text(page) -> str:
+    return re.sub(r"\s+", " ", page.inner_text("#breadcrumb")).strip()
+
+
+def test_home_shows_the_25_first_level_units(page, live_server, e2e_engine):
+    page.goto(live_server + "/")
+    wait_for_map(page, 25)
+    with e2e_engine.connect() as conn:
+        states = {n.code for n in children(conn, None)}
+    assert len(states) == 25 and set(map_locations(page)) == states
+    # The boundary file behind the map really holds the 25 polygons.
+    features = page.evaluate(
+        f"(() => {{ const gd = {MAP_JS}; return window.PlotlyGeoAssets[gd.data[0].geojson].features.length; }})()"
+    )
+    assert features == 25
+    assert {r["code"] for r in grid_rows(page, "grid")} == states
+    assert breadcrumb_text(page) == "Venezuela"
+    assert page.inner_text("#demo-badge") == "Datos de demostración"
+    assert "geoBoundaries" in page.inner_text(".maplibregl-ctrl-attrib")
+    screenshot(page, "map-room-national")
+
+
+def test_territory_url_shows_breadcrumb_and_children(page, live_server, e2e_engine):
+    with e2e_engine.connect() as conn:
+        parishes = {n.code: n.name for n in children(conn, "0101")}
+    page.goto(live_server + "/?territory=0101")
+    wait_for_map(page, len(parishes))
+    assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
+    assert set(map_locations(page)) == set(parishes)
+    assert {r["name"] for r in grid_rows(page, "grid")} == set(parishes.values())
+    assert page.inner_text("#room-title") == "Municipio Libertador"
+    screenshot(page, "map-room-libertador")
+    shutil.copyfile(ARTIFACTS / "map-room-libertador.png", ARTIFACTS / "map-room.png")
+
+
+def test_click_on_the_map_goes_one_level_down(page, live_server, e2e_engine):
+    page.goto(live_server + "/")
+    wait_for_map(page, 25)
+    with e2e_engine.connect() as conn:
+        lon, lat = conn.execute(
+            select(func.ST_X(Territory.label_point), func.ST_Y(Territory.label_point)).where(Territory.code == "15")
+        ).one()
+        municipalities = {n.code for n in children(conn, "15")}
+    # Where Miranda's label point is on screen, through MapLibre's own projection.
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+            const gd = {MAP_JS};
+            const m = gd._fullLayout.map._subplot.map;
+            const p = m.project([lon, lat]);
+            const box = m.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""",
+        [lon, lat],
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function("() => window.location.search.includes('territory=15')")
+    wait_for_map(page, len(municipalities))
+    assert set(map_locations(page)) == municipalities
+    assert breadcrumb_text(page) == "Venezuela › Miranda"
+    # Up again with the breadcrumb.
+    page.get_by_role("button", name="Venezuela").click()
+    wait_for_map(page, 25)
+    assert "territory=" not in page.evaluate("window.location.search")
+
+
+def test_switching_the_indicator_changes_map_and_legend(page, live_server):
+    page.goto(live_server + "/?territory=15")
+    wait_for_map(page)
+    legend_before = page.inner_text("#legend")
+    z_before = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    page.click("#indicator")
+    page.get_by_role("option", name="Cobertura CLAP").click()
+    page.wait_for_function("() => document.querySelector('#legend').innerText.includes('Cobertura CLAP')")
+    assert page.inner_text("#legend") != legend_before
+    z_after = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    assert z_after != z_before and all(v.endswith("%") or v == "—" for v in z_after)
+    # Only the values travelled: the same boundary file is still the map's geometry.
+    assert page.evaluate(f"{MAP_JS}.data[0].geojson").startswith("/geo/children/15.json")
+    page.wait_for_function("() => window.location.search.includes('indicator=clap_coverage')")
+    screenshot(page, "map-room-indicator")
+
+
+def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, e2e_engine):
+    with e2e_engine.connect() as conn:
+        mun_id = conn.execute(select(Territory.id).where(Territory.code == "0101")).scalar_one()
+        codes = set(conn.execute(select(Agreement.code).where(Agreement.municipality_id == mun_id)).scalars())
+    assert codes, "the demo gives Libertador agreements"
+    page.goto(live_server + "/soluciones?territory=0101")
+    page.wait_for_selector("#sol-agreements .ag-row")
+    assert page.inner_text("#sol-title") == "Mapa de Soluciones — Libertador"
+    # The grid renders rows lazily: read its model instead of the DOM.
+    assert {r["code"] for r in grid_rows(page, "sol-agreements")} == codes
+    assert int(page.inner_text("#sol-total-agreements .kpi-value").replace(".", "")) == len(codes)
+    screenshot(page, "map-of-solutions-libertador")
+
+
+def test_payload_first_and_repeat_visit(browser, live_server, console):
+    """Bytes on the wire for a first visit and a repeat visit (written to test-artifacts)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    console.attach(page)
+    seen: list[dict] = []
+
+    def record(response):
+        sizes = response.request.sizes()
+        seen.append({"url": response.url, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"], "cached": response.from_service_worker})
+
+    page.on("response", record)
+    page.goto(live_server + "/")
+    wait_for_map(page, 25)
+    page.wait_for_load_state("networkidle")
+    first = list(seen)
+    seen.clear()
+    page.goto(live_server + "/")
+    wait_for_map(page, 25)
+    page.wait_for_load_state("networkidle")
+    repeat = list(seen)
+    context.close()
+    first_total = sum(r["bytes"] for r in first)
+    repeat_total = sum(r["bytes"] for r in repeat)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "payload.json").write_text(
+        json.dumps({"first_visit_bytes": first_total, "repeat_visit_bytes": repeat_total, "first": first, "repeat": repeat}, indent=1)
+    )
+    assert first_total < 2.75 * 1024 * 1024
+    # A repeat visit fetches data, not the bundles: no script comes over the wire again.
+    refetched = [r["url"] for r in repeat if "_dash-component-suites" in r["url"] and r["bytes"] > 2000]
+    assert refetched == []
+    assert console.errors == []

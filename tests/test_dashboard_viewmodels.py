@@ -1,0 +1,272 @@
+"""The functions behind the dashboard's callbacks, against PostGIS (no browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import figures
+from dashboard import operations_vm as ops
+from dashboard import solutions_vm as svm
+from dashboard import viewmodels as vm
+from dashboard.classify import classify, format_number, format_value, legend_items
+from dashboard.view import View, parse
+from geodata import indicators
+from geodata.access import Scope
+from geodata.settings import Settings
+from layers.boundaries import clear_cache
+from tests.dashboard_fixtures import TODAY, populated_tree
+
+MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
+
+
+@pytest.fixture
+def tree(engine):
+    clear_cache()
+    with engine.begin() as conn:
+        ids = populated_tree(conn)
+        indicators.refresh(conn, TODAY)
+    return ids
+
+
+def settings(**extra) -> Settings:
+    return Settings(_env_file=None, **extra)
+
+
+# --- the view in the URL -----------------------------------------------------------------
+
+def test_view_round_trips_through_the_query_string():
+    view = View("0101", "cases_overdue", ("cases", "claps"), "2025-1", "2025-01-01", "2025-06-30")
+    query = view.to_query()
+    assert query == "?territory=0101&indicator=cases_overdue&layers=cases,claps&round=2025-1&from=2025-01-01&to=2025-06-30"
+    params = dict(part.split("=") for part in query[1:].split("&"))
+    assert parse(params) == view
+    assert View().to_query() == ""
+    assert View.from_store(view.to_store()) == view
+
+
+def test_view_drops_what_is_malformed_and_keeps_the_rest():
+    view = parse({"territory": "VE0101", "indicator": "nope", "layers": "cases,bridges", "round": "2025", "from": "2025-13-01", "to": "2025-02-01"})
+    assert view == View(territory="0101", layers=("cases",), date_to="2025-02-01")
+    assert parse({"territory": "'; DROP TABLE territory; --"}).territory is None
+    swapped = parse({"from": "2025-06-01", "to": "2025-01-01"})
+    assert (swapped.date_from, swapped.date_to) == ("2025-01-01", "2025-06-01")
+    assert swapped.period.date_from == dt.date(2025, 1, 1)
+
+
+# --- classification and numbers ------------------------------------------------------------
+
+def test_classify_natural_breaks_and_unique_values():
+    values = [1, 2, 3, 50, 60, 100, None, 7, 8, 9, 1000]
+    c = classify(values, "cases_open")
+    assert c.scheme == "fisher_jenks" and c.k == 5
+    assert c.bins[-1] == 1000 and c.classes[6] is None
+    assert c.classes[0] == 0 and c.classes[-1] == 4
+    # Classes grow with the values.
+    ranked = sorted((v, k) for v, k in zip(values, c.classes) if v is not None)
+    assert [k for _, k in ranked] == sorted(k for _, k in ranked)
+    items = legend_items(c, "cases_open")
+    assert len(items) == 6 and items[-1]["label"] == "Sin datos" and items[-2]["label"] == "100 – 1.000"
+    few = classify([3, 3, 7], "clap_coverage")
+    assert few.scheme == "unique" and few.classes == (0, 0, 1)
+    assert classify([None, None], "cases_open").scheme == "empty"
+
+
+def test_ramps_follow_whether_higher_is_worse():
+    assert classify(list(range(10)), "cases_overdue").colors[-1] == "#bd0026"
+    assert classify(list(range(10)), "clap_coverage").colors[-1] == "#0868ac"
+
+
+def test_numbers_are_written_the_venezuelan_way():
+    assert format_number(1234567.891, ",.1f") == "1.234.567,9"
+    assert format_value("budget_deposited", 1500) == "Bs. 1.500"
+    assert format_value("clap_coverage", 45.6) == "46 %"
+    assert format_value("cases_open", None) == "—"
+
+
+def test_zoom_for_bbox_fits_the_box():
+    center, zoom = figures.zoom_for_bbox((-73.4, 0.6, -59.8, 12.2))
+    assert center["lon"] == pytest.approx(-66.6) and 0.6 < center["lat"] < 12.2
+    assert 3.5 < zoom < 5.5
+    _, small = figures.zoom_for_bbox((-67.0, 10.4, -66.8, 10.6))
+    assert small > zoom + 4
+
+
+# --- the map room ------------------------------------------------------------------------------
+
+def test_room_at_country_level(engine, tree):
+    room = vm.room(engine, View(), settings=settings(), today=TODAY)
+    go.Figure(room.figure)  # valid Plotly JSON
+    choropleth = room.figure["data"][0]
+    assert choropleth["type"] == "choroplethmap"
+    assert choropleth["locations"] == [r["code"] for r in indicators.child_values(engine.connect(), None, today=TODAY)]
+    assert choropleth["geojson"].startswith("/geo/children/country.json?v=")
+    assert [c["name"] for c in room.crumbs] == ["Venezuela"]
+    assert room.title == "Venezuela" and room.error is None and room.solutions_href is None
+    assert [r["code"] for r in room.grid_rows] == ["01", "15"]  # ranked by open cases: 3 vs 1
+    kpis = {k["id"]: k for k in room.kpis}
+    assert kpis["cases_open"]["value"] == "4" and kpis["agreements_overdue"]["alert"]
+    assert room.legend["title"].startswith("Casos abiertos")
+    assert set(room.charts) == {"cases", "deposits", "deliveries"}
+    for chart in room.charts.values():
+        go.Figure(chart)
+
+
+def test_room_of_a_municipality_with_points(engine, tree):
+    view = View("0101", "cases_open", ("cases", "projects", "claps"))
+    room = vm.room(engine, view, settings=settings(), today=TODAY)
+    go.Figure(room.figure)
+    assert [c["name"] for c in room.crumbs] == ["Venezuela", "Distrito Capital", "Libertador"]
+    assert room.title == "Municipio Libertador"
+    assert set(room.figure["data"][0]["locations"]) == {"010101", "010102"}
+    names = [t["name"] for t in room.figure["data"][1:]]
+    assert names == ["Casos 1x10", "Proyectos", "CLAP"]
+    cases = room.figure["data"][1]
+    assert len(cases["lon"]) == 4 and cases["customdata"][0][0] == ""  # records do not drill
+    # Our own boundaries are the base: the states and the sibling municipalities.
+    sources = [layer["source"] for layer in room.figure["layout"]["map"]["layers"]]
+    assert any(s.startswith("/geo/children/country.json") for s in sources)
+    assert any(s.startswith("/geo/children/01.json") for s in sources)
+    assert room.solutions_href == "/soluciones?territory=0101"
+
+
+def test_room_aggregates_points_above_a_municipality(engine, tree):
+    room = vm.room(engine, View(None, layers=("cases",)), settings=settings(), today=TODAY)
+    bubbles = room.figure["data"][1]
+    assert bubbles["customdata"][0][0] == "01" and bubbles["text"][0] == "4"
+    assert "agrupados por estado" in room.map_note
+
+
+def test_room_with_a_basemap_url(engine, tree):
+    room = vm.room(engine, View(), settings=settings(basemap_url="https://tiles.example/{z}/{x}/{y}.png"), today=TODAY)
+    first = room.figure["layout"]["map"]["layers"][0]
+    assert first["sourcetype"] == "raster" and first["source"] == ["https://tiles.example/{z}/{x}/{y}.png"]
+
+
+def test_room_of_an_unknown_or_forbidden_territory_says_so(engine, tree):
+    room = vm.room(engine, View("9999"), settings=settings(), today=TODAY)
+    assert room.error == "No se encontró el territorio «9999» (no existe o está fuera de su ámbito)."
+    assert room.view.territory is None and room.crumbs == [{"code": None, "name": "Venezuela"}]
+    director = vm.room(engine, View("0101"), MIRANDA_DIRECTOR, settings(), today=TODAY)
+    assert director.error and director.figure["data"][0]["locations"] == ["1501"]
+
+
+def test_director_starts_at_their_state(engine, tree):
+    room = vm.room(engine, View(), MIRANDA_DIRECTOR, settings(), today=TODAY)
+    assert room.title == "Estado Miranda"
+    assert room.figure["data"][0]["locations"] == ["1501"]
+
+
+def test_a_leaf_shows_its_siblings(engine, tree):
+    room = vm.room(engine, View("0101010101"), settings=settings(), today=TODAY)
+    assert room.title == "Consejo comunal CC La Pastora"
+    assert room.figure["data"][0]["locations"] == ["0101010101"]
+    assert "nivel más bajo" in room.map_note
+
+
+def test_period_filters_the_room(engine, tree):
+    everything = vm.room(engine, View("0101"), settings=settings(), today=TODAY)
+    later = vm.room(engine, View("0101", date_from="2025-01-01"), settings=settings(), today=TODAY)
+    value = {k["id"]: k["value"] for k in everything.kpis}["cases_open"]
+    value_later = {k["id"]: k["value"] for k in later.kpis}["cases_open"]
+    assert (value, value_later) == ("3", "2")
+
+
+def test_indicator_switch_sends_values_only(engine, tree):
+    view = View("0101", "cases_open")
+    room = vm.room(engine, view, settings=settings(), today=TODAY)
+    assert room.rendered == vm.rendered_key(view.with_(indicator="clap_coverage"))
+    switch = vm.indicator_switch(engine, view.with_(indicator="cases_overdue"), today=TODAY)
+    assert set(switch.choropleth) == {"locations", "z", "zmin", "zmax", "colorscale", "customdata", "hovertemplate"}
+    assert "geojson" not in switch.choropleth
+    assert switch.legend["title"].startswith("Casos vencidos")
+    assert switch.grid_columns[1]["field"] == "cases_overdue" and switch.grid_columns[1]["sort"] == "desc"
+
+
+def test_actions_change_the_view(engine, tree):
+    view = View()
+    assert vm.apply_event(engine, view, "indicator", indicator="clap_coverage").indicator == "clap_coverage"
+    assert vm.apply_event(engine, view, "layers", layers=["claps", "cases"]).layers == ("cases", "claps")
+    dated = vm.apply_event(engine, view, "dates", date_from="2025-01-01T00:00:00", date_to=None, round_="2025-1")
+    assert (dated.date_from, dated.round) == ("2025-01-01", "2025-1")
+    assert vm.apply_event(engine, dated, "clear").period.is_all
+    click = {"points": [{"location": "01", "curveNumber": 0}]}
+    assert vm.apply_event(engine, view, "map", click_data=click).territory == "01"
+    bubble = {"points": [{"curveNumber": 1, "customdata": ["15", "Miranda", "1", ""]}]}
+    assert vm.apply_event(engine, view, "map", click_data=bubble).territory == "15"
+    record = {"points": [{"curveNumber": 1, "customdata": ["", "Caso C1"]}]}
+    assert vm.apply_event(engine, view, "map", click_data=record) == view
+    assert vm.apply_event(engine, view, "grid", cell_clicked={"rowId": "15", "colId": "name"}).territory == "15"
+    assert vm.apply_event(engine, View("0101"), "crumb", crumb_code="").territory is None
+    # A council has nothing below: the view stays; so does a territory outside the scope.
+    parish = View("010101")
+    assert vm.apply_event(engine, parish, "map", click_data={"points": [{"location": "0101010102"}]}) == parish
+    assert vm.drill(engine, View(), "01", MIRANDA_DIRECTOR) == View()
+
+
+# --- the Map of Solutions ------------------------------------------------------------------
+
+def test_solutions_page_of_libertador(engine, tree):
+    page = svm.solutions_page(engine, View("0101"), today=TODAY)
+    assert page.error is None and page.title == "Mapa de Soluciones — Libertador"
+    assert [a["code"] for a in page.agreements] == ["A1", "A2"] and page.agreements[0]["overdue"]
+    assert {(l["case_code"], l["solution_kind_label"]) for l in page.links} == {("C1", "Proyecto"), ("C3", "Acuerdo")}
+    assert {u["code"] for u in page.unanswered} == {"C2", "C4"}
+    totals = {t["id"]: t["value"] for t in page.totals}
+    assert totals["agreements"] == "2" and totals["unanswered"] == "2"
+    fig = go.Figure(page.map)
+    links = next(t for t in fig.data if t.name == "Vínculos")
+    assert list(links.lon[:2]) == pytest.approx([-66.99, -66.985])
+    go.Figure(page.categories)
+
+
+def test_solutions_page_errors(engine, tree):
+    assert svm.solutions_page(engine, View()).error.startswith("Elija un municipio")
+    assert "por encima de un municipio" in svm.solutions_page(engine, View("01")).error
+    assert svm.solutions_page(engine, View("0101"), MIRANDA_DIRECTOR).error.startswith("No se encontró")
+
+
+# --- operator mode and alerts -------------------------------------------------------------
+
+def test_operator_refresh_reports_what_is_new(engine, tree):
+    from tests.dashboard_fixtures import add_case
+
+    marker = ops.start_marker(engine)
+    quiet = ops.refresh(engine, View("0101"), marker)
+    assert not quiet.has_news and quiet.headline.startswith("Sin novedades desde")
+    with engine.begin() as conn:
+        add_case(conn, "C9", "010102", "water")
+        add_case(conn, "C10", "1501", "water")
+    news = ops.refresh(engine, View("0101"), quiet.marker)
+    assert news.has_news and news.items == ["1 casos nuevos"] and news.counts["cases"] == 1
+    assert news.room.view == View("0101")
+    again = ops.refresh(engine, View("0101"), news.marker)
+    assert not again.has_news
+
+
+def test_alerts_acknowledgement_and_shift_log(engine, tree):
+    data = ops.alerts_view(engine, "0101", today=TODAY)
+    keys = {i["key"] for i in data["items"]}
+    assert {"case_overdue:C1", "agreement_overdue:A1"} <= keys
+    assert "case_overdue:C5" not in keys  # Miranda's case is outside Libertador
+    summary = {s["kind"]: s["count"] for s in data["summary"]}
+    assert summary["case_overdue"] == 1 and summary["agreement_overdue"] == 1
+    assert ops.acknowledge(engine, "case_overdue:C1", "ana", "  ") == "Escriba una nota antes de guardar."
+    assert ops.acknowledge(engine, "bogus", "ana", "nota").startswith("Alerta desconocida")
+    assert ops.acknowledge(engine, "case_overdue:C1", "ana", "Hidrocapital avisada") is None
+    after = ops.alerts_view(engine, "0101", today=TODAY)
+    acked = next(i for i in after["items"] if i["key"] == "case_overdue:C1")
+    assert acked["ack"]["note"] == "Hidrocapital avisada" and "Reconocida por ana" in acked["ack_text"]
+    assert after["items"][-1]["key"] == "case_overdue:C1"  # acknowledged ones go last
+    assert ops.add_shift_note(engine, "ana", "", "0101") == "Escriba una nota antes de guardar."
+    assert ops.add_shift_note(engine, "ana", "Sin luz en Antímano desde las 14:00", "0101") is None
+    assert [n["note"] for n in ops.shift_notes(engine, "0101")] == ["Sin luz en Antímano desde las 14:00"]
+    assert ops.shift_notes(engine, None) == []
+
+
+def test_clap_and_project_alerts(engine, tree):
+    data = ops.alerts_view(engine, None, today=TODAY + dt.timedelta(days=60))
+    kinds = {i["kind"] for i in data["items"]}
+    assert "clap_no_delivery" in kinds and "project_not_moving" in kinds
