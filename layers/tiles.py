@@ -1,0 +1,89 @@
+"""Mapbox vector tiles of a layer, made by PostGIS (`ST_AsMVT`).
+
+The tile's features are the registry's query cut to the tile's box, so tiles show the
+same features as the map and the exports. Size is bounded two ways: below a layer's
+`min_zoom` the tile is empty (councils are not drawn nationally one by one), and at
+most `tile_limit` features go into one tile. Polygons use the generalised display
+geometry below `DETAIL_ZOOM`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from sqlalchemy import Connection, String, cast, func, select
+
+from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
+
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64
+DETAIL_ZOOM = 10
+
+
+class TileOutOfRange(LayerError, LookupError):
+    def __init__(self, z: int, x: int, y: int):
+        super().__init__(f"Tesela fuera de rango: {z}/{x}/{y} (z de 0 a {MAX_ZOOM}; x e y de 0 a 2^z − 1).")
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    if not (0 <= z <= MAX_ZOOM) or not (0 <= x < 2**z) or not (0 <= y < 2**z):
+        raise TileOutOfRange(z, x, y)
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The tile's box in EPSG:4326 (minx, miny, maxx, maxy), for the index-using prefilter."""
+    n = 2**z
+
+    def lon(i: int) -> float:
+        return i / n * 360.0 - 180.0
+
+    def lat(j: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * j / n))))
+
+    return lon(x), lat(y + 1), lon(x + 1), lat(y)
+
+
+def tile_fields(layer: Layer) -> list[str]:
+    """What a tile carries: the id, the styling and filter fields and the popup (not every attribute)."""
+    names = [layer.id_field]
+    if layer.style.field:
+        names.append(layer.style.field)
+    names += [f.name for f in layer.filters if f.name in layer.field_names and f.name not in names]
+    names += [n for n in layer.popup if n not in names]
+    names += [n for n in ("is_demo",) if n in layer.field_names and n not in names]
+    return names
+
+
+def tile_query(layer: Layer, params: LayerParams, z: int, x: int, y: int):
+    margin = (BUFFER / EXTENT) * (360.0 / 2**z)
+    minx, miny, maxx, maxy = tile_bounds(z, x, y)
+    box = (max(minx - margin, -180.0), max(miny - margin, -85.06), min(maxx + margin, 180.0), min(maxy + margin, 85.06))
+    geometry = "display" if layer.geometry_type != "Point" and z < DETAIL_ZOOM else "full"
+    sub = layer.select(replace(params, bbox=box), geometry=geometry).subquery("layer")
+    envelope = func.ST_TileEnvelope(z, x, y)
+    columns = []
+    for name in tile_fields(layer):
+        kind = layer.field(name).type
+        # MVT values are strings, numbers or booleans: dates travel as ISO text.
+        columns.append(cast(sub.c[name], String).label(name) if kind == "date" else sub.c[name])
+    mvt_geom = func.ST_AsMVTGeom(func.ST_Transform(sub.c.geom, 3857), envelope, EXTENT, BUFFER, True)
+    features = (
+        select(*columns, mvt_geom.label("geom"))
+        .where(sub.c.geom.is_not(None))
+        .limit(layer.tile_limit)
+        .subquery("features")
+    )
+    return select(func.ST_AsMVT(features.table_valued(), layer.id, EXTENT, "geom")).where(features.c.geom.is_not(None))
+
+
+def render_tile(conn: Connection, layer_id: str | Layer, z: int, x: int, y: int, params: LayerParams | None = None) -> bytes:
+    """The tile's bytes (empty when nothing is in it or the zoom is below the layer's minimum)."""
+    check_tile(z, x, y)
+    layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
+    params = resolve_params(conn, params or LayerParams())
+    if z < layer.min_zoom:
+        return b""
+    data = conn.execute(tile_query(layer, params, z, x, y)).scalar()
+    return bytes(data) if data else b""
