@@ -8,6 +8,7 @@ from etl.cli import load_cmd
 from dashboard.serve import serve
 from etl.demo.cli import demo_cmd
 from geodata.cli import check, db_app
+from geodata.users_cli import users_app
 from layers.cli import export_command, layers_command
 
 app = typer.Typer(
@@ -16,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
 app.command("check")(check)
 app.command("load")(load_cmd)
 app.command("layers")(layers_command)

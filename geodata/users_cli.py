@@ -1,0 +1,105 @@
+"""`sala users …`: accounts of the people who log in to the dashboard."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.pool import NullPool
+
+from geodata.database import DatabaseError, database_url, make_engine
+from geodata.embedded import EmbeddedError
+from geodata.users import UserError, create_user, deactivate, list_users, scope_label, set_password
+from geodata.vocab import ROLES
+
+users_app = typer.Typer(help="Usuarios: crear, listar, desactivar y cambiar contraseñas.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _engine():
+    try:
+        return make_engine(database_url(), poolclass=NullPool)
+    except (EmbeddedError, DatabaseError) as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(1)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        # One line: what a script pipes in, without its line ending.
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Contraseña", hide_input=True, confirmation_prompt="Repita la contraseña")
+
+
+def _run(action) -> None:
+    try:
+        with _engine().begin() as conn:
+            action(conn)
+    except UserError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(2)
+    except (EmbeddedError, DatabaseError) as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(1)
+
+
+@users_app.command("add")
+def add(
+    username: str = typer.Argument(..., help="login name"),
+    role: str = typer.Option(..., "--role", help=f"one of: {', '.join(ROLES)}"),
+    territory: str | None = typer.Option(None, "--territory", help="territory code the user is scoped to (required for directors)"),
+    name: str = typer.Option("", "--name", help="full name"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from the first line of stdin"),
+) -> None:
+    """Create a user (asks for the password unless --password-stdin)."""
+    if role not in ROLES:
+        err.print(f"[bold red]Error:[/] rol desconocido «{role}»: use uno de {', '.join(ROLES)}")
+        raise typer.Exit(2)
+    if role == "director" and not territory:
+        err.print("[bold red]Error:[/] un director debe tener un territorio: indique --territory CÓDIGO (p. ej. el de su estado)")
+        raise typer.Exit(2)
+    password = _read_password(password_stdin)
+    _run(lambda conn: create_user(conn, username, password, role, territory, name))
+    console.print(f"Usuario «{username}» creado ({ROLES[role]}{f', territorio {territory}' if territory else ''}).")
+
+
+@users_app.command("list")
+def list_cmd() -> None:
+    """List the users with their role, scope and state."""
+    found = []
+    _run(lambda conn: found.extend(list_users(conn)))
+    if not found:
+        console.print("No hay usuarios: el acceso al tablero está abierto. Cree uno con `sala users add`.")
+        return
+    table = Table("usuario", "nombre", "rol", "ámbito", "estado", "creado")
+    for user in found:
+        table.add_row(
+            user.username,
+            user.full_name,
+            user.role_label,
+            scope_label(user),
+            "activo" if user.active else "desactivado",
+            f"{user.created_at:%Y-%m-%d}",
+        )
+    console.print(table)
+
+
+@users_app.command("disable")
+def disable(username: str = typer.Argument(..., help="login name")) -> None:
+    """Disable a user: the account and its history stay, the login stops working."""
+    _run(lambda conn: deactivate(conn, username))
+    console.print(f"Usuario «{username}» desactivado.")
+
+
+@users_app.command("password")
+def password(
+    username: str = typer.Argument(..., help="login name"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from the first line of stdin"),
+) -> None:
+    """Set a new password for a user."""
+    new = _read_password(password_stdin)
+    _run(lambda conn: set_password(conn, username, new))
+    console.print(f"Contraseña de «{username}» cambiada.")
