@@ -170,8 +170,11 @@ def generate_cases(
     institution[water_rows] = pd.Series(state[water_rows]).map(WATER).fillna("Hidroven").to_numpy()
 
     lon, lat = points_in(councils.geometry.values, council_i, rng)
-    desc_pick = rng.integers(0, 60, n)
-    description = np.array([DESCRIPTIONS[c][k % len(DESCRIPTIONS[c])] for c, k in zip(category, desc_pick)], dtype=object)
+    texts = [DESCRIPTIONS[c] for c in cats]
+    flat = np.array([d for group in texts for d in group], dtype=object)
+    first = np.cumsum([0] + [len(group) for group in texts])[:-1]
+    sizes = np.array([len(group) for group in texts])
+    description = flat[first[cat_i] + rng.integers(0, 60, n) % sizes[cat_i]]
 
     order = np.lexsort((council_i, reported))
     cases = pd.DataFrame({
@@ -210,14 +213,18 @@ def _link_agreements(cases: pd.DataFrame, agreements: pd.DataFrame, rng) -> np.n
     out = np.full(len(cases), "", dtype=object)
     area = cases["category"].map(CATEGORY_AREA).to_numpy()
     chosen = np.flatnonzero(rng.random(len(cases)) < 0.04)
-    groups = {k: g for k, g in agreements.groupby(["municipality_code", "area"])}
+    groups = {
+        key: (g["code"].to_numpy(), g["cabinet_date"].to_numpy())
+        for key, g in agreements.groupby(["municipality_code", "area"])
+    }
     mun = cases["municipality_code"].to_numpy()
     reported = cases["reported_date"].to_numpy()
-    for i in chosen:
-        g = groups.get((mun[i], area[i]))
-        if g is None:
+    picks = rng.random(len(chosen))
+    for i, u in zip(chosen, picks):
+        group = groups.get((mun[i], area[i]))
+        if group is None:
             continue
-        later = g["code"].to_numpy()[g["cabinet_date"].to_numpy() >= reported[i]]
+        later = group[0][group[1] >= reported[i]]
         if len(later):
-            out[i] = later[rng.integers(len(later))]
+            out[i] = later[int(u * len(later))]
     return out

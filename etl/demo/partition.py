@@ -97,15 +97,14 @@ def voronoi_partition(parents: np.ndarray, x: np.ndarray, y: np.ndarray, owner: 
     cells = np.empty(len(x), dtype=object)
     starts = np.searchsorted(owner, np.arange(len(parents)))
     ends = np.searchsorted(owner, np.arange(len(parents)), side="right")
-    points = np.column_stack([x, y])
+    points = _distinct(np.column_stack([x, y]), owner)
     for i, (a, b) in enumerate(zip(starts, ends)):
         if b - a == 0:
             continue
         if b - a == 1:
             cells[a] = parents[i]
             continue
-        seeds = _distinct(points[a:b])
-        diagram = shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=parents[i], ordered=True)
+        diagram = shapely.voronoi_polygons(shapely.multipoints(points[a:b]), extend_to=parents[i], ordered=True)
         cells[a:b] = shapely.get_parts(diagram)
     single = np.zeros(len(x), dtype=bool)
     single[starts[(ends - starts) == 1]] = True
@@ -116,19 +115,20 @@ def voronoi_partition(parents: np.ndarray, x: np.ndarray, y: np.ndarray, owner: 
     return polygonal(cells)
 
 
-def _distinct(seeds: np.ndarray) -> np.ndarray:
-    """Nudge seeds that (nearly) coincide, so every seed keeps its own cell and the order holds."""
+def _distinct(seeds: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Nudge seeds of one parent that (nearly) coincide, so every seed keeps its own cell and the order holds."""
     rounded = np.round(seeds / _MIN_SEED_SPACING).astype(np.int64)
-    _, first, counts = np.unique(rounded, axis=0, return_index=True, return_counts=True)
+    keys = np.column_stack([owner, rounded])
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
     if (counts == 1).all():
         return seeds
     seeds = seeds.copy()
-    seen: dict[tuple[int, int], int] = {}
-    for j, key in enumerate(map(tuple, rounded)):
-        n = seen.get(key, 0)
-        if n:
-            seeds[j, 0] += n * 3 * _MIN_SEED_SPACING
-        seen[key] = n + 1
+    seen: dict[int, int] = {}
+    for j in np.flatnonzero(counts[inverse] > 1):
+        n = seen.get(inverse[j], 0)
+        seeds[j, 0] += n * 3 * _MIN_SEED_SPACING
+        seen[inverse[j]] = n + 1
     return seeds
 
 

@@ -35,6 +35,14 @@ def days(start: dt.date, offsets) -> np.ndarray:
 
 def iso(dates: np.ndarray) -> np.ndarray:
     """datetime64[D] → 'YYYY-MM-DD' strings, empty where NaT."""
-    out = np.datetime_as_string(dates, unit="D").astype(object)
-    out[np.isnat(dates)] = ""
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    missing = np.isnat(dates)
+    out = np.full(len(dates), "", dtype=object)
+    if missing.all():
+        return out
+    # Few distinct days, many rows: format each day once.
+    day = dates[~missing].view("int64")
+    lo = day.min()
+    table = np.datetime_as_string(np.arange(lo, day.max() + 1).astype("datetime64[D]"), unit="D").astype(object)
+    out[~missing] = table[day - lo]
     return out
