@@ -243,7 +243,7 @@ def _scalar_text(value) -> str:
 
 def _open_csv(path: Path, chunk_rows: int) -> Source:
     with open(path, "rb") as handle:
-        sample = handle.read(4 << 20)
+        sample = handle.read(1 << 20)
     if not sample.strip():
         raise LoadError("el archivo está vacío", file=str(path))
     encoding = detect_encoding(sample)
@@ -289,7 +289,7 @@ def _count_lines(path: Path) -> int:
     lines = 0
     last = b"\n"
     with open(path, "rb") as handle:
-        while block := handle.read(1 << 22):
+        while block := handle.read(1 << 20):
             lines += block.count(b"\n")
             last = block[-1:]
     return lines + (0 if last == b"\n" else 1)

@@ -1,0 +1,143 @@
+"""Nothing half-done: a failure, Ctrl-C or SIGKILL mid-load leaves every count as it was; memory stays bounded."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import pytest
+
+import etl.load
+import etl.merge
+import etl.read
+from etl.errors import LoadError
+from etl.load import load_file
+from tests.etl_builders import counts, rows, scalar, with_tree
+
+
+def write_cases(path, n: int, prefix: str = "K") -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("code,reported_date,category,status,territory_code,institution,description\n")
+        for i in range(n):
+            handle.write(f"{prefix}{i},2024-0{1 + i % 9}-1{i % 10},water,reported,010101,Hidrocapital,caso número {i}\n")
+
+
+@pytest.fixture
+def tree(engine):
+    with_tree(engine)
+    return engine
+
+
+def test_failure_after_the_merge_rolls_everything_back(tree, tmp_path, monkeypatch):
+    path = tmp_path / "cases.csv"
+    write_cases(path, 500)
+    before = counts(tree)
+    original = etl.merge.merge
+
+    def merge_then_fail(*args, **kwargs):
+        original(*args, **kwargs)
+        assert scalar_in_tx_is_not_visible(tree)
+        raise RuntimeError("fallo inyectado")
+
+    monkeypatch.setattr(etl.merge, "merge", merge_then_fail)
+    with pytest.raises(LoadError, match="fallo inyectado") as info:
+        load_file(tree, "case", path)
+    assert str(path) in str(info.value)
+    assert counts(tree) == before
+    status, message = rows(tree, "SELECT status, message FROM etl_run")[0]
+    assert status == "failed" and "fallo inyectado" in message
+
+
+def scalar_in_tx_is_not_visible(engine) -> bool:
+    """From another connection the half-done load is invisible."""
+    return scalar(engine, "SELECT count(*) FROM case_report") == 0
+
+
+def test_failure_in_a_later_chunk_leaves_nothing(tree, tmp_path, monkeypatch):
+    path = tmp_path / "cases.csv"
+    write_cases(path, 1000)
+    monkeypatch.setattr(etl.read, "CHUNK_ROWS", 100)
+    real = etl.load.validate_chunk
+    seen = []
+
+    def fail_on_fifth(chunk, ctx):
+        seen.append(chunk.first_row)
+        if len(seen) == 5:
+            raise RuntimeError("disco lleno")
+        return real(chunk, ctx)
+
+    monkeypatch.setattr(etl.load, "validate_chunk", fail_on_fifth)
+    before = counts(tree)
+    with pytest.raises(LoadError, match="disco lleno"):
+        load_file(tree, "case", path)
+    assert seen == [1, 101, 201, 301, 401]
+    assert counts(tree) == before
+    assert scalar(tree, "SELECT count(*) FROM etl_reject") == 0
+
+
+def test_ctrl_c_rolls_back_and_is_recorded(tree, tmp_path, monkeypatch):
+    path = tmp_path / "cases.csv"
+    write_cases(path, 200)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(etl.merge, "merge", interrupted)
+    before = counts(tree)
+    with pytest.raises(KeyboardInterrupt):
+        load_file(tree, "case", path)
+    assert counts(tree) == before
+    assert rows(tree, "SELECT status, message FROM etl_run") == [("failed", "carga interrumpida (Ctrl-C): no se guardó nada")]
+
+
+def test_killed_load_leaves_the_database_as_it_was(tree, tmp_path, cli_env):
+    path = tmp_path / "cases.csv"
+    write_cases(path, 400_000)
+    before = counts(tree)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "load", "case", str(path)],
+        env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while scalar(tree, "SELECT count(*) FROM etl_run WHERE status = 'running'") == 0:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the load never started"
+            time.sleep(0.05)
+        # Wait until rows are streaming into the staging table, then kill without warning.
+        while scalar(tree, "SELECT count(*) FROM pg_stat_progress_copy") == 0:
+            assert proc.poll() is None, "the load ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # The server notices the dead client and rolls its transaction back.
+    deadline = time.monotonic() + 30
+    while scalar(tree, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                       "AND state <> 'idle'") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert counts(tree) == before
+    assert rows(tree, "SELECT status FROM etl_run") == [("running",)]  # accountable: started, never finished
+
+
+def test_memory_is_bounded_by_the_chunk_not_the_file(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(etl.read, "CHUNK_ROWS", 5_000)
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    write_cases(small, 20_000, "S")  # both well past the 1 MB encoding sample
+    write_cases(large, 70_000, "L")
+    peaks = {}
+    for name, path in (("small", small), ("large", large)):
+        tracemalloc.start()
+        result = load_file(tree, "case", path, refresh=False)
+        peaks[name] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert result.rejected == 0
+    assert scalar(tree, "SELECT count(*) FROM case_report") == 90_000
+    # Three and a half times the rows, about the same peak: nothing grows with the file.
+    assert peaks["large"] < 1.3 * peaks["small"], peaks
