@@ -88,7 +88,7 @@ def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
     kind = spec.kind
     if kind in TERRITORY_KINDS:
         parents = ", ".join(f"'{p}'" for p in TERRITORY_PARENTS[kind]) or "NULL"
-        cols = "p.id AS parent_id, c.id AS circuit_id"
+        cols = "p.id AS parent_id, p.path AS parent_path, p.depth AS parent_depth, c.id AS circuit_id"
         joins = f"""
             LEFT JOIN territory ex ON ex.code = s.code
             LEFT JOIN territory p ON p.code = s.parent_code AND p.level IN ({parents})
@@ -297,6 +297,9 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
         "area_km2": "COALESCE(r.area_km2, ST_Area(r.geom::geography) / 1e6)",
         "population": "r.population", "households": "r.households",
         "attributes": "COALESCE(r.attributes, '{}'::jsonb)",
+        # Right at once for a parent already in place; rebuild_paths mends the rest.
+        "path": "COALESCE(r.parent_path, '/') || r.code || '/'",
+        "depth": "COALESCE(r.parent_depth + 1, 0)",
     }
     update = ["name", "parent_id"]
     update += [c for c in ("iso_code", "population", "households") if c in present]
@@ -309,7 +312,7 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
     if "area_km2" in present:
         update.append("area_km2")
     update.append("is_demo")
-    sets = [f"{c} = EXCLUDED.{c}" for c in update]
+    sets = [f"{c} = EXCLUDED.{c}" for c in update] + ["path = EXCLUDED.path", "depth = EXCLUDED.depth"]
     old = [f"t.{c}" for c in update]
     new = [f"EXCLUDED.{c}" for c in update]
     if has_polygons and not has_points:

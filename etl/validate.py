@@ -81,8 +81,16 @@ def staging_columns(spec: KindSpec) -> list[tuple[str, str]]:
     if spec.territory_refs:
         cols.append(("territory_code", "text"))
     if spec.geometry == "point":
-        cols.append(("geom", "geometry"))
+        # Points travel as two numbers, lighter to write and parse than EWKB; the server builds them.
+        cols += [("lon", "double precision"), ("lat", "double precision")]
     return cols
+
+
+def staging_ddl(spec: KindSpec) -> str:
+    ddl = ", ".join(f"{name} {kind}" for name, kind in staging_columns(spec))
+    if spec.geometry == "point" and spec.kind not in TERRITORY_KINDS:
+        ddl += ", geom geometry GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
+    return ddl
 
 
 @dataclass
@@ -119,7 +127,9 @@ class _Marks:
         mask = np.asarray(mask, dtype=bool) & (self.reason == None)  # noqa: E711 (elementwise)
         if not mask.any():
             return
-        if isinstance(reason, (pd.Series, np.ndarray)):
+        if callable(reason):  # messages quoting the value are built only for the rows that fail
+            self.reason[mask] = np.asarray(reason(mask), dtype=object)
+        elif isinstance(reason, (pd.Series, np.ndarray)):
             self.reason[mask] = np.asarray(reason, dtype=object)[mask]
         else:
             self.reason[mask] = reason
@@ -133,7 +143,23 @@ class _Marks:
 # --- value parsers ------------------------------------------------------------------------------
 
 
+def by_unique(s: pd.Series, fn) -> pd.Series:
+    """`fn` applied to each distinct value once: categories, dates and codes repeat a lot."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series([None] * len(s), index=s.index, dtype=object)
+    if len(uniques) * 4 > len(s):
+        return fn(s)
+    mapped = np.asarray(fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object)), dtype=object)
+    out = np.where(codes >= 0, mapped[np.maximum(codes, 0)], None)
+    return pd.Series(out, index=s.index, dtype=object)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
+    return by_unique(s, _clean_text)
+
+
+def _clean_text(s: pd.Series) -> pd.Series:
     s = s.astype(object)
     present = s.notna()
     if not present.any():
@@ -149,6 +175,20 @@ def parse_number(s: pd.Series, integer: bool = False) -> tuple[pd.Series, pd.Ser
 
     For a whole-number field `1.234` is a thousand two hundred and thirty-four.
     """
+    fast = pd.to_numeric(s, errors="coerce").astype(float)
+    slow = s.notna().to_numpy() & np.isnan(fast.to_numpy())
+    if integer:
+        slow |= s.astype("string").str.fullmatch(r"-?\d{1,3}(\.\d{3})+").fillna(False).to_numpy()
+    if not slow.any():
+        return fast, pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
+    slow_num, slow_bad = _parse_number_text(s[slow], integer)
+    fast[slow] = slow_num.to_numpy()
+    bad = np.zeros(len(s), dtype=bool)
+    bad[slow] = slow_bad.to_numpy()
+    return fast, pd.Series(bad, index=s.index)
+
+
+def _parse_number_text(s: pd.Series, integer: bool) -> tuple[pd.Series, pd.Series]:
     t = s.astype("string").str.replace(r"[\s\u00a0]|^(?:Bs\.?S?\.?|VES|\$|USD)", "", regex=True, case=False)
     last_comma, last_dot = t.str.rfind(","), t.str.rfind(".")
     both = (last_comma >= 0) & (last_dot >= 0)
@@ -169,8 +209,13 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%y")
 
 def parse_date(s: pd.Series, excel: bool = False) -> tuple[pd.Series, pd.Series]:
     """ISO 8601, dd/mm/yyyy, dd-mm-yyyy (Venezuelan order), Excel serials; → (datetime64, bad mask)."""
+    out = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    if not (out.isna() & s.notna()).any():
+        out = out.where(out.dt.year >= 1900)
+        return out, pd.Series((s.notna() & out.isna()).to_numpy(), index=s.index)
     t = s.astype("string").str.strip()
-    out = pd.to_datetime(t.str.slice(0, 10).where(t.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+    iso = pd.to_datetime(t.str.slice(0, 10).where(t.str.match(r"^\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+    out = out.where(out.notna(), iso)
     for fmt in DATE_FORMATS:
         missing = out.isna() & t.notna()
         if not missing.any():
@@ -196,6 +241,10 @@ def parse_enum(s: pd.Series, vocab: dict[str, str]) -> tuple[pd.Series, pd.Serie
 
 def normalise_codes(s: pd.Series) -> pd.Series:
     """INE codes as pasted: OCHA's `VE` prefix dropped, a lost leading zero restored (`101` → `0101`)."""
+    return by_unique(s, _normalise_codes)
+
+
+def _normalise_codes(s: pd.Series) -> pd.Series:
     t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
     odd = t.str.fullmatch(r"\d|\d{3}|\d{5}").fillna(False)
     t = t.where(~odd, "0" + t)
@@ -227,11 +276,11 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
                 marks.mark(too_long, f"«{f.name}» tiene más de {f.max_length} caracteres", f.name)
             if f.type == "round":
                 bad = values.notna() & ~values.astype("string").str.fullmatch(r"\d{4}-\d{1,2}").fillna(False)
-                marks.mark(bad, "«" + f.name + "» debe tener la forma AAAA-N (p. ej. 2024-1), no «" + values.astype(str) + "»", f.name)
+                marks.mark(bad, lambda m: "«" + f.name + "» debe tener la forma AAAA-N (p. ej. 2024-1), no «" + values[m].astype(str) + "»", f.name)
             parsed = values
         elif f.type in ("int", "decimal"):
             num, bad = parse_number(values, integer=f.type == "int")
-            marks.mark(bad, "«" + f.name + "»: «" + values.astype(str) + "» no es un número", f.name)
+            marks.mark(bad, lambda m: "«" + f.name + "»: «" + values[m].astype(str) + "» no es un número", f.name)
             if f.type == "int":
                 fractional = num.notna() & (num % 1 != 0)
                 marks.mark(fractional, f"«{f.name}» debe ser un número entero", f.name)
@@ -242,15 +291,15 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
             parsed = num.round().astype("Int64") if f.type == "int" else num
         elif f.type == "date":
             dates, bad = parse_date(values, ctx.excel)
-            marks.mark(bad, "«" + f.name + "»: «" + values.astype(str) + "» no es una fecha válida (AAAA-MM-DD o DD/MM/AAAA)", f.name)
+            marks.mark(bad, lambda m: "«" + f.name + "»: «" + values[m].astype(str) + "» no es una fecha válida (AAAA-MM-DD o DD/MM/AAAA)", f.name)
             if f.event:
                 future = (dates > pd.Timestamp(ctx.today)).to_numpy()
-                marks.mark(future, "«" + f.name + "» está en el futuro (" + dates.dt.strftime("%Y-%m-%d").astype(str) + ")", f.name)
+                marks.mark(future, lambda m: "«" + f.name + "» está en el futuro (" + dates[m].dt.strftime("%Y-%m-%d").astype(str) + ")", f.name)
             parsed = dates
         elif f.type == "enum":
             mapped, bad = parse_enum(values, f.vocab)
             allowed = ", ".join(sorted(set(f.vocab.values())))
-            marks.mark(bad, "«" + f.name + "»: valor desconocido «" + values.astype(str) + f"» (se acepta: {allowed})", f.name)
+            marks.mark(bad, lambda m: "«" + f.name + "»: valor desconocido «" + values[m].astype(str) + f"» (se acepta: {allowed})", f.name)
             parsed = mapped
         else:  # pragma: no cover - a field type missing here is a programming error
             raise AssertionError(f.type)
@@ -278,7 +327,11 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
             derived = out["category"].map(CATEGORY_AREA)
             out["area"] = out["area"].where(out["area"].notna(), derived)
         if spec.geometry == "point":
-            out["geom"] = point
+            has = np.asarray([g is not None for g in point], dtype=bool)
+            lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+            if has.any():
+                lon[has], lat[has] = shapely.get_x(point[has]), shapely.get_y(point[has])
+            out["lon"], out["lat"] = lon, lat
 
     staged = pd.DataFrame(out, index=frame.index)
     ok = marks.ok
@@ -348,7 +401,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     wrong = present & ~(is_point | (is_polygon if spec.geometry == "polygon" else False))
     if wrong.any():
         names = np.array([TYPE_NAMES.get(t, str(t)) for t in type_ids], dtype=object)
-        marks.mark(wrong, "tipo de geometría «" + names + f"» no válido (se esperaba {expected})", "geometry")
+        marks.mark(wrong, lambda m: "tipo de geometría «" + names[m] + f"» no válido (se esperaba {expected})", "geometry")
 
     check = present & marks.ok & is_polygon
     if check.any():
@@ -382,7 +435,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     if poly_rows.any():
         polygons[poly_rows] = shapely.to_wkb(shapely.set_srid(geoms[poly_rows], 4326), hex=True, include_srid=True)
     if point_rows.any():
-        points[point_rows] = shapely.to_wkb(shapely.set_srid(geoms[point_rows], 4326), hex=True, include_srid=True)
+        points[point_rows] = geoms[point_rows]
     return polygons, points
 
 
@@ -409,7 +462,7 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
         iso_upper = iso.astype("string").str.upper()
         from_iso = iso_upper.map(lambda v: table.get(v, (None, None))[0] if isinstance(v, str) else None)
         unknown_iso = (iso.notna() & from_iso.isna() & code.isna()).to_numpy()
-        marks.mark(unknown_iso, "«iso_code»: «" + iso.astype(str) + "» no es un código ISO 3166-2 de Venezuela", "iso_code")
+        marks.mark(unknown_iso, lambda m: "«iso_code»: «" + iso[m].astype(str) + "» no es un código ISO 3166-2 de Venezuela", "iso_code")
         code = code.where(code.notna(), from_iso)
         by_code = {ine: iso_code for iso_code, (ine, _name) in table.items()}
         iso = iso.where(iso.notna(), code.map(by_code))
@@ -442,7 +495,11 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
     else:
         out["parent_code"] = None
     out["geom"] = geom
-    out["label_point"] = point
+    has_point = np.asarray([g is not None for g in point], dtype=bool)
+    labels = np.full(n, None, dtype=object)
+    if has_point.any():
+        labels[has_point] = shapely.to_wkb(shapely.set_srid(point[has_point], 4326), hex=True, include_srid=True)
+    out["label_point"] = labels
 
     extra_cols = list(colmap.extra)
     extras = {c: clean_text(frame[c]) for c in extra_cols}
