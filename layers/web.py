@@ -1,0 +1,305 @@
+"""HTTP routes on the dashboard's Flask server: vector tiles, exports, the planning pack
+and OGC API – Features; plus the URL helpers the dashboard's download control uses.
+
+`register(server, engine_getter, scope_getter=None)` adds
+
+- `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
+- `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
+- `/export/pack/<code>.zip?from=&to=&round=` — the municipality's planning pack;
+- `/ogc`, `/ogc/conformance`, `/ogc/collections[/<id>[/items[/<fid>]]]`.
+
+Every route applies the scope returned by `scope_getter()` (the logged-in user's; the
+dashboard passes it in, since layers may not import the dashboard). An unknown layer or
+territory (or one outside the scope) is a 404; bad parameters a 400; an export over
+the size cap a 413.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy import Engine
+
+from geodata.access import NATIONAL, Scope
+from layers import ogc
+from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
+from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
+from layers.tiles import TileOutOfRange, render_tile
+
+# Query keys that are not layer filters.
+RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
+TILE_MAX_AGE = 300
+CHUNK = 256 * 1024
+
+
+# --------------------------------------------------------------------------- URL helpers
+
+
+def _period_args(period) -> list[tuple[str, str]]:
+    """A period as query arguments: None, (from, to), or any object with date_from/date_to/consultation_round."""
+    if period is None:
+        return []
+    if isinstance(period, tuple | list):
+        date_from, date_to = (list(period) + [None, None])[:2]
+        consultation_round = None
+    else:
+        date_from = getattr(period, "date_from", None)
+        date_to = getattr(period, "date_to", None)
+        consultation_round = getattr(period, "consultation_round", None)
+    args = []
+    if date_from:
+        args.append(("from", date_from.isoformat() if hasattr(date_from, "isoformat") else str(date_from)))
+    if date_to:
+        args.append(("to", date_to.isoformat() if hasattr(date_to, "isoformat") else str(date_to)))
+    if consultation_round:
+        args.append(("round", consultation_round))
+    return args
+
+
+def _query(territory: str | None, period, filters: dict[str, list[str]] | None, extra: Iterable[tuple[str, str]] = ()) -> str:
+    args: list[tuple[str, str]] = []
+    if territory:
+        args.append(("territory", territory))
+    args += _period_args(period)
+    for name, values in sorted((filters or {}).items()):
+        for value in values if isinstance(values, list | tuple) else [values]:
+            args.append((name, str(value)))
+    args += list(extra)
+    return ("?" + urlencode(args)) if args else ""
+
+
+def export_url(layer_id: str, fmt: str, territory: str | None = None, period=None, filters: dict[str, list[str]] | None = None,
+               *, paper: str | None = None) -> str:
+    """The download URL of exactly what is on screen (layer, territory, period, filters)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Formato desconocido: «{fmt}».")
+    extra = [("paper", paper)] if paper else []
+    return f"/export/{layer_id}.{fmt}" + _query(territory, period, filters, extra)
+
+
+def pack_url(code: str, period=None) -> str:
+    """The planning pack download of a municipality for the period on screen."""
+    return f"/export/pack/{code}.zip" + _query(None, period, None)
+
+
+def tile_url(layer_id: str, territory: str | None = None, period=None, filters: dict[str, list[str]] | None = None) -> str:
+    """The `{z}/{x}/{y}` URL template of a layer's vector tiles, with the on-screen parameters."""
+    return f"/tiles/{layer_id}/{{z}}/{{x}}/{{y}}.pbf" + _query(territory, period, filters)
+
+
+# --------------------------------------------------------------------------- request parsing
+
+
+def _date_arg(name: str) -> dt.date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    from layers.cli import parse_date
+
+    return parse_date(value, name)
+
+
+def params_from_request(scope: Scope) -> LayerParams:
+    filters: dict[str, list[str]] = {}
+    for key in request.args:
+        if key in RESERVED:
+            continue
+        for value in request.args.getlist(key):
+            filters.setdefault(key, []).extend(v for v in value.split(",") if v)
+    date_from, date_to = _date_arg("from"), _date_arg("to")
+    if request.args.get("datetime"):
+        date_from, date_to = ogc.parse_datetime(request.args["datetime"])
+    return LayerParams(
+        territory=request.args.get("territory") or None,
+        date_from=date_from,
+        date_to=date_to,
+        consultation_round=request.args.get("round") or None,
+        filters=filters or None,
+        scope=scope,
+        bbox=ogc.parse_bbox(request.args.get("bbox")),
+    )
+
+
+def _error(status: int, message: str, *, ogc_style: bool = False) -> Response:
+    body = {"code": str(status), "description": message} if ogc_style else {"error": message}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _status_for(exc: Exception) -> int:
+    if isinstance(exc, UnknownLayer | UnknownTerritory | TileOutOfRange | ogc.NotFound):
+        return 404
+    if isinstance(exc, ExportTooLarge):
+        return 413
+    return 400
+
+
+def _stream_file(path: Path, folder: Path) -> Iterable[bytes]:
+    """Send the finished file in chunks, then remove its temporary folder."""
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _download(path: Path, folder: Path, filename: str, media_type: str) -> Response:
+    response = Response(_stream_file(path, folder), mimetype=media_type.split(";")[0], direct_passthrough=True)
+    if "charset" in media_type:
+        response.headers["Content-Type"] = media_type
+    response.headers["Content-Length"] = str(path.stat().st_size)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _slug(params: LayerParams) -> str:
+    parts = [params.territory or "venezuela"]
+    if params.date_from:
+        parts.append(params.date_from.isoformat())
+    if params.date_to:
+        parts.append(params.date_to.isoformat())
+    return "_".join(parts)
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register(
+    server: Flask,
+    engine_getter: Callable[[], Engine],
+    scope_getter: Callable[[], Scope] | None = None,
+) -> Blueprint:
+    """Add the tile, export and OGC API routes to the dashboard's Flask server."""
+    scope_of = scope_getter or (lambda: NATIONAL)
+    bp = Blueprint("sala_layers", __name__)
+
+    @bp.route("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
+    def tile(layer_id: str, z: int, x: int, y: int):
+        try:
+            params = params_from_request(scope_of())
+            with engine_getter().connect() as conn:
+                data = render_tile(conn, layer_id, z, x, y, params)
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
+        etag = hashlib.sha1(data).hexdigest()
+        response = Response(data, mimetype="application/vnd.mapbox-vector-tile")
+        response.set_etag(etag)
+        # Scoped content: browsers may cache, shared caches must not mix users.
+        response.headers["Cache-Control"] = f"private, max-age={TILE_MAX_AGE}"
+        response.headers["Vary"] = "Cookie"
+        return response.make_conditional(request)
+
+    @bp.route("/export/<layer_id>.<fmt>")
+    def export(layer_id: str, fmt: str):
+        folder = Path(tempfile.mkdtemp(prefix="sala-export-"))
+        try:
+            layer = get_layer(layer_id)
+            form = FORMATS.get(fmt.lower())
+            if form is None:
+                raise ExportError(f"Formato desconocido: «{fmt}». Formatos: {', '.join(FORMATS)}.")
+            params = params_from_request(scope_of())
+            crs = int(request.args.get("crs", 4326)) if str(request.args.get("crs", "4326")).isdigit() else 0
+            if crs == 0:
+                raise ExportError("crs inválido: use un código EPSG, p. ej. 4326.")
+            filename = f"{layer.id}_{_slug(params)}{'_shp' if form.id == 'shp' else ''}{form.extension}"
+            target = folder / filename
+            with engine_getter().connect() as conn:
+                export_layer(conn, layer, params, form.id, target, crs=crs,
+                             paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
+        except LayerError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            return _error(_status_for(exc), str(exc))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return _download(target, folder, filename, form.media_type)
+
+    @bp.route("/export/pack/<code>.zip")
+    def pack(code: str):
+        from layers.pack import build_pack
+
+        folder = Path(tempfile.mkdtemp(prefix="sala-pack-"))
+        try:
+            params = replace(params_from_request(scope_of()), filters=None, bbox=None)
+            filename = f"paquete_{code}.zip"
+            target = folder / filename
+            with engine_getter().connect() as conn:
+                build_pack(conn, code, target, params, paper=request.args.get("paper", "A4"))
+        except LayerError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            return _error(_status_for(exc), str(exc))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return _download(target, folder, filename, "application/zip")
+
+    def base() -> str:
+        return request.host_url.rstrip("/") + "/ogc"
+
+    def ogc_json(document: dict, media_type: str = ogc.JSON) -> Response:
+        response = jsonify(document)
+        response.mimetype = media_type
+        return response
+
+    @bp.route("/ogc")
+    @bp.route("/ogc/")
+    def ogc_landing():
+        return ogc_json(ogc.landing(base()))
+
+    @bp.route("/ogc/conformance")
+    def ogc_conformance():
+        return ogc_json(ogc.conformance())
+
+    @bp.route("/ogc/collections")
+    def ogc_collections():
+        with engine_getter().connect() as conn:
+            return ogc_json(ogc.collections(conn, base(), LayerParams(scope=scope_of())))
+
+    @bp.route("/ogc/collections/<collection_id>")
+    def ogc_collection(collection_id: str):
+        try:
+            layer = get_layer(collection_id)
+            with engine_getter().connect() as conn:
+                bbox = ogc.scope_extent(conn, LayerParams(scope=scope_of()))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc), ogc_style=True)
+        return ogc_json(ogc.collection(layer, base(), bbox))
+
+    @bp.route("/ogc/collections/<collection_id>/items")
+    def ogc_items(collection_id: str):
+        try:
+            layer = get_layer(collection_id)
+            params = params_from_request(scope_of())
+            limit = ogc.parse_limit(request.args.get("limit"))
+            offset = ogc.parse_offset(request.args.get("offset"))
+            with engine_getter().connect() as conn:
+                document = ogc.items(conn, layer, params, base=base(), limit=limit, offset=offset,
+                                     query=list(request.args.items(multi=True)))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc), ogc_style=True)
+        return ogc_json(document, ogc.GEOJSON)
+
+    @bp.route("/ogc/collections/<collection_id>/items/<fid>")
+    def ogc_item(collection_id: str, fid: str):
+        try:
+            layer = get_layer(collection_id)
+            params = params_from_request(scope_of())
+            with engine_getter().connect() as conn:
+                document = ogc.item(conn, layer, params, fid, base=base())
+        except (LayerError, ogc.NotFound) as exc:
+            return _error(_status_for(exc), str(exc), ogc_style=True)
+        return ogc_json(document, ogc.GEOJSON)
+
+    server.register_blueprint(bp)
+    return bp
