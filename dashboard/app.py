@@ -14,8 +14,9 @@ import dash
 from dash import Dash, dcc, html
 from flask import Flask, request
 
-from dashboard import ids, texts
+from dashboard import auth, ids, texts
 from dashboard.geo import register_geo_routes
+from layers import web
 from geodata.database import get_engine
 from geodata.settings import Settings, get_settings
 
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.secret_key = settings.secret_key.get_secret_value()
     _init_auth(server, engine_getter)
     register_geo_routes(server, engine_getter, lambda: _scope_getter(server)())
-    _register_layer_routes(server)
+    web.register(server, engine_getter, lambda: _scope_getter(server)())
     server.after_request(_cache_headers)
     app.layout = shell()
 
@@ -116,20 +117,7 @@ def _scope_getter(server):
 
 
 def _init_auth(server, engine_getter) -> None:
-    """Sign-in and scopes come from dashboard.auth when it is installed in this tree."""
-    try:
-        from dashboard import auth
-    except ImportError:
-        return
+    """Sign-in (dashboard.auth): every page and callback then runs as a user with a scope."""
     auth.init_auth(server, engine_getter)
     server.config["SALA_SCOPE_GETTER"] = auth.current_scope
     server.config["SALA_USER_GETTER"] = auth.current_user
-
-
-def _register_layer_routes(server) -> None:
-    """Tiles, OGC API and exports (layers.web) when that module is present."""
-    try:
-        from layers import web
-    except ImportError:
-        return
-    web.register(server)

@@ -88,7 +88,11 @@ def _point_size(count: int, biggest: int) -> float:
 
 
 def points_trace(kind: str, pointset) -> dict:
-    """Bubbles per child (aggregated) or individual records (clustered when dense)."""
+    """Bubbles per child (aggregated, above a municipality) or individual records.
+
+    Plotly's clustering labels clusters with text, which needs web-hosted font glyphs;
+    aggregation by territory gives the same overview offline.
+    """
     label = texts.LAYER_LABELS[kind]
     color = POINT_COLORS[kind]
     pts = pointset.points
@@ -97,16 +101,16 @@ def points_trace(kind: str, pointset) -> dict:
         extra = {
             "cases": lambda p: f"Abiertos: {format_number(p['open'])} · Vencidos: {format_number(p['overdue'])}",
             "projects": lambda p: f"Presupuesto: Bs. {format_number(p['budget'])}",
-            "claps": lambda p: f"Familias: {format_number(p['households'])}",
+            "claps": lambda p: f"Cobertura: {format_number(p['coverage'])} %",
         }[kind]
         return dict(
             type="scattermap",
             lon=[p["lon"] for p in pts],
             lat=[p["lat"] for p in pts],
-            mode="markers+text",
+            # No text on the map: MapLibre would fetch font glyphs from the web, and the
+            # room is offline. The bubble's area carries the count; the hover says it.
+            mode="markers",
             marker={"size": [_point_size(p["count"], biggest) for p in pts], "color": color, "opacity": 0.75},
-            text=[format_number(p["count"]) for p in pts],
-            textfont={"color": "#ffffff", "size": 11},
             customdata=[[p["code"], p["name"], format_number(p["count"]), extra(p)] for p in pts],
             hovertemplate=f"<b>%{{customdata[1]}}</b><br>{label}: %{{customdata[2]}}<br>%{{customdata[3]}}<extra></extra>",
             name=label,
@@ -151,7 +155,6 @@ def points_trace(kind: str, pointset) -> dict:
         lat=[p["lat"] for p in pts],
         mode="markers",
         marker={"size": 9, "color": color, "opacity": 0.9},
-        cluster={"enabled": len(pts) > 150, "color": color, "opacity": 0.8, "maxzoom": 14},
         customdata=detail,
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
         name=label,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from dashboard import figures, texts
 from dashboard.classify import format_number
 from dashboard.view import View
-from dashboard.viewmodels import geo_url
+from dashboard.viewmodels import cached_indicators, geo_url
 from geodata import solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.territory import breadcrumb
@@ -157,7 +157,7 @@ def solutions_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: d
         return SolutionsPage(error=texts.SOL_CHOOSE)
     with engine.connect() as conn:
         try:
-            data = solutions.solutions_map(conn, view.territory, view.period, scope, today)
+            data = cached_indicators(conn, "solutions_map", view.territory, view.period, scope, today)
         except ScopeError:
             return SolutionsPage(error=texts.NOT_FOUND.format(code=view.territory))
         except solutions.NotAMunicipality:

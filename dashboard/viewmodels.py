@@ -7,7 +7,9 @@ and `layers` (scoped), so these are tested against PostGIS without a browser.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ from sqlalchemy import Engine
 from dashboard import figures, texts
 from dashboard.classify import classify, format_value, legend_items
 from dashboard.view import View
-from geodata import indicators, records
+from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import INDICATORS
 from geodata.settings import Settings
@@ -60,6 +62,73 @@ def geo_url(parent_code: str | None, version: str) -> str:
 
 def indicator_options() -> list[dict]:
     return [{"label": ind.label, "value": ind.id} for ind in INDICATORS.values()]
+
+
+_AGGREGATE_FIELDS = {
+    # kind: (count, extra fields shown in the bubble's hover) from the indicator ids
+    "cases": ("cases_reported", {"open": "cases_open", "overdue": "cases_overdue"}),
+    "projects": ("projects_total", {"budget": "budget_approved"}),
+    "claps": ("clap_count", {"coverage": "clap_coverage"}),
+}
+
+
+def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[float, float]]) -> records.PointSet:
+    """One bubble per child territory with records of `kind`, at its label point."""
+    count_id, extra = _AGGREGATE_FIELDS[kind]
+    points = []
+    for row in rows:
+        count = row.get(count_id) or 0
+        if not count or row["code"] not in anchors:
+            continue
+        lon, lat = anchors[row["code"]]
+        points.append(
+            {"code": row["code"], "name": row["name"], "lon": lon, "lat": lat, "count": count, **{k: row.get(i) for k, i in extra.items()}}
+        )
+    points.sort(key=lambda p: -p["count"])
+    return records.PointSet(kind, points, sum(p["count"] for p in points), aggregated=True)
+
+
+class _IndicatorCache:
+    """Indicator reads, kept until the next indicator refresh (every load ends with one),
+    so going back up a level or switching indicators never recomputes."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, compute):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = compute()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_indicator_cache = _IndicatorCache()
+
+
+_CACHED_READS = {
+    "child_values": lambda conn, code, period, scope, day: indicators.child_values(conn, code, period, scope, today=day),
+    "summary": lambda conn, code, period, scope, day: indicators.summary(conn, code, period, scope, today=day),
+    "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
+    "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
+}
+
+
+def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None):
+    """One of the read functions above for (code, period, scope, day), cached until the
+    next indicator refresh: records only arrive through loads, and every load refreshes."""
+    refreshed = indicators.last_refresh(conn)
+    stamp = refreshed["refreshed_at"] if refreshed else None
+    day = today or dt.date.today()
+    key = (str(conn.engine.url), stamp, function, code, period, scope, day)
+    return _indicator_cache.get(key, lambda: _CACHED_READS[function](conn, code, period, scope, day))
 
 
 @dataclass
@@ -207,20 +276,25 @@ def room(
             view = view.with_(territory=None)
             place = locate(conn, None, scope)
         version = boundary_version(conn)
-        rows = _timed(timings, "child_values", indicators.child_values, conn, place.parent_code, period, scope, today=today)
-        values = _timed(timings, "summary", indicators.summary, conn, place.code, period, scope, today=today)
-        weekly = _timed(timings, "weekly_series", indicators.weekly_series, conn, place.code, period, scope, today=today)
+        rows = _timed(timings, "child_values", cached_indicators, conn, "child_values", place.parent_code, period, scope, today)
+        values = _timed(timings, "summary", cached_indicators, conn, "summary", place.code, period, scope, today)
+        weekly = _timed(timings, "weekly_series", cached_indicators, conn, "weekly_series", place.code, period, scope, today)
         bbox = _timed(timings, "bbox", territory_bbox, conn, place.parent_code, scope)
         # Built now so the route serving it answers from the cache.
         _timed(timings, "boundaries", children_boundaries, conn, place.parent_code, scope)
         pointsets = []
         level = place.map_parent.level if place.map_parent else None
+        aggregate = level in (None, "state")
+        if aggregate and view.layers:
+            anchors = _timed(timings, "label_points", records.child_label_points, conn, place.parent_code, scope)
         for kind in view.layers:
-            pointsets.append(
-                _timed(
-                    timings, f"points_{kind}", records.record_points, conn, kind, place.parent_code, level, period, scope, today=today
+            if aggregate:
+                # Above a municipality: one bubble per child, from the indicators already read.
+                pointsets.append(aggregated_points(kind, rows, anchors))
+            else:
+                pointsets.append(
+                    _timed(timings, f"points_{kind}", records.points, conn, kind, place.parent_code, period, scope, today=today)
                 )
-            )
         crumbs = [
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
         ]
@@ -269,7 +343,10 @@ def room(
         grid_columns=grid_columns(view.indicator),
         grid_rows=grid_rows(ranked(rows, view.indicator)),
         charts=charts,
-        solutions_href=f"/soluciones?territory={mun_code[0]}" if mun_code else None,
+        # The Map of Solutions opens on the same period as the room.
+        solutions_href="/soluciones" + View(mun_code[0], round=view.round, date_from=view.date_from, date_to=view.date_to).to_query()
+        if mun_code
+        else None,
         solutions_label=texts.SOLUTIONS_LINK.format(name=mun_code[1]) if mun_code else "",
         rendered=rendered_key(view),
         timings=timings,
@@ -299,7 +376,7 @@ def indicator_switch(engine: Engine, view: View, scope: Scope = NATIONAL, today:
     """The patch for an indicator switch: the precomputed values of the same children."""
     with engine.connect() as conn:
         place = locate(conn, view.territory, scope)
-        rows = indicators.child_values(conn, place.parent_code, view.period, scope, today=today)
+        rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today)
     leg, classes = legend(view.indicator, rows)
     child_label = LEVEL_LABELS_PLURAL.get(rows[0]["level"], "Territorios") if rows else "Territorios"
     parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
@@ -385,3 +462,36 @@ def apply_event(
     if trigger == "crumb":
         return view.with_(territory=crumb_code or None)
     return view
+
+
+DEFAULT_EXPORT_LAYER = "cases"
+DEFAULT_EXPORT_FORMAT = "geojson"
+
+
+def export_options() -> tuple[list[dict], list[dict]]:
+    """The layers and formats the download control offers (from the layer registry)."""
+    from layers.exports import FORMATS
+    from layers.registry import list_layers
+
+    layers = [{"label": layer.title, "value": layer.id} for layer in list_layers()]
+    formats = [{"label": f.label, "value": f.id} for f in FORMATS.values()]
+    return layers, formats
+
+
+def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | None, scope: Scope = NATIONAL) -> dict:
+    """The download URL of exactly what is on screen (territory and period) for a layer and
+    format, and the planning pack of the municipality in view (None above a municipality)."""
+    from geodata.solutions import NotAMunicipality, municipality_of
+    from layers import web
+
+    export_href = web.export_url(layer_id or DEFAULT_EXPORT_LAYER, fmt or DEFAULT_EXPORT_FORMAT, view.territory, view.period)
+    pack_href = None
+    if view.territory:
+        with engine.connect() as conn:
+            try:
+                mun = municipality_of(conn, view.territory, scope)
+            except (NotAMunicipality, ScopeError):
+                mun = None
+        if mun is not None:
+            pack_href = web.pack_url(mun.code, view.period)
+    return {"export_href": export_href, "pack_href": pack_href}

@@ -92,6 +92,7 @@ def solutions_map(
     t = aliased(Territory)
     in_mun = t.path.startswith(mun.path, autoescape=True)
     in_scope = scope.condition(t.path)
+    # PostgreSQL runs this as one hashed scan of case_solution, not a probe per case.
     has_solution = exists().where(CaseSolution.case_id == Case.id)
     case_where = [in_mun, in_scope, *_period_dates(Case.reported_date, period)]
 

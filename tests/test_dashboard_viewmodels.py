@@ -135,7 +135,8 @@ def test_room_of_a_municipality_with_points(engine, tree):
 def test_room_aggregates_points_above_a_municipality(engine, tree):
     room = vm.room(engine, View(None, layers=("cases",)), settings=settings(), today=TODAY)
     bubbles = room.figure["data"][1]
-    assert bubbles["customdata"][0][0] == "01" and bubbles["text"][0] == "4"
+    assert bubbles["customdata"][0][0] == "01" and bubbles["customdata"][0][2] == "4"
+    assert "text" not in bubbles and "cluster" not in bubbles  # no web-hosted glyphs offline
     assert "agrupados por estado" in room.map_note
 
 
@@ -270,3 +271,14 @@ def test_clap_and_project_alerts(engine, tree):
     data = ops.alerts_view(engine, None, today=TODAY + dt.timedelta(days=60))
     kinds = {i["kind"] for i in data["items"]}
     assert "clap_no_delivery" in kinds and "project_not_moving" in kinds
+
+
+def test_download_links_carry_what_is_on_screen(engine, tree):
+    view = View("010101", round="2025-1", date_from="2025-01-01", date_to="2025-06-30")
+    links = vm.download_links(engine, view, "projects", "gpkg")
+    assert links["export_href"] == "/export/projects.gpkg?territory=010101&from=2025-01-01&to=2025-06-30&round=2025-1"
+    assert links["pack_href"] == "/export/pack/0101.zip?from=2025-01-01&to=2025-06-30&round=2025-1"
+    national = vm.download_links(engine, View(), None, None)
+    assert national == {"export_href": "/export/cases.geojson", "pack_href": None}
+    layers, formats = vm.export_options()
+    assert {"label": "CLAP", "value": "claps"} in layers and {"label": "GeoPackage", "value": "gpkg"} in formats

@@ -85,6 +85,24 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
     )
 
 
+def downloads(view) -> html.Div:
+    layers, formats = vm.export_options()
+    links = vm.download_links(session.engine(), view, None, None, session.scope())
+    return html.Div(
+        [
+            dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
+                         className="export-layer", placeholder=texts.EXPORT_LAYER),
+            dcc.Dropdown(id=ids.EXPORT_FORMAT, options=formats, value=vm.DEFAULT_EXPORT_FORMAT, clearable=False,
+                         className="export-format", placeholder=texts.EXPORT_FORMAT),
+            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"], className="button", download=""),
+            html.A(texts.PACK, id=ids.PACK_LINK, href=links["pack_href"] or "", className="button button-secondary",
+                   download="", style={} if links["pack_href"] else {"display": "none"}),
+        ],
+        className="downloads",
+        **{"aria-label": texts.EXPORT},
+    )
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
@@ -109,7 +127,7 @@ def layout(**query) -> html.Div:
                         className="solutions-link",
                         style={} if room.solutions_href else {"display": "none"},
                     ),
-                    html.Div(id="downloads", className="downloads"),
+                    downloads(room.view),
                 ],
                 className="room-head",
             ),

@@ -1,19 +1,16 @@
-"""End-to-end fixtures: the real app (waitress, in a thread) on the small demo, driven by
-Debian's Chromium through Playwright. No browser download; a missing Chromium fails.
+"""End-to-end fixtures: the real app (waitress, in a thread) on the session's small demo
+database (`demo_url`, read only), driven by Debian's Chromium through Playwright. No browser download; a missing Chromium fails.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
 
-from geodata.database import make_engine
 from geodata.settings import Settings
-from tests.conftest import ROOT, create_database_from, drop_database
+from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,41 +22,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-# The demo is generated up to today, as `sala demo` does, so "overdue" and "days since"
-# read as they would in a room; the tests compare with the database, not fixed numbers.
-DEMO_TODAY = dt.date.today()
 
 
 @pytest.fixture(scope="session")
-def e2e_db_url(template_url):
-    """A database holding the small demo (all 25 states; Distrito Capital and Miranda in depth)."""
-    from etl.demo.run import load_demo
-
-    url = create_database_from(template_url, f"e2e_{uuid.uuid4().hex[:10]}")
-    engine = make_engine(url)
-    try:
-        load_demo(engine, scale="small", seed=1, today=DEMO_TODAY)
-    finally:
-        engine.dispose()
-    yield url
-    drop_database(url)
-
-
-@pytest.fixture(scope="session")
-def e2e_engine(e2e_db_url):
-    engine = make_engine(e2e_db_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def live_server(e2e_db_url, data_dir):
+def live_server(demo_url, data_dir):
     """The dashboard served by waitress on a free port; yields its base URL."""
     import waitress
 
     from dashboard.app import create_app
 
-    settings = Settings(database_url=e2e_db_url, data_dir=data_dir, refresh_seconds=5, _env_file=None)
+    settings = Settings(database_url=demo_url, data_dir=data_dir, refresh_seconds=5, _env_file=None)
     app = create_app(settings)
     server = waitress.create_server(app.server, host="127.0.0.1", port=0, threads=6)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -81,7 +53,8 @@ def browser():
 
 
 class ConsoleLog:
-    """Errors the page reported: console errors, uncaught exceptions, failed requests."""
+    """Errors the page reported: console errors, uncaught exceptions, failed requests, and
+    any request leaving this machine (the room works offline)."""
 
     def __init__(self):
         self.errors: list[str] = []
@@ -93,6 +66,12 @@ class ConsoleLog:
             "response",
             lambda r: self.errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
         )
+        page.on("request", self._local_only)
+
+    def _local_only(self, req) -> None:
+        url = req.url
+        if not (url.startswith(("http://127.0.0.1:", "blob:", "data:")) or url == "about:blank"):
+            self.errors.append(f"request off this machine: {url}")
 
 
 @pytest.fixture

@@ -55,10 +55,10 @@ def breadcrumb_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("#breadcrumb")).strip()
 
 
-def test_home_shows_the_25_first_level_units(page, live_server, e2e_engine):
+def test_home_shows_the_25_first_level_units(page, live_server, demo_engine):
     page.goto(live_server + "/")
     wait_for_map(page, 25)
-    with e2e_engine.connect() as conn:
+    with demo_engine.connect() as conn:
         states = {n.code for n in children(conn, None)}
     assert len(states) == 25 and set(map_locations(page)) == states
     # The boundary file behind the map really holds the 25 polygons.
@@ -73,8 +73,8 @@ def test_home_shows_the_25_first_level_units(page, live_server, e2e_engine):
     screenshot(page, "map-room-national")
 
 
-def test_territory_url_shows_breadcrumb_and_children(page, live_server, e2e_engine):
-    with e2e_engine.connect() as conn:
+def test_territory_url_shows_breadcrumb_and_children(page, live_server, demo_engine):
+    with demo_engine.connect() as conn:
         parishes = {n.code: n.name for n in children(conn, "0101")}
     page.goto(live_server + "/?territory=0101")
     wait_for_map(page, len(parishes))
@@ -82,14 +82,16 @@ def test_territory_url_shows_breadcrumb_and_children(page, live_server, e2e_engi
     assert set(map_locations(page)) == set(parishes)
     assert {r["name"] for r in grid_rows(page, "grid")} == set(parishes.values())
     assert page.inner_text("#room-title") == "Municipio Libertador"
+    assert page.get_attribute("#export-link", "href") == "/export/cases.geojson?territory=0101"
+    assert page.get_attribute("#pack-link", "href") == "/export/pack/0101.zip"
     screenshot(page, "map-room-libertador")
     shutil.copyfile(ARTIFACTS / "map-room-libertador.png", ARTIFACTS / "map-room.png")
 
 
-def test_click_on_the_map_goes_one_level_down(page, live_server, e2e_engine):
+def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
     page.goto(live_server + "/")
     wait_for_map(page, 25)
-    with e2e_engine.connect() as conn:
+    with demo_engine.connect() as conn:
         lon, lat = conn.execute(
             select(func.ST_X(Territory.label_point), func.ST_Y(Territory.label_point)).where(Territory.code == "15")
         ).one()
@@ -117,6 +119,19 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, e2e_engine):
     assert "territory=" not in page.evaluate("window.location.search")
 
 
+def test_point_layers_aggregated_then_individual(page, live_server):
+    page.goto(live_server + "/?layers=cases,projects,claps")
+    wait_for_map(page, 25)
+    traces = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => [t.name, t.lon.length])")
+    assert [name for name, _ in traces] == ["Casos 1x10", "Proyectos", "CLAP"]
+    assert all(0 < n <= 25 for _, n in traces)  # one bubble per state with records
+    page.goto(live_server + "/?territory=0101&layers=cases,projects,claps")
+    wait_for_map(page)
+    individual = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => t.lon.length)")
+    assert all(n > 25 for n in individual)
+    screenshot(page, "map-room-points")
+
+
 def test_switching_the_indicator_changes_map_and_legend(page, live_server):
     page.goto(live_server + "/?territory=15")
     wait_for_map(page)
@@ -134,8 +149,8 @@ def test_switching_the_indicator_changes_map_and_legend(page, live_server):
     screenshot(page, "map-room-indicator")
 
 
-def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, e2e_engine):
-    with e2e_engine.connect() as conn:
+def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, demo_engine):
+    with demo_engine.connect() as conn:
         mun_id = conn.execute(select(Territory.id).where(Territory.code == "0101")).scalar_one()
         codes = set(conn.execute(select(Agreement.code).where(Agreement.municipality_id == mun_id)).scalars())
     assert codes, "the demo gives Libertador agreements"
@@ -146,6 +161,28 @@ def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, e
     assert {r["code"] for r in grid_rows(page, "sol-agreements")} == codes
     assert int(page.inner_text("#sol-total-agreements .kpi-value").replace(".", "")) == len(codes)
     screenshot(page, "map-of-solutions-libertador")
+
+
+def test_operator_mode_refreshes_in_place(page, live_server):
+    page.goto(live_server + "/?territory=0101&layers=cases")
+    wait_for_map(page)
+    before = page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()")
+    # The operator zooms in with the mouse wheel, as in the room.
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -600)
+    page.wait_for_function(
+        f"(z) => {{ const m = {MAP_JS}._fullLayout.map._subplot.map; return !m.isMoving() && m.getZoom() > z + 0.5; }}",
+        arg=before,
+    )
+    zoom = page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()")
+    page.get_by_label("Modo operador (actualización automática)").check()
+    # The app under test refreshes every 5 s; the news line appears after the first refresh.
+    page.wait_for_function("() => document.querySelector('#news').innerText.includes('desde')", timeout=30_000)
+    assert "novedades" in page.inner_text("#news").lower()
+    assert page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()") == pytest.approx(zoom)
+    assert "territory=0101" in page.evaluate("window.location.search")
+    assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
 
 
 def test_payload_first_and_repeat_visit(browser, live_server, console):
