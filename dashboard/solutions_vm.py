@@ -37,10 +37,15 @@ NEED_COLUMNS = ("code", "name", "stage_label", "sector", "budget", "round", "ter
 
 def columns(fields: tuple[str, ...]) -> list[dict]:
     wide = {"text", "solution_label", "name"}
-    return [
-        {"field": f, "headerName": texts.COLUMNS[f], "filter": True, **({"flex": 2, "minWidth": 260, "wrapText": True, "autoHeight": True} if f in wide else {"minWidth": 110})}
-        for f in fields
-    ]
+    numeric = {"budget", "days_overdue", "linked_cases", "linked_projects"}
+    cols = []
+    for f in fields:
+        col = {"field": f, "headerName": texts.COLUMNS[f], "filter": True}
+        col.update({"flex": 2, "minWidth": 260, "wrapText": True, "autoHeight": True} if f in wide else {"minWidth": 110})
+        if f in numeric:
+            col.update({"type": "numericColumn", "valueFormatter": {"function": "salaNumber(params.value, 0)"}})
+        cols.append(col)
+    return cols
 
 
 @dataclass
@@ -141,7 +146,7 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> g
     center, zoom = figures.zoom_for_bbox(bbox, width_px=700, height_px=480)
     fig = go.Figure(traces)
     fig.update_layout(
-        map={"style": "white-bg", "center": center, "zoom": zoom, "layers": figures.base_layers([outline_url], None, "", False)},
+        map={"style": "white-bg", "center": center, "zoom": zoom, "layers": figures.base_layers([outline_url, parishes_url], None, "", False)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=480,
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
