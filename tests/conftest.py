@@ -21,8 +21,12 @@ from geodata.service import bring_up
 from geodata.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data" / "venezuela"
 REFERENCE_DATA = ROOT / "geodata" / "reference"
+# The workplace's shared reference data sits beside the checkout; a user's clone has only
+# the package's copy of the same files.
+SHARED_DATA = ROOT.parent / "shared" / "data" / "venezuela"
+if not SHARED_DATA.is_dir():
+    SHARED_DATA = REFERENCE_DATA
 
 
 @pytest.fixture(scope="session")
