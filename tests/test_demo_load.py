@@ -32,6 +32,9 @@ def test_every_generated_record_is_loaded_and_marked_as_demo(demo_engine):
         assert conn.execute(select(func.count()).select_from(CaseStatusChange)).scalar_one() >= expected["case"]
         rejects = conn.execute(text("SELECT count(*) FROM etl_reject")).scalar_one()
         assert rejects == 0
+        # Display geometry: the batch refresh after the load made it.
+        no_display = select(func.count()).where(Territory.level == "council", Territory.geom_display.is_(None))
+        assert conn.execute(no_display).scalar_one() == 0
         libertador = conn.execute(select(Territory.path, Territory.name).where(Territory.code == "0101")).one()
         assert libertador == ("/01/0101/", "Libertador")
 

@@ -65,8 +65,10 @@ def _report(summary) -> None:
         table.add_row(kind, f"{generated:,}", f"{summary.loaded.get(kind, 0):,}", f"{summary.rejected.get(kind, 0):,}")
     console.print(table)
     console.print(
-        f"Tiempo: {summary.total_seconds:.1f} s (generar {summary.generate_seconds:.1f} s, escribir {summary.write_seconds:.1f} s, "
-        f"cargar {summary.load_seconds:.1f} s). Memoria pico: {summary.peak_memory_mb:,.0f} MiB."
+        f"Tiempo total: {summary.total_seconds:.1f} s (generar {summary.generate_seconds:.1f} s y escribir "
+        f"{summary.write_seconds:.1f} s, en parte mientras se cargaba; cargar {summary.load_seconds:.1f} s, de ellos "
+        f"{summary.refresh_seconds:.1f} s de indicadores). Memoria pico: {summary.peak_memory_mb:,.0f} MiB "
+        "(este proceso; el servidor de base de datos aparte)."
     )
     if summary.patterns:
         console.print(

@@ -37,14 +37,15 @@ RECORD_FILES = {
 
 
 def write_files(frames: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, Path]:
-    """Write every kind in `frames` to `out_dir`; returns kind → file in load order.
+    """Write the kinds in `frames` to `out_dir`; returns kind → file in load order.
 
-    States are not written: the demo loads the real geoBoundaries file itself.
+    States are not written: the demo loads the real geoBoundaries file itself (it is
+    listed whenever `frames` holds states).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {"state": STATES_GEOJSON}
-    for kind in LOAD_ORDER[1:]:
+    written: dict[str, Path] = {"state": STATES_GEOJSON} if "state" in frames else {}
+    for kind in (k for k in LOAD_ORDER[1:] if k in frames):
         if kind in TERRITORY_FILES:
             name, columns = TERRITORY_FILES[kind]
             path = out_dir / name

@@ -1,13 +1,19 @@
-"""Generate the demo, write it as files and load them through the ETL, measuring each step."""
+"""Generate the demo, write it as files and load them through the ETL, measuring each step.
+
+`load_demo` overlaps the work: while PostGIS loads the territory and the first records,
+this process generates and writes the next ones, so both cores of a small machine work.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
 import resource
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +22,11 @@ import pandas as pd
 from etl.demo.cabinet import generate_agreements
 from etl.demo.cases import Patterns, generate_cases
 from etl.demo.clap import generate_claps
-from etl.demo.config import get_scale
+from etl.demo.config import Scale, get_scale
 from etl.demo.files import LOAD_ORDER, write_files
 from etl.demo.projects import generate_projects
 from etl.demo.reference import read_reference
-from etl.demo.territory import build_territory
+from etl.demo.territory import Territories, build_territory
 
 
 @dataclass
@@ -31,7 +37,7 @@ class DemoData:
     seed: int
     today: dt.date
     frames: dict[str, pd.DataFrame]
-    patterns: Patterns
+    patterns: Patterns | None
     clap_left_behind: list[str]
     seconds: float
 
@@ -41,61 +47,88 @@ class DemoData:
 
 @dataclass
 class DemoSummary:
-    """What `sala demo` did: counts generated and loaded per kind, times and peak memory."""
+    """What `sala demo` did: counts generated and loaded per kind, times and peak memory.
+
+    `generate_seconds` and `write_seconds` partly overlap `load_seconds` (records are made
+    while the territory loads); `total_seconds` is the wall time from start to end.
+    """
 
     scale: str
     seed: int
     today: dt.date
     out_dir: Path | None
-    generated: dict[str, int]
+    generated: dict[str, int] = field(default_factory=dict)
     loaded: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
+    load_times: dict[str, float] = field(default_factory=dict)
     generate_seconds: float = 0.0
     write_seconds: float = 0.0
     load_seconds: float = 0.0
+    refresh_seconds: float = 0.0
+    total_seconds: float = 0.0
     peak_memory_mb: float = 0.0
     patterns: Patterns | None = None
     clap_left_behind: list[str] = field(default_factory=list)
 
-    @property
-    def total_seconds(self) -> float:
-        return self.generate_seconds + self.write_seconds + self.load_seconds
-
 
 def peak_memory_mb() -> float:
-    """Peak resident memory of this process plus the largest waited-for child, in MiB (Linux: KiB units)."""
+    """Peak resident memory of this process plus the largest waited-for child, in MiB (Linux: KiB units).
+
+    The database server is not a child of this process; its memory is not included.
+    """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return (own + children) / 1024
 
 
-def generate_demo(scale: str = "small", seed: int = 1, today: dt.date | None = None) -> DemoData:
-    """The whole demo in memory. Same scale, seed and today → the same data."""
-    started = time.perf_counter()
-    today = today or dt.date.today()
+@dataclass
+class _Plan:
+    config: Scale
+    share: float
+    territories: Territories
+
+
+def _plan(scale: str, seed: int) -> _Plan:
     config = get_scale(scale)
     full = read_reference()
     reference = read_reference(config.states) if config.states else full
     share = float(reference.municipalities["population"].sum() / full.municipalities["population"].sum())
-    t = build_territory(reference, full, config, seed)
+    return _Plan(config, share, build_territory(reference, full, config, seed))
+
+
+def _territory_frames(t: Territories) -> dict[str, pd.DataFrame]:
+    return {"state": t.states, "municipality": t.municipalities, "parish": t.parishes, "circuit": t.circuits,
+            "commune": t.communes, "council": t.councils}
+
+
+def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, pd.DataFrame]], None] | None = None):
+    """The record kinds, in load order; `emit` receives each batch as soon as it exists (to write and load it
+    while the next is generated). Returns (frames, patterns, CLAP municipalities left behind)."""
+    t, config, share = plan.territories, plan.config, plan.share
+    emit = emit or (lambda batch: None)
     projects, deposits = generate_projects(t, config, share, seed, today)
+    emit({"project": projects, "deposit": deposits})
     claps, deliveries, behind = generate_claps(t, config, share, seed, today)
+    emit({"clap": claps, "clap-delivery": deliveries})
     agreements = generate_agreements(t, projects, config, seed, today)
+    emit({"agreement": agreements})
     cases, patterns = generate_cases(t, projects, agreements, config, share, seed, today)
-    frames = {
-        "state": t.states,
-        "municipality": t.municipalities,
-        "parish": t.parishes,
-        "circuit": t.circuits,
-        "commune": t.communes,
-        "council": t.councils,
-        "project": projects,
-        "deposit": deposits,
-        "clap": claps,
-        "clap-delivery": deliveries,
-        "agreement": agreements,
-        "case": cases,
-    }
+    emit({"case": cases})
+    frames = {"project": projects, "deposit": deposits, "clap": claps, "clap-delivery": deliveries,
+              "agreement": agreements, "case": cases}
+    return frames, patterns, behind
+
+
+def generate_demo(scale: str = "small", seed: int = 1, today: dt.date | None = None) -> DemoData:
+    """The whole demo in memory. Same scale, seed and today → the same data.
+
+    The territory depends on the seed only; the records on the seed and `today`.
+    """
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    plan = _plan(scale, seed)
+    records, patterns, behind = _records(plan, seed, today)
+    frames = {**_territory_frames(plan.territories), **records}
     return DemoData(scale, seed, today, frames, patterns, behind, time.perf_counter() - started)
 
 
@@ -109,39 +142,82 @@ def load_demo(
 ) -> DemoSummary:
     """Generate the demo, write it to `out_dir` (a temporary folder, removed after, when None)
     and load every file with the ETL (`etl.load.load_file`, marked as demo), then refresh once.
+
+    Raises `etl.errors.LoadError` when a file cannot be loaded (the database keeps what
+    was loaded before it; each load is atomic).
     """
     from etl.load import load_file, refresh_after_load
 
     say = progress or (lambda message: None)
-    data = generate_demo(scale, seed, today)
-    summary = DemoSummary(scale, seed, data.today, Path(out_dir) if out_dir else None, data.counts(),
-                          generate_seconds=data.seconds, patterns=data.patterns, clap_left_behind=data.clap_left_behind)
-    say(f"generado en {data.seconds:.1f} s")
+    today = today or dt.date.today()
+    began = time.perf_counter()
+    summary = DemoSummary(scale, seed, today, Path(out_dir) if out_dir else None)
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="sala-demo-"))
     try:
         started = time.perf_counter()
-        files = write_files(data.frames, folder)
-        summary.write_seconds = time.perf_counter() - started
-        say(f"archivos escritos en {folder} ({summary.write_seconds:.1f} s)")
-        del data
+        plan = _plan(scale, seed)
+        territory = _territory_frames(plan.territories)
+        summary.generate_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        for kind, path in files.items():
+        files = write_files(territory, folder)
+        summary.write_seconds += time.perf_counter() - started
+        say(f"territorio generado y escrito en {folder} ({time.perf_counter() - began:.1f} s)")
+
+        # A producer thread generates the records and writes each file as soon as it exists;
+        # this thread loads the files in order as they come (PostGIS works while Python generates).
+        ready: queue.Queue = queue.Queue()
+        clock = {"write": 0.0}
+
+        def emit(batch: dict[str, pd.DataFrame]) -> None:
+            t0 = time.perf_counter()
+            for kind, path in write_files(batch, folder).items():
+                ready.put((kind, path, len(batch[kind])))
+            clock["write"] += time.perf_counter() - t0
+
+        def produce():
+            t0 = time.perf_counter()
+            try:
+                return _records(plan, seed, today, emit)
+            finally:
+                clock["all"] = time.perf_counter() - t0
+                ready.put(None)
+
+        def load(kind: str, path: Path) -> None:
             t0 = time.perf_counter()
             result = load_file(engine, kind, path, is_demo=True, refresh=False)
-            summary.loaded[kind] = _count(result, "inserted") + _count(result, "updated") + _count(result, "unchanged")
-            summary.rejected[kind] = _count(result, "rejected")
-            say(f"{kind}: {summary.loaded[kind]:,} cargados, {summary.rejected[kind]:,} rechazados ({time.perf_counter() - t0:.1f} s)")
-        refresh_after_load(engine, set(files))
-        summary.load_seconds = time.perf_counter() - started
+            summary.loaded[kind] = result.inserted + result.updated + result.unchanged
+            summary.rejected[kind] = result.rejected
+            summary.load_times[kind] = time.perf_counter() - t0
+            say(f"{kind}: {summary.loaded[kind]:,} cargados, {summary.rejected[kind]:,} rechazados "
+                f"({summary.load_times[kind]:.1f} s)")
+
+        load_started = time.perf_counter()
+        summary.generated = {kind: len(frame) for kind, frame in territory.items()}
+        record_kinds: set[str] = set()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(produce)
+            for kind, path in files.items():
+                load(kind, path)
+            while (item := ready.get()) is not None:
+                kind, path, count = item
+                summary.generated[kind] = count
+                record_kinds.add(kind)
+                load(kind, path)
+            _, patterns, behind = pending.result()  # re-raises a generation error
+        summary.generate_seconds += clock["all"] - clock["write"]
+        summary.write_seconds += clock["write"]
+        summary.patterns, summary.clap_left_behind = patterns, behind
+        # The state file is the real one, loaded whole (every state, not only the demo's).
+        summary.generated["state"] = summary.loaded.get("state", len(territory["state"]))
+        started = time.perf_counter()
+        # Loaded with refresh=False, so display geometry and indicators are made once, here.
+        refresh_after_load(engine, set(files) | record_kinds)
+        summary.refresh_seconds = time.perf_counter() - started
+        say(f"geometría de visualización e indicadores actualizados ({summary.refresh_seconds:.1f} s)")
+        summary.load_seconds = time.perf_counter() - load_started
     finally:
         if out_dir is None:
             shutil.rmtree(folder, ignore_errors=True)
+    summary.total_seconds = time.perf_counter() - began
     summary.peak_memory_mb = peak_memory_mb()
     return summary
-
-
-def _count(result, name: str) -> int:
-    value = getattr(result, name, None)
-    if value is None and isinstance(result, dict):
-        value = result.get(name)
-    return int(value or 0)
