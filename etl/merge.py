@@ -44,15 +44,19 @@ def _key(kind: str) -> str:
 
 def _mark_duplicates(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
     """`dup`: keys that occur more than once, how many distinct versions, and on which rows."""
-    content = ", ".join(f"s.{c}" for c in columns if c != "row_number")
+    territory = spec.kind in TERRITORY_KINDS
+    content = ", ".join(("g.geom" if c == "geom" and territory else f"s.{c}") for c in columns if c != "row_number")
+    geom_join = "LEFT JOIN stg_geom g ON g.row_number = s.row_number" if territory else ""
     conn.execute(
         text(
             f"""
             CREATE TEMP TABLE dup ON COMMIT DROP AS
             WITH repeated AS (SELECT {_key(spec.kind)} AS k FROM stg s GROUP BY 1 HAVING count(*) > 1)
             SELECT x.k, count(DISTINCT x.h) AS variants, array_agg(x.row_number ORDER BY x.row_number) AS rows
-            FROM (SELECT {_key(spec.kind)} AS k, s.row_number, md5(ROW({content})::text) AS h FROM stg s) x
-            JOIN repeated USING (k)
+            FROM (
+                SELECT r.k, s.row_number, md5(ROW({content})::text) AS h
+                FROM stg s JOIN repeated r ON r.k = {_key(spec.kind)} {geom_join}
+            ) x
             GROUP BY x.k
             """
         )
@@ -168,6 +172,9 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
     """Build `res`: the staged rows with their resolved ids, a reject reason or none, and `keep`."""
     _mark_duplicates(conn, spec, columns)
     cols, joins, reasons = _resolve_sql(spec)
+    territory = spec.kind in TERRITORY_KINDS
+    geom = "g.geom, " if territory else ""
+    geom_join = "LEFT JOIN stg_geom g ON g.row_number = s.row_number" if territory else ""
     reason_sql = "CASE " + DUP_REASON + " " + " ".join(r for r, _ in reasons) + " END"
     field_sql = "CASE WHEN d.variants > 1 THEN 'code' " + " ".join(
         r.split(" THEN ")[0] + f" THEN '{f}'" for r, f in reasons
@@ -176,8 +183,8 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
         text(
             f"""
             CREATE TEMP TABLE res ON COMMIT DROP AS
-            SELECT s.*, {cols}, {reason_sql} AS reason, {field_sql} AS reason_field, {KEEP}
-            FROM stg s {DUP_JOIN.format(key=_key(spec.kind))} {joins}
+            SELECT s.*, {geom}{cols}, {reason_sql} AS reason, {field_sql} AS reason_field, {KEEP}
+            FROM stg s {geom_join} {DUP_JOIN.format(key=_key(spec.kind))} {joins}
             """
         )
     )
@@ -292,9 +299,9 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
     has_points = "points" in present
     cols = {
         "level": ":level", "code": "r.code", "name": "r.name", "parent_id": "r.parent_id",
-        "circuit_id": "r.circuit_id", "iso_code": "r.iso_code", "geom": "ST_Multi(r.geom)",
-        "label_point": "COALESCE(r.label_point, ST_PointOnSurface(r.geom))",
-        "area_km2": "COALESCE(r.area_km2, ST_Area(r.geom::geography) / 1e6)",
+        "circuit_id": "r.circuit_id", "iso_code": "r.iso_code", "geom": "ST_Multi(ST_SetSRID(r.geom, 4326))",
+        "label_point": "COALESCE(r.label_point, ST_PointOnSurface(ST_SetSRID(r.geom, 4326)))",
+        "area_km2": "COALESCE(r.area_km2, ST_Area(ST_SetSRID(r.geom, 4326)::geography) / 1e6)",
         "population": "r.population", "households": "r.households",
         "attributes": "COALESCE(r.attributes, '{}'::jsonb)",
         # Right at once for a parent already in place; rebuild_paths mends the rest.

@@ -34,6 +34,7 @@ class Chunk:
     frame: pd.DataFrame  # text values (object dtype, None for blank), the file's column names
     geometry: np.ndarray | None  # shapely geometries, or None when the file has no geometry column
     first_row: int  # 1-based number of the chunk's first record
+    wkb: np.ndarray | None = None  # the file's own WKB, passed through when a geometry needs no change
 
 
 @dataclass
@@ -185,14 +186,14 @@ def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
         skip = 0
         while True:
             meta, _fids, geoms, values = pyogrio.raw.read(
-                target, layer=layer, encoding=encoding, skip_features=skip, max_features=chunk_rows
+                target, layer=layer, encoding=encoding, skip_features=skip, max_features=chunk_rows, force_2d=True
             )
             count = len(values[0]) if len(values) else (len(geoms) if geoms is not None else 0)
             if count == 0:
                 return
             frame = pd.DataFrame({name: _as_text(col) for name, col in zip(meta["fields"], values)}, columns=columns)
             geometry = shapely.from_wkb(geoms) if geoms is not None else None
-            yield Chunk(frame, geometry, skip + 1)
+            yield Chunk(frame, geometry, skip + 1, geoms)
             skip += count
             if count < chunk_rows:
                 return

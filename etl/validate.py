@@ -86,8 +86,13 @@ def staging_columns(spec: KindSpec) -> list[tuple[str, str]]:
     return cols
 
 
+def staging_copy_columns(spec: KindSpec) -> list[tuple[str, str]]:
+    return [(n, k) for n, k in staging_columns(spec) if not (n == "geom" and spec.kind in TERRITORY_KINDS)]
+
+
 def staging_ddl(spec: KindSpec) -> str:
-    ddl = ", ".join(f"{name} {kind}" for name, kind in staging_columns(spec))
+    """The staging table's columns; a territory's polygons go apart, to `stg_geom` (see etl.load)."""
+    ddl = ", ".join(f"{name} {kind}" for name, kind in staging_copy_columns(spec))
     if spec.geometry == "point" and spec.kind not in TERRITORY_KINDS:
         ddl += ", geom geometry GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
     return ddl
@@ -381,6 +386,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         marks.mark(present & shapely.is_missing(geoms), "WKT ilegible", colmap.wkt)
         marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
+    changed = np.zeros(n, dtype=bool)
     if not present.any():
         return np.full(n, None, dtype=object), np.full(n, None, dtype=object)
 
@@ -392,6 +398,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
             return np.column_stack([x, y])
 
         geoms[present] = shapely.transform(geoms[present], reproject)
+        changed[present] = True
 
     type_ids = np.full(n, -1)
     type_ids[present] = shapely.get_type_id(geoms[present])
@@ -416,6 +423,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
                 )
             else:
                 geoms[i] = repaired
+                changed[i] = True
 
     live = present & marks.ok
     if live.any():
@@ -432,8 +440,14 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     polygons = np.full(n, None, dtype=object)
     points = np.full(n, None, dtype=object)
     poly_rows, point_rows = live & is_polygon, live & is_point
-    if poly_rows.any():
-        polygons[poly_rows] = shapely.to_wkb(shapely.set_srid(geoms[poly_rows], 4326), hex=True, include_srid=True)
+    # Hex WKB without SRID (the merge sets 4326): the file's own bytes when untouched, which
+    # costs a fraction of encoding the geometry again.
+    passthrough = poly_rows & ~changed & (chunk.wkb is not None)
+    if passthrough.any():
+        polygons[passthrough] = [b.hex() for b in chunk.wkb[passthrough]]
+    encode = poly_rows & ~passthrough
+    if encode.any():
+        polygons[encode] = shapely.to_wkb(geoms[encode], hex=True, output_dimension=2)
     if point_rows.any():
         points[point_rows] = geoms[point_rows]
     return polygons, points

@@ -197,3 +197,14 @@ def test_report_json_has_the_contract_keys(tree, tmp_path):
     assert set(data) >= {"run_id", "kind", "file", "sha256", "inserted", "updated", "unchanged", "rejected", "rejects"}
     assert data["rejects"][0]["row"] == 2 and data["rejects"][0]["values"]["households"] == "x"
     assert len(data["sha256"]) == 64
+
+
+def test_unreadable_file_is_a_recorded_failure(tree, tmp_path):
+    from etl.errors import LoadError
+
+    path = write_csv(tmp_path / "c.csv", ["what", "ever"], [["1", "2"]])
+    with pytest.raises(LoadError, match="faltan columnas obligatorias") as info:
+        load_file(tree, "clap", path)
+    assert str(path) in str(info.value)
+    status, message = rows(tree, "SELECT status, message FROM etl_run")[0]
+    assert status == "failed" and "faltan columnas" in message
