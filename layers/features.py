@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, select, text
 from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
 
 WGS84 = 4326
-BATCH_SIZE = 2_000
+BATCH_SIZE = 10_000
 
 
 def check_crs(conn: Connection, epsg: int) -> int:

@@ -344,6 +344,15 @@ def _ancestor_codes(path_column):
     return func.unnest(func.string_to_array(func.btrim(path_column, "/"), "/")).table_valued("ancestor").render_derived()
 
 
+def _near_box(params: LayerParams, territory):
+    """For a box (a tile): only records whose own territory overlaps it can count for a
+    territory inside it, so the rest is skipped (records of unmapped territories are kept)."""
+    if params.bbox is None:
+        return true()
+    minx, miny, maxx, maxy = params.bbox
+    return or_(territory.geom.is_(None), territory.geom.op("&&")(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)))
+
+
 def _indicator_subqueries(params: LayerParams):
     """Per territory code, the record indicators of its whole subtree, in one pass per table."""
     ct = aliased(Territory)
@@ -360,7 +369,7 @@ def _indicator_subqueries(params: LayerParams):
         .select_from(Case)
         .join(ct, ct.id == Case.territory_id)
         .join(anc, true())
-        .where(_territory_condition(params, ct.path), _period(Case.reported_date, params))
+        .where(_territory_condition(params, ct.path), _near_box(params, ct), _period(Case.reported_date, params))
         .group_by(anc.c.ancestor)
         .subquery("ind_cases")
     )
@@ -372,7 +381,7 @@ def _indicator_subqueries(params: LayerParams):
         .group_by(Deposit.project_id)
         .subquery("dep")
     )
-    project_conds = [_territory_condition(params, pt.path)]
+    project_conds = [_territory_condition(params, pt.path), _near_box(params, pt)]
     if params.consultation_round:
         project_conds.append(Project.consultation_round == params.consultation_round)
     projects = (
@@ -397,7 +406,7 @@ def _indicator_subqueries(params: LayerParams):
         .select_from(Clap)
         .join(lt, lt.id == Clap.territory_id)
         .join(lanc, true())
-        .where(_territory_condition(params, lt.path))
+        .where(_territory_condition(params, lt.path), _near_box(params, lt))
         .group_by(lanc.c.ancestor)
         .subquery("ind_claps")
     )
@@ -414,7 +423,7 @@ def _indicator_subqueries(params: LayerParams):
         .select_from(Agreement)
         .join(at, at.id == Agreement.municipality_id)
         .join(aanc, true())
-        .where(_territory_condition(params, at.path), _period(Agreement.cabinet_date, params))
+        .where(_territory_condition(params, at.path), _near_box(params, at), _period(Agreement.cabinet_date, params))
         .group_by(aanc.c.ancestor)
         .subquery("ind_agreements")
     )

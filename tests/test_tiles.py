@@ -78,3 +78,18 @@ def test_bad_tiles(records):
                 render_tile(conn, "cases", z, x, y)
         with pytest.raises(UnknownLayer):
             render_tile(conn, "rivers", 0, 0, 0)
+
+
+def test_tile_indicators_equal_the_layer_without_a_box(records):
+    from layers.features import features_frame
+
+    z, x, y = tile_of(-66.99, 10.41, 9)
+    with records.connect() as conn:
+        tile = decode(render_tile(conn, "parishes", z, x, y))["parishes"]
+        full = features_frame(conn, "parishes", LayerParams()).set_index("code")
+    assert tile["features"]
+    for feature in tile["features"]:
+        props = feature["properties"]
+        for name in ("cases_open", "cases_overdue", "projects", "claps"):
+            assert props[name] == full.loc[props["code"], name], (props["code"], name)
+    assert any(f["properties"]["cases_open"] > 0 for f in tile["features"])
