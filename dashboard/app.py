@@ -7,6 +7,8 @@ only data. Geometry is served by URL (`dashboard.geo`) and cached the same way.
 
 from __future__ import annotations
 
+import logging
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -53,6 +55,8 @@ def shell() -> html.Div:
                         id=ids.NAV,
                     ),
                     html.Div(id=ids.DEMO_BADGE),
+                    html.Div(id=ids.ACCESS_NOTICE, className="access-notice"),
+                    html.Div(id=ids.USER, className="user"),
                 ],
                 className="app-header",
             ),
@@ -62,7 +66,9 @@ def shell() -> html.Div:
     )
 
 
-def create_app(settings: Settings | None = None) -> Dash:
+def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
+    """The Dash app; with `warm`, the national and state views are computed in the
+    background at start-up so the first visit and first drill-down answer from cache."""
     settings = settings or get_settings()
 
     @cache
@@ -107,7 +113,18 @@ def create_app(settings: Settings | None = None) -> Dash:
     from dashboard.callbacks import register_all
 
     register_all(app)
+    if warm:
+        threading.Thread(target=_warm, args=(engine_getter,), name="sala-warm-up", daemon=True).start()
     return app
+
+
+def _warm(engine_getter) -> None:
+    from dashboard.viewmodels import warm_up
+
+    try:
+        warm_up(engine_getter())
+    except Exception:  # a cold cache is only slower: never let warming stop the app
+        logging.getLogger(__name__).exception("warm-up failed; views will be computed on first use")
 
 
 def _scope_getter(server):

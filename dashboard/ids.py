@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # Shell (every page)
 DEMO_BADGE = "demo-badge"
+ACCESS_NOTICE = "access-notice"
+USER = "user"
 NAV = "nav"
 
 # Map room (home page)

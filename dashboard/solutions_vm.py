@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
 from sqlalchemy import Engine
 
 from dashboard import figures, texts
@@ -54,26 +53,24 @@ class SolutionsPage:
     title: str = ""
     crumbs: list[dict] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)
-    categories: go.Figure | None = None
-    map: go.Figure | None = None
+    categories: dict | None = None
+    map: dict | None = None
     agreements: list[dict] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
     unanswered: list[dict] = field(default_factory=list)
     needs: list[dict] = field(default_factory=list)
 
 
-def categories_figure(categories: list[dict]) -> go.Figure:
+def categories_figure(categories: list[dict]) -> dict:
     """Per category: cases with a solution, open without answer, the rest (closed)."""
     labels = [c["label"] for c in categories]
     other = [c["cases"] - c["with_solution"] - c["unanswered"] for c in categories]
-    fig = go.Figure(
-        [
-            go.Bar(y=labels, x=[c["with_solution"] for c in categories], name=texts.SOL_WITH, orientation="h", marker_color="#1e8449"),
-            go.Bar(y=labels, x=[c["unanswered"] for c in categories], name=texts.SOL_OPEN_WITHOUT, orientation="h", marker_color="#c0392b"),
-            go.Bar(y=labels, x=other, name=texts.SOL_OTHER, orientation="h", marker_color="#bbbbbb"),
-        ]
-    )
-    fig.update_layout(
+    data = [
+        {"type": "bar", "y": labels, "x": [c["with_solution"] for c in categories], "name": texts.SOL_WITH, "orientation": "h", "marker": {"color": "#1e8449"}},
+        {"type": "bar", "y": labels, "x": [c["unanswered"] for c in categories], "name": texts.SOL_OPEN_WITHOUT, "orientation": "h", "marker": {"color": "#c0392b"}},
+        {"type": "bar", "y": labels, "x": other, "name": texts.SOL_OTHER, "orientation": "h", "marker": {"color": "#bbbbbb"}},
+    ]
+    layout = dict(
         barmode="stack",
         title={"text": texts.SOL_CATEGORIES, "font": {"size": 14}},
         height=max(220, 60 + 28 * len(labels)),
@@ -84,14 +81,15 @@ def categories_figure(categories: list[dict]) -> go.Figure:
         font={"family": figures.FONT},
         plot_bgcolor="#ffffff",
     )
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> go.Figure:
+def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> dict:
     """The municipality's parishes as the base; unanswered cases, answered cases, projects
     and a line from each case to the project that answers it."""
     traces: list = [
-        go.Choroplethmap(
+        dict(
+            type="choroplethmap",
             geojson=parishes_url,
             featureidkey="properties.code",
             locations=[],
@@ -112,10 +110,11 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> g
             line_lon += [link["case_lon"], link["solution_lon"], None]
             line_lat += [link["case_lat"], link["solution_lat"], None]
     if line_lon:
-        traces.append(go.Scattermap(lon=line_lon, lat=line_lat, mode="lines", line={"color": "#7f8c8d", "width": 2}, name=texts.SOL_MAP_LINKS, hoverinfo="skip"))
+        traces.append(dict(type="scattermap", lon=line_lon, lat=line_lat, mode="lines", line={"color": "#7f8c8d", "width": 2}, name=texts.SOL_MAP_LINKS, hoverinfo="skip"))
     un = [u for u in data["unanswered"] if u["lon"] is not None]
     traces.append(
-        go.Scattermap(
+        dict(
+            type="scattermap",
             lon=[u["lon"] for u in un],
             lat=[u["lat"] for u in un],
             mode="markers",
@@ -126,14 +125,16 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> g
         )
     )
     traces.append(
-        go.Scattermap(
+        dict(
+            type="scattermap",
             lon=linked_lon, lat=linked_lat, mode="markers", marker={"size": 9, "color": "#e67e22"},
             text=linked_text, hovertemplate="%{text}<extra></extra>", name=texts.SOL_MAP_LINKED,
         )
     )
     projects = [p for p in data["projects"] + data["needs"] if p["lon"] is not None]
     traces.append(
-        go.Scattermap(
+        dict(
+            type="scattermap",
             lon=[p["lon"] for p in projects],
             lat=[p["lat"] for p in projects],
             mode="markers",
@@ -144,8 +145,7 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> g
         )
     )
     center, zoom = figures.zoom_for_bbox(bbox, width_px=700, height_px=480)
-    fig = go.Figure(traces)
-    fig.update_layout(
+    layout = dict(
         map={"style": "white-bg", "center": center, "zoom": zoom, "layers": figures.base_layers([outline_url, parishes_url], None, "", False)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         height=480,
@@ -153,7 +153,7 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> g
         separators=figures.SEPARATORS,
         font={"family": figures.FONT},
     )
-    return fig
+    return {"data": traces, "layout": layout}
 
 
 def solutions_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: dt.date | None = None) -> SolutionsPage:

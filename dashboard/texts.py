@@ -10,6 +10,7 @@ COUNTRY = "Venezuela"
 NAV_ROOM = "Mapa"
 NAV_SOLUTIONS = "Mapa de Soluciones"
 NAV_OPERATOR = "Alertas y turno"
+LOGOUT = "Salir"
 
 INDICATOR = "Indicador"
 LAYERS = "Capas"

@@ -118,6 +118,10 @@ _CACHED_READS = {
     "summary": lambda conn, code, period, scope, day: indicators.summary(conn, code, period, scope, today=day),
     "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
+    **{
+        f"points_{kind}": (lambda kind: lambda conn, code, period, scope, day: records.points(conn, kind, code, period, scope, today=day))(kind)
+        for kind in records.RECORD_KINDS
+    },
 }
 
 
@@ -293,7 +297,7 @@ def room(
                 pointsets.append(aggregated_points(kind, rows, anchors))
             else:
                 pointsets.append(
-                    _timed(timings, f"points_{kind}", records.points, conn, kind, place.parent_code, period, scope, today=today)
+                    _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope, today)
                 )
         crumbs = [
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
@@ -495,3 +499,20 @@ def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | 
         if mun is not None:
             pack_href = web.pack_url(mun.code, view.period)
     return {"export_href": export_href, "pack_href": pack_href}
+
+
+def warm_up(engine: Engine, today: dt.date | None = None) -> int:
+    """Read the country's and every state's indicators and boundaries into the caches, so
+    the first operator to open the room (and to drill into a state) waits for nothing.
+    Runs in a background thread at start-up; returns the number of views warmed."""
+    from geodata.territory import children as tree_children
+
+    period = indicators.ALL_TIME
+    with engine.connect() as conn:
+        codes = [None, *[n.code for n in tree_children(conn, None)]]
+        for code in codes:
+            cached_indicators(conn, "child_values", code, period, NATIONAL, today)
+            cached_indicators(conn, "summary", code, period, NATIONAL, today)
+            cached_indicators(conn, "weekly_series", code, period, NATIONAL, today)
+            children_boundaries(conn, code, NATIONAL)
+    return len(codes)

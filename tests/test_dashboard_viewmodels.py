@@ -282,3 +282,13 @@ def test_download_links_carry_what_is_on_screen(engine, tree):
     assert national == {"export_href": "/export/cases.geojson", "pack_href": None}
     layers, formats = vm.export_options()
     assert {"label": "CLAP", "value": "claps"} in layers and {"label": "GeoPackage", "value": "gpkg"} in formats
+
+
+def test_warm_up_fills_the_cache_for_country_and_states(engine, tree):
+    before = len(vm._indicator_cache.items)
+    assert vm.warm_up(engine, today=TODAY) == 3  # the country and its two states
+    assert len(vm._indicator_cache.items) == before + 9  # three reads for each
+    with engine.connect() as conn:
+        first = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
+        again = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
+    assert first is again and [r["code"] for r in first] == ["1501"]

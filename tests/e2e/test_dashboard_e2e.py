@@ -69,6 +69,7 @@ def test_home_shows_the_25_first_level_units(page, live_server, demo_engine):
     assert {r["code"] for r in grid_rows(page, "grid")} == states
     assert breadcrumb_text(page) == "Venezuela"
     assert page.inner_text("#demo-badge") == "Datos de demostración"
+    assert page.inner_text("#access-notice").startswith("Acceso abierto")  # no users in the demo
     assert "geoBoundaries" in page.inner_text(".maplibregl-ctrl-attrib")
     screenshot(page, "map-room-national")
 
