@@ -9,7 +9,8 @@ DEMO_SCALE ?= national
 
 demo: system-deps venv
 	$(SALA) db up
-	@echo "La base de datos está lista. Aún no hay datos de demostración ni tablero (próximos issues)."
+	$(SALA) demo --scale $(DEMO_SCALE) --if-empty
+	$(SALA) serve
 
 test: system-deps-test venv-test
 	$(PY) -m pytest
