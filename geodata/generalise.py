@@ -9,10 +9,17 @@ shared edge once, so neighbours still meet exactly. PostGIS 3.3 has no
 
 The whole level is simplified in one call (not sibling group by sibling group): the
 border between two municipalities of different states is shared too, and only a single
-coverage keeps it shared. 49,000 councils take a few seconds.
+coverage keeps it shared. Borders whose two sides carry different vertices are noded
+first (`node_coverage`): without it the national demo's municipalities came out with
+1,215 slivers between neighbours, with it none. Measured on the national demo on this
+shared 2-core machine (load ~7): municipalities 1.4 s, parishes 2.4 s, communes 4.2 s,
+49,000 councils 20-36 s (noding about half of it); a level that already is a valid
+coverage skips the noding.
 """
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 import shapely
@@ -34,6 +41,12 @@ TOLERANCES: dict[str, float] = {
     "council": 0.0003,
 }
 
+log = logging.getLogger(__name__)
+
+# Borders are noded on a 1e-9 degree grid (0.1 mm): vertices that far apart are the same
+# point, so a vertex lying *almost* on a neighbour's edge still splits it.
+NODING_GRID = 1e-9
+
 _POLYGON_ID, _MULTIPOLYGON_ID = 3, 6  # shapely.GeometryType
 
 
@@ -41,15 +54,53 @@ class GeneraliseError(ValueError):
     """The level asked for does not exist."""
 
 
+def node_coverage(geoms) -> np.ndarray:
+    """The same polygons, with a vertex wherever a neighbour has one on their common border.
+
+    Boundary files (and generated ones) often draw a shared border with different
+    vertices on each side: the areas match but the edges do not, and the coverage
+    simplifier then treats the two sides as separate edges and simplifies them apart.
+    Noding all the borders together (a union of the boundary lines), rebuilding the faces
+    and giving each face back to the polygon it lies in makes the edges match exactly;
+    areas do not change.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    try:
+        linework = shapely.union_all(shapely.boundary(geoms), grid_size=NODING_GRID)
+        faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(linework)))
+    except shapely.errors.GEOSException as exc:
+        log.warning("cannot node the coverage (%s): simplifying it as it is", exc)
+        return geoms
+    face_index, geom_index = shapely.STRtree(geoms).query(shapely.point_on_surface(faces), predicate="within")
+    order = np.argsort(geom_index, kind="stable")
+    face_index, geom_index = face_index[order], geom_index[order]
+    positions = np.arange(len(geoms))
+    starts = np.searchsorted(geom_index, positions)
+    ends = np.searchsorted(geom_index, positions, side="right")
+    noded = geoms.copy()
+    for i in positions[ends > starts]:
+        own = faces[face_index[starts[i] : ends[i]]]
+        noded[i] = own[0] if len(own) == 1 else shapely.coverage_union_all(own)
+    # A polygon whose area changed (it overlapped a neighbour, or was invalid) keeps its
+    # own edges: better an unmatched border than a territory drawn other than it is.
+    # Snapping to the grid moves a border by at most NODING_GRID; more is a real change.
+    changed = np.abs(shapely.area(noded) - shapely.area(geoms)) > 2 * NODING_GRID * shapely.length(geoms)
+    noded[changed] = geoms[changed]
+    return noded
+
+
 def simplify_geometries(geoms, tolerance: float):
     """Coverage-simplify a sequence of shapely polygons; returns one result per input.
 
-    A result that is invalid, empty or not polygonal is replaced by its input, so a
-    territory is never left without a drawable shape.
+    The input is noded first unless it is already a valid coverage. A result that is
+    invalid, empty or not polygonal is replaced by its input, so a territory is never
+    left without a drawable shape.
     """
     array = np.asarray(list(geoms), dtype=object)
     if not len(array):
         return []
+    if not shapely.coverage_is_valid(array):
+        array = node_coverage(array)
     simplified = shapely.coverage_simplify(array, tolerance, simplify_boundary=True)
     kinds = shapely.get_type_id(simplified)
     usable = (

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import Polygon
 from sqlalchemy import text
 
-from geodata.generalise import GeneraliseError, simplify_geometries, simplify_level
+from geodata.generalise import GeneraliseError, node_coverage, simplify_geometries, simplify_level
 from tests.factories import add_territory, small_tree
 
 CELL = 0.5
@@ -83,6 +83,38 @@ def test_simplifies_a_level_as_a_coverage(engine):
     assert union_area == pytest.approx((GRID * CELL) ** 2, rel=1e-9)
     outline = shapely.union_all(simplified)
     assert outline.geom_type == "Polygon" and len(outline.interiors) == 0
+
+
+def _with_t_junctions(cells):
+    """Every other cell gains a vertex in the middle of each edge: borders no longer match."""
+    out = []
+    for n, cell in enumerate(cells):
+        if n % 2:
+            coords = list(cell.exterior.coords)
+            ring = []
+            for (x0, y0), (x1, y1) in zip(coords, coords[1:]):
+                ring += [(x0, y0), ((x0 + x1) / 2, (y0 + y1) / 2)]
+            cell = Polygon(ring)
+        out.append(cell)
+    return out
+
+
+def test_unmatched_borders_are_noded_before_simplifying():
+    cells = _with_t_junctions(jagged_grid())
+    assert not shapely.coverage_is_valid(cells)
+    noded = node_coverage(cells)
+    assert shapely.coverage_is_valid(noded)
+    assert shapely.area(noded) == pytest.approx(shapely.area(cells), rel=1e-8)  # moved by at most the 1e-9 noding grid
+    simplified = simplify_geometries(cells, 0.02)
+    assert shapely.coverage_is_valid(simplified)
+    outline = shapely.union_all(simplified)
+    assert outline.geom_type == "Polygon" and len(outline.interiors) == 0
+
+
+def test_overlapping_input_keeps_its_own_edges():
+    a, b = shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)
+    noded = node_coverage([a, b])
+    assert noded[0].equals(a) and noded[1].equals(b)
 
 
 def test_only_the_level_asked_for_and_clears_missing_geometry(engine):
