@@ -38,7 +38,7 @@ from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
-from geodata.territory import normalise_code, subtree_condition
+from geodata.territory import normalise_code
 from geodata.vocab import (
     AGREEMENT_STATUSES,
     AREAS,
@@ -246,6 +246,7 @@ def resolve_params(conn, params: LayerParams) -> LayerParams:
 def _territory_condition(params: LayerParams, path_column):
     """The subtree of the territory asked for, and the scope, on a territory path column."""
     conds = [params.scope.condition(path_column)]
+    # `geodata.territory.subtree_condition`'s prefix test, on the aliased column each query joins.
     if params.territory_path is not None:
         conds.append(path_column.startswith(params.territory_path, autoescape=True))
     elif params.territory is not None:
