@@ -199,6 +199,21 @@ def base_layers(outline_urls: list[str], basemap_url: str | None, basemap_attrib
     return layers
 
 
+OUTLINE_STYLE = {"communes": ("#6a3d9a", 1.0), "councils": ("#8c6bb1", 0.5)}
+
+
+def tile_layers(tiles: list[tuple[str, str, int]]) -> list[dict]:
+    """Vector-tile boundary layers (kind, `{z}/{x}/{y}` URL, minimum zoom) drawn over the
+    choropleth: communes and councils of the whole country without sending their geometry."""
+    layers = []
+    for kind, url, minzoom in tiles:
+        color, width = OUTLINE_STYLE[kind]
+        layers.append(
+            {"sourcetype": "vector", "source": [url], "sourcelayer": kind, "type": "line", "color": color, "line": {"width": width}, "minzoom": minzoom}
+        )
+    return layers
+
+
 def map_figure(
     choropleth: dict,
     point_traces: list[dict],

@@ -40,14 +40,16 @@ def news_lines(counts: dict[str, int]) -> list[str]:
     return [texts.NEWS_ITEMS[k].format(n=n) for k, n in counts.items() if n and k in texts.NEWS_ITEMS]
 
 
-def refresh(engine: Engine, view: View, marker: dict | None, scope: Scope = NATIONAL, settings: Settings | None = None) -> Refresh:
+def refresh(
+    engine: Engine, view: View, marker: dict | None, scope: Scope = NATIONAL, settings: Settings | None = None, base_url: str = ""
+) -> Refresh:
     """The same view, recomputed, plus what arrived since the last refresh (`marker`)."""
     with engine.connect() as conn:
         now = records.database_now(conn)
         since = dt.datetime.fromisoformat(marker["since"]) if marker and marker.get("since") else now
         place = vm.locate(conn, view.territory, scope)
         counts = records.news_since(conn, since, place.code, scope)
-    room = vm.room(engine, view, scope, settings)
+    room = vm.room(engine, view, scope, settings, base_url=base_url)
     lines = news_lines(counts)
     headline = (texts.NEWS_SOME if lines else texts.NEWS_NONE).format(time=_clock(since.isoformat()))
     return Refresh(room, lines, headline, bool(lines), {"since": now.isoformat()}, counts)

@@ -6,7 +6,7 @@ the server's config; nothing here opens a connection by itself.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import Engine
 
 from geodata.access import NATIONAL, Scope
@@ -34,3 +34,8 @@ def username() -> str | None:
     if user is None:
         return None
     return getattr(user, "username", None) or (user.get("username") if isinstance(user, dict) else str(user))
+
+
+def base_url() -> str:
+    """The site's origin as the browser reached it (tile URLs must be absolute for MapLibre)."""
+    return request.host_url.rstrip("/")

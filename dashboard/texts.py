@@ -14,7 +14,13 @@ LOGOUT = "Salir"
 
 INDICATOR = "Indicador"
 LAYERS = "Capas"
-LAYER_LABELS = {"cases": "Casos 1x10", "projects": "Proyectos", "claps": "CLAP"}
+LAYER_LABELS = {
+    "cases": "Casos 1x10",
+    "projects": "Proyectos",
+    "claps": "CLAP",
+    "communes": "Límites de comunas",
+    "councils": "Límites de consejos comunales",
+}
 PERIOD = "Período"
 ROUND = "Consulta popular"
 ROUND_PLACEHOLDER = "Todas las consultas"

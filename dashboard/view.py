@@ -17,6 +17,9 @@ from geodata.records import RECORD_KINDS
 from geodata.territory import normalise_code
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
 
+# Boundary layers below the level shown, drawn from vector tiles (layers.web) at any level.
+OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils")
+LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS)
 DEFAULT_INDICATOR = "cases_open"
 DEFAULT_LAYERS: tuple[str, ...] = ()
 _CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
@@ -94,7 +97,7 @@ def parse(params: dict) -> View:
         layers = DEFAULT_LAYERS
     else:
         wanted = [x.strip() for x in str(raw_layers).split(",")]
-        layers = tuple(k for k in RECORD_KINDS if k in wanted)
+        layers = tuple(k for k in LAYER_KINDS if k in wanted)
     round_ = params.get("round") or None
     if round_ and not re.match(CONSULTATION_ROUND_PATTERN, str(round_)):
         round_ = None

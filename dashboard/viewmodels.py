@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts
 from dashboard.classify import classify, format_value, legend_items
-from dashboard.view import View
+from dashboard.view import OUTLINE_KINDS, View
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import INDICATORS
@@ -260,14 +260,30 @@ def rendered_key(view: View) -> dict:
     return {"territory": view.territory, "layers": list(view.layers), "period": [view.round, view.date_from, view.date_to]}
 
 
+def outline_tiles(view: View, base_url: str = "") -> list[tuple[str, str, int]]:
+    """The vector-tile layers the view asks for: (kind, absolute tile URL, minimum zoom).
+    MapLibre fetches tiles itself, so their URLs carry the site's origin."""
+    from layers import web
+    from layers.registry import get_layer
+
+    return [
+        (kind, base_url.rstrip("/") + web.tile_url(kind, view.territory, view.period), get_layer(kind).min_zoom)
+        for kind in view.layers
+        if kind in OUTLINE_KINDS
+    ]
+
+
 def room(
     engine: Engine,
     view: View,
     scope: Scope = NATIONAL,
     settings: Settings | None = None,
     today: dt.date | None = None,
+    base_url: str = "",
 ) -> Room:
-    """The whole map room for `view`. An unknown territory shows the country with an error."""
+    """The whole map room for `view`. An unknown territory shows the country with an error.
+
+    `base_url` (the site's origin) makes tile URLs absolute for MapLibre."""
     settings = settings or Settings(_env_file=None)
     timings: dict[str, float] = {}
     period = view.period
@@ -289,9 +305,10 @@ def room(
         pointsets = []
         level = place.map_parent.level if place.map_parent else None
         aggregate = level in (None, "state")
-        if aggregate and view.layers:
+        record_kinds = [k for k in view.layers if k in records.RECORD_KINDS]
+        if aggregate and record_kinds:
             anchors = _timed(timings, "label_points", records.child_label_points, conn, place.parent_code, scope)
-        for kind in view.layers:
+        for kind in record_kinds:
             if aggregate:
                 # Above a municipality: one bubble per child, from the indicators already read.
                 pointsets.append(aggregated_points(kind, rows, anchors))
@@ -313,7 +330,8 @@ def room(
         figures.choropleth_trace(geo_url(place.parent_code, version), rows, view.indicator, classes),
         [figures.points_trace(ps.kind, ps) for ps in pointsets],
         bbox,
-        figures.base_layers(outline, settings.basemap_url, settings.basemap_attribution, demo),
+        figures.base_layers(outline, settings.basemap_url, settings.basemap_attribution, demo)
+        + figures.tile_layers(outline_tiles(view, base_url)),
         uirevision=f"{place.parent_code or COUNTRY}",
     )
     charts = figures.series_figures(weekly)

@@ -292,3 +292,16 @@ def test_warm_up_fills_the_cache_for_country_and_states(engine, tree):
         first = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
         again = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
     assert first is again and [r["code"] for r in first] == ["1501"]
+
+
+def test_commune_and_council_outlines_come_as_vector_tiles(engine, tree):
+    view = parse({"territory": "01", "layers": "councils,cases,communes"})
+    assert view.layers == ("cases", "communes", "councils")
+    room = vm.room(engine, view, settings=settings(), today=TODAY, base_url="http://sala.example")
+    go.Figure(room.figure)
+    vector = [layer for layer in room.figure["layout"]["map"]["layers"] if layer["sourcetype"] == "vector"]
+    assert [(v["sourcelayer"], v["source"], v["minzoom"]) for v in vector] == [
+        ("communes", ["http://sala.example/tiles/communes/{z}/{x}/{y}.pbf?territory=01"], 5),
+        ("councils", ["http://sala.example/tiles/councils/{z}/{x}/{y}.pbf?territory=01"], 8),
+    ]
+    assert [t["name"] for t in room.figure["data"][1:]] == ["Casos 1x10"]  # outlines are no point layer

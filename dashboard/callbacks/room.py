@@ -102,7 +102,7 @@ def register(app) -> None:
             out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
             out[18] = view.to_query()
             return out
-        room = vm.room(session.engine(), view, session.scope(), session.settings())
+        room = vm.room(session.engine(), view, session.scope(), session.settings(), base_url=session.base_url())
         return (
             room.figure,
             parts.legend(room.legend),
@@ -181,7 +181,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def operator_refresh(_n, view_data, marker):
-        result = ops.refresh(session.engine(), View.from_store(view_data), marker, session.scope(), session.settings())
+        result = ops.refresh(session.engine(), View.from_store(view_data), marker, session.scope(), session.settings(), session.base_url())
         figure = Patch()
         # Only the traces: the layout (where the operator has panned and zoomed) stays.
         figure["data"] = result.room.figure["data"]

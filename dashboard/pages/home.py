@@ -106,7 +106,7 @@ def downloads(view) -> html.Div:
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
-    room = vm.room(engine, view, scope, settings)
+    room = vm.room(engine, view, scope, settings, base_url=session.base_url())
     rounds = vm.consultation_rounds(engine)
     return html.Div(
         [

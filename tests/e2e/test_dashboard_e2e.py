@@ -133,6 +133,15 @@ def test_point_layers_aggregated_then_individual(page, live_server):
     screenshot(page, "map-room-points")
 
 
+def test_commune_outlines_load_as_vector_tiles(page, live_server):
+    tiles = []
+    page.on("response", lambda r: tiles.append(r.status) if "/tiles/communes/" in r.url else None)
+    page.goto(live_server + "/?territory=0101&layers=communes")
+    wait_for_map(page)
+    page.wait_for_function(f"() => {MAP_JS}._fullLayout.map._subplot.map.areTilesLoaded()")
+    assert tiles and set(tiles) == {200}
+
+
 def test_switching_the_indicator_changes_map_and_legend(page, live_server):
     page.goto(live_server + "/?territory=15")
     wait_for_map(page)
