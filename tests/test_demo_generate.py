@@ -115,6 +115,9 @@ def test_records_point_at_existing_territories_and_each_other(demo):
     assert not f["clap-delivery"].duplicated(["clap_code", "delivery_date"]).any()
     linked = [c for codes in f["agreement"]["project_codes"] if codes for c in codes.split(";")]
     assert linked and set(linked) <= projects
+    voted = f["project"].set_index("code")["vote"].astype(str)
+    for cabinet_date, codes in zip(f["agreement"]["cabinet_date"], f["agreement"]["project_codes"]):
+        assert all(voted[c] <= cabinet_date for c in codes.split(";") if c)  # only projects already chosen
     cases = f["case"]
     assert set(cases.loc[cases["project_code"] != "", "project_code"]) <= projects
     assert set(cases.loc[cases["agreement_code"] != "", "agreement_code"]) <= set(f["agreement"]["code"])

@@ -6,6 +6,7 @@ import datetime as dt
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func, select, text
 
 from etl.demo import generate_demo, load_demo
@@ -78,3 +79,15 @@ def test_loading_the_same_demo_twice_changes_nothing(engine, tmp_path):
                             {"last": last_run}).one()
         assert runs == (12, 0)
     assert (tmp_path / "cases.csv").exists()
+
+
+def test_sala_demo_says_what_to_do_when_the_database_is_down(cli_env, tmp_path):
+    env = dict(cli_env, SALA_DATABASE_URL="postgresql://sala:x@127.0.0.1:1/nowhere")
+    result = subprocess.run([*SALA, "demo"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "sala db up" in result.stderr
+
+
+def test_load_demo_refuses_a_today_in_the_future(engine):
+    with pytest.raises(ValueError, match="after the real date"):
+        load_demo(engine, today=dt.date.today() + dt.timedelta(days=1))

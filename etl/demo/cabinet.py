@@ -57,7 +57,10 @@ def generate_agreements(t: Territories, projects: pd.DataFrame, scale: Scale, se
     pop = munis["population"].to_numpy(float)
     per_muni = np.maximum(5, np.round(30 * scale.activity * (pop / np.median(pop)) ** 0.35)).astype(int)
     stalled = projects[projects["stage"].isin(["stalled", "approved", "funded"])]
-    stalled_by_muni = stalled.groupby("municipality_code")["code"].agg(list).to_dict()
+    stalled_by_muni = {
+        mun: (g["code"].to_numpy(), g["vote"].to_numpy().astype("datetime64[D]"))
+        for mun, g in stalled.groupby("municipality_code")
+    }
     parish_by_muni = parishes.assign(m=parishes["parent_code"]).groupby("m")["name"].agg(list).to_dict()
     today64 = np.datetime64(today, "D")
     rows = []
@@ -91,9 +94,10 @@ def generate_agreements(t: Territories, projects: pd.DataFrame, scale: Scale, se
     a["done_date"] = iso(done.astype("datetime64[D]"))
     a["case_codes"] = ""
     links = []
-    for mun, want in zip(a["municipality_code"], rng.random(n) < 0.25):
-        options = stalled_by_muni.get(mun, [])
+    for mun, want, when in zip(a["municipality_code"], rng.random(n) < 0.25, cabinet):
+        codes, voted = stalled_by_muni.get(mun, (np.array([], dtype=object), np.array([], dtype="datetime64[D]")))
+        options = codes[voted <= when]  # a cabinet can only take up projects already chosen
         links.append(";".join(sorted(rng.choice(options, min(len(options), 1 + int(rng.integers(2))), replace=False)))
-                     if want and options else "")
+                     if want and len(options) else "")
     a["project_codes"] = links
     return a[AGREEMENT_COLUMNS]

@@ -23,6 +23,8 @@ def demo_cmd(
     """Generate the demo (real states and municipalities, generated communes and councils, records) and load it."""
     from sqlalchemy import func, select
 
+    from sqlalchemy.exc import OperationalError
+
     from etl.demo.config import SCALES
     from etl.demo.run import load_demo
     from etl.errors import LoadError
@@ -55,6 +57,12 @@ def demo_cmd(
         summary = load_demo(engine, scale=scale, seed=seed, out_dir=out, today=when, progress=console.print)
     except (EmbeddedError, DatabaseError, LoadError, ValueError) as exc:
         err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(1) from None
+    except OperationalError as exc:
+        err.print(f"[bold red]Error:[/] no se puede conectar con la base de datos ({exc.orig}); ejecute `sala db up`.")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"[bold red]Error:[/] no se pueden escribir los archivos de la demostración: {exc}")
         raise typer.Exit(1) from None
     _report(summary)
 

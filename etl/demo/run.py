@@ -150,6 +150,9 @@ def load_demo(
 
     say = progress or (lambda message: None)
     today = today or dt.date.today()
+    if today > dt.date.today():
+        # The loader refuses events in the future: a later "today" would lose records.
+        raise ValueError(f"today ({today}) is after the real date ({dt.date.today()}): the ETL would reject its records")
     began = time.perf_counter()
     summary = DemoSummary(scale, seed, today, Path(out_dir) if out_dir else None)
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="sala-demo-"))
