@@ -175,13 +175,27 @@ def _slug(params: LayerParams) -> str:
 # --------------------------------------------------------------------------- registration
 
 
+def _audit(engine: Engine, username: str | None, target: str, count: int) -> None:
+    """Every download is recorded in `audit_log` (who exported what, with which parameters)."""
+    from geodata.users import audit
+
+    with engine.begin() as conn:
+        audit(conn, username, "export", target, via="web", count=count, query=request.args.to_dict(flat=False))
+
+
 def register(
     server: Flask,
     engine_getter: Callable[[], Engine],
     scope_getter: Callable[[], Scope] | None = None,
+    user_getter: Callable[[], str | None] | None = None,
 ) -> Blueprint:
-    """Add the tile, export and OGC API routes to the dashboard's Flask server."""
+    """Add the tile, export and OGC API routes to the dashboard's Flask server.
+
+    `scope_getter` gives the logged-in user's scope (default: national); `user_getter`
+    their username, for the audit log of downloads.
+    """
     scope_of = scope_getter or (lambda: NATIONAL)
+    user_of = user_getter or (lambda: None)
     bp = Blueprint("sala_layers", __name__)
 
     @bp.route("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
@@ -215,8 +229,9 @@ def register(
             filename = f"{layer.id}_{_slug(params)}{'_shp' if form.id == 'shp' else ''}{form.extension}"
             target = folder / filename
             with engine_getter().connect() as conn:
-                export_layer(conn, layer, params, form.id, target, crs=crs,
-                             paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
+                result = export_layer(conn, layer, params, form.id, target, crs=crs,
+                                      paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
+            _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
         except LayerError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             return _error(_status_for(exc), str(exc))
@@ -235,7 +250,8 @@ def register(
             filename = f"paquete_{code}.zip"
             target = folder / filename
             with engine_getter().connect() as conn:
-                build_pack(conn, code, target, params, paper=request.args.get("paper", "A4"))
+                result = build_pack(conn, code, target, params, paper=request.args.get("paper", "A4"))
+            _audit(engine_getter(), user_of(), f"pack/{code}", sum(result.counts.values()))
         except LayerError as exc:
             shutil.rmtree(folder, ignore_errors=True)
             return _error(_status_for(exc), str(exc))

@@ -11,7 +11,10 @@ import pyogrio
 import pytest
 from flask import Flask
 
+from sqlalchemy import select
+
 from geodata.access import Scope
+from geodata.models import AuditLog
 from geodata.indicators import Period
 from layers.features import features_frame
 from layers.registry import LayerParams
@@ -24,7 +27,7 @@ def client(engine):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("test")
-    register(server, lambda: engine)
+    register(server, lambda: engine, user_getter=lambda: "planificadora")
     return server.test_client()
 
 
@@ -115,3 +118,15 @@ def test_tile_route_headers_etag_and_scope(engine):
     assert client.get("/tiles/cases/1/0/0.pbf?territory=15").status_code == 404  # outside the scope
     empty = client.get("/tiles/councils/2/0/0.pbf")
     assert empty.status_code == 200 and empty.data == b""
+
+
+def test_downloads_are_audited(client, engine):
+    assert client.get("/export/cases.csv?territory=0101&status=reported").status_code == 200
+    assert client.get("/export/pack/0101.zip").status_code == 200
+    assert client.get("/export/cases.csv?territory=4242").status_code == 404
+    with engine.connect() as conn:
+        rows = conn.execute(select(AuditLog.username, AuditLog.action, AuditLog.target, AuditLog.detail)
+                            .where(AuditLog.action == "export").order_by(AuditLog.id)).all()
+    assert [(r.username, r.target) for r in rows] == [("planificadora", "cases.csv"), ("planificadora", "pack/0101")]
+    assert rows[0].detail["query"] == {"territory": ["0101"], "status": ["reported"]}
+    assert rows[0].detail["count"] == 1
