@@ -55,6 +55,7 @@ PACK_LAYERS = (
     "integrity",
 )
 ROWS_PER_PAGE = {"A4": 24, "A3": 36}
+MAX_TABLE_ROWS = 480
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ def _cut(value, width: int) -> str:
 def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, int]], rows: list[list], note: str = "") -> int:
     """A table over as many pages as it needs; column widths in characters. Returns the page count."""
     per_page = ROWS_PER_PAGE.get(paper.upper(), 24)
+    if len(rows) > MAX_TABLE_ROWS:
+        # A printed table of thousands of rows is read by nobody: the CSVs in the pack hold them all.
+        note = (note + " " if note else "") + (
+            f"Se muestran las primeras {MAX_TABLE_ROWS} de {len(rows)} filas; la lista completa está en la carpeta csv/."
+        )
+        rows = rows[:MAX_TABLE_ROWS]
     chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
     widths = [w for _, w in columns]
     total = sum(widths)
@@ -191,10 +198,11 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
         plt.close(fig)
         pages += 1
 
+        frames = {"cases": cases, "projects": projects, "agreements": agreements}
         for area, area_label in AREAS.items():
             items = []
             for layer_id, label in (("cases", "Casos"), ("projects", "Proyectos"), ("agreements", "Acuerdos")):
-                frame = features_frame(conn, layer_id, params)
+                frame = frames[layer_id]
                 frame = frame[frame["area"] == area] if len(frame) else frame
                 items.append(MapLayer(get_layer(layer_id), frame, label=label))
             fig = plt.figure(figsize=paper_size(paper))

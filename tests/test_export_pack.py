@@ -60,3 +60,16 @@ def test_pack_refuses_what_is_not_a_municipality(engine, tmp_path):
         with pytest.raises(UnknownTerritory):
             build_pack(conn, "7777", tmp_path / "p.zip")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_long_tables_are_cut_with_a_note(tmp_path):
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from layers.pack import MAX_TABLE_ROWS, table_pages
+
+    path = tmp_path / "t.pdf"
+    with PdfPages(path) as pdf:
+        pages = table_pages(pdf, "A4", "Casos", [("Caso", 10), ("Texto", 40)], [[f"C-{i}", "x"] for i in range(2000)])
+    assert pages == MAX_TABLE_ROWS // 24
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Se muestran las primeras 480 de 2000 filas" in " ".join(text.split())
