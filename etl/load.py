@@ -207,6 +207,12 @@ LOCKED_TABLES = "territory, project, clap, case_report, agreement, cabinet, work
 
 def _prepare(conn: Connection) -> None:
     conn.execute(text(f"LOCK TABLE {LOCKED_TABLES} IN SHARE ROW EXCLUSIVE MODE"))
+    # A million staged rows: keep the temp tables and the merge's hashes in memory, not on disk.
+    conn.execute(text("SET LOCAL work_mem = '256MB'"))
+    if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 't' "
+                             "AND relnamespace = pg_my_temp_schema())")).scalar():
+        # Only settable before the session's first temp table; a pooled session keeps its value.
+        conn.execute(text("SET temp_buffers = '512MB'"))
     # Every reference the merge writes comes from a join on rows this transaction holds locked,
     # so the foreign-key triggers could only re-check what is already known. Skipping them, as
     # pg_restore --disable-triggers does, halves the merge; only a superuser may.

@@ -141,3 +141,44 @@ def test_memory_is_bounded_by_the_chunk_not_the_file(tree, tmp_path, monkeypatch
     assert scalar(tree, "SELECT count(*) FROM case_report") == 90_000
     # Three and a half times the rows, about the same peak: nothing grows with the file.
     assert peaks["large"] < 1.3 * peaks["small"], peaks
+
+
+INDEXES = (
+    "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename IN ('case_report', 'case_status_change') "
+    "ORDER BY 1, 2"
+)
+CONSTRAINTS = (
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid IN ('case_report'::regclass, 'case_status_change'::regclass) ORDER BY 1, 2"
+)
+
+
+def test_first_big_load_rebuilds_indexes_as_they_were(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(etl.merge, "BULK_MIN_ROWS", 10)
+    indexes, constraints = rows(tree, INDEXES), rows(tree, CONSTRAINTS)
+    path = tmp_path / "cases.csv"
+    write_cases(path, 300)
+    result = load_file(tree, "case", path)
+    assert result.inserted == 300
+    assert rows(tree, INDEXES) == indexes and rows(tree, CONSTRAINTS) == constraints
+    assert scalar(tree, "SELECT count(*) FROM case_status_change") == 300
+    again = load_file(tree, "case", path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 300)
+
+
+def test_failed_big_load_gets_its_indexes_back(tree, tmp_path, monkeypatch):
+    monkeypatch.setattr(etl.merge, "BULK_MIN_ROWS", 10)
+    indexes, constraints = rows(tree, INDEXES), rows(tree, CONSTRAINTS)
+    original = etl.merge._merge
+
+    def merge_then_fail(*args, **kwargs):
+        original(*args, **kwargs)
+        raise RuntimeError("fallo con los índices quitados")
+
+    monkeypatch.setattr(etl.merge, "_merge", merge_then_fail)
+    path = tmp_path / "cases.csv"
+    write_cases(path, 300)
+    with pytest.raises(LoadError, match="índices quitados"):
+        load_file(tree, "case", path)
+    assert rows(tree, INDEXES) == indexes and rows(tree, CONSTRAINTS) == constraints
+    assert scalar(tree, "SELECT count(*) FROM case_report") == 0
