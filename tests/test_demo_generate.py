@@ -204,3 +204,19 @@ def test_files_are_written_in_the_canonical_layouts(demo, tmp_path):
                                    "agreement_code"]
     assert len(cases) == len(demo.frames["case"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", cases["reported_date"].iloc[0])
+
+
+def test_national_territory_meets_the_targets():
+    from etl.demo.run import _plan
+
+    t = _plan("national", 1).territories
+    assert (len(t.states), len(t.municipalities), len(t.parishes), len(t.communes), len(t.councils)) == (25, 336, 1140, 3700, 49000)
+    councils = t.councils
+    assert councils["code"].is_unique and shapely.is_valid(councils.geometry.values).all()
+    assert 140 <= councils["households"].mean() <= 160
+    assert councils["population"].sum() == t.municipalities["population"].sum() == 27224125
+    # Dense and small in the big cities, sparse and large in the south.
+    area = pd.Series(shapely.area(councils.geometry.values), index=councils["municipality_code"].to_numpy())
+    cities = area.loc[["0101", "2313", "0814", "1303"]].median()  # Libertador, Maracaibo, Valencia, Iribarren
+    south = area[area.index.str[:2].isin(["02", "07"])].median()  # Amazonas, Bolívar
+    assert south > 20 * cities
