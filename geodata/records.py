@@ -294,23 +294,6 @@ def aggregate_by_child(
     return PointSet(kind, rows, sum(r["count"] for r in rows), aggregated=True)
 
 
-def record_points(
-    conn: Connection,
-    kind: str,
-    code: str | None,
-    level: str | None,
-    period: Period | None = None,
-    scope: Scope = NATIONAL,
-    limit: int = DEFAULT_POINT_LIMIT,
-    today: dt.date | None = None,
-) -> PointSet:
-    """What the map draws for `kind` when showing `code` at `level`: aggregated above a
-    municipality (the country and a state), individual records from a municipality down."""
-    if code is None or level == "state":
-        return aggregate_by_child(conn, kind, code, period, scope, today)
-    return points(conn, kind, code, period, scope, limit, today)
-
-
 def child_label_points(conn: Connection, parent_code: str | None, scope: Scope = NATIONAL) -> dict[str, tuple[float, float]]:
     """Where each child of `parent_code` (None: each state) is labelled: its label point,
     or a point inside it. Aggregated bubbles sit there."""

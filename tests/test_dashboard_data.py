@@ -8,7 +8,7 @@ import pytest
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import Period
-from geodata.records import aggregate_by_child, points, record_points
+from geodata.records import aggregate_by_child, points
 from geodata.solutions import NotAMunicipality, solutions_map
 from layers.boundaries import children_boundaries, children_geojson, clear_cache, territory_bbox
 from tests.dashboard_fixtures import TODAY, populated_tree
@@ -117,11 +117,16 @@ def test_aggregate_by_child_counts_per_state_and_per_municipality(engine, tree):
     assert national.aggregated and national.total == 5
 
 
-def test_record_points_aggregate_above_a_municipality(engine, tree):
+def test_child_label_points(engine, tree):
+    from geodata.records import child_label_points
+
     with engine.connect() as conn:
-        assert record_points(conn, "projects", None, None).aggregated
-        assert record_points(conn, "projects", "01", "state").aggregated
-        assert not record_points(conn, "projects", "0101", "municipality").aggregated
+        states = child_label_points(conn, None)
+        director = child_label_points(conn, None, MIRANDA_DIRECTOR)
+        parishes = child_label_points(conn, "0101")
+    assert set(states) == {"01", "15"} and set(director) == {"15"}
+    lon, lat = parishes["010101"]
+    assert -67.0 <= lon <= -66.9 and 10.4 <= lat <= 10.5
 
 
 def test_records_respect_scope(engine, tree):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import ids, texts
+from dashboard import ids
 
 
 def breadcrumb(crumbs: list[dict]) -> list:

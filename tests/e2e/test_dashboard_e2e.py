@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from geodata.models import Agreement, Territory
 from geodata.territory import children
-from tests.e2e.conftest import ARTIFACTS, ROOT, screenshot
+from tests.e2e.conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
