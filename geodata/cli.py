@@ -96,6 +96,7 @@ def check(
     """Check the territory tree (containment, overlaps, gaps, codes, geometry) and store the issues layer."""
     import json
 
+    from sqlalchemy.exc import OperationalError
     from sqlalchemy.pool import NullPool
 
     from geodata.database import make_engine
@@ -110,6 +111,8 @@ def check(
         raise typer.Exit(2)
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
+    except OperationalError as exc:
+        _fail(DatabaseError(f"cannot reach the database: {exc.orig}. Run `sala db up`."))
     if json_output:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -7,6 +7,7 @@ import sys
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from geodata.database import DatabaseError, database_url, make_engine
@@ -43,6 +44,9 @@ def _run(action) -> None:
         raise typer.Exit(2)
     except (EmbeddedError, DatabaseError) as exc:
         err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(1)
+    except OperationalError as exc:
+        err.print(f"[bold red]Error:[/] cannot reach the database: {exc.orig}. Run `sala db up`.")
         raise typer.Exit(1)
 
 

@@ -164,3 +164,20 @@ def test_cli_add_list_disable(engine, sala):
     with engine.connect() as conn:
         assert authenticate(conn, "maria", "caracas-2025") is None
         assert authenticate(conn, "jose", "clave-valida").role == "planner"
+
+
+def test_cli_names_the_fix_when_the_database_is_unreachable(monkeypatch):
+    from typer.testing import CliRunner
+
+    from dashboard.cli import app
+    from geodata.settings import get_settings
+
+    monkeypatch.setenv("SALA_DATABASE_URL", "postgresql://nobody:x@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    try:
+        for args in (["users", "list"], ["check"]):
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 1, args
+            assert "cannot reach the database" in result.stderr and "sala db up" in result.stderr
+    finally:
+        get_settings.cache_clear()
