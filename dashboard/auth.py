@@ -5,7 +5,8 @@ installation shows its map at once and says how to close it («Acceso abierto: c
 usuarios con `sala users add`»); from then on every page asks for a login and every
 callback answers 401 until there is one. The user's scope is re-read from the database
 every few seconds, so a disabled account or a changed territory takes effect on the
-next request, not at the next login.
+next request, not at the next login; a new password ends the sessions opened with the
+old one.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from flask import Flask, g, jsonify, redirect, request, session
 from markupsafe import escape
 from sqlalchemy import Engine
 
-from geodata.access import NATIONAL, Scope, scope_for
+from geodata.access import NATIONAL, Scope
 from geodata.settings import get_settings
-from geodata.users import authenticate, has_active_users, logout
+from geodata.users import authenticate, has_active_users, logout, session_state
 
 OPEN_ACCESS_MESSAGE = "Acceso abierto: cree usuarios con `sala users add`"
 
@@ -43,7 +44,7 @@ _CSRF_KEY = "sala_login_csrf"
 
 _lock = threading.Lock()
 _required_cache: dict[str, tuple[float, bool]] = {}
-_scope_cache: dict[tuple[str, str], tuple[float, Scope | None]] = {}
+_scope_cache: dict[tuple[str, str], tuple[float, tuple[Scope, str] | None]] = {}
 _failures: dict[tuple[str, str], deque] = defaultdict(deque)
 
 
@@ -70,7 +71,7 @@ def auth_required(engine: Engine) -> bool:
     return required
 
 
-def _fresh_scope(engine: Engine, username: str) -> Scope | None:
+def _fresh_state(engine: Engine, username: str) -> tuple[Scope, str] | None:
     key = (engine.url.render_as_string(hide_password=True), username)
     now = time.monotonic()
     with _lock:
@@ -78,10 +79,10 @@ def _fresh_scope(engine: Engine, username: str) -> Scope | None:
     if cached and now - cached[0] < CACHE_SECONDS:
         return cached[1]
     with engine.connect() as conn:
-        scope = scope_for(conn, username)
+        state = session_state(conn, username)
     with _lock:
-        _scope_cache[key] = (now, scope)
-    return scope
+        _scope_cache[key] = (now, state)
+    return state
 
 
 def current_user() -> str | None:
@@ -137,12 +138,12 @@ def _guard(engine_getter: Callable[[], Engine]):
         return None
     state = session.get(_SESSION_KEY)
     if state:
-        scope = _fresh_scope(engine, state["user"])
-        if scope is None:
-            # Disabled or removed since the login: the session ends here.
+        fresh = _fresh_state(engine, state["user"])
+        if fresh is None or fresh[1] != state.get("stamp"):
+            # Disabled, removed or given a new password since the login: the session ends.
             session.pop(_SESSION_KEY, None)
         else:
-            g.sala_scope = scope
+            g.sala_scope = fresh[0]
             g.sala_user = state["user"]
             return None
     if _is_public(request.path):
@@ -245,14 +246,15 @@ def init_auth(server: Flask, engine_getter: Callable[[], Engine]) -> None:
             return _login_page(next_url, message, username, status=429)
         with engine_getter().begin() as conn:
             scope = authenticate(conn, username, password, source=request.remote_addr)
-        if scope is None:
+            fresh = session_state(conn, username) if scope is not None else None
+        if fresh is None:
             _record_failure(key)
             message = '<p class="error">Usuario o contraseña incorrectos.</p>'
             return _login_page(next_url, message, username, status=401)
         # A new session on login: nothing set before it (e.g. by someone else) carries over.
         session.clear()
         session.permanent = True
-        session[_SESSION_KEY] = {"user": username, "at": int(time.time())}
+        session[_SESSION_KEY] = {"user": username, "stamp": fresh[1], "at": int(time.time())}
         with _lock:
             _scope_cache.pop((engine_getter().url.render_as_string(hide_password=True), username), None)
         return redirect(next_url)

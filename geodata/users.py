@@ -153,6 +153,21 @@ def logout(conn: Connection, username: str, *, source: str | None = None) -> Non
     audit(conn, username, "logout", username, source=source)
 
 
+def session_state(conn: Connection, username: str) -> tuple[Scope, str] | None:
+    """An active user's scope and a stamp that changes with their password (None if not active).
+
+    A login session keeps the stamp; when it no longer matches, the password was changed
+    since, and the session ends.
+    """
+    row = conn.execute(
+        select(AppUser.password_hash).where(AppUser.username == username, AppUser.active.is_(True))
+    ).first()
+    scope = scope_for(conn, username) if row else None
+    if scope is None:
+        return None
+    return scope, hashlib.sha256(row.password_hash.encode("ascii")).hexdigest()[:16]
+
+
 def has_active_users(conn: Connection) -> bool:
     return conn.execute(select(AppUser.id).where(AppUser.active.is_(True)).limit(1)).first() is not None
 

@@ -11,7 +11,7 @@ from flask import Flask, jsonify
 from sqlalchemy import text
 
 from dashboard import auth
-from geodata.users import create_user, deactivate
+from geodata.users import create_user, deactivate, set_password
 from tests.factories import small_tree
 
 
@@ -138,6 +138,18 @@ def test_disabled_user_loses_the_session(app, engine):
         deactivate(conn, "luis")
     auth.clear_cache()
     assert client.get("/whoami").status_code == 302
+
+
+def test_new_password_ends_the_old_sessions(app, engine):
+    _users(engine, ("luis", "clave-de-luis", "operator", None))
+    old, new = app.test_client(), app.test_client()
+    _login(old, "luis", "clave-de-luis")
+    with engine.begin() as conn:
+        set_password(conn, "luis", "clave-nueva-luis")
+    auth.clear_cache()
+    assert old.get("/whoami").status_code == 302
+    assert _login(new, "luis", "clave-nueva-luis").status_code == 302
+    assert new.get("/whoami").get_json()["user"] == "luis"
 
 
 def test_no_redirect_to_another_site_and_csrf_and_throttle(app, engine):
