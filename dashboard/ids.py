@@ -57,6 +57,7 @@ SOL_LINKS = "sol-links"
 SOL_UNANSWERED = "sol-unanswered"
 SOL_NEEDS = "sol-needs"
 SOL_ERROR = "sol-error"
+SOL_PICKER = "sol-picker"
 
 # Operator page (alerts and shift log)
 ALERTS = "alerts"

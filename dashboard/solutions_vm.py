@@ -184,3 +184,10 @@ def solutions_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: d
         unanswered=[{k: u[k] for k in UNANSWERED_COLUMNS} for u in data["unanswered"]],
         needs=[{k: n[k] for k in NEED_COLUMNS} for n in data["needs"]],
     )
+
+
+def municipality_options(engine: Engine, scope: Scope = NATIONAL) -> list[dict]:
+    """Dropdown options «Municipio (Estado)» → the page of that municipality."""
+    with engine.connect() as conn:
+        rows = solutions.municipalities(conn, scope)
+    return [{"label": f"{r['name']} ({r['state_name']})", "value": r["code"]} for r in rows]

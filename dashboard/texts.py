@@ -70,7 +70,8 @@ UPDATED_AT = "Actualizado {time}"
 NOT_FOUND = "No se encontró el territorio «{code}» (no existe o está fuera de su ámbito)."
 
 SOL_TITLE = "Mapa de Soluciones — {name}"
-SOL_CHOOSE = "Elija un municipio en el mapa y abra su Mapa de Soluciones."
+SOL_CHOOSE = "Elija un municipio para ver su Mapa de Soluciones."
+SOL_PICKER = "Municipio"
 SOL_NOT_MUNICIPALITY = "El Mapa de Soluciones se muestra por municipio: «{name}» está por encima de un municipio."
 SOL_TOTALS = {
     "cases": "Casos",

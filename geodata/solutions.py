@@ -299,3 +299,15 @@ def solutions_map(
         "unanswered": unanswered,
         "totals": totals,
     }
+
+
+def municipalities(conn: Connection, scope: Scope = NATIONAL) -> list[dict[str, str]]:
+    """The municipalities the scope may see, with their state, for choosing a Map of Solutions."""
+    state = aliased(Territory)
+    rows = conn.execute(
+        select(Territory.code, Territory.name, state.name.label("state_name"))
+        .join(state, state.id == Territory.parent_id)
+        .where(Territory.level == "municipality", scope.condition(Territory.path))
+        .order_by(state.name, Territory.name)
+    )
+    return [{"code": r.code, "name": r.name, "state_name": r.state_name} for r in rows]

@@ -305,3 +305,11 @@ def test_commune_and_council_outlines_come_as_vector_tiles(engine, tree):
         ("councils", ["http://sala.example/tiles/councils/{z}/{x}/{y}.pbf?territory=01"], 8),
     ]
     assert [t["name"] for t in room.figure["data"][1:]] == ["Casos 1x10"]  # outlines are no point layer
+
+
+def test_municipality_options_follow_the_scope(engine, tree):
+    assert svm.municipality_options(engine) == [
+        {"label": "Libertador (Distrito Capital)", "value": "0101"},
+        {"label": "Acevedo (Miranda)", "value": "1501"},
+    ]
+    assert [o["value"] for o in svm.municipality_options(engine, MIRANDA_DIRECTOR)] == ["1501"]

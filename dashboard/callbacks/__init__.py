@@ -1,12 +1,13 @@
 """Callbacks: each unpacks its inputs and calls a plain function (dashboard.viewmodels,
-dashboard.operations_vm); none touches the database."""
+dashboard.solutions_vm, dashboard.operations_vm); none touches the database."""
 
 from __future__ import annotations
 
 
 def register_all(app) -> None:
-    from dashboard.callbacks import operations, room, shell
+    from dashboard.callbacks import operations, room, shell, solutions
 
     shell.register(app)
     room.register(app)
+    solutions.register(app)
     operations.register(app)

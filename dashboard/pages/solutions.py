@@ -36,17 +36,29 @@ def _crumbs(crumbs: list[dict], query: str) -> list:
     return items
 
 
+def picker(code: str | None) -> html.Div:
+    return html.Div(
+        [
+            html.Label(texts.SOL_PICKER, htmlFor=ids.SOL_PICKER),
+            dcc.Dropdown(id=ids.SOL_PICKER, options=svm.municipality_options(session.engine(), session.scope()), value=code,
+                         placeholder=texts.SOL_CHOOSE, clearable=False),
+        ],
+        className="control sol-picker",
+    )
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
     page = svm.solutions_page(session.engine(), view, session.scope())
     if page.error:
         return html.Div(
-            [html.H2(texts.NAV_SOLUTIONS), html.P(page.error, id=ids.SOL_ERROR, className="error", role="alert"),
+            [html.H2(texts.NAV_SOLUTIONS), picker(None), html.P(page.error, id=ids.SOL_ERROR, className="error", role="alert"),
              dcc.Link(texts.NAV_ROOM, href="/")],
             className="solutions",
         )
     return html.Div(
         [
+            picker(view.territory if page.crumbs[-1]["code"] == view.territory else page.crumbs[-1]["code"]),
             html.Nav(_crumbs(page.crumbs, view.to_query()), id=ids.SOL_BREADCRUMB, className="breadcrumb"),
             html.H2(page.title, id=ids.SOL_TITLE, className="room-title"),
             html.Div(

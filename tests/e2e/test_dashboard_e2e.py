@@ -164,7 +164,11 @@ def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, d
         mun_id = conn.execute(select(Territory.id).where(Territory.code == "0101")).scalar_one()
         codes = set(conn.execute(select(Agreement.code).where(Agreement.municipality_id == mun_id)).scalars())
     assert codes, "the demo gives Libertador agreements"
-    page.goto(live_server + "/soluciones?territory=0101")
+    # From the page with no municipality yet, choosing one opens its map.
+    page.goto(live_server + "/soluciones")
+    page.click("#sol-picker")
+    page.get_by_role("option", name="Libertador (Distrito Capital)").click()
+    page.wait_for_function("() => window.location.search === '?territory=0101'")
     page.wait_for_selector("#sol-agreements .ag-row")
     assert page.inner_text("#sol-title") == "Mapa de Soluciones — Libertador"
     # The grid renders rows lazily: read its model instead of the DOM.

@@ -1,0 +1,20 @@
+"""The Map of Solutions is drawn whole from its URL; choosing a municipality opens its URL."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from dashboard import ids
+from dashboard.view import View
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("_pages_location", "search"),
+        Input(ids.SOL_PICKER, "value"),
+        State("_pages_location", "search"),
+        prevent_initial_call=True,
+    )
+    def choose_municipality(code, search):
+        target = View(territory=code).to_query() if code else ""
+        return target if target != (search or "") else no_update
