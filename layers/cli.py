@@ -55,6 +55,7 @@ def parse_filters(values: list[str] | None) -> dict[str, list[str]] | None:
 def layers_command() -> None:
     """List the map layers: id, title, geometry type, level and filters."""
     table = Table("capa", "título", "geometría", "nivel", "filtros")
+    table.columns[0].no_wrap = True
     for layer in list_layers():
         table.add_row(
             layer.id,

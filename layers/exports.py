@@ -126,7 +126,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
-def describe_params(conn: Connection, params: LayerParams) -> dict[str, str]:
+def describe_params(conn: Connection, params: LayerParams, layer: Layer | None = None) -> dict[str, str]:
     """The on-screen parameters in Spanish, for file metadata and map margins."""
     from geodata.territory import resolve
 
@@ -138,8 +138,14 @@ def describe_params(conn: Connection, params: LayerParams) -> dict[str, str]:
     info = {"Territorio": territory, "Periodo": period_text(params)}
     if params.consultation_round:
         info["Consulta popular"] = params.consultation_round
+    definitions = {f.name: f for f in layer.filters} if layer else {}
     for name, values in (params.filters or {}).items():
-        info[f"Filtro {name}"] = ", ".join(values)
+        definition = definitions.get(name)
+        if definition is None:
+            info[f"Filtro {name}"] = ", ".join(values)
+            continue
+        choices = {k.lower(): v for k, v in (definition.choices or {}).items()}
+        info[definition.label] = ", ".join(choices.get(v.lower(), v) for v in values)
     return info
 
 
@@ -291,7 +297,7 @@ def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, 
         fields.append([f.name, f.label, f.type])
     about = book.create_sheet("acerca")
     about.append(["Capa", layer.title])
-    for key, value in describe_params(conn, params).items():
+    for key, value in describe_params(conn, params, layer).items():
         about.append([key, value])
     about.append(["Sistema de referencia", f"EPSG:{crs}"])
     about.append(["Exportado", dt.datetime.now().isoformat(timespec="seconds")])

@@ -136,7 +136,8 @@ def _draw_layer(ax, item: MapLayer) -> list:
     if len(frame):
         colors = [style.color_for(v) for v in frame[style.field]] if style.field else style.color
         if layer.geometry_type == "Point":
-            frame.plot(ax=ax, color=colors, markersize=style.radius * 6, edgecolor="white", linewidth=0.5, zorder=10)
+            frame.plot(ax=ax, color=colors, marker=style.marker, markersize=style.radius * 6, edgecolor="white",
+                       linewidth=0.5, zorder=10)
         else:
             frame.plot(ax=ax, color=colors, alpha=max(style.fill_opacity, 0.3), edgecolor=style.line_color,
                        linewidth=style.line_width, zorder=5)
@@ -149,7 +150,7 @@ def _draw_layer(ax, item: MapLayer) -> list:
         if style.field:
             text = f"{item.label or layer.title}: {label}"
         if layer.geometry_type == "Point":
-            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="white",
+            handles.append(Line2D([], [], marker=style.marker, linestyle="", markerfacecolor=color, markeredgecolor="white",
                                   markersize=8, label=text))
         else:
             handles.append(Patch(facecolor=color, edgecolor=style.line_color, label=text))
@@ -193,7 +194,7 @@ def draw_page(
     draw_scale_bar(ax, extent)
     draw_north_arrow(ax)
 
-    info = describe_params(conn, params)
+    info = describe_params(conn, params, items[0].layer if len(items) == 1 else None)
     fig.text(0.03, 0.95, title, fontsize=18, fontweight="bold", va="top")
     subtitle = " · ".join(f"{k}: {v}" for k, v in info.items())
     if subtitle_extra:

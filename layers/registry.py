@@ -101,6 +101,7 @@ class Style:
     fill_opacity: float = 0.35
     radius: int = 5
     single_label: str = ""
+    marker: str = "o"  # point symbol on printed maps (matplotlib marker), so layers tell apart in black and white too
 
     def color_for(self, value) -> str:
         if self.field is None or value is None:
@@ -728,7 +729,7 @@ register(
             Field("is_demo", "Datos de demostración", "bool"),
             Field("updated_on", "Actualizado", "date"),
         ),
-        style=Style(field="stage", colors=_STAGE_COLORS, labels=PROJECT_STAGES, radius=6),
+        style=Style(field="stage", colors=_STAGE_COLORS, labels=PROJECT_STAGES, radius=6, marker="s"),
         popup=("name", "consultation_round", "stage_label", "progress", "budget", "deposited", "territory_name"),
         filters=(
             FilterDef("round", "Consulta popular"),
@@ -821,7 +822,7 @@ register(
             Field("is_demo", "Datos de demostración", "bool"),
             Field("updated_on", "Actualizado", "date"),
         ),
-        style=Style(color="#756bb1", radius=5, single_label="CLAP"),
+        style=Style(color="#756bb1", radius=5, single_label="CLAP", marker="D"),
         popup=("name", "households", "last_delivery", "days_since_delivery", "territory_name"),
         filters=(FilterDef("min_days_without_delivery", "Días sin entrega (mínimo)"),),
         builder=_claps,
@@ -901,7 +902,7 @@ register(
             Field("is_demo", "Datos de demostración", "bool"),
             Field("updated_on", "Actualizado", "date"),
         ),
-        style=Style(field="status", colors=_AGREEMENT_COLORS, labels=AGREEMENT_STATUSES, radius=7),
+        style=Style(field="status", colors=_AGREEMENT_COLORS, labels=AGREEMENT_STATUSES, radius=7, marker="^"),
         popup=("text", "area_label", "institution", "status_label", "due_date", "municipality_name"),
         filters=(
             FilterDef("status", "Estatus", AGREEMENT_STATUSES),

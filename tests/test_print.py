@@ -40,6 +40,7 @@ def test_pdf_map_has_title_territory_period_legend_sources(engine, tmp_path, dem
     assert "Casos abiertos de Libertador" in text
     assert "Municipio Libertador (0101)" in text
     assert "Periodo: todo el periodo" in text
+    assert "Estatus: Reportado, En proceso" in text  # the filters, in Spanish
     assert "Leyenda" in text and "Reportado" in text and "En proceso" in text
     assert "Asignado" not in text  # only the values on the map are in the legend
     assert "Fecha de los datos:" in text
