@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from geodata.integrity import IntegrityError, run_check
-from tests.factories import add_territory, square
+from geodata.territory import rebuild_paths
+from tests.factories import add_territory
 
 BOX = "SRID=4326;MULTIPOLYGON((({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0})))"
 
@@ -34,8 +35,6 @@ def clean_tree(conn) -> None:
     add_territory(conn, "council", "0101010101", "CC Uno", "01010101", geom=box(0, 0, 0.1, 0.1))
     add_territory(conn, "council", "0101010102", "CC Dos", "01010101", geom=box(0.1, 0, 0.2, 0.1))
     add_territory(conn, "council", "CC-LIBRE-7", "CC sin patrón", "010101", geom=box(0.3, 0.3, 0.4, 0.4))
-    from geodata.territory import rebuild_paths
-
     rebuild_paths(conn)
 
 
