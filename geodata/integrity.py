@@ -8,8 +8,9 @@ Checked after each boundary load (and by `sala check`):
   expected (municipalities tile their state, parishes their municipality; communes and
   councils need not cover their parent);
 - `code_mismatch`: an INE code that does not start with its parent's code (`0101` under
-  `01`), or a state/municipality/parish code that is not 2/4/6 digits; communes and
-  councils only where their code and their parent's are numeric in the same pattern;
+  `01`), a state/municipality/parish code that is not 2/4/6 digits, or a municipality or
+  parish hung under the wrong level; communes and councils only where their code and
+  their parent's are numeric in the same pattern;
 - `missing_geometry`: a territory with no boundary (circuits need none);
 - `invalid_geometry`: a boundary that is not a valid polygon (left out of the spatial
   checks, whose overlay operations it would break).
@@ -220,6 +221,10 @@ _CHECKS: dict[str, str] = {
                        THEN 'el código INE de un municipio tiene 4 dígitos'
                      WHEN c.level = 'parish' AND c.code !~ '^[0-9]{{6}}$'
                        THEN 'el código INE de una parroquia tiene 6 dígitos'
+                     WHEN c.level = 'municipality' AND p.level <> 'state'
+                       THEN 'el superior de un municipio debe ser un estado, no ' || p.code
+                     WHEN c.level = 'parish' AND p.level <> 'municipality'
+                       THEN 'el superior de una parroquia debe ser un municipio, no ' || p.code
                      WHEN c.level IN ('municipality', 'parish') AND left(c.code, length(p.code)) <> p.code
                        THEN 'debería empezar por ' || p.code || ', el código de ' || p.name
                      WHEN c.level IN ('commune', 'council')

@@ -129,6 +129,17 @@ def test_codes_that_disagree_with_the_parent(engine):
     assert "debería empezar por 01010101" in details["0201010102"]
 
 
+def test_parish_under_the_wrong_level(engine):
+    with engine.begin() as conn:
+        clean_tree(conn)
+        conn.execute(text("UPDATE territory SET parent_id = (SELECT id FROM territory WHERE code = '01') WHERE code = '010201'"))
+        rebuild_paths(conn)
+        report = run_check(conn, level="parish")
+    mismatched = [i for i in report.issues if i.kind == "code_mismatch"]
+    assert [(i.territory_code, i.other_code) for i in mismatched] == [("010201", "01")]
+    assert "debe ser un municipio" in mismatched[0].detail
+
+
 def test_missing_and_invalid_geometry(engine):
     with engine.begin() as conn:
         clean_tree(conn)
