@@ -192,10 +192,11 @@ def register(
     """Add the tile, export and OGC API routes to the dashboard's Flask server.
 
     `scope_getter` gives the logged-in user's scope (default: national); `user_getter`
-    their username, for the audit log of downloads.
+    their username, for the audit log of downloads (default: `server.config["SALA_USER_GETTER"]`).
     """
     scope_of = scope_getter or (lambda: NATIONAL)
-    user_of = user_getter or (lambda: None)
+    # Without an explicit getter, the one the dashboard's sign-in leaves in the config (if any).
+    user_of = user_getter or (lambda: (server.config.get("SALA_USER_GETTER") or (lambda: None))())
     bp = Blueprint("sala_layers", __name__)
 
     @bp.route("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
