@@ -31,6 +31,7 @@ CHART_CASES = "chart-cases"
 CHART_DEPOSITS = "chart-deposits"
 CHART_DELIVERIES = "chart-deliveries"
 SOLUTIONS_LINK = "solutions-link"
+ALERTS_LINK = "alerts-link"
 ERROR = "room-error"
 
 # Operator mode

@@ -244,6 +244,8 @@ class Room:
     charts: dict[str, dict]
     solutions_href: str | None
     solutions_label: str
+    alerts_href: str
+    alerts_label: str
     rendered: dict
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -370,6 +372,8 @@ def room(
         if mun_code
         else None,
         solutions_label=texts.SOLUTIONS_LINK.format(name=mun_code[1]) if mun_code else "",
+        alerts_href="/operador" + View(place.code).to_query(),
+        alerts_label=texts.ALERTS_LINK.format(name=name),
         rendered=rendered_key(view),
         timings=timings,
     )

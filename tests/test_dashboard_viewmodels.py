@@ -130,6 +130,7 @@ def test_room_of_a_municipality_with_points(engine, tree):
     assert any(s.startswith("/geo/children/country.json") for s in sources)
     assert any(s.startswith("/geo/children/01.json") for s in sources)
     assert room.solutions_href == "/soluciones?territory=0101"
+    assert (room.alerts_href, room.alerts_label) == ("/operador?territory=0101", "Alertas de Libertador")
 
 
 def test_room_aggregates_points_above_a_municipality(engine, tree):

@@ -36,6 +36,8 @@ _SCREEN = [
     Output(ids.SOLUTIONS_LINK, "href"),
     Output(ids.SOLUTIONS_LINK, "children"),
     Output(ids.SOLUTIONS_LINK, "style"),
+    Output(ids.ALERTS_LINK, "href"),
+    Output(ids.ALERTS_LINK, "children"),
     Output(ids.ERROR, "children"),
     Output(ids.ERROR, "hidden"),
     Output(ids.RENDERED, "data"),
@@ -100,7 +102,7 @@ def register(app) -> None:
             out = [no_update] * len(_SCREEN)
             out[0], out[1] = figure, parts.legend(switch.legend)
             out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
-            out[18] = view.to_query()
+            out[-1] = view.to_query()  # URL_SYNC is the last output
             return out
         room = vm.room(session.engine(), view, session.scope(), session.settings(), base_url=session.base_url())
         return (
@@ -119,6 +121,8 @@ def register(app) -> None:
             room.solutions_href or "/soluciones",
             room.solutions_label,
             {} if room.solutions_href else {"display": "none"},
+            room.alerts_href,
+            room.alerts_label,
             room.error,
             not room.error,
             room.rendered,

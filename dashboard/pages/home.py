@@ -127,6 +127,7 @@ def layout(**query) -> html.Div:
                         className="solutions-link",
                         style={} if room.solutions_href else {"display": "none"},
                     ),
+                    dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
                     downloads(room.view),
                 ],
                 className="room-head",

@@ -114,6 +114,7 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
     wait_for_map(page, len(municipalities))
     assert set(map_locations(page)) == municipalities
     assert breadcrumb_text(page) == "Venezuela › Miranda"
+    assert page.get_attribute("#alerts-link", "href") == "/operador?territory=15"
     # Up again with the breadcrumb.
     page.get_by_role("button", name="Venezuela").click()
     wait_for_map(page, 25)
