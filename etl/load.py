@@ -108,7 +108,7 @@ def load_file(
 
     try:
         with engine.begin() as conn, _Progress(progress, source.total_rows, path.name) as bar:
-            _prepare(conn)
+            _prepare(conn, kind)
             python_rejects = _stage(conn, spec, source, ctx, result.run_id, bar)
             columns = [name for name, _ in staging_columns(spec)]
             bar.phase("validar")
@@ -199,14 +199,33 @@ def _present_fields(spec, colmap, source) -> set[str]:
     return present
 
 
-# Tables the merges write or point to. Loads take them in one statement, in one order, in a
-# self-conflicting mode: concurrent loads queue instead of racing or deadlocking, readers
-# (the dashboard) are never blocked.
-LOCKED_TABLES = "territory, project, clap, case_report, agreement, cabinet, working_table"
+# What each kind writes, and what the rows it writes point to.
+WRITES = {kind: ("territory",) for kind in TERRITORY_KINDS} | {
+    "project": ("project",),
+    "deposit": ("deposit",),
+    "clap": ("clap",),
+    "clap-delivery": ("clap_delivery",),
+    "case": ("case_report", "case_solution", "case_status_change"),
+    "agreement": ("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
+}
+POINTS_TO = {kind: () for kind in TERRITORY_KINDS} | {
+    "project": ("territory",),
+    "deposit": ("project",),
+    "clap": ("territory",),
+    "clap-delivery": ("clap",),
+    "case": ("agreement", "project", "territory"),
+    "agreement": ("case_report", "project", "territory"),
+}
 
 
-def _prepare(conn: Connection) -> None:
-    conn.execute(text(f"LOCK TABLE {LOCKED_TABLES} IN SHARE ROW EXCLUSIVE MODE"))
+def _prepare(conn: Connection, kind: str) -> None:
+    # Written tables in a self-conflicting mode (two loads of one table queue, never race),
+    # referenced tables in SHARE (nobody changes them under us; other loads may read them
+    # too), all in one global order so that concurrent loads cannot deadlock. Readers (the
+    # dashboard) are never blocked.
+    modes = {table: "SHARE" for table in POINTS_TO[kind]} | {table: "SHARE ROW EXCLUSIVE" for table in WRITES[kind]}
+    for table in sorted(modes):
+        conn.execute(text(f"LOCK TABLE {table} IN {modes[table]} MODE"))
     # A million staged rows: keep the temp tables and the merge's hashes in memory, not on disk.
     conn.execute(text("SET LOCAL work_mem = '256MB'"))
     if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 't' "
