@@ -200,6 +200,18 @@ def test_operator_mode_refreshes_in_place(page, live_server):
     assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
 
 
+def test_alerts_page_lists_what_is_late(page, live_server):
+    page.goto(live_server + "/operador?territory=0101")
+    page.wait_for_selector(".alert-item")
+    counts = page.locator(".alert-count").all_inner_texts()
+    assert any("Caso vencido" in c for c in counts) and any("CLAP sin entrega" in c for c in counts)
+    # Acknowledging needs a note: without one nothing is written and the screen says why.
+    page.locator(".alert-item").first.get_by_role("button", name="Reconocer").click()
+    page.wait_for_function("() => document.querySelector('#ops-message').innerText.length > 0")
+    assert page.inner_text("#ops-message") == "Escriba una nota antes de guardar."
+    screenshot(page, "alerts-libertador")
+
+
 def test_payload_first_and_repeat_visit(browser, live_server, console):
     """Bytes on the wire for a first visit and a repeat visit (written to test-artifacts)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
