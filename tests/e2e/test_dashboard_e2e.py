@@ -115,6 +115,11 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
     assert set(map_locations(page)) == municipalities
     assert breadcrumb_text(page) == "Venezuela › Miranda"
     assert page.get_attribute("#alerts-link", "href") == "/operador?territory=15"
+    # A row of the ranked table goes down too.
+    first = grid_rows(page, "grid")[0]
+    page.locator(f"#grid .ag-row[row-id='{first['code']}'] .ag-cell").first.click()
+    page.wait_for_function("(code) => window.location.search.includes('territory=' + code)", arg=first["code"])
+    assert breadcrumb_text(page) == f"Venezuela › Miranda › {first['name']}"
     # Up again with the breadcrumb.
     page.get_by_role("button", name="Venezuela").click()
     wait_for_map(page, 25)
