@@ -69,7 +69,10 @@ def demo_cmd(
 
 def _report(summary) -> None:
     table = Table("tipo", "generados", "cargados", "rechazados", title=f"Datos de demostración ({summary.scale}, semilla {summary.seed}, hoy {summary.today})")
-    for kind, generated in summary.generated.items():
+    from etl.demo.files import LOAD_ORDER
+
+    for kind in (k for k in LOAD_ORDER if k in summary.generated):
+        generated = summary.generated[kind]
         table.add_row(kind, f"{generated:,}", f"{summary.loaded.get(kind, 0):,}", f"{summary.rejected.get(kind, 0):,}")
     console.print(table)
     console.print(
