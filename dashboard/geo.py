@@ -20,6 +20,12 @@ LONG_CACHE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 
 
+def _revalidated(etag: str) -> bool:
+    """True when the browser already holds this version. Flask-Compress marks the ETag of a
+    compressed response (`"…:br"`), so the tag comes back with that suffix."""
+    return any(tag.split(":")[0] == etag for tag in request.if_none_match)
+
+
 def register_geo_routes(server: Flask, engine_getter: Callable[[], Engine], scope_getter: Callable[[], Scope]) -> None:
     @server.route("/geo/children/<code>.json")
     def geo_children(code: str):
@@ -32,7 +38,7 @@ def register_geo_routes(server: Flask, engine_getter: Callable[[], Engine], scop
                 abort(404)
         etag = f"{version}-{boundaries.etag}"
         cache = LONG_CACHE if request.args.get("v") == version else REVALIDATE
-        if request.if_none_match.contains(etag):
+        if _revalidated(etag):
             response = Response(status=304)
         else:
             response = Response(boundaries.body, mimetype="application/geo+json")
