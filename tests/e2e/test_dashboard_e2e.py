@@ -120,6 +120,11 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
     page.locator(f"#grid .ag-row[row-id='{first['code']}'] .ag-cell").first.click()
     page.wait_for_function("(code) => window.location.search.includes('territory=' + code)", arg=first["code"])
     assert breadcrumb_text(page) == f"Venezuela › Miranda › {first['name']}"
+    # The browser's back button returns to the previous view.
+    page.go_back()
+    page.wait_for_function("() => window.location.search === '?territory=15'")
+    wait_for_map(page, len(municipalities))
+    assert breadcrumb_text(page) == "Venezuela › Miranda"
     # Up again with the breadcrumb.
     page.get_by_role("button", name="Venezuela").click()
     wait_for_map(page, 25)
