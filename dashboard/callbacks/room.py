@@ -1,4 +1,4 @@
-"""Callbacks of the map room: actions → view, view → screen, operator refresh."""
+"""Callbacks of the map room: an action → the new view and its screen; downloads; operator refresh."""
 
 from __future__ import annotations
 
@@ -45,12 +45,53 @@ _SCREEN = [
 ]
 
 
+def _screen(view: View, rendered: dict | None) -> list:
+    """The screen for `view`: a Patch of values and legend when only the indicator changed
+    (the map keeps its geometry and place), everything otherwise."""
+    if rendered == vm.rendered_key(view):
+        switch = vm.indicator_switch(session.engine(), view, session.scope())
+        figure = Patch()
+        for key, value in switch.choropleth.items():
+            figure["data"][0][key] = value
+        out = [no_update] * len(_SCREEN)
+        out[0], out[1] = figure, parts.legend(switch.legend)
+        out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
+        out[-1] = view.to_query()  # URL_SYNC is the last output
+        return out
+    room = vm.room(session.engine(), view, session.scope(), session.settings(), base_url=session.base_url())
+    return [
+        room.figure,
+        parts.legend(room.legend),
+        room.map_note,
+        parts.breadcrumb(room.crumbs),
+        room.title,
+        parts.kpi_cards(room.kpis),
+        room.grid_title,
+        room.grid_rows,
+        room.grid_columns,
+        room.charts["cases"],
+        room.charts["deposits"],
+        room.charts["deliveries"],
+        room.solutions_href or "/soluciones",
+        room.solutions_label,
+        {} if room.solutions_href else {"display": "none"},
+        room.alerts_href,
+        room.alerts_label,
+        room.error,
+        not room.error,
+        room.rendered,
+        room.view.to_query(),
+    ]
+
+
 def register(app) -> None:
+    # One round trip per action: the new view and the screen it shows come back together.
     @app.callback(
         Output(ids.VIEW, "data"),
         Output(ids.ROUND, "value"),
         Output(ids.DATES, "start_date"),
         Output(ids.DATES, "end_date"),
+        *_SCREEN,
         Input(ids.INDICATOR, "value"),
         Input(ids.LAYERS, "value"),
         Input(ids.ROUND, "value"),
@@ -61,14 +102,16 @@ def register(app) -> None:
         Input(ids.GRID, "cellClicked"),
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
         State(ids.VIEW, "data"),
+        State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
-    def on_action(indicator, layers, round_, date_from, date_to, _clear, click, cell, _crumbs, view_data):
+    def on_action(indicator, layers, round_, date_from, date_to, _clear, click, cell, _crumbs, view_data, rendered):
+        unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
         if isinstance(trigger_id, dict):
             if not ctx.triggered[0]["value"]:
-                return no_update, no_update, no_update, no_update
+                return unchanged
             trigger, crumb_code = "crumb", trigger_id["code"]
         else:
             trigger = _TRIGGERS.get(trigger_id, "")
@@ -88,46 +131,8 @@ def register(app) -> None:
             scope=session.scope(),
         )
         if new == view:
-            return no_update, no_update, no_update, no_update
-        return new.to_store(), new.round, new.date_from, new.date_to
-
-    @app.callback(*_SCREEN, Input(ids.VIEW, "data"), State(ids.RENDERED, "data"), prevent_initial_call=True)
-    def render(view_data, rendered):
-        view = View.from_store(view_data)
-        if rendered == vm.rendered_key(view):
-            switch = vm.indicator_switch(session.engine(), view, session.scope())
-            figure = Patch()
-            for key, value in switch.choropleth.items():
-                figure["data"][0][key] = value
-            out = [no_update] * len(_SCREEN)
-            out[0], out[1] = figure, parts.legend(switch.legend)
-            out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
-            out[-1] = view.to_query()  # URL_SYNC is the last output
-            return out
-        room = vm.room(session.engine(), view, session.scope(), session.settings(), base_url=session.base_url())
-        return (
-            room.figure,
-            parts.legend(room.legend),
-            room.map_note,
-            parts.breadcrumb(room.crumbs),
-            room.title,
-            parts.kpi_cards(room.kpis),
-            room.grid_title,
-            room.grid_rows,
-            room.grid_columns,
-            room.charts["cases"],
-            room.charts["deposits"],
-            room.charts["deliveries"],
-            room.solutions_href or "/soluciones",
-            room.solutions_label,
-            {} if room.solutions_href else {"display": "none"},
-            room.alerts_href,
-            room.alerts_label,
-            room.error,
-            not room.error,
-            room.rendered,
-            room.view.to_query(),
-        )
+            return unchanged
+        return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered)]
 
     @app.callback(
         Output(ids.EXPORT_LINK, "href"),
