@@ -260,7 +260,7 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
         staged = validated.staged
         if len(staged):
             buffer = io.StringIO()
-            staged[copied].to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
+            _floats_as_text(staged[copied]).to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
             with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN (FORMAT csv)") as copy:
                 copy.write(buffer.getvalue())
             if polygons:
@@ -272,6 +272,20 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
                         copy.write(payload)
         bar.advance("validar", len(chunk.frame))
     return rejects
+
+
+def _floats_as_text(frame):
+    """Floats formatted by numpy (shortest round-trip form), several times faster than to_csv does it."""
+    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+    if not floats:
+        return frame
+    frame = frame.copy()
+    for column in floats:
+        values = frame[column].to_numpy()
+        text_ = values.astype(str).astype(object)
+        text_[np.isnan(values)] = None
+        frame[column] = text_
+    return frame
 
 
 def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
