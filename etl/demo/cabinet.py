@@ -83,7 +83,7 @@ def generate_agreements(t: Territories, projects: pd.DataFrame, scale: Scale, se
     due = cabinet + rng.choice([15, 30, 45, 60, 90], n).astype("timedelta64[D]")
     past_due = due < today64
     u = rng.random(n)
-    status = np.where(past_due, np.where(u < 0.6, "done", np.where(u < 0.8, "in_progress", "pending")),
+    status = np.where(past_due, np.where(u < 0.75, "done", np.where(u < 0.88, "in_progress", "pending")),
                       np.where(u < 0.2, "done", np.where(u < 0.7, "in_progress", "pending")))
     span = np.maximum((np.minimum(due + 30, today64) - cabinet).astype(int), 1)
     done = cabinet + (rng.random(n) * span).astype(int).astype("timedelta64[D]")
