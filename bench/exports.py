@@ -90,6 +90,24 @@ def compiled_sql(layer_id: str) -> str:
     return str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 
+PEAK = """
+import resource, sys
+from geodata.database import make_engine
+from layers.exports import export_layer
+from layers.registry import LayerParams
+if sys.argv[2] != "-":
+    with make_engine(sys.argv[1]).connect() as conn:
+        export_layer(conn, sys.argv[2], LayerParams(), sys.argv[3], sys.argv[4])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def peak_rss_mib(url: str, layer_id: str, fmt: str, path: Path) -> int:
+    """Peak resident memory (MiB) of a fresh process making one export ("-": imports only)."""
+    out = subprocess.run([sys.executable, "-c", PEAK, url, layer_id, fmt, str(path)], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -128,6 +146,12 @@ def run(url: str, workdir: Path, councils: int, cases: int) -> list[tuple[str, f
             t_ours, t_peer = timed(mine), timed(theirs)
             results.append((f"{layer_id} {fmt} vs ogr2ogr", t_ours, t_peer))
             print(f"{layer_id:9s} {fmt:5s} ours {t_ours:7.2f} s   ogr2ogr {t_peer:7.2f} s   ratio={t_ours / t_peer:.2f}")
+
+    base = peak_rss_mib(url, "-", "-", workdir / "none")
+    for fmt in ("gpkg", "csv"):
+        peak = peak_rss_mib(url, "cases", fmt, workdir / f"rss_cases.{fmt}")
+        size = (workdir / f"rss_cases.{fmt}").stat().st_size / 2**20
+        print(f"memory    cases {fmt}: peak {peak} MiB (imports alone {base} MiB) for a {size:.0f} MiB file of {cases} features")
 
     side = math.ceil(math.sqrt(councils)) * CELL
     z = 12
