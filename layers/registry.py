@@ -286,6 +286,23 @@ def _bbox_condition(params: LayerParams, geom):
     return func.ST_Intersects(geom, func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID))
 
 
+def _records_in_box(params: LayerParams, model, territory_fk):
+    """An index-friendly prefilter for records placed at their own point or, lacking one, at
+    their territory's: the ids found through either spatial index (the exact test follows)."""
+    if params.bbox is None:
+        return true()
+    minx, miny, maxx, maxy = params.bbox
+    box = func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)
+    placed = aliased(Territory)
+    own = select(model.id).where(model.geom.op("&&")(box))
+    borrowed = (
+        select(model.id)
+        .join(placed, placed.id == territory_fk)
+        .where(model.geom.is_(None), or_(placed.geom.op("&&")(box), placed.label_point.op("&&")(box)))
+    )
+    return model.id.in_(own.union_all(borrowed))
+
+
 def _label(mapping: Mapping[str, str], column):
     return case(dict(mapping), value=column, else_=column)
 
@@ -532,7 +549,12 @@ def _cases(params: LayerParams, geometry: str) -> Select:
     t = aliased(Territory, name="t")
     overdue = _overdue(Case.status, OPEN_CASE_STATUSES, Case.due_date)
     geom = _point(Case.geom, _territory_point(t))
-    conds = [_territory_condition(params, t.path), _period(Case.reported_date, params), _bbox_condition(params, geom)]
+    conds = [
+        _territory_condition(params, t.path),
+        _period(Case.reported_date, params),
+        _records_in_box(params, Case, Case.territory_id),
+        _bbox_condition(params, geom),
+    ]
     if (v := _vocab_values(params, "category", CASE_CATEGORIES)) is not None:
         conds.append(Case.category.in_(v))
     if (v := _vocab_values(params, "status", CASE_STATUSES)) is not None:
@@ -643,7 +665,11 @@ def _projects(params: LayerParams, geometry: str) -> Select:
         .subquery("deposits")
     )
     geom = _point(Project.geom, _territory_point(t))
-    conds = [_territory_condition(params, t.path), _bbox_condition(params, geom)]
+    conds = [
+        _territory_condition(params, t.path),
+        _records_in_box(params, Project, Project.territory_id),
+        _bbox_condition(params, geom),
+    ]
     if params.date_from:
         conds.append(or_(Project.end_date.is_(None), Project.end_date >= params.date_from))
     if params.date_to:
@@ -772,7 +798,11 @@ def _claps(params: LayerParams, geometry: str) -> Select:
     )
     geom = _point(Clap.geom, _territory_point(t))
     days_since = func.current_date() - last.c.last_delivery
-    conds = [_territory_condition(params, t.path), _bbox_condition(params, geom)]
+    conds = [
+        _territory_condition(params, t.path),
+        _records_in_box(params, Clap, Clap.territory_id),
+        _bbox_condition(params, geom),
+    ]
     if (v := _values(params, "min_days_without_delivery")) is not None:
         if not all(x.strip().isdigit() for x in v):
             raise LayerError("El filtro «min_days_without_delivery» espera un número entero de días.")

@@ -159,3 +159,11 @@ def test_integrity_layer_shows_the_issues_of_the_subtree(records):
     assert rows(records, "integrity", territory="15", filters={"kind": ["gap"]}) == [] or all(
         r["territory_code"].startswith("15") for r in rows(records, "integrity", territory="15")
     )
+
+
+def test_bbox_finds_records_by_their_own_point_or_their_territory(records):
+    parish_box = (-66.9, 10.4, -66.8, 10.5)  # Antímano: C-004 and CLAP-02 have no point of their own
+    assert codes(records, "cases", bbox=parish_box) == ["C-004"]
+    assert codes(records, "claps", bbox=parish_box) == ["CLAP-02"]
+    assert codes(records, "cases", bbox=(-67.0, 10.4, -66.98, 10.42)) == ["C-001", "C-002"]
+    assert codes(records, "projects", bbox=(-67.0, 10.4, -66.95, 10.45)) == ["P-001", "P-002"]  # P-002 sits on its commune
