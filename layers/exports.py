@@ -332,6 +332,9 @@ def write_ogr(
     for i, batch in enumerate(iter_batches(conn, layer, params, crs=crs)):
         if columns:
             batch = batch.rename(columns=columns)
+        if driver == "LIBKML" and "name" not in batch.columns:
+            # LIBKML takes a placemark's <name> from the `name` field: without one, Google Earth shows blank labels.
+            batch.insert(0, "name", batch[layer.id_field].astype("string"))
         options = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
         pyogrio.write_dataframe(
             batch,

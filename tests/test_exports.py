@@ -200,3 +200,12 @@ def test_mixed_geometry_layer(records, tmp_path):
             export_layer(conn, "integrity", params, "shp", tmp_path / "i.zip")
     assert not (tmp_path / "i.zip").exists()
     assert layer.geometry_type == "Geometry"
+
+
+def test_kml_placemarks_are_named(records, tmp_path):
+    path = tmp_path / "casos.kml"
+    with records.connect() as conn:
+        export_layer(conn, "cases", LayerParams(territory="0101"), "kml", path)
+    text = path.read_text(encoding="utf-8")
+    assert "<name>C-001</name>" in text
+    assert "Reporte C-001: tubería rota" in text
