@@ -13,6 +13,8 @@ import importlib
 import io
 import json
 import logging
+import queue
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -240,7 +242,11 @@ def _prepare(conn: Connection, kind: str) -> None:
 
 
 def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, bar) -> list[dict]:
-    """Create the staging table and COPY every validated chunk into it; returns the chunk rejects."""
+    """Create the staging table and COPY every validated chunk into it; returns the chunk rejects.
+
+    A thread reads, validates and serialises the next chunk while this one is sent and
+    parsed by the server; at most two chunks wait in between, so memory stays bounded.
+    """
     copied = [name for name, _ in staging_copy_columns(spec)]
     conn.execute(text(f"CREATE TEMP TABLE stg ({staging_ddl(spec)}) ON COMMIT DROP"))
     polygons = spec.kind in TERRITORY_KINDS
@@ -251,27 +257,79 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     names = ", ".join(copied)
     raw = conn.connection.driver_connection
     rejects: list[dict] = []
-    for chunk in source.chunks():
-        bar.advance("leer", len(chunk.frame))
-        validated = validate_chunk(chunk, ctx)
-        if validated.rejects:
-            _store_rejects(conn, run_id, validated.rejects)
-            rejects.extend(validated.rejects)
-        staged = validated.staged
-        if len(staged):
-            buffer = io.StringIO()
-            _floats_as_text(staged[copied]).to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
+    for rows, chunk_rejects, payload, geom_payload in _prepared_chunks(source, ctx, copied, polygons, bar):
+        if chunk_rejects:
+            _store_rejects(conn, run_id, chunk_rejects)
+            rejects.extend(chunk_rejects)
+        if payload:
             with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(buffer.getvalue())
-            if polygons:
-                geom = staged["geom"].to_numpy()
-                has = np.asarray([g is not None for g in geom], dtype=bool)
-                if has.any():
-                    payload = "".join(f"{r}\t{g}\n" for r, g in zip(staged["row_number"].to_numpy()[has], geom[has]))
-                    with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
-                        copy.write(payload)
-        bar.advance("validar", len(chunk.frame))
+                copy.write(payload)
+        if geom_payload:
+            with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
+                copy.write(geom_payload)
+        bar.advance("validar", rows)
     return rejects
+
+
+def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
+    validated = validate_chunk(chunk, ctx)
+    staged = validated.staged
+    payload = geom_payload = ""
+    if len(staged):
+        buffer = io.StringIO()
+        _floats_as_text(staged[copied]).to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
+        payload = buffer.getvalue()
+        if polygons:
+            geom = staged["geom"].to_numpy()
+            has = np.asarray([g is not None for g in geom], dtype=bool)
+            if has.any():
+                geom_payload = "".join(f"{r}\t{g}\n" for r, g in zip(staged["row_number"].to_numpy()[has], geom[has]))
+    return len(chunk.frame), validated.rejects, payload, geom_payload
+
+
+_DONE = object()
+
+
+def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
+    """Serialised chunks from a producer thread; its errors re-raised here, in order."""
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for chunk in source.chunks():
+                if stop.is_set():
+                    return
+                bar.advance("leer", len(chunk.frame))
+                item = _serialise(chunk, ctx, copied, polygons)
+                while not stop.is_set():
+                    try:
+                        ready.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+            ready.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+
+    worker = threading.Thread(target=produce, name="etl-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        # Unblock a producer waiting on a full queue, then let it end.
+        while worker.is_alive():
+            try:
+                ready.get(timeout=0.1)
+            except queue.Empty:
+                pass
 
 
 def _floats_as_text(frame):
