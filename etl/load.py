@@ -8,7 +8,6 @@ transaction that commits whole or not at all. A failure is recorded after the ro
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import importlib
 import io
 import json
