@@ -136,7 +136,7 @@ LEVEL_WORDS = {
 
 def _level_code_aliases(level: str) -> tuple[str, ...]:
     word, adm = LEVEL_WORDS[level]
-    forms = [f"{level}_code", f"cod_{word}", f"codigo_{word}", word, f"{word}_code"]
+    forms = [f"{level}_code", f"cod_{word}", f"codigo_{word}", word, f"{word}_code", level]
     if level == "council":
         forms += ["cod_consejo", "consejo", "codigo_consejo"]
     if level == "state":

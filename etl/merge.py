@@ -73,6 +73,7 @@ KEEP = "(d.rows IS NULL OR d.rows[1] = s.row_number) AS keep"
 
 TERRITORY_REF_SQL = """
     LEFT JOIN territory tc ON tc.code = s.territory_code
+    LEFT JOIN ref_names rn ON tc.id IS NULL AND rn.value = s.territory_code
     LEFT JOIN LATERAL (
         SELECT t.id FROM territory t
         WHERE s.territory_code IS NULL AND s.geom IS NOT NULL AND t.level <> 'circuit'
@@ -81,11 +82,39 @@ TERRITORY_REF_SQL = """
     ) sj ON true
 """
 TERRITORY_REF_REASONS = [
-    ("WHEN s.territory_code IS NOT NULL AND tc.id IS NULL THEN 'el territorio «' || s.territory_code || '» no existe'",
-     "territory_code"),
+    ("WHEN s.territory_code IS NOT NULL AND tc.id IS NULL AND rn.n > 1 THEN 'el nombre «' || s.territory_code || "
+     "'» corresponde a ' || rn.n || ' territorios: indique el código'", "territory_code"),
+    ("WHEN s.territory_code IS NOT NULL AND tc.id IS NULL AND rn.id IS NULL "
+     "THEN 'el territorio «' || s.territory_code || '» no existe'", "territory_code"),
     ("WHEN s.territory_code IS NULL AND sj.id IS NULL THEN 'el punto no cae dentro de ningún territorio cargado'",
      "geometry"),
 ]
+
+
+TERRITORY_ID = "COALESCE(tc.id, CASE WHEN rn.n = 1 THEN rn.id END, sj.id)"
+
+
+def _territory_names(conn: Connection) -> None:
+    """`ref_names`: the referenced values that are no code, matched to territory names.
+
+    A room export often names the parish or municipality instead of coding it; a name that
+    matches exactly one territory (any case) is as good as its code, an ambiguous one is refused.
+    """
+    conn.execute(
+        text(
+            """
+            CREATE TEMP TABLE ref_names ON COMMIT DROP AS
+            SELECT v.value, min(t.id) AS id, count(t.id) AS n
+            FROM (
+                SELECT DISTINCT s.territory_code AS value FROM stg s
+                WHERE s.territory_code IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM territory x WHERE x.code = s.territory_code)
+            ) v
+            LEFT JOIN territory t ON lower(t.name) = lower(v.value) AND t.level <> 'circuit'
+            GROUP BY v.value
+            """
+        )
+    )
 
 
 def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
@@ -116,11 +145,11 @@ def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
             ),
         ]
     elif kind in ("project", "clap"):
-        cols = "COALESCE(tc.id, sj.id) AS territory_id"
+        cols = f"{TERRITORY_ID} AS territory_id"
         joins = TERRITORY_REF_SQL
         reasons = list(TERRITORY_REF_REASONS)
     elif kind == "case":
-        cols = "COALESCE(tc.id, sj.id) AS territory_id, pj.id AS project_id, ag.id AS agreement_id, ex.status AS old_status"
+        cols = f"{TERRITORY_ID} AS territory_id, pj.id AS project_id, ag.id AS agreement_id, ex.status AS old_status"
         joins = (
             TERRITORY_REF_SQL
             + """
@@ -172,6 +201,8 @@ def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
 def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
     """Build `res`: the staged rows with their resolved ids, a reject reason or none, and `keep`."""
     _mark_duplicates(conn, spec, columns)
+    if spec.territory_refs:
+        _territory_names(conn)
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
     geom = "g.geom, " if territory else ""

@@ -136,3 +136,26 @@ def test_batch_loads_refresh_once(engine, tmp_path):
     refresh_after_load(engine, {"clap", "parish"})
     assert rows(engine, "SELECT is_demo, load_run_id FROM clap") == [(True, result.run_id)]
     assert scalar(engine, "SELECT status FROM etl_run WHERE id = :id", id=result.run_id) == "loaded"
+
+
+def test_territory_named_instead_of_coded(engine, tmp_path):
+    with_tree(engine)
+    path = write_csv(
+        tmp_path / "claps.csv", ["codigo", "nombre", "familias", "parroquia"],
+        [["C1", "Uno", "10", "antímano"], ["C2", "Dos", "10", "Parroquia Inventada"]],
+    )
+    result = load_file(engine, "clap", path)
+    assert result.inserted == 1
+    assert {r["row"]: r["reason"] for r in result.rejects} == {2: "el territorio «Parroquia Inventada» no existe"}
+    assert scalar(engine, "SELECT t.code FROM clap c JOIN territory t ON t.id = c.territory_id") == "010102"
+
+
+def test_ambiguous_name_is_refused(engine, tmp_path):
+    with_tree(engine)
+    with engine.begin() as conn:
+        from tests.factories import add_territory
+
+        add_territory(conn, "parish", "150101", "Antímano", "1501")
+    path = write_csv(tmp_path / "claps.csv", ["code", "name", "households", "parish"], [["C1", "Uno", "10", "Antímano"]])
+    result = load_file(engine, "clap", path)
+    assert result.rejects[0]["reason"] == "el nombre «Antímano» corresponde a 2 territorios: indique el código"
