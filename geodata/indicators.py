@@ -144,7 +144,8 @@ def _record_rows(territory_filter: str) -> str:
     agreement = _zeros(
         {
             "agreements_total": "1",
-            "agreements_overdue": "(a.status <> 'done' AND a.due_date < :today)::int",
+            # An agreement without a due date is never overdue (and must not make the sum NULL).
+            "agreements_overdue": "(a.status <> 'done' AND a.due_date IS NOT NULL AND a.due_date < :today)::int",
             "agreements_done": "(a.status = 'done')::int",
         }
     )
@@ -181,19 +182,21 @@ def _params(today: dt.date | None = None, sla: int = DEFAULT_CASE_SLA_DAYS) -> d
 
 # --- refresh -----------------------------------------------------------------------------
 
-def refresh(conn: Connection, today: dt.date | None = None) -> float:
-    """Rebuild indicator_fact from the records; returns the seconds it took.
+def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = DEFAULT_CLAP_GAP_DAYS) -> float:
+    """Rebuild indicator_fact and indicator_snapshot from the records; returns the seconds it took.
 
-    Runs in the caller's transaction: readers keep seeing the previous facts until it commits.
+    Runs in the caller's transaction: readers keep seeing the previous values until it commits.
     """
     started = time.perf_counter()
-    sums = ", ".join(f"sum({m}) AS {m}" for m in FACT_MEASURES)
+    today = today or dt.date.today()
     measures = ", ".join(FACT_MEASURES)
-    # Each record row counts once for its state, municipality and parish: the codes are
-    # the parts of its territory path (split_part 2, 3 and 4 of '/01/0101/010101/...').
-    level_codes = " UNION ALL ".join(
-        f"SELECT split_part(t.path, '/', {depth + 2}) AS code, r.* FROM r JOIN territory t ON t.id = r.territory_id "
-        f"WHERE t.depth >= {depth}"
+    sums = ", ".join(f"sum({m}) AS {m}" for m in FACT_MEASURES)
+    # One pass over the records folds them onto (state, municipality, parish, day, round),
+    # the codes being parts 2-4 of the territory path; each level is then a cheap sum of
+    # that much smaller set. Records above a parish (agreements of a municipality) keep ''.
+    parts = ", ".join(f"split_part(t.path, '/', {depth + 2}) AS code_{depth}" for depth in range(MATERIALISED_MAX_DEPTH + 1))
+    levels = " UNION ALL ".join(
+        f"SELECT code_{depth} AS code, day, round, {sums} FROM base WHERE code_{depth} <> '' GROUP BY 1, 2, 3"
         for depth in range(MATERIALISED_MAX_DEPTH + 1)
     )
     conn.execute(text("DELETE FROM indicator_fact"))
@@ -201,25 +204,72 @@ def refresh(conn: Connection, today: dt.date | None = None) -> float:
         text(
             f"""
             INSERT INTO indicator_fact (territory_id, day, round, {measures})
-            WITH r AS MATERIALIZED ({_record_rows(_ALL)}),
-                 leveled AS ({level_codes})
-            SELECT t.id, l.day, l.round, {sums}
-              FROM leveled l JOIN territory t ON t.code = l.code
-             WHERE l.day IS NOT NULL
-             GROUP BY t.id, l.day, l.round
+            WITH r AS ({_record_rows(_ALL)}),
+                 base AS MATERIALIZED (
+                     SELECT {parts}, r.day, r.round, {sums}
+                       FROM r JOIN territory t ON t.id = r.territory_id
+                      WHERE r.day IS NOT NULL
+                      GROUP BY {", ".join(f"code_{d}" for d in range(MATERIALISED_MAX_DEPTH + 1))}, r.day, r.round)
+            SELECT t.id, l.day, l.round, {measures}
+              FROM ({levels}) l JOIN territory t ON t.code = l.code
             """
         ),
         _params(today),
     )
+    _refresh_snapshot(conn, today, gap_days)
     seconds = time.perf_counter() - started
     conn.execute(
         text(
             "INSERT INTO indicator_refresh (id, refreshed_at, as_of, seconds) VALUES (1, now(), :today, :s) "
             "ON CONFLICT (id) DO UPDATE SET refreshed_at = now(), as_of = :today, seconds = :s"
         ),
-        {"today": today or dt.date.today(), "s": seconds},
+        {"today": today, "s": seconds},
     )
     return seconds
+
+
+def _refresh_snapshot(conn: Connection, today: dt.date, gap_days: int) -> None:
+    """People and CLAP state per territory of every level, summed over its subtree."""
+    conn.execute(text("DELETE FROM indicator_snapshot"))
+    conn.execute(
+        text(
+            """
+            INSERT INTO indicator_snapshot (territory_id, households, population, clap_count, clap_households,
+                                            clap_delivered, clap_days_since_sum, claps_without_recent_delivery)
+            WITH anc AS (  -- each territory paired with itself and every territory above it
+                SELECT t.id AS territory_id, a.id AS ancestor_id, t.level, t.households, t.population
+                  FROM territory t
+                 CROSS JOIN LATERAL unnest(string_to_array(btrim(t.path, '/'), '/')) AS part(code)
+                  JOIN territory a ON a.code = part.code
+            ),
+            people AS (
+                SELECT ancestor_id, sum(households) FILTER (WHERE level = 'council') AS households,
+                       sum(population) FILTER (WHERE level = 'council') AS population
+                  FROM anc GROUP BY ancestor_id
+            ),
+            claps AS (
+                SELECT k.territory_id, k.households,
+                       (SELECT max(d.delivery_date) FROM clap_delivery d WHERE d.clap_id = k.id) AS last_day
+                  FROM clap k
+            ),
+            clap_sums AS (
+                SELECT anc.ancestor_id, count(*) AS n, sum(c.households) AS households, count(c.last_day) AS delivered,
+                       coalesce(sum(greatest(:today - c.last_day, 0)), 0) AS days,
+                       count(*) FILTER (WHERE c.last_day IS NULL OR :today - c.last_day > :gap) AS without_recent
+                  FROM claps c JOIN anc ON anc.territory_id = c.territory_id
+                 GROUP BY anc.ancestor_id
+            )
+            SELECT t.id,
+                   coalesce(t.households, people.households), coalesce(t.population, people.population),
+                   coalesce(cs.n, 0), coalesce(cs.households, 0), coalesce(cs.delivered, 0),
+                   coalesce(cs.days, 0), coalesce(cs.without_recent, 0)
+              FROM territory t
+              LEFT JOIN people ON people.ancestor_id = t.id
+              LEFT JOIN clap_sums cs ON cs.ancestor_id = t.id
+            """
+        ),
+        {"today": today, "gap": gap_days},
+    )
 
 
 def last_refresh(conn: Connection) -> dict | None:
@@ -303,59 +353,26 @@ def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _snapshot(conn: Connection, target: _Target, today: dt.date | None, gap_days: int) -> dict[str, dict]:
+def _snapshot(conn: Connection, target: _Target) -> dict[str, dict]:
     """Measures that are a state of now, not of a period: households, population, CLAPs."""
     if not target.nodes:
         return {}
-    today = today or dt.date.today()
-    depth = target.depth
-    key = "''" if target.rollup else f"split_part(t.path, '/', {depth + 2})"
-    subtree = "TRUE" if target.prefix is None else "t.path LIKE :prefix"
-    params = {"today": today, "gap": gap_days, "prefix": _like_prefix(target.prefix) if target.prefix else None}
-    node_codes = [n.code for n in target.nodes]
-    # Own households/population when the territory has them; otherwise the sum of its councils.
-    people = conn.execute(
+    key = "''" if target.rollup else "t.code"
+    rows = conn.execute(
         text(
             f"""
-            SELECT {key} AS code,
-                   sum(t.households) FILTER (WHERE t.depth = :depth) AS own_households,
-                   sum(t.population) FILTER (WHERE t.depth = :depth) AS own_population,
-                   sum(t.households) FILTER (WHERE t.level = 'council') AS council_households,
-                   sum(t.population) FILTER (WHERE t.level = 'council') AS council_population
-              FROM territory t
-             WHERE {subtree} AND t.depth >= :depth AND split_part(t.path, '/', :part) IN :codes
+            SELECT {key} AS code, sum(s.households) AS households, sum(s.population) AS population,
+                   sum(s.clap_count) AS clap_count, sum(s.clap_households) AS clap_households,
+                   sum(s.clap_days_since_sum)::float / nullif(sum(s.clap_delivered), 0) AS clap_days_since_delivery,
+                   sum(s.claps_without_recent_delivery) AS claps_without_recent_delivery
+              FROM indicator_snapshot s JOIN territory t ON t.id = s.territory_id
+             WHERE s.territory_id IN :ids
              GROUP BY 1
             """
-        ).bindparams(bindparam("codes", expanding=True)),
-        {**params, "depth": depth, "part": depth + 2, "codes": node_codes},
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": [n.id for n in target.nodes]},
     ).mappings()
-    claps = conn.execute(
-        text(
-            f"""
-            WITH last AS (SELECT clap_id, max(delivery_date) AS last_day FROM clap_delivery GROUP BY clap_id)
-            SELECT {key} AS code,
-                   count(*) AS clap_count,
-                   sum(k.households) AS clap_households,
-                   avg(:today - l.last_day) AS clap_days_since_delivery,
-                   count(*) FILTER (WHERE l.last_day IS NULL OR :today - l.last_day > :gap) AS claps_without_recent_delivery
-              FROM clap k JOIN territory t ON t.id = k.territory_id LEFT JOIN last l ON l.clap_id = k.id
-             WHERE {subtree} AND split_part(t.path, '/', :part) IN :codes
-             GROUP BY 1
-            """
-        ).bindparams(bindparam("codes", expanding=True)),
-        {**params, "part": depth + 2, "codes": node_codes},
-    ).mappings()
-    out: dict[str, dict] = {}
-    for row in people:
-        out.setdefault(row["code"], {}).update(
-            households=row["own_households"] or row["council_households"],
-            population=row["own_population"] or row["council_population"],
-        )
-    for row in claps:
-        out.setdefault(row["code"], {}).update(
-            {k: row[k] for k in ("clap_count", "clap_households", "clap_days_since_delivery", "claps_without_recent_delivery")}
-        )
-    return out
+    return {row["code"]: dict(row) for row in rows}
 
 
 def _median_from_buckets(sums: dict) -> float | None:
@@ -441,7 +458,6 @@ def child_values(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
-    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
 ) -> list[dict]:
     """One dict per child of `parent_code` (None: the states) with `code, name, level`
     and every indicator id. Children outside the scope are left out."""
@@ -457,7 +473,7 @@ def child_values(
         nodes = [n for n in children(conn, parent.code) if scope.allows(n.path)]
         target = _Target(nodes, parent.depth + 1, parent.path)
     sums = _sums(conn, target, period, today)
-    snap = _snapshot(conn, target, today, gap_days)
+    snap = _snapshot(conn, target)
     return [
         {"code": n.code, "name": n.name, "level": n.level, **_compose(sums.get(n.code, {}), snap.get(n.code, {}))}
         for n in nodes
@@ -472,7 +488,6 @@ def level_values(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
-    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
 ) -> dict[str, dict]:
     """Indicator values of every territory of `level` inside `within` (None: the country),
     keyed by code: what map layers and exports join to their features."""
@@ -492,7 +507,7 @@ def level_values(
         group = [n for n in nodes if n.depth == depth]
         target = _Target(group, depth, prefix)
         sums = _sums(conn, target, period, today)
-        snap = _snapshot(conn, target, today, gap_days)
+        snap = _snapshot(conn, target)
         for n in group:
             out[n.code] = _compose(sums.get(n.code, {}), snap.get(n.code, {}))
     return out
@@ -505,7 +520,6 @@ def summary(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
-    gap_days: int = DEFAULT_CLAP_GAP_DAYS,
 ) -> dict:
     """The indicator values of one territory (None: the country, or all the scope shows)."""
     if code is None:
@@ -514,7 +528,7 @@ def summary(
         node = _resolve_visible(conn, code, scope)
         target = _Target([node], node.depth, node.path, rollup=True)
     sums = _sums(conn, target, period, today)
-    snap = _snapshot(conn, target, today, gap_days)
+    snap = _snapshot(conn, target)
     return _compose(sums.get("", {}), snap.get("", {}))
 
 
