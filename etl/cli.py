@@ -50,6 +50,9 @@ def load_cmd(
         raise typer.Exit(2) from None
     except LoadError as exc:
         err.print(f"[bold red]No se cargó nada.[/] {exc}")
+        result = getattr(exc, "result", None)
+        if report and result is not None and result.run_id is not None:
+            result.write_report(report)  # the rejects of a refused file, for whoever fixes it
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("[bold red]Carga interrumpida:[/] no se guardó nada.")

@@ -138,15 +138,20 @@ def load_file(
                 _refresh(conn)
             _finish_run(conn, result, "loaded")
     except _DryRun:
+        # The data went back; the run and its rejects stay on record.
         with engine.begin() as conn:
             _finish_run(conn, result, "dry_run")
+            _store_rejects(conn, result.run_id, result.rejects)
         return result
     except BaseException as exc:
         message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
         with contextlib.suppress(Exception):
             with engine.begin() as conn:
                 _fail_run(conn, result.run_id, message, result)
+                if isinstance(exc, StrictRejects):
+                    _store_rejects(conn, result.run_id, result.rejects)
         if isinstance(exc, LoadError):
+            exc.result = result  # what was found, for the report of a refused file
             raise
         if isinstance(exc, Exception):
             raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
@@ -346,6 +351,8 @@ def _floats_as_text(frame):
 
 
 def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
+    if not rejects:
+        return
     conn.execute(
         text(
             "INSERT INTO etl_reject (run_id, row_number, field, reason, raw) "

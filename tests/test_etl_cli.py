@@ -35,9 +35,11 @@ def test_rejects_are_shown_and_exit_zero_strict_exit_one(engine, cli_env, tmp_pa
     done = sala(cli_env, "load", "clap", str(path))
     assert done.returncode == 0
     assert "Primeros rechazos" in done.stdout and "households" in done.stdout
-    strict = sala(cli_env, "load", "clap", str(path), "--strict")
+    report = tmp_path / "r.json"
+    strict = sala(cli_env, "load", "clap", str(path), "--strict", "--report", str(report))
     assert strict.returncode == 1
     assert "No se cargó nada" in strict.stderr and "fila 2" in strict.stderr and str(path) in strict.stderr.replace("\n", "")
+    assert [r["row"] for r in json.loads(report.read_text())["rejects"]] == [2]
 
 
 def test_dry_run_writes_nothing(engine, cli_env, tmp_path):

@@ -126,6 +126,7 @@ def test_dry_run_counts_without_writing(loaded, tmp_path):
     assert (result.inserted, result.rejected) == (1, 1)
     assert counts(engine) == before
     assert scalar(engine, "SELECT status FROM etl_run WHERE id = :id", id=result.run_id) == "dry_run"
+    assert scalar(engine, "SELECT row_number FROM etl_reject WHERE run_id = :id", id=result.run_id) == 2
 
 
 def test_batch_loads_refresh_once(engine, tmp_path):

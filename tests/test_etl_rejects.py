@@ -185,6 +185,7 @@ def test_strict_refuses_the_whole_file(tree, tmp_path):
         load_file(tree, "clap", path, strict=True)
     assert counts(tree) == before
     assert rows(tree, "SELECT status, rejected FROM etl_run") == [("failed", 1)]
+    assert rows(tree, "SELECT row_number, field FROM etl_reject") == [(2, "households")]  # kept for whoever fixes the file
 
 
 def test_report_json_has_the_contract_keys(tree, tmp_path):
