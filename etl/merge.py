@@ -14,7 +14,6 @@ erase the population. Identifiers come from this module's own tables, values are
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
@@ -29,14 +28,6 @@ LEVEL_NAMES = {
     "council": "consejo comunal",
 }
 MAX_REPORTED_REJECTS = 100_000
-
-
-@dataclass
-class MergeCounts:
-    inserted: int
-    updated: int
-    unchanged: int
-    rejects: list[dict]
 
 
 def _key(kind: str) -> str:
