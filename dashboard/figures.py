@@ -18,8 +18,10 @@ from datetime import date, timedelta
 from dashboard import texts
 from dashboard.classify import Classification, format_number, format_value
 from geodata.indicators import INDICATORS
+from layers.registry import Field, get_layer
 
 MAP_HEIGHT = 560
+# The aggregated bubbles' colours (individual records take their layer's style).
 POINT_COLORS = {"cases": "#c0392b", "projects": "#1f5fa8", "claps": "#1e8449"}
 BORDER_COLOR = "#4d4d4d"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -88,7 +90,8 @@ def _point_size(count: int, biggest: int) -> float:
 
 
 def points_trace(kind: str, pointset) -> dict:
-    """Bubbles per child (aggregated, above a municipality) or individual records.
+    """Bubbles per child (aggregated, above a municipality) or individual records, these
+    with the registry layer's popup fields (Spanish labels) and style colours.
 
     Plotly's clustering labels clusters with text, which needs web-hosted font glyphs;
     aggregation by territory gives the same overview offline.
@@ -115,40 +118,20 @@ def points_trace(kind: str, pointset) -> dict:
             hovertemplate=f"<b>%{{customdata[1]}}</b><br>{label}: %{{customdata[2]}}<br>%{{customdata[3]}}<extra></extra>",
             name=label,
         )
-    if kind == "cases":
-        detail = [
-            [
-                "",
-                f"Caso {p['code']}",
-                f"{p['category_label']} · {p['status_label']}" + (" · VENCIDO" if p["overdue"] else ""),
-                f"Reportado {p['reported_date']}" + (f" · Límite {p['due_date']}" if p["due_date"] else ""),
-                f"{p['territory_name']}" + (f" · {p['institution']}" if p["institution"] else ""),
-            ]
-            for p in pts
+    layer = get_layer(kind)
+    style = layer.style
+    fields = [layer.field(name) for name in layer.popup]
+    head, rest = fields[0], fields[1:]
+    detail = [
+        [
+            "",  # records do not drill
+            _popup_value(head, p.get(head.name)) if head.name in _TITLE_FIELDS else f"{head.label} {_popup_value(head, p.get(head.name))}",
+            *[_popup_value(f, p.get(f.name)) for f in rest],
         ]
-    elif kind == "projects":
-        detail = [
-            [
-                "",
-                p["name"],
-                f"{p['stage_label']} · avance {format_number(p['progress'])} %",
-                f"Bs. {format_number(p['budget'])} · Consulta {p['consultation_round']}",
-                f"{p['territory_name']} · {p['sector']}",
-            ]
-            for p in pts
-        ]
-    else:
-        detail = [
-            [
-                "",
-                p["name"],
-                f"{format_number(p['households'])} familias",
-                f"Última entrega: {p['last_delivery'] or 'ninguna'}"
-                + (f" (hace {p['days_since_delivery']} días)" if p["days_since_delivery"] is not None else ""),
-                p["territory_name"],
-            ]
-            for p in pts
-        ]
+        for p in pts
+    ]
+    lines = "".join(f"<br>{f.label}: %{{customdata[{i}]}}" for i, f in enumerate(rest, start=2))
+    color = [style.color_for(p.get(style.field)) for p in pts] if style.field else style.color
     return dict(
         type="scattermap",
         lon=[p["lon"] for p in pts],
@@ -156,9 +139,24 @@ def points_trace(kind: str, pointset) -> dict:
         mode="markers",
         marker={"size": 9, "color": color, "opacity": 0.9},
         customdata=detail,
-        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+        hovertemplate="<b>%{customdata[1]}</b>" + lines + "<extra></extra>",
         name=label,
     )
+
+
+# Popup fields that are a record's own name: shown alone as the popup's title.
+_TITLE_FIELDS = ("name", "text")
+
+
+def _popup_value(f: Field, value) -> str:
+    """A record's attribute as its popup writes it: Sí/No, Venezuelan numbers, ISO dates."""
+    if value is None or value == "":
+        return "—"
+    if f.type == "bool":
+        return "Sí" if value else "No"
+    if f.type in ("int", "float"):
+        return format_number(value, ",.0f" if float(value).is_integer() else ",.1f")
+    return str(value)
 
 
 def base_layers(outline_urls: list[str], basemap_url: str | None, basemap_attribution: str, demo: bool) -> list[dict]:

@@ -20,11 +20,13 @@ from dashboard.classify import classify, format_value, legend_items
 from dashboard.view import OUTLINE_KINDS, View
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.indicators import INDICATORS
+from geodata.indicators import INDICATORS, Period
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, breadcrumb, children, resolve
 from geodata.vocab import LEVEL_LABELS, LEVEL_LABELS_PLURAL
 from layers.boundaries import COUNTRY, boundary_version, children_boundaries, territory_bbox
+from layers.features import count_features, iter_rows, json_value
+from layers.registry import LayerParams, UnknownTerritory, get_layer
 
 KPI_IDS = (
     "cases_open",
@@ -72,7 +74,81 @@ _AGGREGATE_FIELDS = {
 }
 
 
-def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[float, float]]) -> records.PointSet:
+# A municipality can hold thousands of cases: the newest 2,000 keep a map readable and
+# its payload near 100 kB compressed on a slow link.
+DEFAULT_POINT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class PointSet:
+    """Points of one kind under one territory; `total` counts all, `points` may be capped."""
+
+    kind: str
+    points: list[dict[str, Any]]
+    total: int
+    aggregated: bool
+
+    @property
+    def truncated(self) -> bool:
+        return not self.aggregated and self.total > len(self.points)
+
+
+def reference_day(period: Period | None, today: dt.date | None) -> dt.date:
+    """'Overdue' and 'days since' are judged at the end of the period, or today."""
+    today = today or dt.date.today()
+    if period is not None and period.date_to and period.date_to < today:
+        return period.date_to
+    return today
+
+
+def record_points(
+    conn,
+    kind: str,
+    code: str | None,
+    period: Period | None = None,
+    scope: Scope = NATIONAL,
+    limit: int = DEFAULT_POINT_LIMIT,
+    today: dt.date | None = None,
+) -> PointSet:
+    """The individual records of `kind` under `code` (None: all the scope shows), newest
+    first, at most `limit`: the registry layer's features with its fields, as map points.
+
+    Raises ScopeError for an unknown territory or one outside the scope."""
+    if kind not in records.RECORD_KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(records.RECORD_KINDS)}")
+    layer = get_layer(kind)
+    if code is not None and not scope.national:
+        # A leaf's parent may lie above the scope (only visible as an ancestor): the scope
+        # itself, which is inside that parent, is then what is shown.
+        node = resolve(conn, code)
+        if node is not None and not scope.allows(node.path) and scope.ancestor_visible(node.path):
+            code = scope.territory_code
+    period = period or Period()
+    params = LayerParams(
+        territory=code,
+        date_from=period.date_from,
+        date_to=period.date_to,
+        consultation_round=period.consultation_round,
+        scope=scope,
+        as_of=reference_day(period, today),
+    )
+    # Newest first by the date the period applies to, then by id: a stable choice of `limit`.
+    order = (f"-{layer.period_field}", layer.id_field) if layer.period_field else (layer.id_field,)
+    names = [*layer.field_names, "lon", "lat"]
+    try:
+        total = count_features(conn, layer, params)
+        rows = iter_rows(conn, layer, params, geometry="xy", order_by=order, limit=limit)
+        points = [{name: json_value(value) for name, value in zip(names, row)} for row in rows]
+    except UnknownTerritory:
+        raise ScopeError(code) from None
+    for p in points:
+        # About a metre: all a map point needs, and a third fewer bytes on the wire.
+        p["lon"] = round(p["lon"], 5) if p["lon"] is not None else None
+        p["lat"] = round(p["lat"], 5) if p["lat"] is not None else None
+    return PointSet(kind, points, total, aggregated=False)
+
+
+def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[float, float]]) -> PointSet:
     """One bubble per child territory with records of `kind`, at its label point."""
     count_id, extra = _AGGREGATE_FIELDS[kind]
     points = []
@@ -85,7 +161,7 @@ def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[floa
             {"code": row["code"], "name": row["name"], "lon": lon, "lat": lat, "count": count, **{k: row.get(i) for k, i in extra.items()}}
         )
     points.sort(key=lambda p: -p["count"])
-    return records.PointSet(kind, points, sum(p["count"] for p in points), aggregated=True)
+    return PointSet(kind, points, sum(p["count"] for p in points), aggregated=True)
 
 
 class _IndicatorCache:
@@ -119,7 +195,7 @@ _CACHED_READS = {
     "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
     **{
-        f"points_{kind}": (lambda kind: lambda conn, code, period, scope, day: records.points(conn, kind, code, period, scope, today=day))(kind)
+        f"points_{kind}": (lambda kind: lambda conn, code, period, scope, day: record_points(conn, kind, code, period, scope, today=day))(kind)
         for kind in records.RECORD_KINDS
     },
 }

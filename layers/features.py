@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -41,8 +41,29 @@ def _geometry(sub, crs: int):
     return sub.c.geom if crs == WGS84 else func.ST_Transform(sub.c.geom, crs)
 
 
-def feature_select(layer: Layer, params: LayerParams, *, crs: int = WGS84, geometry: str = "wkb", precision: int = 6):
-    """The layer's attributes plus its geometry as `geom_wkb`, `geom_json`, `lon`/`lat` or `wkt`."""
+def _ordering(sub, order_by: Sequence[str]):
+    """`("-reported_date", "code")`: fields of the layer, `-` for descending (empty values last)."""
+    columns = []
+    for name in order_by:
+        column = sub.c[name.lstrip("-")]
+        columns.append(column.desc().nulls_last() if name.startswith("-") else column.asc().nulls_last())
+    return columns
+
+
+def feature_select(
+    layer: Layer,
+    params: LayerParams,
+    *,
+    crs: int = WGS84,
+    geometry: str = "wkb",
+    precision: int = 6,
+    order_by: Sequence[str] = (),
+    limit: int | None = None,
+):
+    """The layer's attributes plus its geometry as `geom_wkb`, `geom_json`, `lon`/`lat` or `wkt`.
+
+    `order_by` (field names, `-` for descending) and `limit` pick e.g. the newest N features;
+    without them the query is the layer's own, in its own order."""
     sub = layer.select(params).subquery("layer")
     attrs = [sub.c[name] for name in layer.field_names]
     geom = _geometry(sub, crs)
@@ -56,7 +77,12 @@ def feature_select(layer: Layer, params: LayerParams, *, crs: int = WGS84, geome
         extra = [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
     else:
         raise ValueError(geometry)
-    return select(*attrs, *extra)
+    query = select(*attrs, *extra)
+    if order_by:
+        query = query.order_by(*_ordering(sub, order_by))
+    if limit is not None:
+        query = query.limit(limit)
+    return query
 
 
 def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> int:
@@ -71,13 +97,23 @@ def _stream(conn: Connection, query) -> Iterator[Any]:
 
 
 def iter_rows(
-    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, crs: int = WGS84, geometry: str = "wkb", precision: int = 6
+    conn: Connection,
+    layer_id: str | Layer,
+    params: LayerParams | None = None,
+    *,
+    crs: int = WGS84,
+    geometry: str = "wkb",
+    precision: int = 6,
+    order_by: Sequence[str] = (),
+    limit: int | None = None,
 ) -> Iterator[Any]:
-    """The streamed rows of a layer: its attributes then the geometry in the form asked for."""
+    """The streamed rows of a layer: its attributes then the geometry in the form asked for
+    (`order_by`/`limit` as in `feature_select`)."""
     layer, params = prepare(conn, layer_id, params)
     if crs != WGS84:
         check_crs(conn, crs)
-    yield from _stream(conn, feature_select(layer, params, crs=crs, geometry=geometry, precision=precision))
+    query = feature_select(layer, params, crs=crs, geometry=geometry, precision=precision, order_by=order_by, limit=limit)
+    yield from _stream(conn, query)
 
 
 def iter_batches(
@@ -120,11 +156,19 @@ def _frame(layer: Layer, rows: list[Any], crs: int, *, iso_dates: bool) -> gpd.G
 
 
 def features_frame(
-    conn: Connection, layer_id: str | Layer, params: LayerParams | None = None, *, crs: int = WGS84
+    conn: Connection,
+    layer_id: str | Layer,
+    params: LayerParams | None = None,
+    *,
+    crs: int = WGS84,
+    order_by: Sequence[str] = (),
+    limit: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """The whole layer in memory (for maps and small sets; exports stream instead). Dates stay dates."""
+    """The whole layer in memory (for maps and small sets; exports stream instead). Dates stay dates.
+    `order_by`/`limit` as in `feature_select`."""
     layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
-    return _frame(layer, list(iter_rows(conn, layer, params, crs=crs)), crs, iso_dates=False)
+    rows = list(iter_rows(conn, layer, params, crs=crs, order_by=order_by, limit=limit))
+    return _frame(layer, rows, crs, iso_dates=False)
 
 
 def json_value(value):

@@ -129,6 +129,9 @@ class LayerParams:
     territory_path: str | None = None
     # An EPSG:4326 box (minx, miny, maxx, maxy) the features must intersect (tiles, OGC bbox).
     bbox: tuple[float, float, float, float] | None = None
+    # The day records are judged on ("overdue", "days open", "days since the last delivery");
+    # None: today in the database. The map room judges a past period at its end.
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -324,8 +327,14 @@ def _period(column, params: LayerParams):
     return and_(true(), *conds)
 
 
-def _overdue(status_column, open_values, due_column):
-    return and_(status_column.in_(open_values), due_column.is_not(None), due_column < func.current_date())
+def _day(params: LayerParams):
+    """The day records are judged on: `params.as_of`, or today in the database."""
+    return func.current_date() if params.as_of is None else cast(params.as_of, Date)
+
+
+def _overdue(status_column, open_values, due_column, day=None):
+    day = func.current_date() if day is None else day
+    return and_(status_column.in_(open_values), due_column.is_not(None), due_column < day)
 
 
 # --------------------------------------------------------------------------- territory layers
@@ -547,7 +556,7 @@ _CASE_STATUS_COLORS = {
 
 def _cases(params: LayerParams, geometry: str) -> Select:
     t = aliased(Territory, name="t")
-    overdue = _overdue(Case.status, OPEN_CASE_STATUSES, Case.due_date)
+    overdue = _overdue(Case.status, OPEN_CASE_STATUSES, Case.due_date, _day(params))
     geom = _point(Case.geom, _territory_point(t))
     conds = [
         _territory_condition(params, t.path),
@@ -574,7 +583,7 @@ def _cases(params: LayerParams, geometry: str) -> Select:
             Case.status.label("status"),
             _label(CASE_STATUSES, Case.status).label("status_label"),
             overdue.label("overdue"),
-            (func.coalesce(Case.resolved_date, func.current_date()) - Case.reported_date).label("days_open"),
+            (func.coalesce(Case.resolved_date, _day(params)) - Case.reported_date).label("days_open"),
             Case.institution.label("institution"),
             Case.due_date.label("due_date"),
             Case.resolved_date.label("resolved_date"),
@@ -621,7 +630,7 @@ register(
             Field("updated_on", "Actualizado", "date"),
         ),
         style=Style(field="status", colors=_CASE_STATUS_COLORS, labels=CASE_STATUSES, radius=5),
-        popup=("code", "category_label", "status_label", "reported_date", "due_date", "institution", "territory_name"),
+        popup=("code", "category_label", "status_label", "overdue", "reported_date", "due_date", "institution", "territory_name"),
         filters=(
             FilterDef("category", "Categoría", CASE_CATEGORIES),
             FilterDef("status", "Estatus", CASE_STATUSES),
@@ -780,6 +789,8 @@ register(
 def _claps(params: LayerParams, geometry: str) -> Select:
     t = aliased(Territory, name="t")
     last_conds = [ClapDelivery.delivery_date <= params.date_to] if params.date_to else []
+    if params.as_of is not None:  # no delivery after the day judged on counts as the last
+        last_conds.append(ClapDelivery.delivery_date <= params.as_of)
     last = (
         select(ClapDelivery.clap_id, func.max(ClapDelivery.delivery_date).label("last_delivery"))
         .where(*last_conds)
@@ -797,7 +808,7 @@ def _claps(params: LayerParams, geometry: str) -> Select:
         .subquery("in_period")
     )
     geom = _point(Clap.geom, _territory_point(t))
-    days_since = func.current_date() - last.c.last_delivery
+    days_since = _day(params) - last.c.last_delivery
     conds = [
         _territory_condition(params, t.path),
         _records_in_box(params, Clap, Clap.territory_id),
@@ -871,7 +882,7 @@ _AGREEMENT_COLORS = {"pending": "#e6550d", "in_progress": "#fdae6b", "done": "#3
 
 def _agreements(params: LayerParams, geometry: str) -> Select:
     m = aliased(Territory, name="m")
-    overdue = _overdue(Agreement.status, ("pending", "in_progress"), Agreement.due_date)
+    overdue = _overdue(Agreement.status, ("pending", "in_progress"), Agreement.due_date, _day(params))
     geom = _territory_point(m)
     conds = [_territory_condition(params, m.path), _period(Agreement.cabinet_date, params), _bbox_condition(params, geom)]
     if (v := _vocab_values(params, "status", AGREEMENT_STATUSES)) is not None:

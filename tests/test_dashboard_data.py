@@ -1,4 +1,4 @@
-"""The geodata and layers functions behind the dashboard: boundaries, record points, solutions."""
+"""The geodata and layers functions behind the dashboard: boundaries, record layers, solutions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import Period
-from geodata.records import aggregate_by_child, points
 from geodata.solutions import NotAMunicipality, solutions_map
 from layers.boundaries import children_boundaries, children_geojson, clear_cache, territory_bbox
+from layers.features import count_features, feature_select, iter_rows
+from layers.registry import LayerParams, get_layer
 from tests.dashboard_fixtures import TODAY, populated_tree
 
 MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
@@ -75,46 +76,33 @@ def test_territory_bbox(engine, tree):
         assert territory_bbox(conn, None) == pytest.approx((-67.0, 10.2, -66.3, 10.7))
 
 
-def test_case_points_carry_popup_fields_and_overdue(engine, tree):
+def test_record_layers_take_an_order_and_a_limit(engine, tree):
+    """What the map room asks of the registry: the newest N features, stable order."""
+    layer = get_layer("cases")
     with engine.connect() as conn:
-        result = points(conn, "cases", "0101", None, NATIONAL, today=TODAY)
-    by_code = {p["code"]: p for p in result.points}
-    assert set(by_code) == {"C1", "C2", "C3", "C4"}
-    assert result.total == 4 and not result.truncated
-    assert by_code["C1"]["overdue"] is True and by_code["C2"]["overdue"] is False
-    assert by_code["C1"]["category_label"] == "Agua"
-    assert (by_code["C1"]["lon"], by_code["C1"]["lat"]) == pytest.approx((-66.99, 10.41))
-    # No point of its own: drawn inside its territory.
-    assert -67.0 <= by_code["C3"]["lon"] <= -66.8
+        params = LayerParams(territory="0101")
+        newest = [r[0] for r in iter_rows(conn, layer, params, geometry="xy", order_by=("-reported_date", "code"), limit=2)]
+        everything = [r[0] for r in iter_rows(conn, layer, params, geometry="xy", order_by=("-reported_date", "code"))]
+        assert count_features(conn, layer, params) == 4
+    assert everything == ["C1", "C2", "C3", "C4"]  # 2025-06-01 (twice), 2025-05-02, 2024-12-01
+    assert newest == ["C1", "C2"]
+    # Without them the query is the layer's own: no ORDER BY or LIMIT of its own added.
+    plain = str(feature_select(layer, LayerParams()))
+    assert "LIMIT" not in plain and plain.count("ORDER BY") == str(layer.select(LayerParams())).count("ORDER BY")
 
 
-def test_points_follow_the_period_and_the_limit(engine, tree):
-    period = Period(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30))
+def test_record_layers_are_judged_on_the_day_asked(engine, tree):
     with engine.connect() as conn:
-        in_period = points(conn, "cases", "0101", period, NATIONAL)
-        capped = points(conn, "cases", "0101", None, NATIONAL, limit=2)
-        projects = points(conn, "projects", None, Period(consultation_round="2024-2"), NATIONAL)
-    assert {p["code"] for p in in_period.points} == {"C1", "C2", "C3"}
-    assert len(capped.points) == 2 and capped.total == 4 and capped.truncated
-    assert [p["code"] for p in projects.points] == ["P3"]
-
-
-def test_clap_points_know_days_since_delivery(engine, tree):
-    with engine.connect() as conn:
-        result = points(conn, "claps", "01", None, NATIONAL, today=TODAY)
-    assert result.points[0]["days_since_delivery"] == 25
-    assert result.points[0]["last_delivery"] == "2025-06-05"
-
-
-def test_aggregate_by_child_counts_per_state_and_per_municipality(engine, tree):
-    with engine.connect() as conn:
-        national = aggregate_by_child(conn, "cases", None, None, NATIONAL, today=TODAY)
-        libertador = aggregate_by_child(conn, "cases", "0101", None, NATIONAL, today=TODAY)
-    assert {r["code"]: r["count"] for r in national.points} == {"01": 4, "15": 1}
-    dc = next(r for r in national.points if r["code"] == "01")
-    assert dc["open"] == 3 and dc["overdue"] == 1 and dc["name"] == "Distrito Capital"
-    assert {r["code"]: r["count"] for r in libertador.points} == {"010101": 3, "010102": 1}
-    assert national.aggregated and national.total == 5
+        then = LayerParams(territory="01", as_of=TODAY)
+        claps = {r[0]: r for r in iter_rows(conn, "claps", then, geometry="xy")}
+        cases = {r[0]: r for r in iter_rows(conn, "cases", LayerParams(territory="0101", as_of=TODAY), geometry="xy")}
+        early = {r[0]: r for r in iter_rows(conn, "cases", LayerParams(territory="0101", as_of=dt.date(2025, 6, 5)), geometry="xy")}
+        before_june = {r[0]: r for r in iter_rows(conn, "claps", LayerParams(territory="01", as_of=dt.date(2025, 5, 31)), geometry="xy")}
+    clap = get_layer("claps")
+    assert claps["CLAP1"][clap.field_names.index("days_since_delivery")] == 25
+    assert before_june["CLAP1"][clap.field_names.index("last_delivery")] == dt.date(2025, 5, 1)
+    overdue = get_layer("cases").field_names.index("overdue")
+    assert cases["C1"][overdue] is True and early["C1"][overdue] is False  # due 2025-06-10
 
 
 def test_child_label_points(engine, tree):
@@ -127,16 +115,6 @@ def test_child_label_points(engine, tree):
     assert set(states) == {"01", "15"} and set(director) == {"15"}
     lon, lat = parishes["010101"]
     assert -67.0 <= lon <= -66.9 and 10.4 <= lat <= 10.5
-
-
-def test_records_respect_scope(engine, tree):
-    with engine.connect() as conn:
-        national = aggregate_by_child(conn, "cases", None, None, MIRANDA_DIRECTOR)
-        assert [r["code"] for r in national.points] == ["15"]
-        with pytest.raises(ScopeError):
-            points(conn, "cases", "0101", None, MIRANDA_DIRECTOR)
-        with pytest.raises(ValueError, match="unknown record kind"):
-            points(conn, "bridges", "0101")
 
 
 def test_solutions_map_of_libertador(engine, tree):

@@ -13,10 +13,12 @@ from dashboard import solutions_vm as svm
 from dashboard import viewmodels as vm
 from dashboard.classify import classify, format_number, format_value, legend_items
 from dashboard.view import View, parse
-from geodata import indicators
-from geodata.access import Scope
+from geodata import indicators, records
+from geodata.access import Scope, ScopeError
+from geodata.territory import resolve
 from geodata.settings import Settings
 from layers.boundaries import clear_cache
+from layers.registry import get_layer
 from tests.dashboard_fixtures import TODAY, populated_tree
 
 MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
@@ -139,6 +141,106 @@ def test_room_aggregates_points_above_a_municipality(engine, tree):
     assert bubbles["customdata"][0][0] == "01" and bubbles["customdata"][0][2] == "4"
     assert "text" not in bubbles and "cluster" not in bubbles  # no web-hosted glyphs offline
     assert "agrupados por estado" in room.map_note
+
+
+# --- the record points (from the layer registry) --------------------------------------------
+
+def test_case_points_carry_popup_fields_and_overdue(engine, tree):
+    with engine.connect() as conn:
+        result = vm.record_points(conn, "cases", "0101", None, vm.NATIONAL, today=TODAY)
+    by_code = {p["code"]: p for p in result.points}
+    assert set(by_code) == {"C1", "C2", "C3", "C4"}
+    assert result.total == 4 and not result.truncated
+    assert by_code["C1"]["overdue"] is True and by_code["C2"]["overdue"] is False
+    assert by_code["C1"]["category_label"] == "Agua"
+    assert (by_code["C1"]["lon"], by_code["C1"]["lat"]) == pytest.approx((-66.99, 10.41))
+    # No point of its own: drawn inside its territory.
+    assert -67.0 <= by_code["C3"]["lon"] <= -66.8
+    # Every field of the registry layer, dates as ISO text (the figure is JSON).
+    assert set(get_layer("cases").field_names) <= set(by_code["C1"])
+    assert by_code["C1"]["reported_date"] == "2025-06-01"
+
+
+def test_points_follow_the_period_and_the_limit(engine, tree):
+    period = indicators.Period(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30))
+    with engine.connect() as conn:
+        in_period = vm.record_points(conn, "cases", "0101", period, vm.NATIONAL)
+        capped = vm.record_points(conn, "cases", "0101", None, vm.NATIONAL, limit=2)
+        projects = vm.record_points(conn, "projects", None, indicators.Period(consultation_round="2024-2"), vm.NATIONAL)
+    assert {p["code"] for p in in_period.points} == {"C1", "C2", "C3"}
+    assert len(capped.points) == 2 and capped.total == 4 and capped.truncated
+    assert [p["code"] for p in capped.points] == ["C1", "C2"]  # the newest
+    assert [p["code"] for p in projects.points] == ["P3"]
+
+
+def test_clap_points_know_days_since_delivery(engine, tree):
+    with engine.connect() as conn:
+        result = vm.record_points(conn, "claps", "01", None, vm.NATIONAL, today=TODAY)
+        # A past period is judged at its end.
+        may = vm.record_points(conn, "claps", "01", indicators.Period(date_to=dt.date(2025, 5, 31)), vm.NATIONAL, today=TODAY)
+    assert result.points[0]["days_since_delivery"] == 25
+    assert result.points[0]["last_delivery"] == "2025-06-05"
+    assert may.points[0]["last_delivery"] == "2025-05-01" and may.points[0]["days_since_delivery"] == 30
+
+
+def test_records_respect_scope(engine, tree):
+    with engine.connect() as conn:
+        child_values = indicators.child_values(conn, None, scope=MIRANDA_DIRECTOR, today=TODAY)
+        anchors = records.child_label_points(conn, None, MIRANDA_DIRECTOR)
+        assert [r["code"] for r in vm.aggregated_points("cases", child_values, anchors).points] == ["15"]
+        with pytest.raises(ScopeError):
+            vm.record_points(conn, "cases", "0101", None, MIRANDA_DIRECTOR)
+        assert {p["code"] for p in vm.record_points(conn, "cases", "1501", None, MIRANDA_DIRECTOR).points} == {"C5"}
+        with pytest.raises(ValueError, match="unknown record kind"):
+            vm.record_points(conn, "bridges", "0101")
+
+
+def test_a_director_below_a_leafs_parent_sees_their_own_records(engine, tree):
+    with engine.connect() as conn:
+        council = Scope(role="director", territory_code="0101010101", territory_path=resolve(conn, "0101010101").path)
+        # The council is a leaf: the room shows its parent commune's children.
+        shown = vm.record_points(conn, "cases", "01010101", None, council, today=TODAY)
+    assert {p["code"] for p in shown.points} == {"C1"} and shown.total == 1
+
+
+def test_aggregate_bubbles_count_per_state_and_per_municipality(engine, tree):
+    with engine.connect() as conn:
+        national = vm.aggregated_points(
+            "cases", indicators.child_values(conn, None, today=TODAY), records.child_label_points(conn, None)
+        )
+        libertador = vm.aggregated_points(
+            "cases", indicators.child_values(conn, "0101", today=TODAY), records.child_label_points(conn, "0101")
+        )
+    assert {r["code"]: r["count"] for r in national.points} == {"01": 4, "15": 1}
+    dc = next(r for r in national.points if r["code"] == "01")
+    # The bubbles carry the indicators: C1 is past its due date, and C4 (no due date,
+    # reported 2024-12-01) past the 30-day default of `geodata.indicators`.
+    assert dc["open"] == 3 and dc["overdue"] == 2 and dc["name"] == "Distrito Capital"
+    assert {r["code"]: r["count"] for r in libertador.points} == {"010101": 3, "010102": 1}
+    assert national.aggregated and national.total == 5
+
+
+def test_record_popups_and_colours_come_from_the_registry(engine, tree):
+    room = vm.room(engine, View("0101", "cases_open", ("cases", "projects", "claps")), settings=settings(), today=TODAY)
+    cases, projects, claps = room.figure["data"][1:]
+    layer = get_layer("cases")
+    labels = [layer.field(name).label for name in layer.popup[1:]]
+    assert cases["hovertemplate"] == "<b>%{customdata[1]}</b>" + "".join(
+        f"<br>{label}: %{{customdata[{i}]}}" for i, label in enumerate(labels, start=2)
+    ) + "<extra></extra>"
+    c1 = next(row for row in cases["customdata"] if row[1] == "Número de caso C1")
+    popup = dict(zip(layer.popup[1:], c1[2:]))
+    assert popup["category_label"] == "Agua" and popup["status_label"] == "Reportado"
+    assert popup["overdue"] == "Sí" and popup["due_date"] == "2025-06-10" and popup["institution"] == "—"
+    statuses = [c[2 + layer.popup[1:].index("status_label")] for c in cases["customdata"]]
+    assert cases["marker"]["color"] == [
+        layer.style.colors[{"Reportado": "reported", "En proceso": "in_progress", "Resuelto": "resolved"}[s]] for s in statuses
+    ]
+    assert {row[1] for row in projects["customdata"]} == {"Proyecto P1", "Proyecto P2"}
+    assert projects["marker"]["color"][0] in get_layer("projects").style.colors.values()
+    assert claps["marker"]["color"] == get_layer("claps").style.color
+    assert "Días desde la última entrega: %{customdata[" in claps["hovertemplate"]
+    assert claps["customdata"][0][1] == "CLAP La Pastora" and "25" in claps["customdata"][0]
 
 
 def test_room_with_a_basemap_url(engine, tree):
