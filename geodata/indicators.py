@@ -25,12 +25,11 @@ from sqlalchemy import Connection, bindparam, select, text
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
 from geodata.territory import TerritoryNode, resolve
+from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS
 from geodata.vocab import OPEN_CASE_STATUSES
 
 # Depth of the deepest level kept in indicator_fact (0 state, 1 municipality, 2 parish).
 MATERIALISED_MAX_DEPTH = 2
-DEFAULT_CASE_SLA_DAYS = 30
-DEFAULT_CLAP_GAP_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -176,13 +175,13 @@ _ALL = "TRUE"
 _SUBTREE = "{col} IN (SELECT id FROM territory WHERE path LIKE :prefix)"
 
 
-def _params(today: dt.date | None = None, sla: int = DEFAULT_CASE_SLA_DAYS) -> dict:
+def _params(today: dt.date | None = None, sla: int = CASE_SLA_DAYS) -> dict:
     return {"today": today or dt.date.today(), "sla": sla}
 
 
 # --- refresh -----------------------------------------------------------------------------
 
-def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = DEFAULT_CLAP_GAP_DAYS) -> float:
+def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP_GAP_DAYS) -> float:
     """Rebuild indicator_fact and indicator_snapshot from the records; returns the seconds it took.
 
     Runs in the caller's transaction: readers keep seeing the previous values until it commits.

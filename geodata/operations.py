@@ -16,11 +16,11 @@ from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import Agreement, AlertAck, AuditLog, Case, Clap, ClapDelivery, Deposit, Project, ShiftLogEntry, Territory
+from geodata.rules import agreement_overdue, case_due_date, case_overdue, clap_without_recent_delivery
 from geodata.territory import resolve
-from geodata.vocab import CASE_CATEGORIES, OPEN_CASE_STATUSES, PROJECT_STAGES
+from geodata.vocab import CASE_CATEGORIES, PROJECT_STAGES
 
 ALERT_KINDS = ("case_overdue", "agreement_overdue", "clap_no_delivery", "project_not_moving")
-CLAP_GAP_DAYS = 30
 PROJECT_STILL_DAYS = 30
 MAX_NOTE = 2000
 
@@ -45,7 +45,6 @@ def alerts(
     scope: Scope = NATIONAL,
     today: dt.date | None = None,
     limit: int = 50,
-    clap_gap_days: int = CLAP_GAP_DAYS,
 ) -> dict:
     """What is late under `code`: `counts` per kind and the `items` (oldest first, at most
     `limit` per kind), each with its key, Spanish label, days late and last acknowledgement."""
@@ -75,8 +74,8 @@ def alerts(
         "case_overdue",
         select(Case.code, Case.category, Case.due_date, Case.institution, t.name.label("territory_name"))
         .join(t, t.id == Case.territory_id)
-        .where(Case.status.in_(OPEN_CASE_STATUSES), Case.due_date < today, *where)
-        .order_by(Case.due_date, Case.code),
+        .where(case_overdue(today), *where)
+        .order_by(case_due_date(), Case.code),
         lambda r: f"Caso {r['code']} ({CASE_CATEGORIES.get(r['category'], r['category'])})"
         + (f" · {r['institution']}" if r["institution"] else ""),
         "due_date",
@@ -85,7 +84,7 @@ def alerts(
         "agreement_overdue",
         select(Agreement.code, Agreement.text, Agreement.institution, Agreement.due_date, t.name.label("territory_name"))
         .join(t, t.id == Agreement.municipality_id)
-        .where(Agreement.status != "done", Agreement.due_date < today, *where)
+        .where(agreement_overdue(today), *where)
         .order_by(Agreement.due_date, Agreement.code),
         lambda r: f"Acuerdo {r['code']}: {r['text'][:120]} · {r['institution']}",
         "due_date",
@@ -101,7 +100,7 @@ def alerts(
         select(Clap.code, Clap.name, Clap.households, last.c.last_day, t.name.label("territory_name"))
         .join(t, t.id == Clap.territory_id)
         .outerjoin(last, last.c.clap_id == Clap.id)
-        .where((last.c.last_day.is_(None)) | (last.c.last_day < today - dt.timedelta(days=clap_gap_days)), *where)
+        .where(clap_without_recent_delivery(last.c.last_day, today), *where)
         .order_by(last.c.last_day.asc().nulls_first(), Clap.code),
         lambda r: f"{r['name']} ({r['households']} familias): "
         + (f"última entrega {r['last_day'].isoformat()}" if r["last_day"] else "sin entregas registradas"),

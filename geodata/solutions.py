@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, exists, func, select
+from sqlalchemy import Connection, exists, func, select
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
@@ -24,6 +24,7 @@ from geodata.models import (
     Territory,
     WorkingTable,
 )
+from geodata.rules import agreement_overdue, case_overdue
 from geodata.territory import ancestors, resolve
 from geodata.vocab import (
     AGREEMENT_STATUSES,
@@ -169,7 +170,7 @@ def solutions_map(
     linked_projects = (
         select(func.count()).where(AgreementProject.agreement_id == Agreement.id).scalar_subquery()
     )
-    overdue = and_(Agreement.status != "done", Agreement.due_date.isnot(None), Agreement.due_date < day)
+    overdue = agreement_overdue(day)
     agreements = [
         {
             "code": r.code,
@@ -254,7 +255,7 @@ def solutions_map(
             "status_label": CASE_STATUSES.get(r.status, r.status),
             "reported_date": _iso(r.reported_date),
             "due_date": _iso(r.due_date),
-            "overdue": bool(r.due_date and r.due_date < day),
+            "overdue": r.overdue,
             "territory_name": r.territory_name,
             "institution": r.institution,
             "lon": r.lon,
@@ -268,6 +269,7 @@ def solutions_map(
                 Case.reported_date,
                 Case.due_date,
                 Case.institution,
+                case_overdue(day).label("overdue"),
                 t.name.label("territory_name"),
                 func.ST_X(func.coalesce(Case.geom, t.label_point)).label("lon"),
                 func.ST_Y(func.coalesce(Case.geom, t.label_point)).label("lat"),

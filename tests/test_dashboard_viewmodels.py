@@ -353,10 +353,12 @@ def test_operator_refresh_reports_what_is_new(engine, tree):
 def test_alerts_acknowledgement_and_shift_log(engine, tree):
     data = ops.alerts_view(engine, "0101", today=TODAY)
     keys = {i["key"] for i in data["items"]}
-    assert {"case_overdue:C1", "agreement_overdue:A1"} <= keys
+    # C1 is past its due date; C4 has none and is past the default SLA (geodata.rules).
+    assert {"case_overdue:C1", "case_overdue:C4", "agreement_overdue:A1"} <= keys
+    assert "case_overdue:C2" not in keys  # open, but still within the SLA
     assert "case_overdue:C5" not in keys  # Miranda's case is outside Libertador
     summary = {s["kind"]: s["count"] for s in data["summary"]}
-    assert summary["case_overdue"] == 1 and summary["agreement_overdue"] == 1
+    assert summary["case_overdue"] == 2 and summary["agreement_overdue"] == 1
     assert ops.acknowledge(engine, "case_overdue:C1", "ana", "  ") == "Escriba una nota antes de guardar."
     assert ops.acknowledge(engine, "bogus", "ana", "nota").startswith("Alerta desconocida")
     assert ops.acknowledge(engine, "case_overdue:C1", "ana", "Hidrocapital avisada") is None

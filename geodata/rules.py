@@ -1,0 +1,38 @@
+"""The room's rules of time, defined once: when a case or an agreement is overdue, when a
+CLAP has gone too long without a delivery. Indicators, map layers, alerts and the Map of
+Solutions all judge records with these."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, func, literal
+
+from geodata.models import Agreement, Case
+from geodata.vocab import OPEN_CASE_STATUSES
+
+# A case with no due date is due this many days after it was reported (a default service
+# level, as FixMyStreet and Open311 services give each category one).
+CASE_SLA_DAYS = 30
+# A CLAP whose last delivery is older than this is "without a recent delivery".
+CLAP_GAP_DAYS = 30
+
+
+def case_due_date(case=Case):
+    """The date a case is due: its own due date, or its report date plus the default SLA."""
+    return func.coalesce(case.due_date, case.reported_date + literal(CASE_SLA_DAYS))
+
+
+def case_overdue(as_of: dt.date, case=Case):
+    """Open and past its due date on `as_of`."""
+    return and_(case.status.in_(OPEN_CASE_STATUSES), case_due_date(case) < as_of)
+
+
+def agreement_overdue(as_of: dt.date, agreement=Agreement):
+    """Not done and past its due date on `as_of` (an agreement with no due date is never overdue)."""
+    return and_(agreement.status != "done", agreement.due_date.isnot(None), agreement.due_date < as_of)
+
+
+def clap_without_recent_delivery(last_delivery, as_of: dt.date):
+    """No delivery ever, or the last one more than CLAP_GAP_DAYS before `as_of`."""
+    return last_delivery.is_(None) | (last_delivery < as_of - dt.timedelta(days=CLAP_GAP_DAYS))
