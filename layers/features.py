@@ -3,20 +3,29 @@
 Everything goes through the registry's `select`, so the map, the exports, the OGC API
 and the printed maps show the same features for the same parameters. Geometry is
 reprojected in PostGIS (`ST_Transform`) when another CRS is asked for.
+
+This is also the one place where the territory layers' indicator fields
+(`Layer.indicators`) join their features: `enrich` looks each row's code up in
+`geodata.indicators.level_values` for the layer's level, computed once per request for
+the territory, period, round and scope asked for, so a map, an export and the dashboard
+give the same number for the same territory. Rows still stream: only the values dict
+(one entry per territory of the level, at most ~49,000) is held in memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Float, Integer, String, bindparam, cast, column, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 
+from geodata.indicators import Period, level_values
 from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
 
 WGS84 = 4326
@@ -60,12 +69,13 @@ def feature_select(
     order_by: Sequence[str] = (),
     limit: int | None = None,
 ):
-    """The layer's attributes plus its geometry as `geom_wkb`, `geom_json`, `lon`/`lat` or `wkt`.
+    """The layer's SQL attributes (`sql_field_names`) plus its geometry as `geom_wkb`,
+    `geom_json`, `lon`/`lat` or `wkt`; pass its rows through `enrich` for every field.
 
     `order_by` (field names, `-` for descending) and `limit` pick e.g. the newest N features;
     without them the query is the layer's own, in its own order."""
     sub = layer.select(params).subquery("layer")
-    attrs = [sub.c[name] for name in layer.field_names]
+    attrs = [sub.c[name] for name in layer.sql_field_names]
     geom = _geometry(sub, crs)
     if geometry == "wkb":
         extra = [func.ST_AsBinary(geom).label("geom_wkb")]
@@ -90,6 +100,56 @@ def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams 
     return conn.execute(select(func.count()).select_from(layer.select(params).subquery())).scalar_one()
 
 
+def indicator_values(conn: Connection, layer: Layer, params: LayerParams) -> dict[str, dict]:
+    """The indicator values of the layer's territories, by code: `geodata.indicators.level_values`
+    for its level, within the territory asked for, for its period and round, in its scope
+    ({} for a layer without indicators), judged on `params.as_of` (None: today) as the
+    record layers are. `params` must be resolved (`prepare`)."""
+    if not layer.indicators:
+        return {}
+    period = Period(params.date_from, params.date_to, params.consultation_round)
+    return level_values(
+        conn, layer.level, within=params.territory, period=period, scope=params.scope, today=params.as_of
+    )
+
+
+def enrich(layer: Layer, values: dict[str, dict], rows: Iterable[Any]) -> Iterator[Any]:
+    """Rows of `feature_select` (SQL attributes, then the geometry columns) as rows of every
+    field in `layer.fields` order, then the geometry columns: indicator fields looked up by
+    the row's code in `values` (from `indicator_values`). Rows of layers without indicators
+    pass unchanged; either way, one row in, one row out (streaming stays streaming)."""
+    if not layer.indicators:
+        yield from rows
+        return
+    names = layer.sql_field_names
+    position = {name: i for i, name in enumerate(names)}
+    code_at = position[layer.id_field]
+    plan = [(position.get(f.name), f.name) for f in layer.fields]
+    n = len(names)
+    missing: dict = {}
+    for row in rows:
+        found = values.get(row[code_at], missing)
+        yield tuple(row[i] if i is not None else found.get(name) for i, name in plan) + tuple(row[n:])
+
+
+def enriched_rows(conn: Connection, layer: Layer, params: LayerParams, query, *, stream: bool = False) -> Iterator[Any]:
+    """Run a `feature_select` query (possibly ordered, paged or filtered further) and yield
+    its rows with every field (`enrich`). `params` must be resolved (`prepare`)."""
+    values = indicator_values(conn, layer, params)  # before the cursor opens
+    rows = _stream(conn, query) if stream else conn.execute(query)
+    yield from enrich(layer, values, rows)
+
+
+def indicator_relation(values: dict[str, dict], layer: Layer, names: list[str]):
+    """The same values as a SQL relation (`code` and the indicator `names`), for queries
+    that must join them in PostGIS (vector tiles): join it on the layer's code."""
+    kinds = {"int": Integer, "float": Float}
+    records = [{layer.id_field: code, **{n: v.get(n) for n in names}} for code, v in values.items()]
+    payload = cast(bindparam("indicator_values", json.dumps(records, default=float), type_=String), JSONB)
+    cols = [column(layer.id_field, String), *(column(n, kinds[layer.field(n).type]) for n in names)]
+    return func.jsonb_to_recordset(payload).table_valued(*cols).render_derived(name="indicators", with_types=True)
+
+
 def _stream(conn: Connection, query) -> Iterator[Any]:
     """Rows from a server-side cursor: memory stays flat whatever the number of features."""
     result = conn.execution_options(stream_results=True, yield_per=BATCH_SIZE).execute(query)
@@ -107,13 +167,14 @@ def iter_rows(
     order_by: Sequence[str] = (),
     limit: int | None = None,
 ) -> Iterator[Any]:
-    """The streamed rows of a layer: its attributes then the geometry in the form asked for
+    """The streamed rows of a layer: every attribute in field order (indicators merged by
+    `enrich`), then the geometry in the form asked for
     (`order_by`/`limit` as in `feature_select`)."""
     layer, params = prepare(conn, layer_id, params)
     if crs != WGS84:
         check_crs(conn, crs)
     query = feature_select(layer, params, crs=crs, geometry=geometry, precision=precision, order_by=order_by, limit=limit)
-    yield from _stream(conn, query)
+    yield from enriched_rows(conn, layer, params, query, stream=True)
 
 
 def iter_batches(

@@ -15,13 +15,12 @@ re-expressed as per-user views, i.e. every layer defined twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from urllib.parse import urlencode
 
 from sqlalchemy import Connection, String, cast, func, select
 
 from geodata.models import Territory
-from layers.features import feature_dict
+from layers.features import enriched_rows, feature_dict, feature_select
 from layers.registry import Layer, LayerError, LayerParams, list_layers, resolve_params
 
 CONFORMANCE = [
@@ -154,15 +153,10 @@ def items(
 ) -> dict:
     """A page of features with numberMatched/numberReturned and next/prev links."""
     params = resolve_params(conn, params)
-    sub = layer.select(params).subquery("layer")
-    matched = conn.execute(select(func.count()).select_from(sub)).scalar_one()
-    page = (
-        select(*[sub.c[n] for n in layer.field_names], func.ST_AsGeoJSON(sub.c.geom, 6))
-        .order_by(sub.c[layer.id_field])
-        .limit(limit)
-        .offset(offset)
-    )
-    features = [feature_dict(layer, row, geometry_json=row[-1]) for row in conn.execute(page)]
+    matched = conn.execute(select(func.count()).select_from(layer.select(params).subquery("layer"))).scalar_one()
+    rows = feature_select(layer, params, geometry="geojson", precision=6)
+    page = rows.order_by(rows.selected_columns[layer.id_field]).limit(limit).offset(offset)
+    features = [feature_dict(layer, row, geometry_json=row[-1]) for row in enriched_rows(conn, layer, params, page)]
     href = f"{base}/collections/{layer.id}/items"
     kept = [(k, v) for k, v in (query or []) if k not in ("limit", "offset")]
 
@@ -187,12 +181,9 @@ def items(
 
 def item(conn: Connection, layer: Layer, params: LayerParams, fid: str, *, base: str) -> dict:
     params = resolve_params(conn, params)
-    sub = layer.select(replace(params)).subquery("layer")
-    row = conn.execute(
-        select(*[sub.c[n] for n in layer.field_names], func.ST_AsGeoJSON(sub.c.geom, 6)).where(
-            cast(sub.c[layer.id_field], String) == fid
-        )
-    ).first()
+    rows = feature_select(layer, params, geometry="geojson", precision=6)
+    rows = rows.where(cast(rows.selected_columns[layer.id_field], String) == fid)
+    row = next(enriched_rows(conn, layer, params, rows), None)
     if row is None:
         raise NotFound(f"No existe el elemento «{fid}» en «{layer.id}».")
     feature = feature_dict(layer, row, geometry_json=row[-1])

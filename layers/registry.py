@@ -5,7 +5,10 @@ A `Layer` says what it shows (Spanish title, geometry type, territory level), wh
 attributes it carries (ordered `Field`s with Spanish labels and types), how it is drawn
 (`Style` and its legend), what its popup shows and which filters it accepts. Its
 `select(params)` builds the query with SQLAlchemy Core and bound parameters: the
-attributes, in field order, plus `geom` (EPSG:4326).
+attributes, in field order, plus `geom` (EPSG:4326). The territory layers' indicator
+attributes (`Layer.indicators`) are not SQL of the registry: they are the indicators of
+`geodata.indicators` (one definition of every measure), merged by code where rows are
+produced (`layers.features`).
 
 Every query is cut to the territory asked for (its subtree, via the materialised path)
 and to the caller's `Scope`, so no export or tile can show what the role may not see.
@@ -29,7 +32,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     or_,
     select,
     true,
@@ -37,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope
+from geodata.indicators import INDICATORS, MATERIALISED_MAX_DEPTH
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
 from geodata.territory import normalise_code
 from geodata.vocab import (
@@ -152,11 +155,17 @@ class Layer:
     min_zoom: int = 0  # vector tiles are empty below this zoom
     tile_limit: int = 20_000  # at most this many features per vector tile
     uses_round: bool = False
+    # Fields whose values are indicators of `geodata.indicators` for the feature's territory
+    # (`level_values` by code), not columns of `select`: `layers.features` merges them.
+    indicators: tuple[str, ...] = ()
+    # Whether vector tiles carry the indicators too (cheap where they are materialised).
+    tile_indicators: bool = False
 
     def select(self, params: LayerParams | None = None, *, geometry: str = "full") -> Select:
-        """The layer's query: attributes in field order, then `geom`.
+        """The layer's query: its SQL attributes (`sql_field_names`) in field order, then `geom`.
 
-        `geometry="display"` uses the generalised polygons (tiles at low zoom).
+        Indicator fields are not in it: read rows through `layers.features` to get every
+        field. `geometry="display"` uses the generalised polygons (tiles at low zoom).
         """
         params = params or LayerParams()
         validate_params(self, params)
@@ -164,7 +173,13 @@ class Layer:
 
     @property
     def field_names(self) -> list[str]:
+        """Every attribute of the layer, in order (what exports write)."""
         return [f.name for f in self.fields]
+
+    @property
+    def sql_field_names(self) -> list[str]:
+        """The attributes `select` returns (every field but the indicators), in field order."""
+        return [f.name for f in self.fields if f.name not in self.indicators]
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -348,160 +363,69 @@ _TERRITORY_FIELDS = (
     Field("households", "Familias", "int"),
     Field("area_km2", "Superficie (km²)", "float"),
 )
-_INDICATOR_FIELDS = (
-    Field("cases", "Casos 1x10 reportados", "int"),
-    Field("cases_open", "Casos abiertos", "int"),
-    Field("cases_overdue", "Casos vencidos", "int"),
-    Field("cases_resolved", "Casos resueltos", "int"),
-    Field("projects", "Proyectos", "int"),
-    Field("projects_budget", "Presupuesto de proyectos (Bs.)", "float"),
-    Field("projects_deposited", "Depositado a proyectos (Bs.)", "float"),
-    Field("claps", "CLAP", "int"),
-    Field("clap_households", "Familias CLAP", "int"),
-    Field("agreements_open", "Acuerdos pendientes", "int"),
-    Field("agreements_overdue", "Acuerdos vencidos", "int"),
+# The indicator attributes of the territory layers: a stable subset of
+# `geodata.indicators.INDICATORS` (id, column type), in this order. Their Spanish labels
+# are the indicators' own and their values come from `geodata.indicators.level_values`
+# (merged by code in `layers.features`), so the map, the exports and the dashboard show
+# one definition of every measure. Household and population figures are the territory's
+# own attributes above.
+TERRITORY_INDICATORS: tuple[tuple[str, str], ...] = (
+    ("cases_reported", "int"),
+    ("cases_open", "int"),
+    ("cases_overdue", "int"),
+    ("cases_resolved", "int"),
+    ("median_days_to_resolve", "float"),
+    ("cases_with_solution_share", "float"),
+    ("projects_total", "int"),
+    ("projects_stalled", "int"),
+    ("budget_approved", "float"),
+    ("budget_deposited", "float"),
+    ("budget_deposited_share", "float"),
+    ("clap_count", "int"),
+    ("clap_coverage", "float"),
+    ("clap_days_since_delivery", "float"),
+    ("agreements_total", "int"),
+    ("agreements_overdue", "int"),
 )
+_INDICATOR_FIELDS = tuple(Field(i, INDICATORS[i].label, kind) for i, kind in TERRITORY_INDICATORS)
 _TAIL_FIELDS = (
     Field("is_demo", "Datos de demostración", "bool"),
     Field("updated_on", "Actualizado", "date"),
 )
 
 
-def _ancestor_codes(path_column):
-    """Each record counted once under every territory above it (and its own)."""
-    return func.unnest(func.string_to_array(func.btrim(path_column, "/"), "/")).table_valued("ancestor").render_derived()
+def _territory_builder(level: str):
+    """The territory attributes of a level (not its indicators: see `TERRITORY_INDICATORS`)."""
 
-
-def _near_box(params: LayerParams, territory):
-    """For a box (a tile): only records whose own territory overlaps it can count for a
-    territory inside it, so the rest is skipped (records of unmapped territories are kept)."""
-    if params.bbox is None:
-        return true()
-    minx, miny, maxx, maxy = params.bbox
-    return or_(territory.geom.is_(None), territory.geom.op("&&")(func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)))
-
-
-def _indicator_subqueries(params: LayerParams):
-    """Per territory code, the record indicators of its whole subtree, in one pass per table."""
-    ct = aliased(Territory)
-    anc = _ancestor_codes(ct.path)
-    overdue = _overdue(Case.status, OPEN_CASE_STATUSES, Case.due_date)
-    cases = (
-        select(
-            anc.c.ancestor.label("code"),
-            func.count().label("cases"),
-            func.count().filter(Case.status.in_(OPEN_CASE_STATUSES)).label("cases_open"),
-            func.count().filter(overdue).label("cases_overdue"),
-            func.count().filter(Case.status.in_(("resolved", "closed"))).label("cases_resolved"),
-        )
-        .select_from(Case)
-        .join(ct, ct.id == Case.territory_id)
-        .join(anc, true())
-        .where(_territory_condition(params, ct.path), _near_box(params, ct), _period(Case.reported_date, params))
-        .group_by(anc.c.ancestor)
-        .subquery("ind_cases")
-    )
-    pt = aliased(Territory)
-    panc = _ancestor_codes(pt.path)
-    deposited = (
-        select(Deposit.project_id, func.sum(Deposit.amount).label("amount"))
-        .where(Deposit.deposit_date <= params.date_to if params.date_to else true())
-        .group_by(Deposit.project_id)
-        .subquery("dep")
-    )
-    project_conds = [_territory_condition(params, pt.path), _near_box(params, pt)]
-    if params.consultation_round:
-        project_conds.append(Project.consultation_round == params.consultation_round)
-    projects = (
-        select(
-            panc.c.ancestor.label("code"),
-            func.count().label("projects"),
-            func.sum(Project.budget).label("projects_budget"),
-            func.sum(deposited.c.amount).label("projects_deposited"),
-        )
-        .select_from(Project)
-        .join(pt, pt.id == Project.territory_id)
-        .outerjoin(deposited, deposited.c.project_id == Project.id)
-        .join(panc, true())
-        .where(*project_conds)
-        .group_by(panc.c.ancestor)
-        .subquery("ind_projects")
-    )
-    lt = aliased(Territory)
-    lanc = _ancestor_codes(lt.path)
-    claps = (
-        select(lanc.c.ancestor.label("code"), func.count().label("claps"), func.sum(Clap.households).label("clap_households"))
-        .select_from(Clap)
-        .join(lt, lt.id == Clap.territory_id)
-        .join(lanc, true())
-        .where(_territory_condition(params, lt.path), _near_box(params, lt))
-        .group_by(lanc.c.ancestor)
-        .subquery("ind_claps")
-    )
-    at = aliased(Territory)
-    aanc = _ancestor_codes(at.path)
-    agreements = (
-        select(
-            aanc.c.ancestor.label("code"),
-            func.count().filter(Agreement.status != "done").label("agreements_open"),
-            func.count().filter(_overdue(Agreement.status, ("pending", "in_progress"), Agreement.due_date)).label(
-                "agreements_overdue"
-            ),
-        )
-        .select_from(Agreement)
-        .join(at, at.id == Agreement.municipality_id)
-        .join(aanc, true())
-        .where(_territory_condition(params, at.path), _near_box(params, at), _period(Agreement.cabinet_date, params))
-        .group_by(aanc.c.ancestor)
-        .subquery("ind_agreements")
-    )
-    return cases, projects, claps, agreements
-
-
-def _territory_builder(level: str, with_indicators: bool):
     def build(params: LayerParams, geometry: str) -> Select:
         t = aliased(Territory, name="t")
         parent = aliased(Territory, name="parent")
         geom = t.geom_display if geometry == "display" else t.geom
         if geometry == "display":
             geom = func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
-        columns = [
-            t.code.label("code"),
-            t.name.label("name"),
-            parent.code.label("parent_code"),
-            parent.name.label("parent_name"),
-            t.population.label("population"),
-            t.households.label("households"),
-            t.area_km2.label("area_km2"),
-        ]
-        query = select().select_from(t).outerjoin(parent, parent.id == t.parent_id)
-        if with_indicators:
-            cases, projects, claps, agreements = _indicator_subqueries(params)
-            zero = literal(0)
-            columns += [
-                func.coalesce(cases.c.cases, zero).label("cases"),
-                func.coalesce(cases.c.cases_open, zero).label("cases_open"),
-                func.coalesce(cases.c.cases_overdue, zero).label("cases_overdue"),
-                func.coalesce(cases.c.cases_resolved, zero).label("cases_resolved"),
-                func.coalesce(projects.c.projects, zero).label("projects"),
-                cast(func.coalesce(projects.c.projects_budget, zero), Float).label("projects_budget"),
-                cast(func.coalesce(projects.c.projects_deposited, zero), Float).label("projects_deposited"),
-                func.coalesce(claps.c.claps, zero).label("claps"),
-                cast(func.coalesce(claps.c.clap_households, zero), Integer).label("clap_households"),
-                func.coalesce(agreements.c.agreements_open, zero).label("agreements_open"),
-                func.coalesce(agreements.c.agreements_overdue, zero).label("agreements_overdue"),
-            ]
-            for sub in (cases, projects, claps, agreements):
-                query = query.outerjoin(sub, sub.c.code == t.code)
-        columns += [t.is_demo.label("is_demo"), cast(t.updated_at, Date).label("updated_on"), geom.label("geom")]
         return (
-            query.add_columns(*columns)
+            select(
+                t.code.label("code"),
+                t.name.label("name"),
+                parent.code.label("parent_code"),
+                parent.name.label("parent_name"),
+                t.population.label("population"),
+                t.households.label("households"),
+                t.area_km2.label("area_km2"),
+                t.is_demo.label("is_demo"),
+                cast(t.updated_at, Date).label("updated_on"),
+                geom.label("geom"),
+            )
+            .select_from(t)
+            .outerjoin(parent, parent.id == t.parent_id)
             .where(t.level == level, _territory_condition(params, t.path), _bbox_condition(params, t.geom))
             .order_by(t.code)
         )
 
     return build
 
+
+_MATERIALISED_LEVELS = ("state", "municipality", "parish")[: MATERIALISED_MAX_DEPTH + 1]
 
 _TERRITORY_STYLES = {
     "state": Style(color="#9ecae1", line_color="#08306b", line_width=1.4, fill_opacity=0.25, single_label="Estado"),
@@ -512,6 +436,11 @@ _TERRITORY_STYLES = {
     "council": Style(color="#fee391", line_color="#cc4c02", line_width=0.4, fill_opacity=0.35, single_label="Consejo comunal"),
 }
 
+# States, municipalities, parishes, communes and councils carry the indicators of their
+# subtree for the period, round and scope asked for (`Layer.indicators`); circuits carry
+# none. Vector tiles carry them only where they are materialised (states, municipalities,
+# parishes: `Layer.tile_indicators`); commune and council tiles draw outlines and carry
+# the territory attributes only, since their indicators are summed live from the records.
 for _id, _level, _indicators, _min_zoom in (
     ("states", "state", True, 0),
     ("municipalities", "municipality", True, 0),
@@ -529,15 +458,17 @@ for _id, _level, _indicators, _min_zoom in (
             fields=_TERRITORY_FIELDS + (_INDICATOR_FIELDS if _indicators else ()) + _TAIL_FIELDS,
             style=_TERRITORY_STYLES[_level],
             popup=("name", "code", "population", "households")
-            + (("cases_open", "cases_overdue", "projects", "claps") if _indicators else ()),
+            + (("cases_open", "cases_overdue", "projects_total", "clap_count") if _indicators else ()),
             filters=(),
-            builder=_territory_builder(_level, _indicators),
+            builder=_territory_builder(_level),
             description=f"Límites de {LEVEL_LABELS_PLURAL[_level].lower()}"
             + (" con indicadores de casos, proyectos, CLAP y acuerdos de su territorio." if _indicators else "."),
             date_field="updated_on",
             min_zoom=_min_zoom,
             tile_limit=50_000,
             uses_round=_indicators,
+            indicators=tuple(f.name for f in _INDICATOR_FIELDS) if _indicators else (),
+            tile_indicators=_indicators and _level in _MATERIALISED_LEVELS,
         )
     )
 

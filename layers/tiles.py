@@ -5,6 +5,12 @@ same features as the map and the exports. Size is bounded two ways: below a laye
 `min_zoom` the tile is empty (councils are not drawn nationally one by one), and at
 most `tile_limit` features go into one tile. Polygons use the generalised display
 geometry below `DETAIL_ZOOM`.
+
+Territory layers' indicators travel in the tile only where the layer says so
+(`Layer.tile_indicators`: states, municipalities and parishes, whose indicators are
+materialised and cheap to read): the same `geodata.indicators.level_values` as every
+other consumer (`layers.features.indicator_values`), joined by code. Commune and council
+tiles draw outlines: they carry the territory attributes, not the indicators.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, String, cast, func, select
 
+from layers.features import indicator_relation, indicator_values
 from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
 
 MAX_ZOOM = 22
@@ -53,24 +60,33 @@ def tile_fields(layer: Layer) -> list[str]:
     names += [f.name for f in layer.filters if f.name in layer.field_names and f.name not in names]
     names += [n for n in layer.popup if n not in names]
     names += [n for n in ("is_demo",) if n in layer.field_names and n not in names]
+    if not layer.tile_indicators:
+        names = [n for n in names if n not in layer.indicators]
     return names
 
 
-def tile_query(layer: Layer, params: LayerParams, z: int, x: int, y: int):
+def tile_query(layer: Layer, params: LayerParams, z: int, x: int, y: int, indicators: dict[str, dict] | None = None):
+    """The MVT query; `indicators` are the layer's `indicator_values` when its tiles carry them."""
     margin = (BUFFER / EXTENT) * (360.0 / 2**z)
     minx, miny, maxx, maxy = tile_bounds(z, x, y)
     box = (max(minx - margin, -180.0), max(miny - margin, -85.06), min(maxx + margin, 180.0), min(maxy + margin, 85.06))
     geometry = "display" if layer.geometry_type != "Point" and z < DETAIL_ZOOM else "full"
     sub = layer.select(replace(params, bbox=box), geometry=geometry).subquery("layer")
     envelope = func.ST_TileEnvelope(z, x, y)
+    names = tile_fields(layer)
+    wanted = [n for n in names if n in layer.indicators]
+    ind = indicator_relation(indicators or {}, layer, wanted) if wanted else None
     columns = []
-    for name in tile_fields(layer):
+    for name in names:
         kind = layer.field(name).type
+        value = ind.c[name] if name in layer.indicators else sub.c[name]
         # MVT values are strings, numbers or booleans: dates travel as ISO text.
-        columns.append(cast(sub.c[name], String).label(name) if kind == "date" else sub.c[name])
+        columns.append(cast(value, String).label(name) if kind == "date" else value.label(name))
     mvt_geom = func.ST_AsMVTGeom(func.ST_Transform(sub.c.geom, 3857), envelope, EXTENT, BUFFER, True)
+    source = sub if ind is None else sub.outerjoin(ind, ind.c[layer.id_field] == sub.c[layer.id_field])
     features = (
         select(*columns, mvt_geom.label("geom"))
+        .select_from(source)
         .where(sub.c.geom.is_not(None))
         .limit(layer.tile_limit)
         .subquery("features")
@@ -85,5 +101,6 @@ def render_tile(conn: Connection, layer_id: str | Layer, z: int, x: int, y: int,
     params = resolve_params(conn, params or LayerParams())
     if z < layer.min_zoom:
         return b""
-    data = conn.execute(tile_query(layer, params, z, x, y)).scalar()
+    values = indicator_values(conn, layer, params) if layer.tile_indicators else None
+    data = conn.execute(tile_query(layer, params, z, x, y, values)).scalar()
     return bytes(data) if data else b""

@@ -13,6 +13,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, insert, select, update
 
+from geodata.indicators import refresh
 from geodata.integrity import run_check
 from geodata.models import (
     Agreement,
@@ -152,3 +153,5 @@ def add_records(conn: Connection, *, demo: bool = False) -> None:
         )
     # The parishes of the small tree leave the north of Libertador uncovered: a gap to show.
     run_check(conn)
+    # As after every load: the materialised indicators the territory layers read.
+    refresh(conn)

@@ -209,3 +209,27 @@ def test_kml_placemarks_are_named(records, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "<name>C-001</name>" in text
     assert "Reporte C-001: tubería rota" in text
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "csv"])
+def test_export_indicators_equal_those_of_geodata(records, tmp_path, fmt):
+    """The map and the export agree: a territory's indicator values in an export are
+    `geodata.indicators.level_values` for it (materialised parishes, live councils)."""
+    from geodata.indicators import Period, level_values
+
+    for layer_id, level, params in (
+        ("parishes", "parish", LayerParams(territory="0101", date_from=dt.date(2025, 2, 1), date_to=dt.date(2025, 6, 30))),
+        ("councils", "council", LayerParams(territory="01", consultation_round="2025-1")),
+    ):
+        layer = get_layer(layer_id)
+        path = tmp_path / f"{layer_id}.{fmt}"
+        with records.connect() as conn:
+            export_layer(conn, layer_id, params, fmt, path)
+            period = Period(params.date_from, params.date_to, params.consultation_round)
+            expected = level_values(conn, level, within=params.territory, period=period)
+        got = table(read_back(path, fmt, layer), layer)
+        assert set(got) == set(expected) and expected, layer_id
+        for code, values in expected.items():
+            for name in layer.indicators:
+                assert got[code][name] == norm(values[name], layer.field(name).type), (layer_id, code, name)
+        assert any(got[code]["cases_reported"] for code in got), layer_id

@@ -44,7 +44,7 @@ def test_state_indicators_add_up(demo_engine, state):
     with demo_engine.connect() as conn:
         states = features_frame(conn, "states", LayerParams()).set_index("code")
         cases = conn.execute(text("SELECT count(*) FROM case_report")).scalar_one()
-        assert int(states["cases"].sum()) == cases
+        assert int(states["cases_reported"].sum()) == cases
         open_cases = count_features(conn, "cases", LayerParams(territory=state.code, filters={"status": ["reported", "assigned", "in_progress"]}))
         assert int(states.loc[state.code, "cases_open"]) == open_cases
 

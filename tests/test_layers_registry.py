@@ -34,6 +34,15 @@ def rows(engine, layer_id, **params):
         return [r._asdict() for r in conn.execute(get_layer(layer_id).select(p))]
 
 
+def feature_rows(engine, layer_id, **params):
+    """Rows with every field, indicators merged, as exports and maps read them."""
+    from layers.features import iter_rows
+
+    layer = get_layer(layer_id)
+    with engine.connect() as conn:
+        return [dict(zip(layer.field_names + ["geom_wkb"], r)) for r in iter_rows(conn, layer, LayerParams(**params))]
+
+
 def codes(engine, layer_id, **params):
     return sorted(r["code"] for r in rows(engine, layer_id, **params))
 
@@ -60,32 +69,79 @@ def test_every_layer_selects_its_fields_then_geom(records):
         if layer.id == "circuits":
             assert len(result) == 1
         assert result, layer.id
-        assert columns == layer.field_names + ["geom"], layer.id
+        # The query carries every field but the indicators, which `layers.features` merges in.
+        assert columns == layer.sql_field_names + ["geom"], layer.id
+        assert layer.sql_field_names == [n for n in layer.field_names if n not in layer.indicators]
         assert all(r["geom"] is not None for r in result) or layer.id == "circuits"
+        full = feature_rows(records, layer.id)
+        assert [r[layer.id_field] for r in full] == [r[layer.id_field] for r in result], layer.id
+        assert all(list(r) == layer.field_names + ["geom_wkb"] for r in full), layer.id
+
+
+def test_territory_indicator_fields_are_the_indicators_own():
+    from geodata.indicators import INDICATORS
+
+    for layer_id in ("states", "municipalities", "parishes", "communes", "councils"):
+        layer = get_layer(layer_id)
+        assert layer.indicators and set(layer.indicators) <= set(INDICATORS)
+        for name in layer.indicators:
+            assert layer.field(name).label == INDICATORS[name].label
+    assert get_layer("circuits").indicators == ()
 
 
 def test_territory_layers_carry_subtree_indicators(records):
-    states = {r["code"]: r for r in rows(records, "states")}
+    states = {r["code"]: r for r in feature_rows(records, "states")}
     assert set(states) == {"01", "15"}
     capital = states["01"]
-    assert capital["cases"] == 5
+    assert capital["cases_reported"] == 5
     assert capital["cases_open"] == 3
-    assert capital["cases_overdue"] == 1
-    assert capital["cases_resolved"] == 2
-    assert capital["projects"] == 3
-    assert capital["projects_budget"] == pytest.approx(250000.5)
-    assert capital["projects_deposited"] == pytest.approx(150000.5)
-    assert capital["claps"] == 2 and capital["clap_households"] == 200
-    assert capital["agreements_open"] == 2 and capital["agreements_overdue"] == 1
-    assert states["15"]["cases"] == 1
-    parishes = {r["code"]: r for r in rows(records, "parishes", territory="0101")}
-    assert parishes["010101"]["cases"] == 3 and parishes["010102"]["cases"] == 1
+    # Overdue as `geodata.indicators` counts it: open past the due date, or past the default
+    # term when a case has none (C-001 by its date, C-002 and C-004 by the term).
+    assert capital["cases_overdue"] == 3
+    assert capital["cases_resolved"] == 1  # C-003 has a resolution date; C-005 was closed without one
+    assert capital["projects_total"] == 3
+    assert capital["budget_approved"] == pytest.approx(250000.5)
+    assert capital["budget_deposited"] == pytest.approx(150000.5)
+    assert capital["budget_deposited_share"] == pytest.approx(100 * 150000.5 / 250000.5)
+    assert capital["clap_count"] == 2 and capital["clap_coverage"] == pytest.approx(100 * 200 / 250)
+    assert capital["agreements_total"] == 3 and capital["agreements_overdue"] == 1
+    assert states["15"]["cases_reported"] == 1
+    parishes = {r["code"]: r for r in feature_rows(records, "parishes", territory="0101")}
+    assert parishes["010101"]["cases_reported"] == 3 and parishes["010102"]["cases_reported"] == 1
     assert parishes["010101"]["parent_name"] == "Libertador"
     # the period cuts the indicators, not the territories
-    period = {r["code"]: r for r in rows(records, "states", date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 4, 30))}
-    assert period["01"]["cases"] == 2 and period["15"]["cases"] == 1
-    rounds = {r["code"]: r for r in rows(records, "states", consultation_round="2024-2")}
-    assert rounds["01"]["projects"] == 1
+    period = {r["code"]: r for r in feature_rows(records, "states", date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 4, 30))}
+    assert period["01"]["cases_reported"] == 2 and period["15"]["cases_reported"] == 1
+    rounds = {r["code"]: r for r in feature_rows(records, "states", consultation_round="2024-2")}
+    assert rounds["01"]["projects_total"] == 1
+    # the live path (councils) too, cut to the territory asked for
+    councils = {r["code"]: r for r in feature_rows(records, "councils", territory="010101")}
+    assert councils["0101010101"]["cases_reported"] == 2 and councils["0101010102"]["cases_reported"] == 1
+    assert councils["0101010101"]["clap_count"] == 1
+
+
+def test_territory_indicators_are_those_of_geodata(records):
+    from geodata.indicators import Period, level_values
+
+    for layer_id, level, params in (
+        ("states", "state", {}),
+        ("parishes", "parish", {"territory": "0101", "date_from": dt.date(2025, 2, 1)}),
+        ("councils", "council", {"consultation_round": "2025-1"}),
+    ):
+        layer = get_layer(layer_id)
+        got = {r["code"]: r for r in feature_rows(records, layer_id, **params)}
+        with records.connect() as conn:
+            period = Period(params.get("date_from"), params.get("date_to"), params.get("consultation_round"))
+            expected = level_values(conn, level, within=params.get("territory"), period=period)
+        assert set(got) == set(expected), layer_id
+        for code, values in expected.items():
+            assert {n: got[code][n] for n in layer.indicators} == {n: values[n] for n in layer.indicators}, code
+
+
+def test_territory_indicators_keep_to_the_scope(records):
+    scoped = {r["code"]: r for r in feature_rows(records, "municipalities", scope=Scope("director", "15", "/15/"))}
+    assert set(scoped) == {"1501"}
+    assert scoped["1501"]["cases_reported"] == 1 and scoped["1501"]["agreements_total"] == 1
 
 
 def test_territory_filter_is_the_subtree(records):

@@ -66,6 +66,11 @@ def test_gdal_oapif_reads_the_layers(live, engine):
     assert row.geometry.x == pytest.approx(-66.99)
     parishes = pyogrio.read_dataframe(url, layer="parishes")
     assert sorted(parishes["code"]) == ["010101", "010102"]
+    with engine.connect() as conn:  # the indicators as every other consumer reads them
+        expected_parishes = features_frame(conn, "parishes", LayerParams()).set_index("code")
+    for code, cases_reported in zip(parishes["code"], parishes["cases_reported"]):
+        assert cases_reported == expected_parishes.loc[code, "cases_reported"], code
+    assert parishes["cases_reported"].sum() == 4
     assert parishes.geometry.iloc[0].geom_type in ("Polygon", "MultiPolygon")
 
 

@@ -90,6 +90,6 @@ def test_tile_indicators_equal_the_layer_without_a_box(records):
     assert tile["features"]
     for feature in tile["features"]:
         props = feature["properties"]
-        for name in ("cases_open", "cases_overdue", "projects", "claps"):
+        for name in ("cases_open", "cases_overdue", "projects_total", "clap_count"):
             assert props[name] == full.loc[props["code"], name], (props["code"], name)
     assert any(f["properties"]["cases_open"] > 0 for f in tile["features"])
