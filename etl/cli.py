@@ -14,6 +14,7 @@ from rich.table import Table
 from etl.columns import parse_mapping
 from etl.errors import LoadError, UsageError
 from etl.kinds import KINDS
+from geodata.integrity import KIND_LABELS
 
 console = Console()
 err = Console(stderr=True)
@@ -77,3 +78,10 @@ def _summary(result) -> None:
         for r in result.rejects[:SHOWN_REJECTS]:
             rejects.add_row(str(r["row"]), str(r.get("field") or ""), r["reason"])
         console.print(rejects)
+    if result.integrity is not None:
+        found = {kind: n for kind, n in result.integrity.items() if n}
+        if found:
+            listed = ", ".join(f"{KIND_LABELS.get(kind, kind)}: {n:,}".replace(",", ".") for kind, n in found.items())
+            console.print(f"Integridad territorial: {listed}. Detalle: sala check (capa «integrity» en el mapa).")
+        else:
+            console.print("Integridad territorial: sin problemas.")

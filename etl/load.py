@@ -8,7 +8,6 @@ transaction that commits whole or not at all. A failure is recorded after the ro
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import json
 import logging
@@ -21,7 +20,6 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 
 from etl import merge as merging
-from geodata.territory import rebuild_paths
 from etl.columns import map_columns
 from etl.errors import LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
@@ -34,6 +32,10 @@ from etl.validate import (
     staging_ddl,
     validate_chunk,
 )
+from geodata import indicators
+from geodata.generalise import simplify_level
+from geodata.integrity import run_check
+from geodata.territory import rebuild_paths
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ class LoadResult:
     rejects: list[dict] = field(default_factory=list)
     dry_run: bool = False
     layout: str = ""
+    # After a boundary load: issues found by the territorial integrity check, per kind.
+    integrity: dict[str, int] | None = None
 
     def to_dict(self) -> dict:
         """The `--report` JSON."""
@@ -135,7 +139,8 @@ def load_file(
             if refresh:
                 if kind in TERRITORY_KINDS:
                     _after_territory_load(conn, kind)
-                _refresh(conn)
+                    result.integrity = run_check(conn, level=kind).counts
+                indicators.refresh(conn)
             _finish_run(conn, result, "loaded")
     except _DryRun:
         # The data went back; the run and its rejects stay on record.
@@ -159,12 +164,18 @@ def load_file(
     return result
 
 
-def refresh_after_load(engine: Engine, kinds: set[str]) -> None:
-    """The post-load steps for a batch loaded with `refresh=False`: coverage simplification, indicators."""
+def refresh_after_load(engine: Engine, kinds: set[str]) -> dict[str, int] | None:
+    """The post-load steps for a batch loaded with `refresh=False`: coverage simplification,
+    the territorial integrity check (returned as counts per kind of issue) and indicators."""
+    levels = [k for k in TERRITORY_KINDS if k in kinds]
+    counts = None
     with engine.begin() as conn:
-        for level in (k for k in TERRITORY_KINDS if k in kinds):
+        for level in levels:
             _after_territory_load(conn, level)
-        _refresh(conn)
+        if levels:
+            counts = run_check(conn, level=levels[0] if len(levels) == 1 else None).counts
+        indicators.refresh(conn)
+    return counts
 
 
 # --- steps --------------------------------------------------------------------------------------
@@ -368,26 +379,7 @@ def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
 
 def _after_territory_load(conn: Connection, level: str) -> None:
     rebuild_paths(conn)
-    simplify = _optional("geodata.generalise", "simplify_level")
-    if simplify is not None:
-        simplify(conn, level)
-
-
-def _refresh(conn: Connection) -> None:
-    refresh = _optional("geodata.indicators", "refresh")
-    if refresh is not None:
-        refresh(conn)
-
-
-def _optional(module: str, name: str):
-    """A post-load step written elsewhere in the project; absent until its module lands."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        log.warning("%s.%s is not available yet: step skipped", module, name)
-        return None
+    simplify_level(conn, level)
 
 
 def _start_run(engine: Engine, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:

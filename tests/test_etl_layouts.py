@@ -43,6 +43,9 @@ def test_shared_municipalities_table_fills_codes_names_population(engine):
         "SELECT t.name, p.code, t.population, t.attributes->>'capital', round(ST_X(t.label_point)::numeric, 3)::float, "
         "t.geom IS NULL, t.path FROM territory t JOIN territory p ON p.id = t.parent_id WHERE t.code = '0101'",
     ) == [("Libertador", "01", 1943901, "Caracas", -66.969, True, "/01/0101/")]
+    # The integrity check runs after every boundary load: a table has no polygons to check.
+    assert result.integrity["missing_geometry"] == 336
+    assert scalar(engine, "SELECT count(*) FROM integrity_issue WHERE kind = 'missing_geometry'") == 336
     again = load_file(engine, "municipality", path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 336)
 
