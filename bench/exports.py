@@ -86,7 +86,7 @@ def compiled_sql(layer_id: str) -> str:
 
     layer = get_layer(layer_id)
     sub = layer.select(LayerParams()).subquery("layer")
-    query = select(*[sub.c[n] for n in layer.field_names], sub.c.geom)
+    query = select(*[sub.c[n] for n in layer.sql_field_names], sub.c.geom)
     return str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 

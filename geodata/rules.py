@@ -23,12 +23,12 @@ def case_due_date(case=Case):
     return func.coalesce(case.due_date, case.reported_date + literal(CASE_SLA_DAYS))
 
 
-def case_overdue(as_of: dt.date, case=Case):
-    """Open and past its due date on `as_of`."""
+def case_overdue(as_of, case=Case):
+    """Open and past its due date on `as_of` (a date, or a SQL date expression)."""
     return and_(case.status.in_(OPEN_CASE_STATUSES), case_due_date(case) < as_of)
 
 
-def agreement_overdue(as_of: dt.date, agreement=Agreement):
+def agreement_overdue(as_of, agreement=Agreement):
     """Not done and past its due date on `as_of` (an agreement with no due date is never overdue)."""
     return and_(agreement.status != "done", agreement.due_date.isnot(None), agreement.due_date < as_of)
 

@@ -41,6 +41,7 @@ from sqlalchemy.orm import aliased
 from geodata.access import NATIONAL, Scope
 from geodata.indicators import INDICATORS, MATERIALISED_MAX_DEPTH
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
+from geodata.rules import agreement_overdue, case_overdue
 from geodata.territory import normalise_code
 from geodata.vocab import (
     AGREEMENT_STATUSES,
@@ -49,7 +50,6 @@ from geodata.vocab import (
     CASE_STATUSES,
     CONSULTATION_ROUND_PATTERN,
     LEVEL_LABELS_PLURAL,
-    OPEN_CASE_STATUSES,
     PROJECT_STAGES,
 )
 
@@ -347,11 +347,6 @@ def _day(params: LayerParams):
     return func.current_date() if params.as_of is None else cast(params.as_of, Date)
 
 
-def _overdue(status_column, open_values, due_column, day=None):
-    day = func.current_date() if day is None else day
-    return and_(status_column.in_(open_values), due_column.is_not(None), due_column < day)
-
-
 # --------------------------------------------------------------------------- territory layers
 
 _TERRITORY_FIELDS = (
@@ -487,7 +482,7 @@ _CASE_STATUS_COLORS = {
 
 def _cases(params: LayerParams, geometry: str) -> Select:
     t = aliased(Territory, name="t")
-    overdue = _overdue(Case.status, OPEN_CASE_STATUSES, Case.due_date, _day(params))
+    overdue = case_overdue(_day(params))
     geom = _point(Case.geom, _territory_point(t))
     conds = [
         _territory_condition(params, t.path),
@@ -813,7 +808,7 @@ _AGREEMENT_COLORS = {"pending": "#e6550d", "in_progress": "#fdae6b", "done": "#3
 
 def _agreements(params: LayerParams, geometry: str) -> Select:
     m = aliased(Territory, name="m")
-    overdue = _overdue(Agreement.status, ("pending", "in_progress"), Agreement.due_date, _day(params))
+    overdue = agreement_overdue(_day(params))
     geom = _territory_point(m)
     conds = [_territory_condition(params, m.path), _period(Agreement.cabinet_date, params), _bbox_condition(params, geom)]
     if (v := _vocab_values(params, "status", AGREEMENT_STATUSES)) is not None:

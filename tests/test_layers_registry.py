@@ -169,7 +169,9 @@ def test_scope_limits_what_a_director_sees(records):
 def test_record_filters(records):
     assert codes(records, "cases", filters={"category": ["water"]}) == ["C-001", "C-003"]
     assert codes(records, "cases", filters={"status": ["reported", "assigned"]}) == ["C-001", "C-004", "M-001"]
-    assert codes(records, "cases", filters={"overdue": ["true"]}) == ["C-001"]
+    # Judged today (geodata.rules): C-001 is past its due date, the other open cases past the default SLA.
+    assert codes(records, "cases", filters={"overdue": ["true"]}) == ["C-001", "C-002", "C-004", "M-001"]
+    assert codes(records, "cases", filters={"overdue": ["true"]}, as_of=dt.date(2025, 4, 10)) == ["C-001", "C-004"]
     assert codes(records, "cases", date_from=dt.date(2025, 3, 1), date_to=dt.date(2025, 3, 31)) == ["C-001"]
     assert codes(records, "projects", filters={"round": ["2025-1"]}, territory="01") == ["P-001", "P-002"]
     assert codes(records, "projects", consultation_round="2024-2") == ["P-003"]
