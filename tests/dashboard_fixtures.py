@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 
 from geodata.models import (
     Agreement,
@@ -21,20 +21,15 @@ from geodata.models import (
     ClapDelivery,
     Deposit,
     Project,
-    Territory,
     WorkingTable,
 )
+from tests.factories import point as _point
 from tests.factories import small_tree
+from tests.factories import territory_id as _tid
 
 TODAY = dt.date(2025, 6, 30)
 
 
-def _tid(conn: Connection, code: str) -> int:
-    return conn.execute(select(Territory.id).where(Territory.code == code)).scalar_one()
-
-
-def _point(lon: float, lat: float) -> str:
-    return f"SRID=4326;POINT({lon} {lat})"
 
 
 def add_case(conn, code, territory, category="water", status="reported", reported=dt.date(2025, 6, 1), due=None, geom=None, **extra):

@@ -36,3 +36,12 @@ def small_tree(conn: Connection) -> None:
     add_territory(conn, "state", "15", "Miranda", iso_code="VE-M", geom=square(-66.8, 10.2, 0.5))
     add_territory(conn, "municipality", "1501", "Acevedo", "15", geom=square(-66.8, 10.2, 0.25))
     rebuild_paths(conn)
+
+
+def territory_id(conn: Connection, code: str) -> int:
+    return conn.execute(select(Territory.id).where(Territory.code == code)).scalar_one()
+
+
+def point(lon: float, lat: float) -> str:
+    """EWKT of a WGS84 point, as GeoAlchemy2 takes it in inserts."""
+    return f"SRID=4326;POINT({lon} {lat})"

@@ -26,17 +26,13 @@ from geodata.models import (
     Territory,
     WorkingTable,
 )
+from tests.factories import point as pt
 from tests.factories import small_tree
+from tests.factories import territory_id as tid
 
 LONG_AGO = dt.date(2024, 1, 10)
 
 
-def tid(conn: Connection, code: str) -> int:
-    return conn.execute(select(Territory.id).where(Territory.code == code)).scalar_one()
-
-
-def pt(lon: float, lat: float) -> str:
-    return f"SRID=4326;POINT({lon} {lat})"
 
 
 def add_records(conn: Connection, *, demo: bool = False) -> None:
