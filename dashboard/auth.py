@@ -11,6 +11,7 @@ old one.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
@@ -34,6 +35,10 @@ LOGOUT_PATH = "/logout"
 # What the browser must fetch to draw the login page and the app's shell.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH)
+# Data endpoints desktop GIS reads (QGIS, GDAL's OAPIF driver): they have no login page
+# and no cookie, so these also take HTTP Basic credentials on each request.
+BASIC_AUTH_PREFIXES = ("/ogc", "/tiles/", "/export/")
+BASIC_REALM = 'Basic realm="Sala de Autogobierno", charset="UTF-8"'
 
 CACHE_SECONDS = 5.0
 SESSION_HOURS = 12  # one room shift, with margin
@@ -46,6 +51,9 @@ _lock = threading.Lock()
 _required_cache: dict[str, tuple[float, bool]] = {}
 _scope_cache: dict[tuple[str, str], tuple[float, tuple[Scope, str] | None]] = {}
 _failures: dict[tuple[str, str], deque] = defaultdict(deque)
+# Verified Basic credentials, so a client paging through features is not hashed (scrypt)
+# on every request: (user, sha256 of password) -> (time, the account's password stamp).
+_basic_cache: dict[tuple[str, str], tuple[float, str]] = {}
 
 
 def clear_cache() -> None:
@@ -54,6 +62,7 @@ def clear_cache() -> None:
         _required_cache.clear()
         _scope_cache.clear()
         _failures.clear()
+        _basic_cache.clear()
 
 
 def auth_required(engine: Engine) -> bool:
@@ -148,11 +157,43 @@ def _guard(engine_getter: Callable[[], Engine]):
             return None
     if _is_public(request.path):
         return None
+    if request.path.startswith(BASIC_AUTH_PREFIXES):
+        return _basic_auth(engine)
     if _wants_json():
         response = jsonify(error="unauthenticated", message="Inicie sesión para continuar.", login=request.script_root + LOGIN_PATH)
         response.status_code = 401
         return response
     return redirect(request.script_root + LOGIN_PATH + "?" + urlencode({"next": _original_path()}))
+
+
+def _basic_auth(engine: Engine):
+    """Let a desktop GIS client in with HTTP Basic credentials, or ask it for them."""
+    credentials = request.authorization
+    if credentials is not None and credentials.type == "basic" and credentials.username:
+        username, password = credentials.username, credentials.password or ""
+        key = (username, hashlib.sha256(password.encode()).hexdigest())
+        now = time.monotonic()
+        with _lock:
+            cached = _basic_cache.get(key)
+        fresh = _fresh_state(engine, username) if cached and now - cached[0] < CACHE_SECONDS * 12 else None
+        if fresh is not None and fresh[1] == cached[1]:  # still active, same password
+            g.sala_scope, g.sala_user = fresh[0], username
+            return None
+        failure_key = (username.lower(), request.remote_addr or "")
+        if not _too_many_failures(failure_key):
+            with engine.begin() as conn:
+                scope = authenticate(conn, username, password, source=request.remote_addr)
+                state = session_state(conn, username) if scope is not None else None
+            if state is not None:
+                with _lock:
+                    _basic_cache[key] = (now, state[1])
+                g.sala_scope, g.sala_user = state[0], username
+                return None
+            _record_failure(failure_key)
+    response = jsonify(error="unauthenticated", message="Credenciales requeridas (usuario y contraseña de Sala).")
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = BASIC_REALM
+    return response
 
 
 _PAGE = """<!doctype html>
