@@ -309,6 +309,20 @@ def _merge_simple(conn, table, conflict, cols, always, present, params, key=("co
     insert_cols = list(cols) + ["is_demo", "load_run_id"]
     select_exprs = list(cols.values()) + [":demo", ":run"]
     update_cols = [c for c in cols if c in written] + ["is_demo"]
+    with _bulk_indexes(conn, table, drop_unique=True) as bulk:
+        if bulk:
+            # A big first load into the empty, locked table: nothing to conflict with (the kept
+            # rows have distinct keys), so a plain INSERT, its unique keys built once at the end
+            # (which would refuse the load, whole, were a key repeated after all).
+            sql = f"""
+                WITH m AS (
+                    INSERT INTO {table} AS t ({', '.join(insert_cols)})
+                    SELECT {', '.join(select_exprs)} FROM {OK_ROWS}
+                    RETURNING t.id, true AS ins{extra_returning}
+                ){tail}
+                SELECT count(*), 0 FROM m
+            """
+            return _merge(conn, sql, params)
     # Rows identical to the stored ones are set aside by one anti-join, cheaper than letting
     # each of them find its conflict; in key order, the unique index grows at its right edge.
     exprs = dict(zip(insert_cols, select_exprs))
@@ -320,8 +334,7 @@ def _merge_simple(conn, table, conflict, cols, always, present, params, key=("co
         " ORDER BY " + ", ".join(cols[k] for k in key)
     )
     sql = _upsert(table, conflict, insert_cols, select_exprs, update_cols, source, extra_returning, tail)
-    with _bulk_indexes(conn, table):
-        return _merge(conn, sql, params)
+    return _merge(conn, sql, params)
 
 
 BULK_MIN_ROWS = 50_000
@@ -336,11 +349,12 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
     keeps its guarantees. DDL is transactional: a failed load gets its indexes back.
     Only for an empty table, whose readers lose nothing while it is locked. `drop_unique`
     also rebuilds the table's unique constraints, for an insert that needs no arbiter.
+    Yields whether it did (the caller may then insert without ON CONFLICT).
     """
     empty = not conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar()
     big = empty and conn.execute(text(f"SELECT count(*) >= {BULK_MIN_ROWS} FROM {OK_ROWS}")).scalar()
     if not big:
-        yield
+        yield False
         return
     indexes = conn.execute(
         text(
@@ -361,7 +375,7 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
         conn.execute(text(f"DROP INDEX {name}"))
     for name, _definition in uniques:
         conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
-    yield
+    yield True
     for _name, definition in indexes:
         conn.execute(text(definition))
     for name, definition in uniques:
@@ -445,9 +459,11 @@ def _merge_case(conn: Connection, present: set[str], params: dict) -> tuple[int,
                         ELSE GREATEST(current_date, m.reported_date) END
             FROM m LEFT JOIN res r ON r.code = m.code AND r.reason IS NULL AND r.keep
             WHERE m.status <> 'reported' AND (m.ins OR r.old_status IS DISTINCT FROM m.status)
-            ON CONFLICT DO NOTHING
+            {conflict}
         )"""
-    with _bulk_indexes(conn, "case_status_change", drop_unique=True):
+    with _bulk_indexes(conn, "case_status_change", drop_unique=True) as bulk:
+        # Into an empty history each new case brings distinct (status, date) pairs: no arbiter needed.
+        tail = tail.replace("{conflict}", "" if bulk else "ON CONFLICT DO NOTHING")
         counts = _merge_simple(
             conn, "case_report", "(code)", cols, {"reported_date", "category", "area", "status", "territory_id"}, present,
             params, extra_returning=", t.code, t.status, t.reported_date, t.resolved_date", tail=tail,
