@@ -28,7 +28,7 @@ from geodata.access import NATIONAL, Scope
 from geodata.settings import get_settings
 from geodata.users import authenticate, has_active_users, logout, session_state
 
-OPEN_ACCESS_MESSAGE = "Acceso abierto: cree usuarios con `sala users add`"
+OPEN_ACCESS_MESSAGE = "Acceso abierto: cree usuarios con «sala users add»"
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
