@@ -111,17 +111,20 @@ def alerts(
     )
     collect(
         "project_not_moving",
-        select(Project.code, Project.name, Project.stage, first_deposit.c.first_day, t.name.label("territory_name"))
+        select(
+            Project.code, Project.name, Project.stage, Project.progress, first_deposit.c.first_day,
+            t.name.label("territory_name"),
+        )
         .join(t, t.id == Project.territory_id)
         .join(first_deposit, first_deposit.c.project_id == Project.id)
         .where(
-            Project.stage.in_(("funded", "in_progress")),
-            Project.progress == 0,
+            # Money arrived, and the project is stalled or has not moved since.
+            (Project.stage == "stalled") | (Project.stage.in_(("funded", "in_progress")) & (Project.progress == 0)),
             first_deposit.c.first_day < today - dt.timedelta(days=PROJECT_STILL_DAYS),
             *where,
         )
         .order_by(first_deposit.c.first_day, Project.code),
-        lambda r: f"{r['name']} ({PROJECT_STAGES.get(r['stage'], r['stage'])}, 0 % de avance)",
+        lambda r: f"{r['name']} ({PROJECT_STAGES.get(r['stage'], r['stage'])}, {float(r['progress']):.0f} % de avance)",
         "first_day",
     )
 

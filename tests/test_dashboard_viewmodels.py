@@ -418,3 +418,18 @@ def test_municipality_options_follow_the_scope(engine, tree):
         {"label": "Acevedo (Miranda)", "value": "1501"},
     ]
     assert [o["value"] for o in svm.municipality_options(engine, MIRANDA_DIRECTOR)] == ["1501"]
+
+
+def test_funded_but_stalled_project_is_an_alert(engine, tree):
+    from sqlalchemy import insert
+
+    from geodata.models import Deposit
+    from tests.dashboard_fixtures import add_project
+
+    with engine.begin() as conn:
+        pid = add_project(conn, "P-STALL", "0101010101", "stalled")
+        conn.execute(insert(Deposit).values(code="D-STALL", project_id=pid, amount=500,
+                                            deposit_date=TODAY - dt.timedelta(days=90)))
+    items = ops.alerts_view(engine, "0101", today=TODAY)["items"]
+    stalled = [i for i in items if i["key"] == "project_not_moving:P-STALL"]
+    assert stalled and "Paralizado" in stalled[0]["label"]
