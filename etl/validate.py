@@ -316,7 +316,11 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         before = (out[later] < out[earlier]).fillna(False).to_numpy()
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
-    geom, point = _geometry(chunk, ctx, marks)
+    geom, point, xy = _geometry(chunk, ctx, marks)
+    if xy is not None:
+        has_point = ~np.isnan(xy[0])
+    else:
+        has_point = np.asarray([g is not None for g in point], dtype=bool)
 
     if territory:
         _territory_columns(spec, colmap, frame, out, marks, geom, point, raw)
@@ -326,13 +330,15 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
             for _level, source in colmap.territory_refs:
                 code = code.where(code.notna(), normalise_codes(clean_text(frame[source])))
             out["territory_code"] = code
-            missing = code.isna().to_numpy() & np.asarray([g is None for g in point], dtype=bool)
+            missing = code.isna().to_numpy() & ~has_point
             marks.mark(missing, "falta el territorio: ni código de territorio ni coordenadas", "territory_code")
         if spec.kind == "case":
             derived = out["category"].map(CATEGORY_AREA)
             out["area"] = out["area"].where(out["area"].notna(), derived)
-        if spec.geometry == "point":
-            has = np.asarray([g is not None for g in point], dtype=bool)
+        if spec.geometry == "point" and xy is not None:
+            out["lon"], out["lat"] = xy
+        elif spec.geometry == "point":
+            has = has_point
             lon, lat = np.full(n, np.nan), np.full(n, np.nan)
             if has.any():
                 lon[has], lat[has] = shapely.get_x(point[has]), shapely.get_y(point[has])
@@ -358,8 +364,12 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     return Validated(staged[columns], rejects)
 
 
-def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray]:
-    """(polygons as EWKB hex, points as EWKB hex), None where absent; marks geometry rejects."""
+OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs"
+
+
+def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+    """(polygons as EWKB hex, points as EWKB hex, None where absent; or, for a record kind's
+    lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent); marks geometry rejects."""
     spec, colmap = ctx.spec, ctx.colmap
     n = len(chunk.frame)
     geoms = np.full(n, None, dtype=object)
@@ -377,6 +387,14 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         half = lon.isna() ^ lat.isna()
         marks.mark(half.to_numpy(), "falta la latitud o la longitud", "lat" if lat.isna().any() else "lon")
         both = (lon.notna() & lat.notna()).to_numpy()
+        if ctx.transformer is None and spec.kind not in TERRITORY_KINDS:
+            # Plain numbers in, plain numbers out: the same checks as below without building points.
+            x, y = lon.to_numpy(dtype=float), lat.to_numpy(dtype=float)
+            xmin, ymin, xmax, ymax = VENEZUELA_BOUNDS
+            live = both & marks.ok
+            marks.mark(live & ((x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)), OUTSIDE, "geometry")
+            live = both & marks.ok
+            return np.full(n, None, dtype=object), None, (np.where(live, x, np.nan), np.where(live, y, np.nan))
         geoms[both] = shapely.points(lon.to_numpy()[both], lat.to_numpy()[both])
     elif colmap.wkt:
         text = clean_text(chunk.frame[colmap.wkt])
@@ -388,7 +406,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
     changed = np.zeros(n, dtype=bool)
     if not present.any():
-        return np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+        return np.full(n, None, dtype=object), np.full(n, None, dtype=object), None
 
     if ctx.transformer is not None:
         transformer = ctx.transformer
@@ -431,11 +449,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         bounds[live] = shapely.bounds(geoms[live])
         xmin, ymin, xmax, ymax = VENEZUELA_BOUNDS
         outside = live & ((bounds[:, 0] < xmin) | (bounds[:, 2] > xmax) | (bounds[:, 1] < ymin) | (bounds[:, 3] > ymax))
-        marks.mark(
-            outside,
-            "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs",
-            "geometry",
-        )
+        marks.mark(outside, OUTSIDE, "geometry")
     live = present & marks.ok
     polygons = np.full(n, None, dtype=object)
     points = np.full(n, None, dtype=object)
@@ -450,7 +464,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         polygons[encode] = shapely.to_wkb(geoms[encode], hex=True, output_dimension=2)
     if point_rows.any():
         points[point_rows] = geoms[point_rows]
-    return polygons, points
+    return polygons, points, None
 
 
 def _repair(geom):
