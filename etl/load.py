@@ -8,7 +8,6 @@ transaction that commits whole or not at all. A failure is recorded after the ro
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import queue
@@ -277,7 +276,7 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
             _store_rejects(conn, run_id, chunk_rejects)
             rejects.extend(chunk_rejects)
         if payload:
-            with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN (FORMAT csv)") as copy:
+            with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN") as copy:
                 copy.write(payload)
         if geom_payload:
             with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
@@ -291,9 +290,7 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
     staged = validated.staged
     payload = geom_payload = ""
     if len(staged):
-        buffer = io.StringIO()
-        _floats_as_text(staged[copied]).to_csv(buffer, header=False, index=False, date_format="%Y-%m-%d")
-        payload = buffer.getvalue()
+        payload = _copy_text(staged[copied])
         if polygons:
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
@@ -347,18 +344,49 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
                 pass
 
 
-def _floats_as_text(frame):
-    """Floats formatted by numpy (shortest round-trip form), several times faster than to_csv does it."""
-    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
-    if not floats:
-        return frame
-    frame = frame.copy()
-    for column in floats:
-        values = frame[column].to_numpy()
-        text_ = values.astype(str).astype(object)
-        text_[np.isnan(values)] = None
-        frame[column] = text_
-    return frame
+_NULL = "\\N"
+_SPECIAL = r"[\\\t\n\r]"
+
+
+def _copy_text(frame) -> str:
+    """The frame in COPY's text format, a column at a time: about twice as fast as `to_csv`.
+
+    Numbers and dates are formatted by numpy (floats in their shortest round-trip form);
+    text is escaped only in a column that holds a backslash, tab or line break. Missing
+    values and empty strings are NULL, as they were in the CSV this replaces.
+    """
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if str(series.dtype) == "Int64":  # nullable whole numbers: to_numpy() would make them floats
+            text_ = series.fillna(0).astype("int64").to_numpy().astype(str).astype(object)
+            text_[np.array(series.isna(), dtype=bool)] = _NULL
+            columns.append(text_)
+            continue
+        values = series.to_numpy()
+        kind = values.dtype.kind
+        if kind == "f":
+            text_ = values.astype(str).astype(object)
+            text_[np.isnan(values)] = _NULL
+        elif kind in "iu":
+            text_ = values.astype(str).astype(object)
+        elif kind == "M":
+            text_ = values.astype("datetime64[D]").astype(str).astype(object)
+            text_[np.isnat(values)] = _NULL
+        else:
+            missing = np.array(series.isna(), dtype=bool)
+            if missing.all():
+                text_ = np.full(len(series), _NULL, dtype=object)
+            else:
+                strings = series.astype(object).where(~missing, "").astype(str)
+                if strings.str.contains(_SPECIAL, regex=True).any():
+                    strings = (strings.str.replace("\\", "\\\\", regex=False).str.replace("\t", "\\t", regex=False)
+                               .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False))
+                text_ = np.array(strings, dtype=object)
+                missing |= text_ == ""
+            text_[missing] = _NULL
+        columns.append(text_)
+    return "\n".join(map("\t".join, zip(*columns))) + "\n"
 
 
 def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
