@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shutil
 import subprocess
 import sys
@@ -196,32 +195,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", type=int, default=200_000)
     args = parser.parse_args(argv)
 
-    from geodata.service import bring_up
-    from geodata.settings import Settings
+    from bench.database import bench_database
 
-    url = os.environ.get("SALA_BENCH_DATABASE_URL")
-    cluster = data_dir = None
-    if not url:
-        from geodata.database import embedded_cluster
-
-        data_dir = Path(tempfile.mkdtemp(prefix="sala-bench-exports-"))
-        data_dir.chmod(0o755)
-        settings = Settings(database_url=None, data_dir=data_dir, db_port=0, _env_file=None)
-        cluster = embedded_cluster(settings)
-        url = bring_up(settings)
-    else:
-        bring_up(Settings(database_url=url, _env_file=None))
     workdir = Path(tempfile.mkdtemp(prefix="sala-bench-exports-out-"))
     try:
-        results = run(url, workdir, args.councils, args.cases)
+        with bench_database("sala-bench-exports-") as url:
+            results = run(url, workdir, args.councils, args.cases)
         worst = max(ours / peer for _, ours, peer in results)
         print(f"ratio={worst:.2f} (worst of {len(results)})")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        if cluster is not None:
-            cluster.stop()
-            shutil.rmtree(data_dir, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])

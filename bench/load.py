@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -259,33 +258,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where the generated files go (kept for reuse)")
     args = parser.parse_args(argv)
 
-    from geodata.service import bring_up
-    from geodata.settings import Settings
+    from bench.database import bench_database
 
-    url = os.environ.get("SALA_BENCH_DATABASE_URL")
-    cluster = None
-    data_dir = None
-    if not url:
-        # A throwaway embedded cluster, as in the tests: the benchmark never touches real data.
-        from geodata.database import embedded_cluster
-
-        data_dir = Path(tempfile.mkdtemp(prefix="sala-bench-"))
-        data_dir.chmod(0o755)
-        settings = Settings(database_url=None, data_dir=data_dir, db_port=0, _env_file=None)
-        cluster = embedded_cluster(settings)
-        url = bring_up(settings)
-    else:
-        bring_up(Settings(database_url=url, _env_file=None))
     workdir = args.workdir or Path(tempfile.gettempdir()) / "sala-bench-data"
     workdir.mkdir(parents=True, exist_ok=True)
     workdir.chmod(0o755)
-    try:
+    with bench_database() as url:
         run(url, workdir, args.polygons, args.cases)
-    finally:
-        if cluster is not None:
-            cluster.stop()
-            shutil.rmtree(data_dir, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main(sys.argv[1:])
