@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from etl.cli import load_cmd
 from dashboard.serve import serve
+from etl.cli import load_cmd
 from etl.demo.cli import demo_cmd
 from geodata.cli import check, db_app
 from geodata.users_cli import users_app
