@@ -18,12 +18,15 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
-app.command("check")(check)
-app.command("load")(load_cmd)
-app.command("layers")(layers_command)
-app.command("export")(export_command)
-app.command("demo")(demo_cmd)
-app.command("serve")(serve)
+# The command list speaks Spanish, as the room does; each function's docstring stays English.
+app.command("check", help="Revisa la integridad territorial (contención, solapes, vacíos, códigos, geometría).")(check)
+app.command("load", help="Carga un archivo de un TIPO de datos (idempotente, atómica, cada rechazo con su motivo).")(load_cmd)
+app.command("layers", help="Lista las capas del mapa: id, título, geometría, nivel y filtros.")(layers_command)
+app.command("export", help="Exporta una capa de un territorio, o `pack`: el paquete de planificación de un municipio.")(
+    export_command
+)
+app.command("demo", help="Genera y carga los datos de demostración (small o national).")(demo_cmd)
+app.command("serve", help="Sirve el tablero (mapa, Mapa de Soluciones, alertas).")(serve)
 
 
 if __name__ == "__main__":
