@@ -23,7 +23,7 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(1)
 
 
-@db_app.command("up")
+@db_app.command("up", help="Arranca el PostGIS embebido (o comprueba SALA_DATABASE_URL) y migra a la última versión.")
 def up() -> None:
     """Start the embedded PostGIS (or check SALA_DATABASE_URL) and migrate to head."""
     try:
@@ -34,7 +34,7 @@ def up() -> None:
     console.print(f"[green]Base de datos lista[/] {status.url} (PostGIS {status.postgis_version}, migración {status.revision})")
 
 
-@db_app.command("down")
+@db_app.command("down", help="Detiene el PostGIS embebido (una base externa no se toca).")
 def down() -> None:
     """Stop the embedded PostGIS (an external database is left alone)."""
     settings = get_settings()
@@ -48,7 +48,7 @@ def down() -> None:
     console.print("Servidor detenido." if stopped else "El servidor no estaba en marcha.")
 
 
-@db_app.command("status")
+@db_app.command("status", help="Muestra la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")
 def status() -> None:
     """Print the URL, PostgreSQL and PostGIS versions, migration head and row counts."""
     try:
@@ -69,7 +69,7 @@ def status() -> None:
     console.print(table)
 
 
-@db_app.command("migrate")
+@db_app.command("migrate", help="Migra el esquema a una versión (la última por defecto), o baja N pasos con --down.")
 def migrate_cmd(
     revision: str = typer.Argument("head", help="revision to go up to: head or an id"),
     down: int = typer.Option(0, "--down", min=0, help="go down this many steps instead"),

@@ -50,7 +50,7 @@ def _run(action) -> None:
         raise typer.Exit(1)
 
 
-@users_app.command("add")
+@users_app.command("add", help="Crea un usuario (pide la contraseña, salvo con --password-stdin).")
 def add(
     username: str = typer.Argument(..., help="login name"),
     role: str = typer.Option(..., "--role", help=f"one of: {', '.join(ROLES)}"),
@@ -70,7 +70,7 @@ def add(
     console.print(f"Usuario «{username}» creado ({ROLES[role]}{f', territorio {territory}' if territory else ''}).")
 
 
-@users_app.command("list")
+@users_app.command("list", help="Lista los usuarios con su rol, ámbito y estado.")
 def list_cmd() -> None:
     """List the users with their role, scope and state."""
     found = []
@@ -91,14 +91,14 @@ def list_cmd() -> None:
     console.print(table)
 
 
-@users_app.command("disable")
+@users_app.command("disable", help="Desactiva un usuario: la cuenta y su historial quedan, el acceso se corta.")
 def disable(username: str = typer.Argument(..., help="login name")) -> None:
     """Disable a user: the account and its history stay, the login stops working."""
     _run(lambda conn: deactivate(conn, username))
     console.print(f"Usuario «{username}» desactivado.")
 
 
-@users_app.command("password")
+@users_app.command("password", help="Cambia la contraseña de un usuario.")
 def password(
     username: str = typer.Argument(..., help="login name"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from the first line of stdin"),
