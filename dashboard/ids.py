@@ -9,7 +9,7 @@ USER = "user"
 NAV = "nav"
 
 # Map room (home page)
-VIEW = "view"  # dcc.Store: the view the URL carries (territory, indicator, layers, period)
+VIEW = "view"  # dcc.Store: the view the URL carries (territory, indicator, layers, period, filters)
 RENDERED = "rendered"  # dcc.Store: what the map currently holds, to decide full figure or Patch
 URL_SYNC = "url-sync"  # hidden output of the clientside callback that writes the URL
 BREADCRUMB = "breadcrumb"
@@ -24,6 +24,9 @@ LAYERS = "layers"
 ROUND = "round"
 DATES = "dates"
 CLEAR_PERIOD = "clear-period"
+# Record filters, by their URL name (dashboard.view.ROOM_FILTERS)
+FILTERS = {"category": "filter-category", "status": "filter-status", "overdue": "filter-overdue", "stage": "filter-stage"}
+FILTERS_NOTE = "filters-note"
 KPIS = "kpis"
 GRID = "grid"
 GRID_TITLE = "grid-title"

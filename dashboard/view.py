@@ -1,6 +1,8 @@
-"""The view a URL carries: territory, indicator, layers and period.
+"""The view a URL carries: territory, indicator, layers, period and record filters.
 
 `/?territory=0101&indicator=cases_overdue&layers=cases,claps&round=2025-1&from=2025-01-01&to=2025-06-30`
+`&category=water,gas&status=reported&overdue=1&stage=stalled` (filters of the record layers,
+their choices from the layer registry's `FilterDef`s).
 Every parameter is optional; anything malformed is dropped with the default kept, so a
 hand-edited or stale link still opens (on the closest valid view) instead of failing.
 """
@@ -16,6 +18,7 @@ from geodata.indicators import INDICATORS, Period
 from geodata.records import RECORD_KINDS
 from geodata.territory import normalise_code
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
+from layers.registry import FilterDef, get_layer
 
 # Boundary layers below the level shown, drawn from vector tiles (layers.web) at any level.
 OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils")
@@ -23,6 +26,33 @@ LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS)
 DEFAULT_INDICATOR = "cases_open"
 DEFAULT_LAYERS: tuple[str, ...] = ()
 _CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+# The record filters the room offers: URL name -> the registry layer whose filter it is.
+# "overdue" is a yes/no switch ("solo vencidos"); the others are multi-choice.
+ROOM_FILTERS: dict[str, str] = {"category": "cases", "status": "cases", "overdue": "cases", "stage": "projects"}
+_TRUE = {"1", "true", "si", "sí", "yes", "on"}
+
+
+def filter_def(name: str) -> FilterDef:
+    """The registry's definition of a room filter (its label and choices)."""
+    layer = get_layer(ROOM_FILTERS[name])
+    return next(f for f in layer.filters if f.name == name)
+
+
+def _choices(name: str, raw) -> tuple[str, ...]:
+    """The known values of a multi-choice filter, in the registry's order; others dropped."""
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+    wanted = {str(x).strip().lower() for x in items}
+    return tuple(v for v in (filter_def(name).choices or {}) if v.lower() in wanted)
+
+
+def _flag(raw) -> bool:
+    if isinstance(raw, list | tuple):
+        return any(_flag(x) for x in raw)
+    if isinstance(raw, bool):
+        return raw
+    return str(raw or "").strip().lower() in _TRUE
 
 
 @dataclass(frozen=True)
@@ -33,6 +63,10 @@ class View:
     round: str | None = None
     date_from: str | None = None  # ISO dates: the view travels as JSON
     date_to: str | None = None
+    category: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    overdue: bool = False
+    stage: tuple[str, ...] = ()
 
     @property
     def period(self) -> Period:
@@ -42,9 +76,29 @@ class View:
             consultation_round=self.round,
         )
 
+    def filters_for(self, layer_id: str) -> dict[str, list[str]]:
+        """The on-screen filters that apply to a registry layer, as `LayerParams.filters`."""
+        out: dict[str, list[str]] = {}
+        for name, target in ROOM_FILTERS.items():
+            if target != layer_id:
+                continue
+            value = getattr(self, name)
+            if name == "overdue":
+                if value:
+                    out[name] = ["true"]
+            elif value:
+                out[name] = list(value)
+        return out
+
+    @property
+    def filter_key(self) -> tuple:
+        """The filters as one hashable value (for caches and the render key)."""
+        return (self.category, self.status, self.overdue, self.stage)
+
     def to_store(self) -> dict:
         data = asdict(self)
-        data["layers"] = list(self.layers)
+        for name in ("layers", "category", "status", "stage"):
+            data[name] = list(getattr(self, name))
         return data
 
     @classmethod
@@ -68,6 +122,11 @@ class View:
             params["from"] = self.date_from
         if self.date_to:
             params["to"] = self.date_to
+        for name in ("category", "status", "stage"):
+            if getattr(self, name):
+                params[name] = ",".join(getattr(self, name))
+        if self.overdue:
+            params["overdue"] = "1"
         return "?" + urlencode(params, safe=",") if params else ""
 
     def with_(self, **changes) -> View:
@@ -105,4 +164,15 @@ def parse(params: dict) -> View:
     date_to = _date(params.get("to") or params.get("date_to"))
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
-    return View(territory, indicator, layers, round_, date_from, date_to)
+    return View(
+        territory,
+        indicator,
+        layers,
+        round_,
+        date_from,
+        date_to,
+        category=_choices("category", params.get("category")),
+        status=_choices("status", params.get("status")),
+        overdue=_flag(params.get("overdue")),
+        stage=_choices("stage", params.get("stage")),
+    )

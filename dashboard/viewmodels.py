@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts
 from dashboard.classify import classify, format_value, legend_items
-from dashboard.view import OUTLINE_KINDS, View
+from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import INDICATORS, Period
@@ -109,9 +109,11 @@ def record_points(
     scope: Scope = NATIONAL,
     limit: int = DEFAULT_POINT_LIMIT,
     today: dt.date | None = None,
+    filters: dict[str, list[str]] | None = None,
 ) -> PointSet:
     """The individual records of `kind` under `code` (None: all the scope shows), newest
-    first, at most `limit`: the registry layer's features with its fields, as map points.
+    first, at most `limit`: the registry layer's features with its fields, as map points,
+    kept to `filters` (the registry layer's own filters, as `LayerParams.filters`).
 
     Raises ScopeError for an unknown territory or one outside the scope."""
     if kind not in records.RECORD_KINDS:
@@ -131,6 +133,7 @@ def record_points(
         consultation_round=period.consultation_round,
         scope=scope,
         as_of=reference_day(period, today),
+        filters=filters or None,
     )
     # Newest first by the date the period applies to, then by id: a stable choice of `limit`.
     order = (f"-{layer.period_field}", layer.id_field) if layer.period_field else (layer.id_field,)
@@ -195,20 +198,27 @@ _CACHED_READS = {
     "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
     **{
-        f"points_{kind}": (lambda kind: lambda conn, code, period, scope, day: record_points(conn, kind, code, period, scope, today=day))(kind)
+        f"points_{kind}": (
+            lambda kind: lambda conn, code, period, scope, day, filters=None: record_points(
+                conn, kind, code, period, scope, today=day, filters=dict(filters) if filters else None
+            )
+        )(kind)
         for kind in records.RECORD_KINDS
     },
 }
 
 
-def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None):
+def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None, filters: dict | None = None):
     """One of the read functions above for (code, period, scope, day), cached until the
-    next indicator refresh: records only arrive through loads, and every load refreshes."""
+    next indicator refresh: records only arrive through loads, and every load refreshes.
+    `filters` (record filters) only for the `points_*` reads."""
     refreshed = indicators.last_refresh(conn)
     stamp = refreshed["refreshed_at"] if refreshed else None
     day = today or dt.date.today()
-    key = (str(conn.engine.url), stamp, function, code, period, scope, day)
-    return _indicator_cache.get(key, lambda: _CACHED_READS[function](conn, code, period, scope, day))
+    frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
+    key = (str(conn.engine.url), stamp, function, code, period, scope, day, frozen)
+    extra = (frozen,) if frozen else ()
+    return _indicator_cache.get(key, lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
 
 
 @dataclass
@@ -335,7 +345,27 @@ def _timed(timings: dict, name: str, fn, *args, **kwargs):
 
 def rendered_key(view: View) -> dict:
     """What a full map render depends on; an indicator switch alone changes none of it."""
-    return {"territory": view.territory, "layers": list(view.layers), "period": [view.round, view.date_from, view.date_to]}
+    return {
+        "territory": view.territory,
+        "layers": list(view.layers),
+        "period": [view.round, view.date_from, view.date_to],
+        "filters": [list(view.category), list(view.status), view.overdue, list(view.stage)],
+    }
+
+
+def filter_controls() -> list[dict]:
+    """The room's record filters: URL name, Spanish label and options, all from the
+    registry's `FilterDef`s ("overdue" is one yes switch: «solo vencidos»)."""
+    controls = []
+    for name in ROOM_FILTERS:
+        fdef = filter_def(name)
+        if name == "overdue":
+            controls.append({"name": name, "label": fdef.label, "multi": False,
+                             "options": [{"label": texts.FILTER_OVERDUE_ONLY, "value": "1"}]})
+        else:
+            controls.append({"name": name, "label": fdef.label, "multi": True,
+                             "options": [{"label": label, "value": value} for value, label in (fdef.choices or {}).items()]})
+    return controls
 
 
 def outline_tiles(view: View, base_url: str = "") -> list[tuple[str, str, int]]:
@@ -392,7 +422,8 @@ def room(
                 pointsets.append(aggregated_points(kind, rows, anchors))
             else:
                 pointsets.append(
-                    _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope, today)
+                    _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope, today,
+                           view.filters_for(kind))
                 )
         crumbs = [
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
@@ -536,6 +567,7 @@ def apply_event(
     round_: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    filters: dict | None = None,
     click_data: dict | None = None,
     cell_clicked: dict | None = None,
     crumb_code: str | None = None,
@@ -543,8 +575,9 @@ def apply_event(
 ) -> View:
     """The view after one user action on the map room.
 
-    trigger: "indicator", "layers", "round", "dates", "clear" (whole period), "map" (a
-    click on a territory or bubble), "grid" (a row of the ranked table) or "crumb".
+    trigger: "indicator", "layers", "round", "dates", "clear" (whole period), "filters"
+    (`filters`: the values of the record filter controls by URL name), "map" (a click on a
+    territory or bubble), "grid" (a row of the ranked table) or "crumb".
     """
     from dashboard.view import parse
 
@@ -557,6 +590,9 @@ def apply_event(
         return view.with_(round=period.round, date_from=period.date_from, date_to=period.date_to)
     if trigger == "clear":
         return view.with_(round=None, date_from=None, date_to=None)
+    if trigger == "filters":
+        chosen = parse({name: (filters or {}).get(name) for name in ROOM_FILTERS})
+        return view.with_(category=chosen.category, status=chosen.status, overdue=chosen.overdue, stage=chosen.stage)
     if trigger == "map":
         return drill(engine, view, clicked_code(click_data), scope)
     if trigger == "grid":
@@ -581,12 +617,14 @@ def export_options() -> tuple[list[dict], list[dict]]:
 
 
 def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | None, scope: Scope = NATIONAL) -> dict:
-    """The download URL of exactly what is on screen (territory and period) for a layer and
-    format, and the planning pack of the municipality in view (None above a municipality)."""
+    """The download URL of exactly what is on screen (territory, period and the filters that
+    apply to the layer) for a layer and format, and the planning pack of the municipality in
+    view (None above a municipality)."""
     from geodata.solutions import NotAMunicipality, municipality_of
     from layers import web
 
-    export_href = web.export_url(layer_id or DEFAULT_EXPORT_LAYER, fmt or DEFAULT_EXPORT_FORMAT, view.territory, view.period)
+    layer_id = layer_id or DEFAULT_EXPORT_LAYER
+    export_href = web.export_url(layer_id, fmt or DEFAULT_EXPORT_FORMAT, view.territory, view.period, view.filters_for(layer_id))
     pack_href = None
     if view.territory:
         with engine.connect() as conn:

@@ -13,7 +13,7 @@ from dashboard import solutions_vm as svm
 from dashboard import viewmodels as vm
 from dashboard.classify import classify, format_number, format_value, legend_items
 from dashboard.view import View, parse
-from geodata import indicators, records
+from geodata import indicators, records, vocab
 from geodata.access import Scope, ScopeError
 from geodata.territory import resolve
 from geodata.settings import Settings
@@ -56,6 +56,31 @@ def test_view_drops_what_is_malformed_and_keeps_the_rest():
     swapped = parse({"from": "2025-06-01", "to": "2025-01-01"})
     assert (swapped.date_from, swapped.date_to) == ("2025-01-01", "2025-06-01")
     assert swapped.period.date_from == dt.date(2025, 1, 1)
+
+
+def test_view_carries_the_record_filters_and_drops_bad_values():
+    view = parse({"territory": "0101", "layers": "cases", "category": "water,GAS,bridges", "status": "reported,nope",
+                  "overdue": "1", "stage": "stalled,flying"})
+    assert (view.category, view.status, view.overdue, view.stage) == (("water", "gas"), ("reported",), True, ("stalled",))
+    assert view.to_query() == "?territory=0101&layers=cases&category=water,gas&status=reported&stage=stalled&overdue=1"
+    params = dict(part.split("=") for part in view.to_query()[1:].split("&"))
+    assert parse(params) == view
+    assert View.from_store(view.to_store()) == view
+    assert parse({"overdue": "maybe", "category": ""}) == View()
+    # Each filter goes to the registry layer it belongs to.
+    assert view.filters_for("cases") == {"category": ["water", "gas"], "status": ["reported"], "overdue": ["true"]}
+    assert view.filters_for("projects") == {"stage": ["stalled"]}
+    assert view.filters_for("agreements") == {} and View().filters_for("cases") == {}
+
+
+def test_filter_controls_come_from_the_registry():
+    controls = {c["name"]: c for c in vm.filter_controls()}
+    assert list(controls) == ["category", "status", "overdue", "stage"]
+    assert {"label": "Agua", "value": "water"} in controls["category"]["options"]
+    assert [o["value"] for o in controls["category"]["options"]] == list(vocab.CASE_CATEGORIES)
+    assert [o["value"] for o in controls["status"]["options"]] == list(vocab.CASE_STATUSES)
+    assert [o["value"] for o in controls["stage"]["options"]] == list(vocab.PROJECT_STAGES)
+    assert controls["overdue"]["options"] == [{"label": "Solo vencidos", "value": "1"}] and not controls["overdue"]["multi"]
 
 
 # --- classification and numbers ------------------------------------------------------------
@@ -387,6 +412,29 @@ def test_download_links_carry_what_is_on_screen(engine, tree):
     assert national == {"export_href": "/export/cases.geojson", "pack_href": None}
     layers, formats = vm.export_options()
     assert {"label": "CLAP", "value": "claps"} in layers and {"label": "GeoPackage", "value": "gpkg"} in formats
+
+
+def test_filters_reach_the_point_layers_and_the_downloads(engine, tree):
+    with engine.connect() as conn:
+        water = vm.record_points(conn, "cases", "0101", None, vm.NATIONAL, today=TODAY, filters={"category": ["water"]})
+        overdue = vm.record_points(conn, "cases", "0101", None, vm.NATIONAL, today=TODAY, filters={"overdue": ["true"]})
+    assert {p["category"] for p in water.points} == {"water"} and water.total == len(water.points) < 4
+    assert all(p["overdue"] for p in overdue.points) and "C1" in {p["code"] for p in overdue.points}
+    # The room draws only the chosen category; the choropleth and KPIs stay as they were.
+    view = View("0101", layers=("cases",), category=("security",))
+    room = vm.room(engine, view, settings=settings(), today=TODAY)
+    unfiltered = vm.room(engine, view.with_(category=()), settings=settings(), today=TODAY)
+    cases = room.figure["data"][1]
+    assert len(cases["lon"]) == 1 and len(unfiltered.figure["data"][1]["lon"]) == 4
+    assert room.kpis == unfiltered.kpis and room.figure["data"][0]["z"] == unfiltered.figure["data"][0]["z"]
+    assert room.rendered != unfiltered.rendered  # a filter change redraws the points
+    links = vm.download_links(engine, View("0101", category=("water",), status=("reported",), stage=("stalled",)), "cases", "csv")
+    assert links["export_href"] == "/export/cases.csv?territory=0101&category=water&status=reported"
+    projects = vm.download_links(engine, View("0101", category=("water",), stage=("stalled",)), "projects", "geojson")
+    assert projects["export_href"] == "/export/projects.geojson?territory=0101&stage=stalled"
+    # The filter controls change the view.
+    new = vm.apply_event(engine, View("0101"), "filters", filters={"category": ["gas", "water"], "overdue": ["1"], "status": None, "stage": []})
+    assert (new.category, new.overdue, new.status, new.stage) == (("water", "gas"), True, (), ())
 
 
 def test_warm_up_fills_the_cache_for_country_and_states(engine, tree):

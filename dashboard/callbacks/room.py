@@ -11,6 +11,7 @@ from dashboard.components import room as parts
 from dashboard.view import View
 
 _TRIGGERS = {
+    **{component_id: "filters" for component_id in ids.FILTERS.values()},
     ids.INDICATOR: "indicator",
     ids.LAYERS: "layers",
     ids.ROUND: "round",
@@ -98,6 +99,7 @@ def register(app) -> None:
         Input(ids.DATES, "start_date"),
         Input(ids.DATES, "end_date"),
         Input(ids.CLEAR_PERIOD, "n_clicks"),
+        *[Input(component_id, "value") for component_id in ids.FILTERS.values()],
         Input(ids.MAP, "clickData"),
         Input(ids.GRID, "cellClicked"),
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
@@ -105,7 +107,8 @@ def register(app) -> None:
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
-    def on_action(indicator, layers, round_, date_from, date_to, _clear, click, cell, _crumbs, view_data, rendered):
+    def on_action(indicator, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
+                  view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
@@ -125,6 +128,7 @@ def register(app) -> None:
             round_=round_,
             date_from=date_from,
             date_to=date_to,
+            filters={"category": category, "status": status, "overdue": overdue, "stage": stage},
             click_data=click,
             cell_clicked=cell,
             crumb_code=crumb_code,

@@ -20,6 +20,45 @@ dash.register_page(__name__, path="/", title=texts.APP_TITLE, name=texts.NAV_ROO
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": "es"}
 
 
+def _filter_value(view, name: str):
+    value = getattr(view, name)
+    if name == "overdue":
+        return ["1"] if value else []
+    return list(value)
+
+
+def filters(view) -> html.Div:
+    """The record filters (cases: category, status, overdue; projects: stage), with the
+    note that the choropleth and KPIs are not filtered (they are precomputed)."""
+    fields = []
+    for control in vm.filter_controls():
+        name, component_id = control["name"], ids.FILTERS[control["name"]]
+        if control["multi"]:
+            fields.append(
+                html.Div(
+                    [
+                        html.Label(control["label"], htmlFor=component_id),
+                        dcc.Dropdown(id=component_id, options=control["options"], value=_filter_value(view, name), multi=True,
+                                     placeholder=texts.FILTER_ANY, className=f"filter filter-{name}"),
+                    ],
+                    className="filter-field",
+                )
+            )
+        else:
+            fields.append(
+                dcc.Checklist(id=component_id, options=control["options"], value=_filter_value(view, name),
+                              className=f"checklist filter filter-{name}")
+            )
+    return html.Div(
+        [
+            html.Label(texts.FILTERS),
+            html.Div(fields, className="filter-fields"),
+            html.Div(texts.FILTERS_NOTE, id=ids.FILTERS_NOTE, className="filters-note"),
+        ],
+        className="control control-filters",
+    )
+
+
 def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
     return html.Div(
         [
@@ -67,6 +106,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
                 ],
                 className="control control-period",
             ),
+            filters(view),
             html.Div(
                 [
                     dcc.Checklist(

@@ -255,3 +255,23 @@ def test_payload_first_and_repeat_visit(browser, live_server, console):
     refetched = [r["url"] for r in repeat if "_dash-component-suites" in r["url"] and r["bytes"] > 2000]
     assert refetched == []
     assert console.errors == []
+
+
+def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, live_server):
+    page.goto(live_server + "/?territory=0101&layers=cases&category=water")
+    wait_for_map(page)
+    # The control shows the category of the URL, the download link carries it, and the note
+    # says the choropleth is not filtered.
+    assert "Agua" in page.inner_text("#filter-category")
+    page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('category=water')")
+    assert "category=water" in page.get_attribute("#export-link", "href")
+    assert "capas de puntos y a las descargas" in page.inner_text("#filters-note")
+    # The point layer holds water cases only (every popup names the category).
+    categories = page.evaluate(f"{MAP_JS}.data[1].customdata.map(d => JSON.stringify(d))")
+    assert categories and all("Agua" in c for c in categories)
+    screenshot(page, "map-room-filters")
+    # "Solo vencidos" goes to the URL and the download at once.
+    page.check("#filter-overdue input[type=checkbox]")
+    page.wait_for_function("window.location.search.includes('overdue=1')")
+    page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('overdue=true')")
+    assert "category=water" in page.evaluate("window.location.search")
