@@ -55,7 +55,10 @@ PACK = "Paquete de planificación"
 FILTERS = "Filtros de registros"
 FILTER_OVERDUE_ONLY = "Solo vencidos"
 FILTER_ANY = "Todos"
-FILTERS_NOTE = "Los filtros se aplican a las capas de puntos y a las descargas; los indicadores del mapa cubren todos los casos."
+FILTERS_NOTE = (
+    "Los filtros se aplican a los registros individuales (desde el municipio) y a las descargas; "
+    "los indicadores y las burbujas por territorio cubren todos los registros."
+)
 EXPORT = "Descargar"
 EXPORT_LAYER = "Capa"
 EXPORT_FORMAT = "Formato"

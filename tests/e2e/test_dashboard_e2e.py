@@ -265,7 +265,7 @@ def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, l
     assert "Agua" in page.inner_text("#filter-category")
     page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('category=water')")
     assert "category=water" in page.get_attribute("#export-link", "href")
-    assert "capas de puntos y a las descargas" in page.inner_text("#filters-note")
+    assert "registros individuales (desde el municipio) y a las descargas" in page.inner_text("#filters-note")
     # The point layer holds water cases only (every popup names the category).
     categories = page.evaluate(f"{MAP_JS}.data[1].customdata.map(d => JSON.stringify(d))")
     assert categories and all("Agua" in c for c in categories)
