@@ -7,9 +7,7 @@ and `layers` (scoped), so these are tested against PostGIS without a browser.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,7 @@ from geodata.territory import TerritoryNode, breadcrumb, children, resolve
 from geodata.vocab import LEVEL_LABELS, LEVEL_LABELS_PLURAL
 from layers.boundaries import COUNTRY, boundary_version, children_boundaries, territory_bbox
 from layers.features import count_features, iter_rows, json_value
+from layers.lru import LRUCache
 from layers.registry import LayerParams, UnknownTerritory, get_layer
 
 KPI_IDS = (
@@ -167,29 +166,10 @@ def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[floa
     return PointSet(kind, points, sum(p["count"] for p in points), aggregated=True)
 
 
-class _IndicatorCache:
-    """Indicator reads, kept until the next indicator refresh (every load ends with one),
-    so going back up a level or switching indicators never recomputes."""
-
-    def __init__(self, size: int = 1024):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, compute):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = compute()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_indicator_cache = _IndicatorCache()
+# Indicator reads, kept until the next indicator refresh (every load ends with one; the
+# refresh time is part of the key), so going back up a level or switching indicators
+# never recomputes.
+_indicator_cache = LRUCache(1024)
 
 
 _CACHED_READS = {
@@ -218,7 +198,7 @@ def cached_indicators(conn, function: str, code: str | None, period, scope: Scop
     frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
     key = (str(conn.engine.url), stamp, function, code, period, scope, day, frozen)
     extra = (frozen,) if frozen else ()
-    return _indicator_cache.get(key, lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
+    return _indicator_cache.get_or_build(key, lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
 
 
 @dataclass

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, text
@@ -20,6 +18,7 @@ from sqlalchemy import Connection, func, select, text
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import Territory
 from geodata.territory import resolve
+from layers.lru import LRUCache
 
 COORDINATE_DECIMALS = 5
 COUNTRY = "country"  # the code used in URLs and cache keys for the whole country
@@ -108,32 +107,8 @@ def _build(conn: Connection, parent_code: str | None, scope: Scope) -> Boundarie
     )
 
 
-class _Cache:
-    """A small LRU of built boundaries, keyed by database, version, parent and scope."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self._items: OrderedDict[tuple, Boundaries] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_build(self, key: tuple, build) -> Boundaries:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_cache = _Cache()
+# A small LRU of built boundaries, keyed by database, version, parent and scope.
+_cache = LRUCache(256)
 
 
 def children_boundaries(conn: Connection, parent_code: str | None, scope: Scope = NATIONAL) -> Boundaries:

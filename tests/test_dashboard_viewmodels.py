@@ -438,9 +438,9 @@ def test_filters_reach_the_point_layers_and_the_downloads(engine, tree):
 
 
 def test_warm_up_fills_the_cache_for_country_and_states(engine, tree):
-    before = len(vm._indicator_cache.items)
+    before = len(vm._indicator_cache)
     assert vm.warm_up(engine, today=TODAY) == 3  # the country and its two states
-    assert len(vm._indicator_cache.items) == before + 9  # three reads for each
+    assert len(vm._indicator_cache) == before + 9  # three reads for each
     with engine.connect() as conn:
         first = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
         again = vm.cached_indicators(conn, "child_values", "15", indicators.ALL_TIME, vm.NATIONAL, TODAY)
