@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Connection, bindparam, select, text
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
-from geodata.territory import TerritoryNode, resolve
+from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
 from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS
 from geodata.vocab import OPEN_CASE_STATUSES
 
@@ -90,15 +90,16 @@ INDICATORS: dict[str, Indicator] = {i.id: i for i in _IND}
 
 # --- the record rows: every measure defined once ----------------------------------------
 
-def _bucket_columns(days_expr: str) -> str:
-    """One 0/1 column per resolution-time bucket, for the case-resolved rows."""
-    cols = []
+def _bucket_columns(days_expr: str) -> dict[str, str]:
+    """For the case-resolved rows: one 0/1 expression per resolution-time bucket."""
     edges = RESOLVE_DAY_BUCKETS
+    columns = {}
     for i, low in enumerate(edges):
-        high = edges[i + 1] if i + 1 < len(edges) else None
-        cond = f"{days_expr} >= {low}" + (f" AND {days_expr} < {high}" if high is not None else "")
-        cols.append(f"({cond})::int AS resolved_in_{i:02d}")
-    return ", ".join(cols)
+        cond = f"{days_expr} >= {low}"
+        if i + 1 < len(edges):
+            cond += f" AND {days_expr} < {edges[i + 1]}"
+        columns[f"resolved_in_{i:02d}"] = f"({cond})::int"
+    return columns
 
 
 def _zeros(except_: dict[str, str]) -> str:
@@ -113,10 +114,7 @@ def _record_rows(territory_filter: str) -> str:
     (never from input); its parameters are bound by the caller.
     """
     open_list = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
-    bucket_sql = _bucket_columns("(c.resolved_date - c.reported_date)")
-    resolved_buckets = {
-        part.split(" AS ")[1]: part.split(" AS ")[0] for part in bucket_sql.split(", ")
-    }
+    days_to_resolve = "(c.resolved_date - c.reported_date)"
     case_reported = _zeros(
         {
             "cases_reported": "1",
@@ -126,7 +124,7 @@ def _record_rows(territory_filter: str) -> str:
         }
     )
     case_resolved = _zeros(
-        {"cases_resolved": "1", "resolve_days_sum": "(c.resolved_date - c.reported_date)", **resolved_buckets}
+        {"cases_resolved": "1", "resolve_days_sum": days_to_resolve, **_bucket_columns(days_to_resolve)}
     )
     project = _zeros(
         {
@@ -296,7 +294,6 @@ class _Target:
     depth: int  # depth of the nodes
     prefix: str | None  # subtree that holds all their records (None: the whole country)
     rollup: bool = False  # True: sum all nodes into one row (the country's summary)
-    extra: dict = field(default_factory=dict)
 
 
 def _period_sql(period: Period, day_col: str, round_col: str) -> tuple[str, dict]:
@@ -438,8 +435,6 @@ def _compose(sums: dict, snap: dict) -> dict:
 
 
 def _visible_states(conn: Connection, scope: Scope) -> list[TerritoryNode]:
-    from geodata.territory import children
-
     return [n for n in children(conn, None) if scope.allows(n.path)]
 
 
@@ -460,8 +455,6 @@ def child_values(
 ) -> list[dict]:
     """One dict per child of `parent_code` (None: the states) with `code, name, level`
     and every indicator id. Children outside the scope are left out."""
-    from geodata.territory import children
-
     if parent_code is None:
         nodes = _visible_states(conn, scope)
         target = _Target(nodes, 0, None)
@@ -490,15 +483,12 @@ def level_values(
 ) -> dict[str, dict]:
     """Indicator values of every territory of `level` inside `within` (None: the country),
     keyed by code: what map layers and exports join to their features."""
-    from geodata.territory import _COLUMNS, _node
-
-    query = select(*_COLUMNS).where(Territory.level == level, scope.condition())
+    conditions = [Territory.level == level, scope.condition()]
     prefix = None
     if within is not None:
-        root = _resolve_visible(conn, within, scope)
-        prefix = root.path
-        query = query.where(Territory.path.startswith(prefix, autoescape=True))
-    nodes = [_node(r) for r in conn.execute(query)]
+        prefix = _resolve_visible(conn, within, scope).path
+        conditions.append(subtree_condition(prefix))
+    nodes = nodes_where(conn, *conditions)
     out: dict[str, dict] = {}
     # A level may sit at several depths (a council under a commune or straight under a
     # parish): group by depth so each group's records fold onto the right path part.

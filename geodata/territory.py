@@ -71,6 +71,11 @@ def resolve(conn: Connection, code: str) -> TerritoryNode | None:
     return _node(row) if row else None
 
 
+def nodes_where(conn: Connection, *conditions) -> list[TerritoryNode]:
+    """The territories matching every condition (SQLAlchemy expressions on Territory)."""
+    return [_node(r) for r in conn.execute(select(*_COLUMNS).where(*conditions))]
+
+
 def children(conn: Connection, code: str | None = None) -> list[TerritoryNode]:
     """The children of a node in the drill-down tree; None gives the states.
 
