@@ -21,7 +21,7 @@ def bring_up(settings: Settings | None = None) -> str:
         try:
             ensure_database(url)
         except DatabaseError:
-            raise
+            raise  # already says what to do
         except Exception as exc:  # the driver's message is the useful part
             raise DatabaseError(
                 f"cannot connect to SALA_DATABASE_URL ({target_label(url)}): {exc}. "

@@ -153,6 +153,20 @@ def _stream_file(path: Path, folder: Path) -> Iterable[bytes]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _build_download(prefix: str, make: Callable[[Path], tuple[str, str]]) -> Response:
+    """Build a file in a folder of its own and stream it; on any failure the folder goes."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        filename, media_type = make(folder)
+    except LayerError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _error(_status_for(exc), str(exc))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _download(folder / filename, folder, filename, media_type)
+
+
 def _download(path: Path, folder: Path, filename: str, media_type: str) -> Response:
     response = Response(_stream_file(path, folder), mimetype=media_type.split(";")[0], direct_passthrough=True)
     if "charset" in media_type:
@@ -217,8 +231,7 @@ def register(
 
     @bp.route("/export/<layer_id>.<fmt>")
     def export(layer_id: str, fmt: str):
-        folder = Path(tempfile.mkdtemp(prefix="sala-export-"))
-        try:
+        def make(folder: Path):
             layer = get_layer(layer_id)
             form = FORMATS.get(fmt.lower())
             if form is None:
@@ -228,38 +241,27 @@ def register(
             if crs == 0:
                 raise ExportError("crs inválido: use un código EPSG, p. ej. 4326.")
             filename = f"{layer.id}_{_slug(params)}{'_shp' if form.id == 'shp' else ''}{form.extension}"
-            target = folder / filename
             with engine_getter().connect() as conn:
-                result = export_layer(conn, layer, params, form.id, target, crs=crs,
+                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs,
                                       paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
             _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
-        except LayerError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            return _error(_status_for(exc), str(exc))
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return _download(target, folder, filename, form.media_type)
+            return filename, form.media_type
+
+        return _build_download("sala-export-", make)
 
     @bp.route("/export/pack/<code>.zip")
     def pack(code: str):
         from layers.pack import build_pack
 
-        folder = Path(tempfile.mkdtemp(prefix="sala-pack-"))
-        try:
+        def make(folder: Path):
             params = replace(params_from_request(scope_of()), filters=None, bbox=None)
             filename = f"paquete_{code}.zip"
-            target = folder / filename
             with engine_getter().connect() as conn:
-                result = build_pack(conn, code, target, params, paper=request.args.get("paper", "A4"))
+                result = build_pack(conn, code, folder / filename, params, paper=request.args.get("paper", "A4"))
             _audit(engine_getter(), user_of(), f"pack/{code}", sum(result.counts.values()))
-        except LayerError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            return _error(_status_for(exc), str(exc))
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return _download(target, folder, filename, "application/zip")
+            return filename, "application/zip"
+
+        return _build_download("sala-pack-", make)
 
     def base() -> str:
         return request.host_url.rstrip("/") + "/ogc"
