@@ -84,6 +84,14 @@ def categories_figure(categories: list[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
+def _markers(lon: list, lat: list, size: int, color: str, name: str, text: list) -> dict:
+    """One layer of points on the Map of Solutions, its hover text as given."""
+    return dict(
+        type="scattermap", lon=lon, lat=lat, mode="markers", marker={"size": size, "color": color},
+        text=text, hovertemplate="%{text}<extra></extra>", name=name,
+    )
+
+
 def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> dict:
     """The municipality's parishes as the base; unanswered cases, answered cases, projects
     and a line from each case to the project that answers it."""
@@ -112,38 +120,16 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> d
     if line_lon:
         traces.append(dict(type="scattermap", lon=line_lon, lat=line_lat, mode="lines", line={"color": "#7f8c8d", "width": 2}, name=texts.SOL_MAP_LINKS, hoverinfo="skip"))
     un = [u for u in data["unanswered"] if u["lon"] is not None]
-    traces.append(
-        dict(
-            type="scattermap",
-            lon=[u["lon"] for u in un],
-            lat=[u["lat"] for u in un],
-            mode="markers",
-            marker={"size": 10, "color": "#c0392b"},
-            text=[f"Caso {u['code']} ({u['category_label']}) · {u['status_label']} · reportado {u['reported_date']}" for u in un],
-            hovertemplate="%{text}<extra></extra>",
-            name=texts.SOL_MAP_CASES,
-        )
-    )
-    traces.append(
-        dict(
-            type="scattermap",
-            lon=linked_lon, lat=linked_lat, mode="markers", marker={"size": 9, "color": "#e67e22"},
-            text=linked_text, hovertemplate="%{text}<extra></extra>", name=texts.SOL_MAP_LINKED,
-        )
-    )
+    traces.append(_markers(
+        [u["lon"] for u in un], [u["lat"] for u in un], 10, "#c0392b", texts.SOL_MAP_CASES,
+        [f"Caso {u['code']} ({u['category_label']}) · {u['status_label']} · reportado {u['reported_date']}" for u in un],
+    ))
+    traces.append(_markers(linked_lon, linked_lat, 9, "#e67e22", texts.SOL_MAP_LINKED, linked_text))
     projects = [p for p in data["projects"] + data["needs"] if p["lon"] is not None]
-    traces.append(
-        dict(
-            type="scattermap",
-            lon=[p["lon"] for p in projects],
-            lat=[p["lat"] for p in projects],
-            mode="markers",
-            marker={"size": 11, "color": "#1f5fa8"},
-            text=[f"{p['name']} · {p['stage_label']} · Bs. {format_number(p['budget'])}" for p in projects],
-            hovertemplate="%{text}<extra></extra>",
-            name=texts.SOL_MAP_PROJECTS,
-        )
-    )
+    traces.append(_markers(
+        [p["lon"] for p in projects], [p["lat"] for p in projects], 11, "#1f5fa8", texts.SOL_MAP_PROJECTS,
+        [f"{p['name']} · {p['stage_label']} · Bs. {format_number(p['budget'])}" for p in projects],
+    ))
     center, zoom = figures.zoom_for_bbox(bbox, width_px=700, height_px=480)
     layout = dict(
         map={"style": "white-bg", "center": center, "zoom": zoom, "layers": figures.base_layers([outline_url, parishes_url], None, "", False)},
