@@ -65,33 +65,28 @@ def clear_cache() -> None:
         _basic_cache.clear()
 
 
-def auth_required(engine: Engine) -> bool:
-    """True once at least one active user exists; cached for a few seconds."""
-    key = engine.url.render_as_string(hide_password=True)
+def _cached_read(cache: dict, key, engine: Engine, read):
+    """`read(conn)`, remembered for CACHE_SECONDS under `key`."""
     now = time.monotonic()
     with _lock:
-        cached = _required_cache.get(key)
+        cached = cache.get(key)
     if cached and now - cached[0] < CACHE_SECONDS:
         return cached[1]
     with engine.connect() as conn:
-        required = has_active_users(conn)
+        value = read(conn)
     with _lock:
-        _required_cache[key] = (now, required)
-    return required
+        cache[key] = (now, value)
+    return value
+
+
+def auth_required(engine: Engine) -> bool:
+    """True once at least one active user exists; cached for a few seconds."""
+    return _cached_read(_required_cache, engine.url.render_as_string(hide_password=True), engine, has_active_users)
 
 
 def _fresh_state(engine: Engine, username: str) -> tuple[Scope, str] | None:
     key = (engine.url.render_as_string(hide_password=True), username)
-    now = time.monotonic()
-    with _lock:
-        cached = _scope_cache.get(key)
-    if cached and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    with engine.connect() as conn:
-        state = session_state(conn, username)
-    with _lock:
-        _scope_cache[key] = (now, state)
-    return state
+    return _cached_read(_scope_cache, key, engine, lambda conn: session_state(conn, username))
 
 
 def current_user() -> str | None:
