@@ -204,6 +204,11 @@ class EmbeddedPostgres:
                 "max_wal_size = '4GB'\n"
                 "checkpoint_timeout = '15min'\n"
                 "synchronous_commit = off\n"
+                # No replica streams from a room machine's private cluster (backups are
+                # pg_dump): minimal WAL lets a bulk load skip it for tables and indexes
+                # the loading transaction itself creates or empties.
+                "wal_level = minimal\n"
+                "max_wal_senders = 0\n"
                 "jit = off\n"
             )
 
