@@ -11,11 +11,13 @@ import contextlib
 import json
 import logging
 import queue
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
 from etl import merge as merging
@@ -23,6 +25,7 @@ from etl.columns import map_columns
 from etl.errors import LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
 from etl.read import EXCEL_SUFFIXES, Source, file_sha256, open_source
+from etl.repeats import RepeatSieve
 from etl.validate import (
     Context,
     require_territory_source,
@@ -113,10 +116,10 @@ def load_file(
     try:
         with engine.begin() as conn, _Progress(progress, source.total_rows, path.name) as bar:
             _prepare(conn, kind)
-            python_rejects = _stage(conn, spec, source, ctx, result.run_id, bar)
+            python_rejects, repeated = _stage(conn, spec, source, ctx, result.run_id, bar)
             columns = [name for name, _ in staging_columns(spec)]
             bar.phase("validar")
-            merging.resolve(conn, spec, columns)
+            merging.resolve(conn, spec, columns, repeated)
             sql_rejects = merging.record_rejects(conn, result.run_id, columns)
             accepted = merging.accepted_count(conn)
             rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
@@ -256,7 +259,8 @@ def _prepare(conn: Connection, kind: str) -> None:
 
 
 def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, bar) -> list[dict]:
-    """Create the staging table and COPY every validated chunk into it; returns the chunk rejects.
+    """Create the staging table and COPY every validated chunk into it; returns the chunk
+    rejects and the keys that may occur more than once in the file.
 
     A thread reads, validates and serialises the next chunk while this one is sent and
     parsed by the server; at most two chunks wait in between, so memory stays bounded.
@@ -268,28 +272,29 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
         # Polygons travel in a stream of their own: hex WKB needs no CSV quoting, and scanning
         # long strings for quotes is most of what writing them as CSV costs.
         conn.execute(text("CREATE TEMP TABLE stg_geom (row_number integer, geom geometry) ON COMMIT DROP"))
-    names = ", ".join(copied)
     raw = conn.connection.driver_connection
     rejects: list[dict] = []
-    for rows, chunk_rejects, payload, geom_payload in _prepared_chunks(source, ctx, copied, polygons, bar):
+    sieve = RepeatSieve(source.total_rows)
+    for rows, chunk_rejects, (names, payload), geom_payload in _prepared_chunks(source, ctx, copied, polygons, sieve, bar):
         if chunk_rejects:
             _store_rejects(conn, run_id, chunk_rejects)
             rejects.extend(chunk_rejects)
         if payload:
-            with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN") as copy:
+            with raw.cursor() as cur, cur.copy(f"COPY stg ({', '.join(names)}) FROM STDIN") as copy:
                 copy.write(payload)
         if geom_payload:
             with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
                 copy.write(geom_payload)
         bar.advance("validar", rows)
-    return rejects
+    return rejects, sorted(sieve.suspects)
 
 
-def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
+def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool, sieve: RepeatSieve):
     validated = validate_chunk(chunk, ctx)
     staged = validated.staged
-    payload = geom_payload = ""
+    payload, geom_payload = ([], ""), ""
     if len(staged):
+        sieve.add(merging.staged_keys(ctx.spec.kind, staged))
         payload = _copy_text(staged[copied])
         if polygons:
             geom = staged["geom"].to_numpy()
@@ -302,7 +307,7 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
 _DONE = object()
 
 
-def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
+def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, sieve: RepeatSieve, bar):
     """Serialised chunks from a producer thread; its errors re-raised here, in order."""
     ready: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -313,7 +318,7 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
                 if stop.is_set():
                     return
                 bar.advance("leer", len(chunk.frame))
-                item = _serialise(chunk, ctx, copied, polygons)
+                item = _serialise(chunk, ctx, copied, polygons, sieve)
                 while not stop.is_set():
                     try:
                         ready.put(item, timeout=0.2)
@@ -345,48 +350,57 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
 
 
 _NULL = "\\N"
-_SPECIAL = r"[\\\t\n\r]"
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
-def _copy_text(frame) -> str:
-    """The frame in COPY's text format, a column at a time: about twice as fast as `to_csv`.
+def _copy_text(frame) -> tuple[list[str], str]:
+    """The frame in COPY's text format, a column at a time; returns (columns sent, text).
 
-    Numbers and dates are formatted by numpy (floats in their shortest round-trip form);
-    text is escaped only in a column that holds a backslash, tab or line break. Missing
-    values and empty strings are NULL, as they were in the CSV this replaces.
+    Columns with no value in the chunk are left out (the staging table fills in NULL).
+    Numbers go through Python's own formatting (floats in their shortest round-trip form,
+    several times faster than numpy's); text is escaped only in a column that holds a
+    backslash, tab or line break. Missing values and empty strings are NULL.
     """
-    columns = []
+    names, columns = [], []
     for name in frame.columns:
         series = frame[name]
         if str(series.dtype) == "Int64":  # nullable whole numbers: to_numpy() would make them floats
-            text_ = series.fillna(0).astype("int64").to_numpy().astype(str).astype(object)
-            text_[np.array(series.isna(), dtype=bool)] = _NULL
-            columns.append(text_)
-            continue
-        values = series.to_numpy()
-        kind = values.dtype.kind
-        if kind == "f":
-            text_ = values.astype(str).astype(object)
-            text_[np.isnan(values)] = _NULL
-        elif kind in "iu":
-            text_ = values.astype(str).astype(object)
-        elif kind == "M":
-            text_ = values.astype("datetime64[D]").astype(str).astype(object)
-            text_[np.isnat(values)] = _NULL
-        else:
             missing = np.array(series.isna(), dtype=bool)
-            if missing.all():
-                text_ = np.full(len(series), _NULL, dtype=object)
+            text_ = np.array(list(map(str, series.fillna(0).astype("int64").tolist())), dtype=object)
+        else:
+            values = series.to_numpy()
+            kind = values.dtype.kind
+            if kind == "f":
+                missing = np.isnan(values)
+                text_ = np.array(list(map(repr, values.tolist())), dtype=object)
+            elif kind in "iu":
+                missing = np.zeros(len(values), dtype=bool)
+                text_ = np.array(list(map(str, values.tolist())), dtype=object)
+            elif kind == "M":
+                missing = np.isnat(values)
+                text_ = values.astype("datetime64[D]").astype(str).astype(object)
             else:
-                strings = series.astype(object).where(~missing, "").astype(str)
-                if strings.str.contains(_SPECIAL, regex=True).any():
-                    strings = (strings.str.replace("\\", "\\\\", regex=False).str.replace("\t", "\\t", regex=False)
-                               .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False))
-                text_ = np.array(strings, dtype=object)
-                missing |= text_ == ""
-            text_[missing] = _NULL
+                values = values.astype(object)
+                missing = np.array(pd.isna(values), dtype=bool)
+                text_ = np.where(missing, "", values)
+                if not missing.all():
+                    text_ = np.array([v if type(v) is str else str(v) for v in text_], dtype=object)
+                    # One scan of the whole column, not a regex call per value.
+                    if _SPECIAL.search("".join(text_)):
+                        text_ = np.array([_escape(v) for v in text_], dtype=object)
+                    missing |= text_ == ""
+        if missing.all():
+            continue
+        text_[missing] = _NULL
+        names.append(name)
         columns.append(text_)
-    return "\n".join(map("\t".join, zip(*columns))) + "\n"
+    if not columns:
+        return [], ""
+    return names, "\n".join(map("\t".join, zip(*columns))) + "\n"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
+
 from sqlalchemy import Connection, text
 
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec
@@ -30,12 +32,27 @@ LEVEL_NAMES = {
 MAX_REPORTED_REJECTS = 100_000
 
 
+def staged_keys(kind: str, staged) -> np.ndarray:
+    """The key of each validated row of `kind` (a DataFrame), spelled as `_key` spells it."""
+    if kind == "clap-delivery":
+        days = staged["delivery_date"].to_numpy().astype("datetime64[D]").astype(str)
+        return np.array([f"{c}|{d}" for c, d in zip(staged["clap_code"].tolist(), days.tolist())], dtype=object)
+    return staged["code"].to_numpy(dtype=object)
+
+
 def _key(kind: str) -> str:
     return "(s.clap_code || '|' || s.delivery_date::text)" if kind == "clap-delivery" else "s.code"
 
 
-def _mark_duplicates(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
-    """`dup`: keys that occur more than once, how many distinct versions, and on which rows."""
+def _mark_duplicates(conn: Connection, spec: KindSpec, columns: list[str], candidates: list[str]) -> None:
+    """`dup`: keys that occur more than once, how many distinct versions, and on which rows.
+
+    Only the `candidates` keys (those the client's `etl.repeats` sieve flagged) are
+    looked at: a file without repeated keys costs no grouping of the staging table.
+    """
+    if not candidates:
+        conn.execute(text("CREATE TEMP TABLE dup (k text, variants bigint, rows integer[]) ON COMMIT DROP"))
+        return
     territory = spec.kind in TERRITORY_KINDS
     content = ", ".join(("g.geom" if c == "geom" and territory else f"s.{c}") for c in columns if c != "row_number")
     geom_join = "LEFT JOIN stg_geom g ON g.row_number = s.row_number" if territory else ""
@@ -43,15 +60,17 @@ def _mark_duplicates(conn: Connection, spec: KindSpec, columns: list[str]) -> No
         text(
             f"""
             CREATE TEMP TABLE dup ON COMMIT DROP AS
-            WITH repeated AS (SELECT {_key(spec.kind)} AS k FROM stg s GROUP BY 1 HAVING count(*) > 1)
+            WITH candidate AS (SELECT s.* FROM stg s WHERE {_key(spec.kind)} = ANY(CAST(:keys AS text[]))),
+            repeated AS (SELECT {_key(spec.kind)} AS k FROM candidate s GROUP BY 1 HAVING count(*) > 1)
             SELECT x.k, count(DISTINCT x.h) AS variants, array_agg(x.row_number ORDER BY x.row_number) AS rows
             FROM (
                 SELECT r.k, s.row_number, md5(ROW({content})::text) AS h
-                FROM stg s JOIN repeated r ON r.k = {_key(spec.kind)} {geom_join}
+                FROM candidate s JOIN repeated r ON r.k = {_key(spec.kind)} {geom_join}
             ) x
             GROUP BY x.k
             """
-        )
+        ),
+        {"keys": candidates},
     )
 
 
@@ -65,12 +84,7 @@ KEEP = "(d.rows IS NULL OR d.rows[1] = s.row_number) AS keep"
 TERRITORY_REF_SQL = """
     LEFT JOIN territory tc ON tc.code = s.territory_code
     LEFT JOIN ref_names rn ON tc.id IS NULL AND rn.value = s.territory_code
-    LEFT JOIN LATERAL (
-        SELECT t.id FROM territory t
-        WHERE s.territory_code IS NULL AND s.geom IS NOT NULL AND t.level <> 'circuit'
-          AND t.geom && s.geom AND ST_Intersects(t.geom, s.geom)
-        ORDER BY t.depth DESC, t.id LIMIT 1
-    ) sj ON true
+    LEFT JOIN spatial sj ON sj.row_number = s.row_number
 """
 TERRITORY_REF_REASONS = [
     ("WHEN s.territory_code IS NOT NULL AND tc.id IS NULL AND rn.n > 1 THEN 'el nombre «' || s.territory_code || "
@@ -106,6 +120,26 @@ def _territory_names(conn: Connection) -> None:
             """
         )
     )
+
+
+def _spatial_join(conn: Connection) -> None:
+    """`spatial`: for the rows placed by coordinates alone, the deepest loaded territory
+    holding the point. Only those rows are joined (a per-row subquery over every staged
+    row would cost a sort setup each, even when it has nothing to do)."""
+    conn.execute(
+        text(
+            """
+            CREATE TEMP TABLE spatial ON COMMIT DROP AS
+            SELECT s.row_number, (
+                SELECT t.id FROM territory t
+                WHERE t.level <> 'circuit' AND t.geom && s.geom AND ST_Intersects(t.geom, s.geom)
+                ORDER BY t.depth DESC, t.id LIMIT 1
+            ) AS id
+            FROM stg s WHERE s.territory_code IS NULL AND s.geom IS NOT NULL
+            """
+        )
+    )
+    conn.execute(text("ANALYZE spatial"))
 
 
 def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
@@ -189,11 +223,13 @@ def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
     return cols, joins, reasons
 
 
-def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
-    """Build `res`: the staged rows with their resolved ids, a reject reason or none, and `keep`."""
-    _mark_duplicates(conn, spec, columns)
+def resolve(conn: Connection, spec: KindSpec, columns: list[str], candidates: list[str]) -> None:
+    """Build `res`: the staged rows with their resolved ids, a reject reason or none, and `keep`.
+    `candidates`: the keys that may repeat in the file (see `_mark_duplicates`)."""
+    _mark_duplicates(conn, spec, columns, candidates)
     if spec.territory_refs:
         _territory_names(conn)
+        _spatial_join(conn)
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
     geom = "g.geom, " if territory else ""
@@ -244,6 +280,10 @@ def accepted_count(conn: Connection) -> int:
 def _merge(conn: Connection, sql: str, params: dict) -> tuple[int, int]:
     row = conn.execute(text(sql), params).one()
     return int(row[0] or 0), int(row[1] or 0)
+
+
+def _insert(conn: Connection, sql: str, params: dict) -> int:
+    return conn.execute(text(sql), params).rowcount
 
 
 def _upsert(table: str, conflict: str, insert_cols: list[str], select_exprs: list[str], update_cols: list[str],
@@ -304,7 +344,9 @@ def merge(conn: Connection, spec: KindSpec, present: set[str], params: dict) -> 
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _merge_simple(conn, table, conflict, cols, always, present, params, key=("code",), extra_returning="", tail=""):
+def _merge_simple(conn, table, conflict, cols, always, present, params, key=("code",), extra_returning="", updated_tail=""):
+    """Merge the accepted rows into `table`. `updated_tail`: CTEs that follow the merge `m`
+    (with `extra_returning` columns) and act on the rows it updated."""
     written = {c for c in cols if c not in key and (c in always or c in present or _present_alias(c, present))}
     insert_cols = list(cols) + ["is_demo", "load_run_id"]
     select_exprs = list(cols.values()) + [":demo", ":run"]
@@ -314,15 +356,9 @@ def _merge_simple(conn, table, conflict, cols, always, present, params, key=("co
             # A big first load into the empty, locked table: nothing to conflict with (the kept
             # rows have distinct keys), so a plain INSERT, its unique keys built once at the end
             # (which would refuse the load, whole, were a key repeated after all).
-            sql = f"""
-                WITH m AS (
-                    INSERT INTO {table} AS t ({', '.join(insert_cols)})
-                    SELECT {', '.join(select_exprs)} FROM {OK_ROWS}
-                    RETURNING t.id, true AS ins{extra_returning}
-                ){tail}
-                SELECT count(*), 0 FROM m
-            """
-            return _merge(conn, sql, params)
+            # Nothing is updated, so nothing for `updated_tail` to do, and no RETURNING to keep.
+            sql = f"INSERT INTO {table} ({', '.join(insert_cols)}) SELECT {', '.join(select_exprs)} FROM {OK_ROWS}"
+            return _insert(conn, sql, params), 0
     # Rows identical to the stored ones are set aside by one anti-join, cheaper than letting
     # each of them find its conflict; in key order, the unique index grows at its right edge.
     exprs = dict(zip(insert_cols, select_exprs))
@@ -333,7 +369,7 @@ def _merge_simple(conn, table, conflict, cols, always, present, params, key=("co
         f"{OK_ROWS} AND NOT EXISTS (SELECT 1 FROM {table} t0 WHERE {same} AND ROW({old}) IS NOT DISTINCT FROM ROW({new}))"
         " ORDER BY " + ", ".join(cols[k] for k in key)
     )
-    sql = _upsert(table, conflict, insert_cols, select_exprs, update_cols, source, extra_returning, tail)
+    sql = _upsert(table, conflict, insert_cols, select_exprs, update_cols, source, extra_returning, updated_tail)
     return _merge(conn, sql, params)
 
 
@@ -371,6 +407,7 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
                  "WHERE conrelid = CAST(:table AS regclass) AND contype = 'u'"),
             {"table": table},
         ).all()
+    _truncate_empty(conn, table)
     for name, _definition in indexes:
         conn.execute(text(f"DROP INDEX {name}"))
     for name, _definition in uniques:
@@ -380,6 +417,33 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
         conn.execute(text(definition))
     for name, definition in uniques:
         conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
+
+
+def _truncate_empty(conn: Connection, table: str) -> None:
+    """TRUNCATE the empty table (and the empty tables that reference it, as TRUNCATE requires).
+
+    Nothing is lost, but the table gets a new file in this transaction: with `wal_level =
+    minimal` (the embedded cluster's setting) the rows inserted next skip the write-ahead
+    log and are synced once at commit, as for a table created in the transaction. When a
+    referencing table holds rows, the table is left as it is.
+    """
+    tables = conn.execute(
+        text(
+            """
+            WITH RECURSIVE refs(rel) AS (
+                SELECT CAST(:table AS regclass)::oid
+                UNION
+                SELECT c.conrelid FROM pg_constraint c JOIN refs ON c.confrelid = refs.rel WHERE c.contype = 'f'
+            )
+            SELECT rel::regclass::text FROM refs
+            """
+        ),
+        {"table": table},
+    ).scalars().all()
+    for other in tables:
+        if other != table and conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {other})")).scalar():
+            return
+    conn.execute(text(f"TRUNCATE {', '.join(tables)}"))
 
 
 def _present_alias(column: str, present: set[str]) -> bool:
@@ -440,34 +504,41 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
     return _merge(conn, sql, {**params, "level": level})
 
 
+# When an observed status change happened: a closing one on its resolved_date, any other today.
+CHANGED_ON = (
+    "CASE WHEN m.status IN ('resolved', 'closed') AND m.resolved_date IS NOT NULL THEN m.resolved_date "
+    "ELSE GREATEST(current_date, m.reported_date) END"
+)
+
+
 def _merge_case(conn: Connection, present: set[str], params: dict) -> tuple[int, int]:
     cols = {
         "code": "r.code", "reported_date": "r.reported_date", "category": "r.category", "area": "r.area",
         "status": "r.status", "territory_id": "r.territory_id", "institution": "r.institution",
         "due_date": "r.due_date", "resolved_date": "r.resolved_date", "description": "r.description", "geom": "r.geom",
     }
-    # History: a new case was reported on its date and, if it is past that, reached its status;
-    # an updated case whose status differs from the stored one changed today (or when resolved).
+    # History holds what a load observed, not what the case row already says: a new case
+    # is "reported" on its reported_date and in its current status since it arrived (both
+    # read from case_report by geodata.records.case_history), so a first load writes no
+    # history at all. A load that changes a stored case's status writes the change (dated
+    # by its resolved_date, else today) and, the first time, the status it arrived in.
     tail = """,
         hist AS (
             INSERT INTO case_status_change (case_id, status, changed_on)
-            SELECT m.id, 'reported', m.reported_date FROM m WHERE m.ins
+            SELECT m.id, r.old_status, LEAST(m.created_at::date, {changed})
+            FROM m JOIN res r ON r.code = m.code AND r.reason IS NULL AND r.keep
+            WHERE NOT m.ins AND r.old_status IS DISTINCT FROM m.status AND r.old_status <> 'reported'
+              AND NOT EXISTS (SELECT 1 FROM case_status_change h WHERE h.case_id = m.id)
             UNION ALL
-            SELECT m.id, m.status,
-                   CASE WHEN m.status IN ('resolved', 'closed') AND m.resolved_date IS NOT NULL THEN m.resolved_date
-                        WHEN m.ins THEN m.reported_date
-                        ELSE GREATEST(current_date, m.reported_date) END
-            FROM m LEFT JOIN res r ON r.code = m.code AND r.reason IS NULL AND r.keep
-            WHERE m.status <> 'reported' AND (m.ins OR r.old_status IS DISTINCT FROM m.status)
-            {conflict}
-        )"""
-    with _bulk_indexes(conn, "case_status_change", drop_unique=True) as bulk:
-        # Into an empty history each new case brings distinct (status, date) pairs: no arbiter needed.
-        tail = tail.replace("{conflict}", "" if bulk else "ON CONFLICT DO NOTHING")
-        counts = _merge_simple(
-            conn, "case_report", "(code)", cols, {"reported_date", "category", "area", "status", "territory_id"}, present,
-            params, extra_returning=", t.code, t.status, t.reported_date, t.resolved_date", tail=tail,
-        )
+            SELECT m.id, m.status, {changed}
+            FROM m JOIN res r ON r.code = m.code AND r.reason IS NULL AND r.keep
+            WHERE NOT m.ins AND r.old_status IS DISTINCT FROM m.status
+            ON CONFLICT DO NOTHING
+        )""".replace("{changed}", CHANGED_ON)
+    counts = _merge_simple(
+        conn, "case_report", "(code)", cols, {"reported_date", "category", "area", "status", "territory_id"}, present,
+        params, extra_returning=", t.code, t.status, t.reported_date, t.resolved_date, t.created_at", updated_tail=tail,
+    )
     for column, table in (("project", "project_id"), ("agreement", "agreement_id")):
         conn.execute(
             text(

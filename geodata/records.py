@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.models import Case, Clap, ClapDelivery, Project, Territory
+from geodata.models import Case, CaseStatusChange, Clap, ClapDelivery, Project, Territory
 from geodata.territory import resolve
 
 # The record layers the map room draws as points (ids of `layers.registry` layers).
@@ -102,3 +102,32 @@ def news_since(conn: Connection, since: dt.datetime, code: str | None, scope: Sc
 def database_now(conn: Connection) -> dt.datetime:
     """The database's clock: operator mode compares stored times with it, not the web server's."""
     return conn.execute(select(func.now())).scalar_one()
+
+
+def case_history(conn: Connection, code: str, scope: Scope = NATIONAL) -> list[tuple[str, dt.date]]:
+    """A case's status timeline, oldest first: (status, date) pairs.
+
+    Reported on its reported_date; then the status changes loads observed (stored in
+    case_status_change, the first of them being the status the case arrived in); a case
+    never changed since it arrived shows its current status from when it arrived (its
+    resolved_date, for a resolved or closed case). Raises ScopeError outside `scope`.
+    """
+    row = conn.execute(
+        select(Case.id, Case.status, Case.reported_date, Case.resolved_date, Case.created_at, Territory.path)
+        .join(Territory, Territory.id == Case.territory_id)
+        .where(Case.code == code)
+    ).one_or_none()
+    if row is None or not scope.allows(row.path):
+        raise ScopeError(code)
+    timeline = [("reported", row.reported_date)]
+    changes = conn.execute(
+        select(CaseStatusChange.status, CaseStatusChange.changed_on)
+        .where(CaseStatusChange.case_id == row.id)
+        .order_by(CaseStatusChange.changed_on, CaseStatusChange.id)
+    ).all()
+    if changes:
+        timeline += [(status, changed_on) for status, changed_on in changes]
+    elif row.status != "reported":
+        closed = row.status in ("resolved", "closed") and row.resolved_date is not None
+        timeline.append((row.status, row.resolved_date if closed else max(row.created_at.date(), row.reported_date)))
+    return timeline

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from etl.load import load_file, refresh_after_load
+from geodata.access import ScopeError
+from geodata.records import case_history
 from tests.etl_builders import counts, rows, scalar, with_tree, write_csv
 
 
@@ -95,18 +97,41 @@ def test_reloading_every_file_changes_nothing(loaded):
 
 def test_status_history_follows_changes(loaded, tmp_path):
     engine, _files, _results = loaded
-    history = "SELECT c.code, h.status, h.changed_on::text FROM case_status_change h JOIN case_report c ON c.id = h.case_id ORDER BY 1, 3, 2"
-    assert rows(engine, history) == [
-        ("K1", "reported", "2024-02-01"), ("K2", "reported", "2024-02-03"), ("K2", "resolved", "2024-02-10"),
-    ]
+
+    def history(code):
+        with engine.connect() as conn:
+            return [(status, day.isoformat()) for status, day in case_history(conn, code)]
+
+    # A first load stores no history: the case row itself says when it was reported and how it is.
+    assert scalar(engine, "SELECT count(*) FROM case_status_change") == 0
+    assert history("K1") == [("reported", "2024-02-01")]
+    assert history("K2") == [("reported", "2024-02-03"), ("resolved", "2024-02-10")]
     changed = write_csv(
         tmp_path / "casos2.csv", ["code", "reported_date", "category", "status", "territory_code", "resolved_date"],
         [["K1", "2024-02-01", "water", "resolved", "0101010101", "2024-03-01"]],
     )
     result = load_file(engine, "case", changed)
     assert (result.inserted, result.updated) == (0, 1)
-    assert ("K1", "resolved", "2024-03-01") in rows(engine, history)
+    assert history("K1") == [("reported", "2024-02-01"), ("resolved", "2024-03-01")]
     assert scalar(engine, "SELECT institution FROM case_report WHERE code = 'K1'") == "Hidrocapital"  # column not in the file: kept
+    # A case that arrived in progress keeps that step when it later changes.
+    arrived = write_csv(
+        tmp_path / "casos3.csv", ["code", "reported_date", "category", "status", "territory_code"],
+        [["K3", "2024-02-05", "water", "in_progress", "0101010101"]],
+    )
+    load_file(engine, "case", arrived)
+    today = scalar(engine, "SELECT current_date::text")
+    assert history("K3") == [("reported", "2024-02-05"), ("in_progress", today)]
+    later = write_csv(
+        tmp_path / "casos4.csv", ["code", "reported_date", "category", "status", "territory_code", "resolved_date"],
+        [["K3", "2024-02-05", "water", "resolved", "0101010101", "2024-02-20"]],
+    )
+    load_file(engine, "case", later)
+    # It was in progress when it arrived and resolved on 20 February: in progress no later than that.
+    assert history("K3") == [("reported", "2024-02-05"), ("in_progress", "2024-02-20"), ("resolved", "2024-02-20")]
+    with pytest.raises(ScopeError):
+        with engine.connect() as conn:
+            case_history(conn, "no-such-case")
 
 
 def test_changed_row_is_updated_not_duplicated(loaded, tmp_path):

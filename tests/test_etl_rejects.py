@@ -6,10 +6,13 @@ import datetime as dt
 import json
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely import wkt
 from shapely.geometry import box
 
+import etl.read
+import etl.repeats
 from etl.errors import StrictRejects
 from etl.load import load_file
 from tests.etl_builders import counts, rows, with_tree, write_csv, write_vector
@@ -132,6 +135,32 @@ def test_duplicate_keys_with_different_values(tree, tmp_path):
         1: "clave repetida en el archivo con valores distintos (filas 1, 3)",
         3: "clave repetida en el archivo con valores distintos (filas 1, 3)",
     }
+
+
+def test_repeated_keys_are_found_across_chunks_and_false_alarms_cleared(tree, tmp_path, monkeypatch):
+    # Chunks of 2 rows: C1's second version comes two chunks after the first; and an 8-bit
+    # sieve flags nearly every key, which the database's exact comparison must clear.
+    monkeypatch.setattr(etl.read, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(etl.repeats, "MAX_BITS", 8)
+    names = [f"C{i}" for i in range(2, 40)]
+    path = write_csv(
+        tmp_path / "claps.csv", ["code", "name", "households", "territory_code"],
+        [["C1", "Uno", "10", "010101"]] + [[c, c, "5", "010101"] for c in names[:3]] + [["C1", "Uno bis", "12", "010101"]]
+        + [[c, c, "5", "010101"] for c in names[3:]],
+    )
+    result = load_file(tree, "clap", path)
+    assert (result.inserted, result.rejected) == (len(names), 2)
+    assert reasons(result) == {
+        1: "clave repetida en el archivo con valores distintos (filas 1, 5)",
+        5: "clave repetida en el archivo con valores distintos (filas 1, 5)",
+    }
+
+
+def test_repeat_sieve_flags_every_repeated_key():
+    sieve = etl.repeats.RepeatSieve(1000)
+    sieve.add(np.array(["A", "B", "B"], dtype=object))  # twice in one chunk
+    sieve.add(np.array(["C", "A"], dtype=object))  # again in a later chunk
+    assert sieve.suspects == {"A", "B"}
 
 
 def test_geometry_rejects_and_repair(tree, tmp_path):
