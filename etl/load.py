@@ -7,12 +7,17 @@ transaction that commits whole or not at all. A failure is recorded after the ro
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
+import multiprocessing as mp
+import os
 import queue
 import re
+import signal
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -262,8 +267,8 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     """Create the staging table and COPY every validated chunk into it; returns the chunk
     rejects and the keys that may occur more than once in the file.
 
-    A thread reads, validates and serialises the next chunk while this one is sent and
-    parsed by the server; at most two chunks wait in between, so memory stays bounded.
+    The next chunks are read, validated and serialised (by a thread, or by worker
+    processes for a long file) while this one is sent and parsed by the server.
     """
     copied = [name for name, _ in staging_copy_columns(spec)]
     conn.execute(text(f"CREATE TEMP TABLE stg ({staging_ddl(spec)}) ON COMMIT DROP"))
@@ -275,7 +280,8 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     raw = conn.connection.driver_connection
     rejects: list[dict] = []
     sieve = RepeatSieve(source.total_rows)
-    for rows, chunk_rejects, (names, payload), geom_payload in _prepared_chunks(source, ctx, copied, polygons, sieve, bar):
+    for rows, chunk_rejects, (names, payload), geom_payload, keys in _prepared_chunks(source, ctx, copied, polygons, bar):
+        sieve.add(keys)
         if chunk_rejects:
             _store_rejects(conn, run_id, chunk_rejects)
             rejects.extend(chunk_rejects)
@@ -289,25 +295,73 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     return rejects, sorted(sieve.suspects)
 
 
-def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool, sieve: RepeatSieve):
+def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
+    """One chunk validated and written for COPY: (rows read, rejects, (columns, text), polygon text, keys)."""
     validated = validate_chunk(chunk, ctx)
     staged = validated.staged
-    payload, geom_payload = ([], ""), ""
+    payload, geom_payload, keys = ([], ""), "", np.zeros(0, dtype=object)
     if len(staged):
-        sieve.add(merging.staged_keys(ctx.spec.kind, staged))
+        keys = merging.staged_keys(ctx.spec.kind, staged)
         payload = _copy_text(staged[copied])
         if polygons:
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
             if has.any():
                 geom_payload = "".join(f"{r}\t{g}\n" for r, g in zip(staged["row_number"].to_numpy()[has], geom[has]))
-    return len(chunk.frame), validated.rejects, payload, geom_payload
+    return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
 _DONE = object()
+# A file this long is validated in worker processes, one per core: validating and writing
+# a chunk is Python work that one core cannot do as fast as the server takes it in.
+PARALLEL_MIN_ROWS = 200_000
 
 
-def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, sieve: RepeatSieve, bar):
+def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
+    """Serialised chunks, in file order, with bounded memory: from worker processes for a
+    long file on a machine with cores to spare, else from a producer thread."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and (source.total_rows or 0) >= PARALLEL_MIN_ROWS and "fork" in mp.get_all_start_methods():
+        return _chunks_in_processes(source, ctx, copied, polygons, bar, workers)
+    return _chunks_in_thread(source, ctx, copied, polygons, bar)
+
+
+_WORKER_ARGS: tuple = ()
+
+
+def _start_worker(ctx: Context, copied: list[str], polygons: bool) -> None:
+    global _WORKER_ARGS
+    _WORKER_ARGS = (ctx, copied, polygons)
+    # Ctrl-C is the parent's to handle: it rolls the load back and ends the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _serialise_in_worker(chunk):
+    return _serialise(chunk, *_WORKER_ARGS)
+
+
+def _chunks_in_processes(source: Source, ctx: Context, copied: list[str], polygons: bool, bar, workers: int):
+    """The main thread reads; `workers` forked processes validate and serialise; at most one
+    chunk per worker plus one waits, so memory stays bounded. Forked (not spawned): nothing
+    to import again, and the children never touch the parent's database connection."""
+    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start_worker,
+                               initargs=(ctx, copied, polygons))
+    pending: collections.deque = collections.deque()
+    try:
+        for chunk in source.chunks():
+            bar.advance("leer", len(chunk.frame))
+            pending.append(pool.submit(_serialise_in_worker, chunk))
+            while len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks_in_thread(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
     """Serialised chunks from a producer thread; its errors re-raised here, in order."""
     ready: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -318,7 +372,7 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
                 if stop.is_set():
                     return
                 bar.advance("leer", len(chunk.frame))
-                item = _serialise(chunk, ctx, copied, polygons, sieve)
+                item = _serialise(chunk, ctx, copied, polygons)
                 while not stop.is_set():
                     try:
                         ready.put(item, timeout=0.2)

@@ -78,6 +78,37 @@ def test_failure_in_a_later_chunk_leaves_nothing(tree, tmp_path, monkeypatch):
     assert scalar(tree, "SELECT count(*) FROM etl_reject") == 0
 
 
+def test_worker_processes_load_the_same_and_fail_whole(tree, tmp_path, monkeypatch):
+    # A long file is validated in forked worker processes: same rows, same rejects, in file order.
+    monkeypatch.setattr(etl.load, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(etl.read, "CHUNK_ROWS", 50)
+    path = tmp_path / "cases.csv"
+    write_cases(path, 400)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[30] = lines[30].replace("water", "agua turbia")  # row 30: unknown category
+    lines[380] = lines[380].replace("2024-", "2999-")  # row 380: in the future
+    lines.append(lines[120].replace("Hidrocapital", "Otra"))  # row 401: K119 again, other values
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_file(tree, "case", path)
+    assert (result.inserted, result.rejected) == (397, 4)
+    assert [r["row"] for r in result.rejects] == [30, 120, 380, 401]
+    assert "category" in result.rejects[0]["reason"] and "filas 120, 401" in result.rejects[1]["reason"]
+
+    real = etl.load.validate_chunk
+
+    def fail_on_row_201(chunk, ctx):
+        if chunk.first_row == 201:
+            raise RuntimeError("disco lleno")
+        return real(chunk, ctx)
+
+    monkeypatch.setattr(etl.load, "validate_chunk", fail_on_row_201)  # inherited by the forked workers
+    before = counts(tree)
+    write_cases(path, 400, "N")
+    with pytest.raises(LoadError, match="disco lleno"):
+        load_file(tree, "case", path)
+    assert counts(tree) == before
+
+
 def test_ctrl_c_rolls_back_and_is_recorded(tree, tmp_path, monkeypatch):
     path = tmp_path / "cases.csv"
     write_cases(path, 200)
