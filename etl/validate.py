@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -160,6 +161,20 @@ def by_unique(s: pd.Series, fn) -> pd.Series:
     return pd.Series(out, index=s.index, dtype=object)
 
 
+# Whitespace anywhere, or a blank value, in values joined by NUL.
+_SPACE_OR_BLANK = re.compile(r"\s|\x00\x00|^\x00|\x00$")
+
+
+def _tidy(values: np.ndarray) -> bool:
+    """True when no value has whitespace or is blank: codes, dates, numbers and categories
+    usually, proven by one scan of the joined column instead of a strip per value."""
+    try:
+        joined = "\x00".join(values)
+    except TypeError:  # a value that is not text
+        return False
+    return bool(joined) and not _SPACE_OR_BLANK.search(joined)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """Values stripped of surrounding whitespace; blank ones become None.
 
@@ -169,6 +184,8 @@ def clean_text(s: pd.Series) -> pd.Series:
     values = s.to_numpy(dtype=object, copy=True)
     present = ~pd.isna(values)
     if present.any():
+        if _tidy(values[present]):
+            return pd.Series(values, index=s.index, dtype=object)
         try:
             stripped = [v.strip() for v in values[present]]
         except AttributeError:  # a value that is not text
