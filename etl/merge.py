@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
-
 from sqlalchemy import Connection, text
 
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec
