@@ -245,7 +245,7 @@ _CHECKS: dict[str, str] = {
 def _clear(conn: Connection, params: dict) -> None:
     conn.execute(
         text(
-            f"""
+            """
             DELETE FROM integrity_issue x
             WHERE (CAST(:level AS text) IS NULL OR x.level = :level)
               AND (CAST(:path AS text) IS NULL OR EXISTS (

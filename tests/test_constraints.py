@@ -7,7 +7,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from geodata import models as m
-from tests.factories import add_territory, small_tree
+from tests.factories import small_tree
 
 D = dt.date(2025, 3, 1)
 

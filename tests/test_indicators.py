@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from geodata import indicators as ind
-from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.access import Scope, ScopeError
 from geodata.models import Agreement, Case, CaseSolution, Clap, ClapDelivery, Deposit, Project, Territory
 from tests.factories import small_tree
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from etl.demo import names
 from etl.demo.config import ROUNDS, Scale
-from etl.demo.rand import days, iso, points_in, stream
+from etl.demo.rand import iso, points_in, stream
 from etl.demo.territory import Territories
 
 # Sector: (share of projects, area, median budget in VES).
