@@ -79,7 +79,8 @@ def _report(summary) -> None:
         f"Tiempo total: {summary.total_seconds:.1f} s (generar {summary.generate_seconds:.1f} s y escribir "
         f"{summary.write_seconds:.1f} s, en parte mientras se cargaba; cargar {summary.load_seconds:.1f} s, de ellos "
         f"{summary.refresh_seconds:.1f} s de indicadores). Memoria pico: {summary.peak_memory_mb:,.0f} MiB "
-        "(este proceso; el servidor de base de datos aparte)."
+        "(este proceso más el mayor de sus subprocesos, cuyas páginas compartidas cuentan dos veces; "
+        "el servidor de base de datos aparte)."
     )
     if summary.patterns:
         console.print(

@@ -78,7 +78,8 @@ class DemoSummary:
 def peak_memory_mb() -> float:
     """Peak resident memory of this process plus the largest waited-for child, in MiB (Linux: KiB units).
 
-    The database server is not a child of this process; its memory is not included.
+    An upper bound: a forked ETL worker shares its parent's pages, counted in both. The
+    database server is not a child of this process; its memory is not included.
     """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
