@@ -267,7 +267,9 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     if polygons:
         # Polygons travel in a stream of their own: hex WKB needs no CSV quoting, and scanning
         # long strings for quotes is most of what writing them as CSV costs.
-        conn.execute(text("CREATE TEMP TABLE stg_geom (row_number integer, geom geometry) ON COMMIT DROP"))
+        # With them, their area when computed here (see etl.polygons).
+        conn.execute(text("CREATE TEMP TABLE stg_geom (row_number integer, geom geometry, area_km2 double precision) "
+                          "ON COMMIT DROP"))
     names = ", ".join(copied)
     raw = conn.connection.driver_connection
     rejects: list[dict] = []
@@ -279,7 +281,7 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
             with raw.cursor() as cur, cur.copy(f"COPY stg ({names}) FROM STDIN") as copy:
                 copy.write(payload)
         if geom_payload:
-            with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
+            with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom, area_km2) FROM STDIN") as copy:
                 copy.write(geom_payload)
         bar.advance("validar", rows)
     return rejects
@@ -295,7 +297,12 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
             if has.any():
-                geom_payload = "".join(f"{r}\t{g}\n" for r, g in zip(staged["row_number"].to_numpy()[has], geom[has]))
+                area = validated.derived_area[has]
+                area_text = area.astype(str).astype(object)
+                area_text[np.isnan(area)] = _NULL
+                geom_payload = "".join(
+                    f"{r}\t{g}\t{a}\n" for r, g, a in zip(staged["row_number"].to_numpy()[has], geom[has], area_text)
+                )
     return len(chunk.frame), validated.rejects, payload, geom_payload
 
 

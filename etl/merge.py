@@ -196,7 +196,7 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str]) -> None:
         _territory_names(conn)
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
-    geom = "g.geom, " if territory else ""
+    geom = "g.geom, g.area_km2 AS derived_area_km2, " if territory else ""
     geom_join = "LEFT JOIN stg_geom g ON g.row_number = s.row_number" if territory else ""
     reason_sql = "CASE " + DUP_REASON + " " + " ".join(r for r, _ in reasons) + " END"
     field_sql = "CASE WHEN d.variants > 1 THEN 'code' " + " ".join(
@@ -395,7 +395,8 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
         "level": ":level", "code": "r.code", "name": "r.name", "parent_id": "r.parent_id",
         "circuit_id": "r.circuit_id", "iso_code": "r.iso_code", "geom": "ST_Multi(ST_SetSRID(r.geom, 4326))",
         "label_point": "COALESCE(r.label_point, ST_PointOnSurface(ST_SetSRID(r.geom, 4326)))",
-        "area_km2": "COALESCE(r.area_km2, ST_Area(ST_SetSRID(r.geom, 4326)::geography) / 1e6)",
+        # The area the reader computed, if it could; the database's only for the rest (etl.polygons).
+        "area_km2": "COALESCE(r.area_km2, r.derived_area_km2, ST_Area(ST_SetSRID(r.geom, 4326)::geography) / 1e6)",
         "population": "r.population", "households": "r.households",
         "attributes": "COALESCE(r.attributes, '{}'::jsonb)",
         # Right at once for a parent already in place; rebuild_paths mends the rest.

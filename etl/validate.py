@@ -23,6 +23,7 @@ from pyproj import CRS, Transformer
 from etl.columns import ColumnMap
 from etl.errors import LoadError
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec, value_key
+from etl.polygons import geodesic_area_km2
 from etl.read import Chunk
 from geodata.vocab import CATEGORY_AREA
 
@@ -119,6 +120,9 @@ class Context:
 class Validated:
     staged: pd.DataFrame
     rejects: list[dict]
+    # A boundary's geodesic area in km² where the file gives none, row for row with `staged`
+    # (NaN: no polygon, or one the database measures; see etl.polygons).
+    derived_area: np.ndarray | None = None
 
 
 class _Marks:
@@ -316,7 +320,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         before = (out[later] < out[earlier]).fillna(False).to_numpy()
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
-    geom, point, xy = _geometry(chunk, ctx, marks)
+    geom, point, xy, shapes = _geometry(chunk, ctx, marks)
     if xy is not None:
         has_point = ~np.isnan(xy[0])
     else:
@@ -324,6 +328,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
 
     if territory:
         _territory_columns(spec, colmap, frame, out, marks, geom, point, raw)
+        out["derived_area"] = _derived_area(shapes, out.get("area_km2"))
     else:
         if spec.territory_refs:
             code = pd.Series([None] * n, index=frame.index, dtype=object)
@@ -357,19 +362,21 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
                 {"row": int(out["row_number"][i]), "reason": marks.reason[i], "field": marks.field[i], "values": values}
             )
     columns = [name for name, _ in staging_columns(spec)]
+    derived_area = out["derived_area"][ok] if territory else None
     staged = staged.loc[ok]
     for name in columns:
         if name not in staged:
             staged[name] = None
-    return Validated(staged[columns], rejects)
+    return Validated(staged[columns], rejects, derived_area)
 
 
 OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs"
 
 
-def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None, np.ndarray]:
     """(polygons as EWKB hex, points as EWKB hex, None where absent; or, for a record kind's
-    lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent); marks geometry rejects."""
+    lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent; and the polygons as shapely
+    geometries, None where absent); marks geometry rejects."""
     spec, colmap = ctx.spec, ctx.colmap
     n = len(chunk.frame)
     geoms = np.full(n, None, dtype=object)
@@ -394,7 +401,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
             live = both & marks.ok
             marks.mark(live & ((x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)), OUTSIDE, "geometry")
             live = both & marks.ok
-            return np.full(n, None, dtype=object), None, (np.where(live, x, np.nan), np.where(live, y, np.nan))
+            return np.full(n, None, dtype=object), None, (np.where(live, x, np.nan), np.where(live, y, np.nan)), None
         geoms[both] = shapely.points(lon.to_numpy()[both], lat.to_numpy()[both])
     elif colmap.wkt:
         text = clean_text(chunk.frame[colmap.wkt])
@@ -406,7 +413,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
     changed = np.zeros(n, dtype=bool)
     if not present.any():
-        return np.full(n, None, dtype=object), np.full(n, None, dtype=object), None
+        return np.full(n, None, dtype=object), np.full(n, None, dtype=object), None, np.full(n, None, dtype=object)
 
     if ctx.transformer is not None:
         transformer = ctx.transformer
@@ -464,7 +471,9 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         polygons[encode] = shapely.to_wkb(geoms[encode], hex=True, output_dimension=2)
     if point_rows.any():
         points[point_rows] = geoms[point_rows]
-    return polygons, points, None
+    shapes = np.full(n, None, dtype=object)
+    shapes[poly_rows] = geoms[poly_rows]
+    return polygons, points, None, shapes
 
 
 def _repair(geom):
@@ -479,6 +488,18 @@ def _repair(geom):
         if polys:
             return shapely.MultiPolygon(polys)
     return None
+
+
+def _derived_area(shapes: np.ndarray, given) -> np.ndarray:
+    """The geodesic area of the polygons whose row gives none, computed here, in the reader
+    thread, rather than by the database in the merge (where it was most of a polygon load)."""
+    area = np.full(len(shapes), np.nan)
+    need = np.asarray([s is not None for s in shapes], dtype=bool)
+    if given is not None:
+        need &= np.asarray(pd.isna(given), dtype=bool)
+    if need.any():
+        area[need] = geodesic_area_km2(shapes[need])
+    return area
 
 
 def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> None:
