@@ -428,17 +428,77 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
         sets.append("attributes = t.attributes || EXCLUDED.attributes")
         old.append("t.attributes")
         new.append("t.attributes || EXCLUDED.attributes")
-    sql = f"""
-        WITH m AS (
+    params = {**params, "level": level}
+    insert = f"""
             INSERT INTO territory AS t ({', '.join(cols)}, is_demo, load_run_id)
-            SELECT {', '.join(cols.values())}, :demo, :run FROM {OK_ROWS}
+            SELECT {', '.join(cols.values())}, :demo, :run FROM {OK_ROWS}"""
+    with _first_load_of_level(conn, level) as first:
+        if first:
+            # No row of this level yet: the kept rows have distinct codes, none of them taken by
+            # another level (refused in `res`), so nothing can conflict; the unique key still
+            # guards it, and would refuse the load, whole, were a code repeated after all.
+            inserted = conn.execute(text(insert), params).rowcount
+            return inserted, 0
+    # Rows identical to the stored ones (the DO UPDATE's WHERE would skip them) are set aside by
+    # one anti-join first: a reload of an unchanged file then derives and checks nothing per row.
+    exprs = {**cols, "is_demo": ":demo"}
+    same_old = [f"t0.{c}" for c in update]
+    same_new = [exprs[c] for c in update]
+    if "attributes" in present:
+        same_old.append("t0.attributes")
+        same_new.append(f"t0.attributes || {cols['attributes']}")
+    insert += (
+        f" AND NOT EXISTS (SELECT 1 FROM territory t0 WHERE t0.code = r.code "
+        f"AND ROW({', '.join(same_old)}) IS NOT DISTINCT FROM ROW({', '.join(same_new)}))"
+    )
+    sql = f"""
+        WITH m AS ({insert}
             ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}, load_run_id = EXCLUDED.load_run_id, updated_at = now()
             WHERE ROW({', '.join(old)}) IS DISTINCT FROM ROW({', '.join(new)})
             RETURNING (t.xmax = 0) AS ins
         )
         SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m
     """
-    return _merge(conn, sql, {**params, "level": level})
+    return _merge(conn, sql, params)
+
+
+TERRITORY_BULK_MIN_ROWS = 5_000
+
+
+@contextlib.contextmanager
+def _first_load_of_level(conn: Connection, level: str):
+    """The first load of a level (none of its rows stored yet, many coming, at least as many as the
+    table holds) builds the territory table's secondary indexes once, at the end: growing a GiST
+    index polygon by polygon costs several times building it from the whole set.
+
+    Unlike `_bulk_indexes`, the table is not empty: dropping its indexes takes an ACCESS
+    EXCLUSIVE lock on `territory` until the load commits, so readers (the dashboard's maps) wait
+    for the load. Acceptable for a first load of a level, which happens once per installation;
+    later loads of the level keep the indexes and their readers. DDL is transactional: a failed
+    load gets the indexes back. The primary and unique keys stay. Yields whether it did.
+    """
+    big = conn.execute(
+        text(
+            f"SELECT NOT EXISTS (SELECT 1 FROM territory WHERE level = :level) "
+            f"AND (SELECT count(*) FROM {OK_ROWS}) >= GREATEST(:min, (SELECT count(*) FROM territory))"
+        ),
+        {"level": level, "min": TERRITORY_BULK_MIN_ROWS},
+    ).scalar()
+    if not big:
+        yield False
+        return
+    indexes = conn.execute(
+        text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = 'territory'::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+        )
+    ).all()
+    for name, _definition in indexes:
+        conn.execute(text(f"DROP INDEX {name}"))
+    yield True
+    for _name, definition in indexes:
+        conn.execute(text(definition))
 
 
 def _merge_case(conn: Connection, present: set[str], params: dict) -> tuple[int, int]:

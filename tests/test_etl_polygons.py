@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pyogrio
 import shapely
 from sqlalchemy import text
@@ -88,3 +89,100 @@ def test_loaded_area_is_postgis_area_whoever_computes_it(engine, tmp_path):
     for _code, stored, exact in got[:2]:
         assert abs(stored / exact - 1) < MAX_RELATIVE_ERROR
     assert got[2][1] == 7.5
+
+
+# --- the first load of a level -------------------------------------------------------------------
+
+INDEXES = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'territory' ORDER BY 1"
+CONSTRAINTS = "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'territory'::regclass ORDER BY 1"
+
+
+def _state_and_municipality(engine) -> None:
+    from geodata.territory import rebuild_paths
+    from tests.factories import add_territory, square
+
+    with engine.begin() as conn:
+        add_territory(conn, "state", "01", "Distrito Capital", iso_code="VE-A", geom=square(-67.0, 10.4, 0.2))
+        add_territory(conn, "municipality", "0101", "Libertador", "01", geom=square(-67.0, 10.4, 0.2))
+        rebuild_paths(conn)
+
+
+def _parish_grid(tmp_path, n: int = 20, renamed: int | None = None, moved: int | None = None):
+    import geopandas as gpd
+
+    records = []
+    for i in range(n):
+        x, y = -67.0 + (i % 5) * 0.04, 10.4 + (i // 5) * 0.04
+        if i == moved:
+            x += 0.01
+        records.append({"code": f"0101{i:02d}", "name": f"Parroquia {i}" + (" (nueva)" if i == renamed else ""),
+                        "geometry": shapely.segmentize(shapely.box(x, y, x + 0.03, y + 0.03), 0.002)})
+    folder = tmp_path / f"v{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    return write_vector(gpd.GeoDataFrame(records, geometry="geometry", crs=4326), folder, "gpkg")
+
+
+def test_first_load_of_a_level_rebuilds_the_indexes_as_they_were(engine, tmp_path, monkeypatch):
+    import contextlib
+
+    import etl.merge
+
+    monkeypatch.setattr(etl.merge, "TERRITORY_BULK_MIN_ROWS", 10)
+    _state_and_municipality(engine)
+    indexes, constraints = rows(engine, INDEXES), rows(engine, CONSTRAINTS)
+    rebuilt = []
+    original = etl.merge._first_load_of_level
+
+    @contextlib.contextmanager
+    def watched(conn, level):
+        with original(conn, level) as first:
+            rebuilt.append(first)
+            yield first
+
+    monkeypatch.setattr(etl.merge, "_first_load_of_level", watched)
+    first = load_file(engine, "parish", _parish_grid(tmp_path))
+    assert (first.inserted, first.updated, first.rejected) == (20, 0, 0)
+    assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
+    assert rows(engine, "SELECT path, depth FROM territory WHERE code = '010107'") == [("/01/0101/010107/", 2)]
+    assert rows(engine, "SELECT count(*) FROM territory WHERE level = 'parish' AND ST_Within(label_point, geom) "
+                        "AND abs(area_km2 / (ST_Area(geom::geography) / 1e6) - 1) < 1e-6") == [(20,)]
+
+    again = load_file(engine, "parish", _parish_grid(tmp_path))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 20)
+
+    before = rows(engine, "SELECT code, area_km2, ST_AsText(label_point) FROM territory WHERE code IN ('010103', '010104') "
+                          "ORDER BY code")
+    changed = load_file(engine, "parish", _parish_grid(tmp_path, renamed=3, moved=4))
+    assert (changed.inserted, changed.updated, changed.unchanged) == (0, 2, 18)
+    after = rows(engine, "SELECT code, area_km2, ST_AsText(label_point) FROM territory WHERE code IN ('010103', '010104') "
+                         "ORDER BY code")
+    assert after[0] == before[0]  # renamed: its polygon, area and label point as they were
+    assert after[1][1] != before[1][1] and after[1][2] != before[1][2]  # moved: both follow the polygon
+    assert rows(engine, "SELECT name FROM territory WHERE code = '010103'") == [("Parroquia 3 (nueva)",)]
+    assert rebuilt == [True, False, False]
+    assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
+
+
+def test_failed_first_load_of_a_level_gets_the_indexes_back(engine, tmp_path, monkeypatch):
+    import contextlib
+
+    import etl.merge
+    from etl.errors import LoadError
+
+    monkeypatch.setattr(etl.merge, "TERRITORY_BULK_MIN_ROWS", 10)
+    _state_and_municipality(engine)
+    indexes, constraints = rows(engine, INDEXES), rows(engine, CONSTRAINTS)
+    original = etl.merge._first_load_of_level
+
+    @contextlib.contextmanager
+    def failing(conn, level):
+        with original(conn, level) as first:
+            assert first
+            yield first
+            raise RuntimeError("fallo con los índices quitados")
+
+    monkeypatch.setattr(etl.merge, "_first_load_of_level", failing)
+    with pytest.raises(LoadError, match="índices quitados"):
+        load_file(engine, "parish", _parish_grid(tmp_path))
+    assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
+    assert rows(engine, "SELECT count(*) FROM territory") == [(2,)]
