@@ -131,8 +131,8 @@ def load_file(
             params = {"run": result.run_id, "demo": is_demo}
             result.inserted, result.updated = merging.merge(conn, spec, present, params)
             result.unchanged = accepted - result.inserted - result.updated
-            if kind in TERRITORY_KINDS:
-                rebuild_paths(conn)
+            if kind in TERRITORY_KINDS and (result.inserted or result.updated):
+                rebuild_paths(conn)  # nothing written, no path to mend
             if dry_run:
                 raise _DryRun
             if refresh:
