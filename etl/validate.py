@@ -374,7 +374,7 @@ OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de refe
 
 
 def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None, np.ndarray]:
-    """(polygons as EWKB hex, points as EWKB hex, None where absent; or, for a record kind's
+    """(polygons as WKB, points as shapely points, None where absent; or, for a record kind's
     lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent; and the polygons as shapely
     geometries, None where absent); marks geometry rejects."""
     spec, colmap = ctx.spec, ctx.colmap
@@ -461,14 +461,14 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     polygons = np.full(n, None, dtype=object)
     points = np.full(n, None, dtype=object)
     poly_rows, point_rows = live & is_polygon, live & is_point
-    # Hex WKB without SRID (the merge sets 4326): the file's own bytes when untouched, which
+    # WKB without SRID (the merge sets 4326): the file's own bytes when untouched, which
     # costs a fraction of encoding the geometry again.
     passthrough = poly_rows & ~changed & (chunk.wkb is not None)
     if passthrough.any():
-        polygons[passthrough] = [b.hex() for b in chunk.wkb[passthrough]]
+        polygons[passthrough] = chunk.wkb[passthrough]
     encode = poly_rows & ~passthrough
     if encode.any():
-        polygons[encode] = shapely.to_wkb(geoms[encode], hex=True, output_dimension=2)
+        polygons[encode] = shapely.to_wkb(geoms[encode], output_dimension=2)
     if point_rows.any():
         points[point_rows] = geoms[point_rows]
     shapes = np.full(n, None, dtype=object)
