@@ -254,10 +254,29 @@ def normalise_codes(s: pd.Series) -> pd.Series:
 
 
 def _normalise_codes(s: pd.Series) -> pd.Series:
+    canonical = _canonical_codes(s)
+    if canonical is not None:
+        return canonical
     t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
     odd = t.str.fullmatch(r"\d|\d{3}|\d{5}").fillna(False)
     t = t.where(~odd, "0" + t)
     return t.astype(object).where(t.notna() & (t != ""), None)
+
+
+def _canonical_codes(s: pd.Series) -> pd.Series | None:
+    """`s` as it is when every code in it is already canonical (digits only, not 1, 3 or 5 of
+    them: a boundary file's own codes, one per row), found without a regex per value; else None."""
+    values = s.to_numpy(dtype=object)
+    present = values[~pd.isna(values)]
+    if not len(present) or not all(type(v) is str for v in present):
+        return None
+    text = present.astype(str)
+    lengths = np.char.str_len(text)
+    if not (np.char.isdecimal(text).all() and not np.isin(lengths, (1, 3, 5)).any()):
+        return None
+    out = values.copy()
+    out[pd.isna(values)] = None
+    return pd.Series(out, index=s.index, dtype=object)
 
 
 # --- the chunk ----------------------------------------------------------------------------------
@@ -531,12 +550,13 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
         key = f"{plevel}_code"
         if key in out:
             parent = parent.where(parent.notna(), out[key])
-    digits = code.astype("string").str.fullmatch(r"\d+").fillna(False)
-    lengths = code.astype("string").str.len()
-    if level == "municipality":
-        parent = parent.where(parent.notna() | ~(digits & (lengths == 4)), code.astype("string").str.slice(0, 2))
-    elif level == "parish":
-        parent = parent.where(parent.notna() | ~(digits & (lengths == 6)), code.astype("string").str.slice(0, 4))
+    if level in ("municipality", "parish"):  # an INE code tells its parent's
+        digits = code.astype("string").str.fullmatch(r"\d+").fillna(False)
+        lengths = code.astype("string").str.len()
+        if level == "municipality":
+            parent = parent.where(parent.notna() | ~(digits & (lengths == 4)), code.astype("string").str.slice(0, 2))
+        else:
+            parent = parent.where(parent.notna() | ~(digits & (lengths == 6)), code.astype("string").str.slice(0, 4))
     if level != "state":
         parents = " o ".join(TERRITORY_PARENTS[level])
         marks.mark(parent.isna().to_numpy(), f"falta el código del territorio padre ({parents})", "parent_code")

@@ -186,3 +186,26 @@ def test_failed_first_load_of_a_level_gets_the_indexes_back(engine, tmp_path, mo
         load_file(engine, "parish", _parish_grid(tmp_path))
     assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
     assert rows(engine, "SELECT count(*) FROM territory") == [(2,)]
+
+
+# --- a boundary file's own codes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [["0101", "010101", None, "0101010101"], ["101", "0101"], ["VE01", "0101"], [" 0101", "01"], ["0101C01"],
+     ["²3"], [None, None], ["0101010", "01"], [""], ["١٢"]],
+)
+def test_canonical_codes_pass_as_they_are_and_the_rest_are_normalised(codes):
+    """The regex-free shortcut for a column of canonical codes gives what the full rules give."""
+    import pandas as pd
+
+    from etl.validate import _canonical_codes, _normalise_codes
+
+    s = pd.Series(codes, dtype=object)
+    t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
+    t = t.where(~t.str.fullmatch(r"\d|\d{3}|\d{5}").fillna(False), "0" + t)
+    expected = list(t.astype(object).where(t.notna() & (t != ""), None))
+    assert list(_normalise_codes(s)) == expected
+    shortcut = _canonical_codes(s)
+    assert shortcut is None or list(shortcut) == expected
