@@ -132,8 +132,8 @@ def load_file(
             params = {"run": result.run_id, "demo": is_demo}
             result.inserted, result.updated = merging.merge(conn, spec, present, params)
             result.unchanged = accepted - result.inserted - result.updated
-            if kind in TERRITORY_KINDS and (result.inserted or result.updated):
-                rebuild_paths(conn)  # nothing written, no path to mend
+            if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
+                rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
             if dry_run:
                 raise _DryRun
             if refresh:

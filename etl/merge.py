@@ -463,6 +463,21 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
     return _merge(conn, sql, params)
 
 
+def paths_settled(conn: Connection) -> bool:
+    """Whether the rows a territory load inserted got their final path at once, so that the
+    whole-tree rebuild (a recursive walk over every territory) has nothing to mend.
+
+    A new row cannot be anyone's parent yet, and its path is its parent's plus its code; that
+    holds when the parent's own path was in place (every load ends with the paths rebuilt, and
+    nothing else writes the tree). A parent without one (added by hand, never rebuilt) or any
+    updated row (its parent may have changed) still calls for the rebuild.
+    """
+    return not conn.execute(
+        text(f"SELECT EXISTS (SELECT 1 FROM {OK_ROWS} AND r.parent_id IS NOT NULL "
+             "AND (r.parent_path IS NULL OR r.parent_path NOT LIKE '/%/' OR r.parent_depth IS NULL))")
+    ).scalar()
+
+
 TERRITORY_BULK_MIN_ROWS = 5_000
 
 

@@ -209,3 +209,32 @@ def test_canonical_codes_pass_as_they_are_and_the_rest_are_normalised(codes):
     assert list(_normalise_codes(s)) == expected
     shortcut = _canonical_codes(s)
     assert shortcut is None or list(shortcut) == expected
+
+
+# --- paths ---------------------------------------------------------------------------------------
+
+
+def test_new_rows_under_well_placed_parents_need_no_path_rebuild(engine, tmp_path, monkeypatch):
+    import etl.load
+
+    _state_and_municipality(engine)
+    calls = []
+    original = etl.load.rebuild_paths
+    monkeypatch.setattr(etl.load, "rebuild_paths", lambda conn: calls.append(1) or original(conn))
+    result = load_file(engine, "parish", _parish_grid(tmp_path, n=3), refresh=False)
+    assert (result.inserted, calls) == (3, [])
+    assert rows(engine, "SELECT path, depth FROM territory WHERE code = '010102'") == [("/01/0101/010102/", 2)]
+    changed = load_file(engine, "parish", _parish_grid(tmp_path, n=3, renamed=1), refresh=False)
+    assert (changed.updated, calls) == (1, [1])  # an updated row may have moved: rebuilt
+
+
+def test_a_parent_without_its_path_still_gets_the_tree_rebuilt(engine, tmp_path):
+    from tests.factories import add_territory, square
+
+    with engine.begin() as conn:  # added by hand, paths never rebuilt: '' as the column's default
+        add_territory(conn, "state", "01", "Distrito Capital", iso_code="VE-A", geom=square(-67.0, 10.4, 0.2))
+        add_territory(conn, "municipality", "0101", "Libertador", "01", geom=square(-67.0, 10.4, 0.2))
+    result = load_file(engine, "parish", _parish_grid(tmp_path, n=3), refresh=False)
+    assert result.inserted == 3
+    assert rows(engine, "SELECT code, path, depth FROM territory WHERE code IN ('0101', '010102') ORDER BY code") == [
+        ("0101", "/01/0101/", 1), ("010102", "/01/0101/010102/", 2)]
