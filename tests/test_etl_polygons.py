@@ -238,3 +238,21 @@ def test_a_parent_without_its_path_still_gets_the_tree_rebuilt(engine, tmp_path)
     assert result.inserted == 3
     assert rows(engine, "SELECT code, path, depth FROM territory WHERE code IN ('0101', '010102') ORDER BY code") == [
         ("0101", "/01/0101/", 1), ("010102", "/01/0101/010102/", 2)]
+
+
+def test_area_of_a_reprojected_file_is_measured_after_reprojection(engine, tmp_path):
+    import geopandas as gpd
+
+    with_tree(engine)
+    frame = gpd.GeoDataFrame(
+        [{"code": "010103", "name": "San José",
+          "geometry": shapely.segmentize(shapely.box(-66.99, 10.41, -66.95, 10.45), 0.001)}],
+        geometry="geometry", crs=4326,
+    ).to_crs(2202)  # REGVEN / UTM 19N: metres, as ministries often send
+    result = load_file(engine, "parish", write_vector(frame, tmp_path, "gpkg"))
+    assert (result.inserted, result.rejected) == (1, 0)
+    (stored, exact, wkb), = rows(
+        engine, "SELECT area_km2, ST_Area(geom::geography) / 1e6, ST_AsBinary(geom) FROM territory WHERE code = '010103'"
+    )
+    assert not np.isnan(geodesic_area_km2(np.array([shapely.from_wkb(bytes(wkb))]))[0])  # the reader's, not the database's
+    assert abs(stored / exact - 1) < MAX_RELATIVE_ERROR
