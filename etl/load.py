@@ -16,6 +16,7 @@ import os
 import queue
 import re
 import signal
+import struct
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -139,8 +140,8 @@ def load_file(
             params = {"run": result.run_id, "demo": is_demo}
             result.inserted, result.updated = merging.merge(conn, spec, present, params)
             result.unchanged = accepted - result.inserted - result.updated
-            if kind in TERRITORY_KINDS:
-                rebuild_paths(conn)
+            if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
+                rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
             if dry_run:
                 raise _DryRun
             if refresh:
@@ -274,9 +275,11 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     conn.execute(text(f"CREATE TEMP TABLE stg ({staging_ddl(spec)}) ON COMMIT DROP"))
     polygons = spec.kind in TERRITORY_KINDS
     if polygons:
-        # Polygons travel in a stream of their own: hex WKB needs no CSV quoting, and scanning
-        # long strings for quotes is most of what writing them as CSV costs.
-        conn.execute(text("CREATE TEMP TABLE stg_geom (row_number integer, geom geometry) ON COMMIT DROP"))
+        # Polygons travel in a stream of their own, in COPY's binary format: their WKB as it
+        # is, with no quoting, escaping or hex to write and parse. With them, their area when
+        # computed here (see etl.polygons).
+        conn.execute(text("CREATE TEMP TABLE stg_geom (row_number integer, geom geometry, area_km2 double precision) "
+                          "ON COMMIT DROP"))
     raw = conn.connection.driver_connection
     rejects: list[dict] = []
     sieve = RepeatSieve(source.total_rows)
@@ -289,17 +292,19 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
             with raw.cursor() as cur, cur.copy(f"COPY stg ({', '.join(names)}) FROM STDIN") as copy:
                 copy.write(payload)
         if geom_payload:
-            with raw.cursor() as cur, cur.copy("COPY stg_geom (row_number, geom) FROM STDIN") as copy:
+            sql = "COPY stg_geom (row_number, geom, area_km2) FROM STDIN (FORMAT binary)"
+            with raw.cursor() as cur, cur.copy(sql) as copy:
                 copy.write(geom_payload)
         bar.advance("validar", rows)
     return rejects, sorted(sieve.suspects)
 
 
 def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
-    """One chunk validated and written for COPY: (rows read, rejects, (columns, text), polygon text, keys)."""
+    """One chunk validated and written for COPY: (rows read, rejects, (columns, text), polygons in
+    binary COPY, keys)."""
     validated = validate_chunk(chunk, ctx)
     staged = validated.staged
-    payload, geom_payload, keys = ([], ""), "", np.zeros(0, dtype=object)
+    payload, geom_payload, keys = ([], ""), b"", np.zeros(0, dtype=object)
     if len(staged):
         keys = merging.staged_keys(ctx.spec.kind, staged)
         payload = _copy_text(staged[copied])
@@ -307,7 +312,7 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
             if has.any():
-                geom_payload = "".join(f"{r}\t{g}\n" for r, g in zip(staged["row_number"].to_numpy()[has], geom[has]))
+                geom_payload = _copy_polygons(staged["row_number"].to_numpy()[has], geom[has], validated.derived_area[has])
     return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
@@ -401,6 +406,23 @@ def _chunks_in_thread(source: Source, ctx: Context, copied: list[str], polygons:
                 ready.get(timeout=0.1)
             except queue.Empty:
                 pass
+
+
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_COPY_TRAILER = struct.pack(">h", -1)
+
+
+def _copy_polygons(row_numbers, wkb, area) -> bytes:
+    """(row_number, geom, area_km2) rows in COPY's binary format: a third of the time of hex
+    text to write, a quarter to parse. NaN areas are NULL."""
+    head = struct.Struct(">hiii").pack
+    with_area = struct.Struct(">id").pack
+    null = struct.pack(">i", -1)
+    parts = [_COPY_HEADER]
+    for row, geom, km2 in zip(row_numbers.tolist(), wkb, area.tolist()):
+        parts += (head(3, 4, row, len(geom)), geom, null if km2 != km2 else with_area(8, km2))
+    parts.append(_COPY_TRAILER)
+    return b"".join(parts)
 
 
 _NULL = "\\N"

@@ -231,7 +231,7 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str], candidates: li
         _spatial_join(conn)
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
-    geom = "g.geom, " if territory else ""
+    geom = "g.geom, g.area_km2 AS derived_area_km2, " if territory else ""
     geom_join = "LEFT JOIN stg_geom g ON g.row_number = s.row_number" if territory else ""
     reason_sql = "CASE " + DUP_REASON + " " + " ".join(r for r, _ in reasons) + " END"
     field_sql = "CASE WHEN d.variants > 1 THEN 'code' " + " ".join(
@@ -246,8 +246,9 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str], candidates: li
             """
         )
     )
-    # A fresh temp table has no statistics; the merge's joins plan far better with them.
-    conn.execute(text("ANALYZE res"))
+    # A fresh temp table has no statistics; the merge's joins plan far better with them. A
+    # boundary's merge joins on the code alone: its polygons' statistics are not worth building.
+    conn.execute(text("ANALYZE res (code, reason, keep)" if territory else "ANALYZE res"))
 
 
 def record_rejects(conn: Connection, run_id: int, columns: list[str]) -> list[dict]:
@@ -458,7 +459,8 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
         "level": ":level", "code": "r.code", "name": "r.name", "parent_id": "r.parent_id",
         "circuit_id": "r.circuit_id", "iso_code": "r.iso_code", "geom": "ST_Multi(ST_SetSRID(r.geom, 4326))",
         "label_point": "COALESCE(r.label_point, ST_PointOnSurface(ST_SetSRID(r.geom, 4326)))",
-        "area_km2": "COALESCE(r.area_km2, ST_Area(ST_SetSRID(r.geom, 4326)::geography) / 1e6)",
+        # The area the reader computed, if it could; the database's only for the rest (etl.polygons).
+        "area_km2": "COALESCE(r.area_km2, r.derived_area_km2, ST_Area(ST_SetSRID(r.geom, 4326)::geography) / 1e6)",
         "population": "r.population", "households": "r.households",
         "attributes": "COALESCE(r.attributes, '{}'::jsonb)",
         # Right at once for a parent already in place; rebuild_paths mends the rest.
@@ -490,17 +492,92 @@ def _merge_territory(conn: Connection, level: str, present: set[str], params: di
         sets.append("attributes = t.attributes || EXCLUDED.attributes")
         old.append("t.attributes")
         new.append("t.attributes || EXCLUDED.attributes")
-    sql = f"""
-        WITH m AS (
+    params = {**params, "level": level}
+    insert = f"""
             INSERT INTO territory AS t ({', '.join(cols)}, is_demo, load_run_id)
-            SELECT {', '.join(cols.values())}, :demo, :run FROM {OK_ROWS}
+            SELECT {', '.join(cols.values())}, :demo, :run FROM {OK_ROWS}"""
+    with _first_load_of_level(conn, level) as first:
+        if first:
+            # No row of this level yet: the kept rows have distinct codes, none of them taken by
+            # another level (refused in `res`), so nothing can conflict; the unique key still
+            # guards it, and would refuse the load, whole, were a code repeated after all.
+            inserted = conn.execute(text(insert), params).rowcount
+            return inserted, 0
+    # Rows identical to the stored ones (the DO UPDATE's WHERE would skip them) are set aside by
+    # one anti-join first: a reload of an unchanged file then derives and checks nothing per row.
+    exprs = {**cols, "is_demo": ":demo"}
+    same_old = [f"t0.{c}" for c in update]
+    same_new = [exprs[c] for c in update]
+    if "attributes" in present:
+        same_old.append("t0.attributes")
+        same_new.append(f"t0.attributes || {cols['attributes']}")
+    insert += (
+        f" AND NOT EXISTS (SELECT 1 FROM territory t0 WHERE t0.code = r.code "
+        f"AND ROW({', '.join(same_old)}) IS NOT DISTINCT FROM ROW({', '.join(same_new)}))"
+    )
+    sql = f"""
+        WITH m AS ({insert}
             ON CONFLICT (code) DO UPDATE SET {', '.join(sets)}, load_run_id = EXCLUDED.load_run_id, updated_at = now()
             WHERE ROW({', '.join(old)}) IS DISTINCT FROM ROW({', '.join(new)})
             RETURNING (t.xmax = 0) AS ins
         )
         SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM m
     """
-    return _merge(conn, sql, {**params, "level": level})
+    return _merge(conn, sql, params)
+
+
+def paths_settled(conn: Connection) -> bool:
+    """Whether the rows a territory load inserted got their final path at once, so that the
+    whole-tree rebuild (a recursive walk over every territory) has nothing to mend.
+
+    A new row cannot be anyone's parent yet, and its path is its parent's plus its code; that
+    holds when the parent's own path was in place (every load ends with the paths rebuilt, and
+    nothing else writes the tree). A parent without one (added by hand, never rebuilt) or any
+    updated row (its parent may have changed) still calls for the rebuild.
+    """
+    return not conn.execute(
+        text(f"SELECT EXISTS (SELECT 1 FROM {OK_ROWS} AND r.parent_id IS NOT NULL "
+             "AND (r.parent_path IS NULL OR r.parent_path NOT LIKE '/%/' OR r.parent_depth IS NULL))")
+    ).scalar()
+
+
+TERRITORY_BULK_MIN_ROWS = 5_000
+
+
+@contextlib.contextmanager
+def _first_load_of_level(conn: Connection, level: str):
+    """The first load of a level (none of its rows stored yet, many coming, at least as many as the
+    table holds) builds the territory table's secondary indexes once, at the end: growing a GiST
+    index polygon by polygon costs several times building it from the whole set.
+
+    Unlike `_bulk_indexes`, the table is not empty: dropping its indexes takes an ACCESS
+    EXCLUSIVE lock on `territory` until the load commits, so readers (the dashboard's maps) wait
+    for the load. Acceptable for a first load of a level, which happens once per installation;
+    later loads of the level keep the indexes and their readers. DDL is transactional: a failed
+    load gets the indexes back. The primary and unique keys stay. Yields whether it did.
+    """
+    big = conn.execute(
+        text(
+            f"SELECT NOT EXISTS (SELECT 1 FROM territory WHERE level = :level) "
+            f"AND (SELECT count(*) FROM {OK_ROWS}) >= GREATEST(:min, (SELECT count(*) FROM territory))"
+        ),
+        {"level": level, "min": TERRITORY_BULK_MIN_ROWS},
+    ).scalar()
+    if not big:
+        yield False
+        return
+    indexes = conn.execute(
+        text(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = 'territory'::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+        )
+    ).all()
+    for name, _definition in indexes:
+        conn.execute(text(f"DROP INDEX {name}"))
+    yield True
+    for _name, definition in indexes:
+        conn.execute(text(definition))
 
 
 # When an observed status change happened: a closing one on its resolved_date, any other today.

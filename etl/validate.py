@@ -24,6 +24,7 @@ from pyproj import CRS, Transformer
 from etl.columns import ColumnMap
 from etl.errors import LoadError
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec, value_key
+from etl.polygons import geodesic_area_km2
 from etl.read import Chunk
 from geodata.vocab import CATEGORY_AREA
 
@@ -120,6 +121,9 @@ class Context:
 class Validated:
     staged: pd.DataFrame
     rejects: list[dict]
+    # A boundary's geodesic area in km² where the file gives none, row for row with `staged`
+    # (NaN: no polygon, or one the database measures; see etl.polygons).
+    derived_area: np.ndarray | None = None
 
 
 class _Marks:
@@ -271,10 +275,29 @@ def normalise_codes(s: pd.Series) -> pd.Series:
 
 
 def _normalise_codes(s: pd.Series) -> pd.Series:
+    canonical = _canonical_codes(s)
+    if canonical is not None:
+        return canonical
     t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
     odd = t.str.fullmatch(r"\d|\d{3}|\d{5}").fillna(False)
     t = t.where(~odd, "0" + t)
     return t.astype(object).where(t.notna() & (t != ""), None)
+
+
+def _canonical_codes(s: pd.Series) -> pd.Series | None:
+    """`s` as it is when every code in it is already canonical (digits only, not 1, 3 or 5 of
+    them: a boundary file's own codes, one per row), found without a regex per value; else None."""
+    values = s.to_numpy(dtype=object)
+    present = values[~pd.isna(values)]
+    if not len(present) or not all(type(v) is str for v in present):
+        return None
+    text = present.astype(str)
+    lengths = np.char.str_len(text)
+    if not (np.char.isdecimal(text).all() and not np.isin(lengths, (1, 3, 5)).any()):
+        return None
+    out = values.copy()
+    out[pd.isna(values)] = None
+    return pd.Series(out, index=s.index, dtype=object)
 
 
 # --- the chunk ----------------------------------------------------------------------------------
@@ -337,7 +360,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         before = (out[later] < out[earlier]).fillna(False).to_numpy()
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
-    geom, point, xy = _geometry(chunk, ctx, marks)
+    geom, point, xy, shapes = _geometry(chunk, ctx, marks)
     if xy is not None:
         has_point = ~np.isnan(xy[0])
     else:
@@ -345,6 +368,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
 
     if territory:
         _territory_columns(spec, colmap, frame, out, marks, geom, point, raw)
+        out["derived_area"] = _derived_area(shapes, out.get("area_km2"))
     else:
         if spec.territory_refs:
             code = pd.Series([None] * n, index=frame.index, dtype=object)
@@ -378,19 +402,21 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
                 {"row": int(out["row_number"][i]), "reason": marks.reason[i], "field": marks.field[i], "values": values}
             )
     columns = [name for name, _ in staging_columns(spec)]
+    derived_area = out["derived_area"][ok] if territory else None
     staged = staged.loc[ok]
     for name in columns:
         if name not in staged:
             staged[name] = None
-    return Validated(staged[columns], rejects)
+    return Validated(staged[columns], rejects, derived_area)
 
 
 OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs"
 
 
-def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None]:
-    """(polygons as EWKB hex, points as EWKB hex, None where absent; or, for a record kind's
-    lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent); marks geometry rejects."""
+def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np.ndarray, tuple | None, np.ndarray]:
+    """(polygons as WKB, points as shapely points, None where absent; or, for a record kind's
+    lon/lat columns in WGS84, (lon, lat) arrays, NaN where absent; and the polygons as shapely
+    geometries, None where absent); marks geometry rejects."""
     spec, colmap = ctx.spec, ctx.colmap
     n = len(chunk.frame)
     geoms = np.full(n, None, dtype=object)
@@ -415,7 +441,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
             live = both & marks.ok
             marks.mark(live & ((x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)), OUTSIDE, "geometry")
             live = both & marks.ok
-            return np.full(n, None, dtype=object), None, (np.where(live, x, np.nan), np.where(live, y, np.nan))
+            return np.full(n, None, dtype=object), None, (np.where(live, x, np.nan), np.where(live, y, np.nan)), None
         geoms[both] = shapely.points(lon.to_numpy()[both], lat.to_numpy()[both])
     elif colmap.wkt:
         text = clean_text(chunk.frame[colmap.wkt])
@@ -427,7 +453,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
     changed = np.zeros(n, dtype=bool)
     if not present.any():
-        return np.full(n, None, dtype=object), np.full(n, None, dtype=object), None
+        return np.full(n, None, dtype=object), np.full(n, None, dtype=object), None, np.full(n, None, dtype=object)
 
     if ctx.transformer is not None:
         transformer = ctx.transformer
@@ -475,17 +501,19 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     polygons = np.full(n, None, dtype=object)
     points = np.full(n, None, dtype=object)
     poly_rows, point_rows = live & is_polygon, live & is_point
-    # Hex WKB without SRID (the merge sets 4326): the file's own bytes when untouched, which
+    # WKB without SRID (the merge sets 4326): the file's own bytes when untouched, which
     # costs a fraction of encoding the geometry again.
     passthrough = poly_rows & ~changed & (chunk.wkb is not None)
     if passthrough.any():
-        polygons[passthrough] = [b.hex() for b in chunk.wkb[passthrough]]
+        polygons[passthrough] = chunk.wkb[passthrough]
     encode = poly_rows & ~passthrough
     if encode.any():
-        polygons[encode] = shapely.to_wkb(geoms[encode], hex=True, output_dimension=2)
+        polygons[encode] = shapely.to_wkb(geoms[encode], output_dimension=2)
     if point_rows.any():
         points[point_rows] = geoms[point_rows]
-    return polygons, points, None
+    shapes = np.full(n, None, dtype=object)
+    shapes[poly_rows] = geoms[poly_rows]
+    return polygons, points, None, shapes
 
 
 def _repair(geom):
@@ -500,6 +528,18 @@ def _repair(geom):
         if polys:
             return shapely.MultiPolygon(polys)
     return None
+
+
+def _derived_area(shapes: np.ndarray, given) -> np.ndarray:
+    """The geodesic area of the polygons whose row gives none, computed here, in the reader
+    thread, rather than by the database in the merge (where it was most of a polygon load)."""
+    area = np.full(len(shapes), np.nan)
+    need = np.asarray([s is not None for s in shapes], dtype=bool)
+    if given is not None:
+        need &= np.asarray(pd.isna(given), dtype=bool)
+    if need.any():
+        area[need] = geodesic_area_km2(shapes[need])
+    return area
 
 
 def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> None:
@@ -531,12 +571,13 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
         key = f"{plevel}_code"
         if key in out:
             parent = parent.where(parent.notna(), out[key])
-    digits = code.astype("string").str.fullmatch(r"\d+").fillna(False)
-    lengths = code.astype("string").str.len()
-    if level == "municipality":
-        parent = parent.where(parent.notna() | ~(digits & (lengths == 4)), code.astype("string").str.slice(0, 2))
-    elif level == "parish":
-        parent = parent.where(parent.notna() | ~(digits & (lengths == 6)), code.astype("string").str.slice(0, 4))
+    if level in ("municipality", "parish"):  # an INE code tells its parent's
+        digits = code.astype("string").str.fullmatch(r"\d+").fillna(False)
+        lengths = code.astype("string").str.len()
+        if level == "municipality":
+            parent = parent.where(parent.notna() | ~(digits & (lengths == 4)), code.astype("string").str.slice(0, 2))
+        else:
+            parent = parent.where(parent.notna() | ~(digits & (lengths == 6)), code.astype("string").str.slice(0, 4))
     if level != "state":
         parents = " o ".join(TERRITORY_PARENTS[level])
         marks.mark(parent.isna().to_numpy(), f"falta el código del territorio padre ({parents})", "parent_code")
