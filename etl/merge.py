@@ -392,6 +392,15 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
     if not big:
         yield False
         return
+    _truncate_empty(conn, table)
+    with _indexes_built_at_the_end(conn, table, drop_unique):
+        yield True
+
+
+@contextlib.contextmanager
+def _indexes_built_at_the_end(conn: Connection, table: str, drop_unique: bool = False):
+    """Drop `table`'s secondary indexes (those backing no constraint; with `drop_unique`, its
+    unique constraints too) and build them again, as they were, when the block ends."""
     indexes = conn.execute(
         text(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
@@ -407,12 +416,11 @@ def _bulk_indexes(conn: Connection, table: str, drop_unique: bool = False):
                  "WHERE conrelid = CAST(:table AS regclass) AND contype = 'u'"),
             {"table": table},
         ).all()
-    _truncate_empty(conn, table)
     for name, _definition in indexes:
         conn.execute(text(f"DROP INDEX {name}"))
     for name, _definition in uniques:
         conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
-    yield True
+    yield
     for _name, definition in indexes:
         conn.execute(text(definition))
     for name, definition in uniques:
@@ -566,18 +574,8 @@ def _first_load_of_level(conn: Connection, level: str):
     if not big:
         yield False
         return
-    indexes = conn.execute(
-        text(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = 'territory'::regclass "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-        )
-    ).all()
-    for name, _definition in indexes:
-        conn.execute(text(f"DROP INDEX {name}"))
-    yield True
-    for _name, definition in indexes:
-        conn.execute(text(definition))
+    with _indexes_built_at_the_end(conn, "territory"):
+        yield True
 
 
 # When an observed status change happened: a closing one on its resolved_date, any other today.
