@@ -17,6 +17,7 @@ import contextlib
 
 import numpy as np
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec
 
@@ -433,7 +434,9 @@ def _truncate_empty(conn: Connection, table: str) -> None:
     Nothing is lost, but the table gets a new file in this transaction: with `wal_level =
     minimal` (the embedded cluster's setting) the rows inserted next skip the write-ahead
     log and are synced once at commit, as for a table created in the transaction. When a
-    referencing table holds rows, the table is left as it is.
+    referencing table holds rows, or another session uses one of the tables right now, the
+    table is left as it is: the load then writes the WAL, but never waits for the exclusive
+    locks TRUNCATE needs (tables other loads lock in another order: a deadlock).
     """
     tables = conn.execute(
         text(
@@ -451,6 +454,11 @@ def _truncate_empty(conn: Connection, table: str) -> None:
     for other in tables:
         if other != table and conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {other})")).scalar():
             return
+    try:
+        with conn.begin_nested():  # a refused lock undoes only this savepoint
+            conn.execute(text(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE NOWAIT"))
+    except OperationalError:
+        return
     conn.execute(text(f"TRUNCATE {', '.join(tables)}"))
 
 

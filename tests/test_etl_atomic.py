@@ -5,10 +5,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 
 import pytest
+from sqlalchemy import text
 
 import etl.load
 import etl.merge
@@ -195,6 +197,23 @@ def test_first_big_load_rebuilds_indexes_as_they_were(tree, tmp_path, monkeypatc
     assert scalar(tree, "SELECT count(*) FROM case_status_change") == 0  # a first load observes no change
     again = load_file(tree, "case", path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 300)
+
+
+def test_first_big_load_does_not_wait_for_readers_of_related_tables(tree, tmp_path, monkeypatch):
+    # A dashboard query holds case_solution: the load must neither wait for it nor deadlock;
+    # it just keeps the table (and the write-ahead log) instead of truncating.
+    monkeypatch.setattr(etl.merge, "BULK_MIN_ROWS", 10)
+    path = tmp_path / "cases.csv"
+    write_cases(path, 300)
+    done: list = []
+    with tree.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM case_solution"))  # its lock lasts until the transaction ends
+        worker = threading.Thread(target=lambda: done.append(load_file(tree, "case", path)))
+        worker.start()
+        worker.join(30)  # the load takes a second; waiting for the reader would take forever
+        assert not worker.is_alive(), "the load waited for the reader"
+    assert done[0].inserted == 300
+    assert scalar(tree, "SELECT count(*) FROM case_report") == 300
 
 
 def test_failed_big_load_gets_its_indexes_back(tree, tmp_path, monkeypatch):
