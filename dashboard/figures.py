@@ -127,6 +127,9 @@ def points_trace(kind: str, pointset) -> dict:
             "",  # records do not drill
             _popup_value(head, p.get(head.name)) if head.name in _TITLE_FIELDS else f"{head.label} {_popup_value(head, p.get(head.name))}",
             *[_popup_value(f, p.get(f.name)) for f in rest],
+            # Last: which record this is (kind, id), for its detail panel (`clicked_record`).
+            kind,
+            p.get(layer.id_field),
         ]
         for p in pts
     ]

@@ -72,3 +72,8 @@ SHIFT_NOTE = "shift-note"
 SHIFT_SAVE = "shift-save"
 SHIFT_LOG = "shift-log"
 OPS_MESSAGE = "ops-message"
+
+# Case detail panel (map room)
+CASE_PANEL = "case-panel"
+CASE_BODY = "case-body"
+CASE_CLOSE = "case-close"

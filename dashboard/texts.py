@@ -152,3 +152,24 @@ ALERT_KINDS = {
     "clap_no_delivery": "CLAP sin entrega",
     "project_not_moving": "Proyecto financiado sin avance",
 }
+
+# Case detail panel (map room: a click on a case point, or ?caso=K123)
+CASE_TITLE = "Caso {code}"
+CASE_CLOSE = "Cerrar"
+CASE_OVERDUE = "vencido"
+CASE_FIELDS = {
+    "status": "Estado",
+    "category": "Categoría",
+    "area": "Área",
+    "institution": "Institución",
+    "territory": "Territorio",
+    "reported_date": "Reportado",
+    "due_by": "Fecha límite",
+    "resolved_date": "Resuelto",
+}
+CASE_DUE_DEFAULT = "{date} (plazo general de {days} días)"
+CASE_DESCRIPTION = "Descripción"
+CASE_SOLUTIONS = "Soluciones vinculadas"
+CASE_NO_SOLUTIONS = "Ninguna solución vinculada."
+CASE_HISTORY = "Historial"
+CASE_NOT_FOUND = "No se encontró el caso «{code}» (no existe o está fuera de su ámbito)."

@@ -131,3 +131,76 @@ def case_history(conn: Connection, code: str, scope: Scope = NATIONAL) -> list[t
         closed = row.status in ("resolved", "closed") and row.resolved_date is not None
         timeline.append((row.status, row.resolved_date if closed else max(row.created_at.date(), row.reported_date)))
     return timeline
+
+
+def case_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today: dt.date | None = None) -> dict:
+    """One case as plain data, for its detail panel: what it is, where, its dates, whether it
+    is overdue on `today` (by `geodata.rules`), the solutions linked to it (projects and
+    agreements, through case_solution) and its status `timeline` (`case_history`).
+
+    Codes are stored values (status, category, area); the caller labels them. Raises
+    ScopeError for an unknown case or one outside `scope`.
+    """
+    from geodata.models import Agreement, CaseSolution
+    from geodata.rules import case_due_date, case_overdue
+    from geodata.territory import breadcrumb
+
+    as_of = today or dt.date.today()
+    row = conn.execute(
+        select(
+            Case.id,
+            Case.code,
+            Case.category,
+            Case.area,
+            Case.status,
+            Case.institution,
+            Case.reported_date,
+            Case.due_date,
+            case_due_date().label("due_by"),
+            Case.resolved_date,
+            Case.description,
+            case_overdue(as_of).label("overdue"),
+            Territory.code.label("territory_code"),
+            Territory.name.label("territory_name"),
+            Territory.level.label("territory_level"),
+            Territory.path,
+        )
+        .join(Territory, Territory.id == Case.territory_id)
+        .where(Case.code == code)
+    ).one_or_none()
+    if row is None or not scope.allows(row.path):
+        raise ScopeError(code)
+    projects = conn.execute(
+        select(Project.code, Project.name, Project.stage)
+        .join(CaseSolution, CaseSolution.project_id == Project.id)
+        .where(CaseSolution.case_id == row.id)
+        .order_by(Project.code)
+    ).all()
+    agreements = conn.execute(
+        select(Agreement.code, Agreement.text, Agreement.status)
+        .join(CaseSolution, CaseSolution.agreement_id == Agreement.id)
+        .where(CaseSolution.case_id == row.id)
+        .order_by(Agreement.code)
+    ).all()
+    solutions = [{"kind": "project", "code": c, "label": name, "status": stage} for c, name, stage in projects]
+    solutions += [{"kind": "agreement", "code": c, "label": text, "status": status} for c, text, status in agreements]
+    return {
+        "code": row.code,
+        "category": row.category,
+        "area": row.area,
+        "status": row.status,
+        "institution": row.institution,
+        "territory_code": row.territory_code,
+        "territory_name": row.territory_name,
+        "territory_level": row.territory_level,
+        # Country, state, … down to the case's territory: (code, name) pairs.
+        "breadcrumb": breadcrumb(conn, row.territory_code),
+        "reported_date": row.reported_date,
+        "due_date": row.due_date,  # its own due date, if the ministry gave one
+        "due_by": row.due_by,  # the date it is judged against (own due date or the default SLA)
+        "resolved_date": row.resolved_date,
+        "description": row.description,
+        "overdue": bool(row.overdue),
+        "solutions": solutions,
+        "timeline": case_history(conn, code, scope),
+    }

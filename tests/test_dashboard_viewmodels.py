@@ -335,6 +335,48 @@ def test_actions_change_the_view(engine, tree):
     assert vm.drill(engine, View(), "01", MIRANDA_DIRECTOR) == View()
 
 
+def test_a_click_on_a_case_point_opens_its_panel_and_does_not_drill(engine, tree):
+    view = View("0101", layers=("cases", "projects"))
+    room = vm.room(engine, view, settings=settings(), today=TODAY)
+    cases, projects = room.figure["data"][1:]
+    c1 = next(row for row in cases["customdata"] if row[1] == "Número de caso C1")
+    assert c1[0] == "" and c1[-2:] == ["cases", "C1"]  # no territory to drill; the record last
+    click = {"points": [{"curveNumber": 1, "pointNumber": 0, "customdata": c1}]}
+    assert vm.clicked_code(click) is None and vm.apply_event(engine, view, "map", click_data=click) == view
+    assert vm.clicked_record(click) == ("cases", "C1") and vm.clicked_case(click) == "C1"
+    project = {"points": [{"curveNumber": 2, "customdata": projects["customdata"][0]}]}
+    assert vm.clicked_record(project)[0] == "projects" and vm.clicked_case(project) is None
+    for other in ({"points": [{"location": "010101"}]}, {"points": [{"customdata": ["15", "Miranda", "1", ""]}]}, None):
+        assert vm.clicked_case(other) is None
+
+    panel = vm.case_panel(engine, "C1", today=TODAY)
+    assert panel["error"] is None and panel["title"] == "Caso C1" and panel["overdue"] is True
+    fields = dict(panel["fields"])
+    assert fields["Estado"] == "Reportado" and fields["Categoría"] == "Agua" and fields["Área"] == "Servicios Públicos"
+    assert fields["Reportado"] == "01/06/2025" and fields["Fecha límite"] == "10/06/2025" and "Resuelto" not in fields
+    assert fields["Territorio"].startswith("Distrito Capital › Libertador › ") and fields["Territorio"].endswith("(0101010101)")
+    assert panel["solutions"] == [{"kind": "Proyecto", "code": "P1", "label": get_project_name(engine, "P1"), "status": "En ejecución"}]
+    assert panel["timeline"] == [("01/06/2025", "Reportado")]
+    c3 = vm.case_panel(engine, "C3", today=TODAY)
+    assert c3["overdue"] is False and dict(c3["fields"])["Resuelto"] == "20/05/2025"
+    assert c3["timeline"] == [("02/05/2025", "Reportado"), ("20/05/2025", "Resuelto")]
+    assert c3["solutions"][0]["kind"] == "Acuerdo"
+    # C4 has no due date of its own: the panel says the general one applies.
+    assert dict(vm.case_panel(engine, "C4", today=TODAY)["fields"])["Fecha límite"] == "31/12/2024 (plazo general de 30 días)"
+    # Outside the scope, or unknown: the same words, nothing else.
+    assert vm.case_panel(engine, "C1", MIRANDA_DIRECTOR) == {"code": "C1", "error": vm.texts.CASE_NOT_FOUND.format(code="C1")}
+    assert vm.case_panel(engine, "nope")["error"]
+
+
+def get_project_name(engine, code):
+    from sqlalchemy import select
+
+    from geodata.models import Project
+
+    with engine.connect() as conn:
+        return conn.execute(select(Project.name).where(Project.code == code)).scalar_one()
+
+
 # --- the Map of Solutions ------------------------------------------------------------------
 
 def test_solutions_page_of_libertador(engine, tree):

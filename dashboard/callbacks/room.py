@@ -138,6 +138,22 @@ def register(app) -> None:
             return unchanged
         return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered)]
 
+    # A click on a case point opens its detail card; any other click on the map (a
+    # territory, which drills in `on_action`, or a bubble) or the close button closes it.
+    # `on_action` leaves the view unchanged for a record point (`vm.clicked_code` is None).
+    @app.callback(
+        Output(ids.CASE_BODY, "children"),
+        Output(ids.CASE_PANEL, "hidden"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.CASE_CLOSE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def case_detail(click, _close):
+        code = vm.clicked_case(click) if ctx.triggered_id == ids.MAP else None
+        if code is None:
+            return no_update, True
+        return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
+
     @app.callback(
         Output(ids.EXPORT_LINK, "href"),
         Output(ids.PACK_LINK, "href"),

@@ -1,10 +1,10 @@
-"""Pieces of the map room: breadcrumb, legend, KPI cards, news line."""
+"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel."""
 
 from __future__ import annotations
 
 from dash import html
 
-from dashboard import ids
+from dashboard import ids, texts
 
 
 def breadcrumb(crumbs: list[dict]) -> list:
@@ -57,3 +57,39 @@ def news(items: list[str], headline: str, has_news: bool) -> list:
     if not has_news:
         return [html.Span(headline, className="news-none")]
     return [html.Strong(headline, className="news-head"), html.Span(", ".join(items), className="news-items")]
+
+
+def case_panel(data: dict) -> list:
+    """A case's detail card: title and «vencido», fields, description, linked solutions and
+    the «Historial» as a vertical timeline (date — status)."""
+    if data.get("error"):
+        return [html.P(data["error"], className="case-error", role="alert")]
+    head = [html.H3(data["title"], className="case-title")]
+    if data["overdue"]:
+        head.append(html.Span(texts.CASE_OVERDUE, className="badge badge-overdue"))
+    fields = html.Dl([part for label, value in data["fields"] for part in (html.Dt(label), html.Dd(value))], className="case-fields")
+    body = [html.Div(head, className="case-head"), fields]
+    if data["description"]:
+        body += [html.H4(texts.CASE_DESCRIPTION), html.P(data["description"], className="case-description")]
+    body.append(html.H4(texts.CASE_SOLUTIONS))
+    if data["solutions"]:
+        body.append(
+            html.Ul(
+                [
+                    html.Li([html.Strong(f"{s['kind']} {s['code']}"), f": {s['label']} ", html.Span(f"({s['status']})", className="muted")])
+                    for s in data["solutions"]
+                ],
+                className="case-solutions",
+            )
+        )
+    else:
+        body.append(html.P(texts.CASE_NO_SOLUTIONS, className="muted"))
+    body += [
+        html.H4(texts.CASE_HISTORY),
+        html.Ol(
+            [html.Li([html.Span(day, className="timeline-date"), " — ", html.Span(status, className="timeline-status")])
+             for day, status in data["timeline"]],
+            className="timeline",
+        ),
+    ]
+    return body

@@ -143,6 +143,20 @@ def downloads(view) -> html.Div:
     )
 
 
+def case_panel() -> html.Aside:
+    """The detail card of the case whose point was clicked (filled by its callback)."""
+    return html.Aside(
+        [
+            html.Button("×", id=ids.CASE_CLOSE, n_clicks=0, className="case-close", title=texts.CASE_CLOSE,
+                        **{"aria-label": texts.CASE_CLOSE}),
+            html.Div(id=ids.CASE_BODY, className="case-body", **{"aria-live": "polite"}),
+        ],
+        id=ids.CASE_PANEL,
+        className="case-panel",
+        hidden=True,
+    )
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
@@ -179,6 +193,7 @@ def layout(**query) -> html.Div:
                             dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map"),
                             html.Div(parts.legend(room.legend), id=ids.LEGEND, className="legend"),
                             html.Div(room.map_note, id=ids.MAP_NOTE, className="map-note"),
+                            case_panel(),
                         ],
                         className="map-panel",
                     ),

@@ -275,3 +275,49 @@ def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, l
     page.wait_for_function("window.location.search.includes('overdue=1')")
     page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('overdue=true')")
     assert "category=water" in page.evaluate("window.location.search")
+
+
+def test_click_on_a_case_point_opens_its_detail_and_history(page, live_server, demo_engine):
+    page.goto(live_server + "/?territory=0101&layers=cases")
+    wait_for_map(page)
+    search = page.evaluate("window.location.search")
+    # The case point farthest from its neighbours on screen (so the click hits it alone),
+    # placed through MapLibre's own projection.
+    x, y, code = page.evaluate(
+        f"""() => {{
+            const gd = {MAP_JS};
+            const m = gd._fullLayout.map._subplot.map;
+            const box = m.getCanvas().getBoundingClientRect();
+            const t = gd.data[1];
+            const pts = t.lon.map((lon, i) => {{
+                const p = m.project([lon, t.lat[i]]);
+                return [p.x, p.y, t.customdata[i][t.customdata[i].length - 1]];
+            }}).filter(([px, py]) => px > 40 && py > 40 && px < box.width - 40 && py < box.height - 40);
+            let best = null, bestGap = -1;
+            for (const p of pts) {{
+                let gap = Infinity;
+                for (const q of pts) if (q !== p) gap = Math.min(gap, Math.hypot(p[0] - q[0], p[1] - q[1]));
+                if (gap > bestGap) {{ best = p; bestGap = gap; }}
+            }}
+            return [box.left + best[0], box.top + best[1], best[2]];
+        }}"""
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    panel = page.locator("#case-panel")
+    panel.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#case-body').innerText.includes('Historial')")
+    assert page.inner_text("#case-panel .case-title") == f"Caso {code}"
+    with demo_engine.connect() as conn:
+        from geodata.records import case_history
+
+        history = case_history(conn, code)
+    assert page.locator("#case-panel .timeline li").count() == len(history)
+    assert "Reportado" in page.inner_text("#case-panel .timeline li >> nth=0")
+    assert "Estado" in page.inner_text("#case-panel .case-fields")
+    screenshot(page, "map-room-case")
+    # The click opened the case and changed nothing else: same view, same URL.
+    assert page.evaluate("window.location.search") == search
+    assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
+    page.get_by_role("button", name="Cerrar").click()
+    panel.wait_for(state="hidden")
