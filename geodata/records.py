@@ -170,20 +170,18 @@ def case_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today: dt.
     ).one_or_none()
     if row is None or not scope.allows(row.path):
         raise ScopeError(code)
-    projects = conn.execute(
-        select(Project.code, Project.name, Project.stage)
-        .join(CaseSolution, CaseSolution.project_id == Project.id)
-        .where(CaseSolution.case_id == row.id)
-        .order_by(Project.code)
-    ).all()
-    agreements = conn.execute(
-        select(Agreement.code, Agreement.text, Agreement.status)
-        .join(CaseSolution, CaseSolution.agreement_id == Agreement.id)
-        .where(CaseSolution.case_id == row.id)
-        .order_by(Agreement.code)
-    ).all()
-    solutions = [{"kind": "project", "code": c, "label": name, "status": stage} for c, name, stage in projects]
-    solutions += [{"kind": "agreement", "code": c, "label": text, "status": status} for c, text, status in agreements]
+    solutions = []
+    for kind, model, link, label, state in (
+        ("project", Project, CaseSolution.project_id, Project.name, Project.stage),
+        ("agreement", Agreement, CaseSolution.agreement_id, Agreement.text, Agreement.status),
+    ):
+        linked = conn.execute(
+            select(model.code, label, state)
+            .join(CaseSolution, link == model.id)
+            .where(CaseSolution.case_id == row.id)
+            .order_by(model.code)
+        ).all()
+        solutions += [{"kind": kind, "code": c, "label": text_, "status": status} for c, text_, status in linked]
     return {
         "code": row.code,
         "category": row.category,
