@@ -21,7 +21,16 @@ from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import INDICATORS, Period
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, breadcrumb, children, resolve
-from geodata.vocab import LEVEL_LABELS, LEVEL_LABELS_PLURAL
+from geodata.rules import CASE_SLA_DAYS
+from geodata.vocab import (
+    AGREEMENT_STATUSES,
+    AREAS,
+    CASE_CATEGORIES,
+    CASE_STATUSES,
+    LEVEL_LABELS,
+    LEVEL_LABELS_PLURAL,
+    PROJECT_STAGES,
+)
 from layers.boundaries import COUNTRY, boundary_version, children_boundaries, territory_bbox
 from layers.features import count_features, iter_rows, json_value
 from layers.lru import LRUCache
@@ -553,9 +562,6 @@ def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
     """What the case panel shows, in Spanish: title, «vencido», labelled fields, linked
     solutions and the «Historial» (date — status, oldest first). An unknown case or one
     outside the scope gives only `error` (the same words either way)."""
-    from geodata.rules import CASE_SLA_DAYS
-    from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
-
     with engine.connect() as conn:
         try:
             case = records.case_detail(conn, code, scope, today=today)
