@@ -41,6 +41,7 @@ from etl.validate import (
     validate_chunk,
 )
 from geodata import indicators
+from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
 from geodata.territory import rebuild_paths
@@ -260,7 +261,7 @@ def _prepare(conn: Connection, kind: str) -> None:
     # Every reference the merge writes comes from a join on rows this transaction holds locked,
     # so the foreign-key triggers could only re-check what is already known. Skipping them, as
     # pg_restore --disable-triggers does, halves the merge; only a superuser may.
-    if conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+    if is_superuser(conn):
         conn.execute(text("SET LOCAL session_replication_role = replica"))
 
 

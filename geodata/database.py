@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -88,3 +88,8 @@ def ensure_postgis(url: str) -> None:
 def target_label(url: str) -> str:
     """The URL with its password hidden, for messages and `sala db status`."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def is_superuser(conn: Connection) -> bool:
+    """Whether this session's role may skip foreign-key triggers (session_replication_role)."""
+    return bool(conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar())

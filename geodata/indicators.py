@@ -24,6 +24,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, bindparam, select, text
 
 from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.database import is_superuser
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
 from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
 from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS
@@ -245,7 +246,7 @@ FACT_REFRESH_SETTINGS = {"work_mem": "1GB", "enable_nestloop": "off", "enable_so
 @contextlib.contextmanager
 def _planner_settings(conn: Connection, **settings: str):
     """`settings` for the statements inside, then back to what they were (in this transaction)."""
-    if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+    if not is_superuser(conn):
         settings.pop("session_replication_role", None)  # anyone else keeps the checks
     previous = {name: conn.execute(text("SELECT current_setting(:name)"), {"name": name}).scalar() for name in settings}
     set_local = text("SELECT set_config(:name, :value, true)")
