@@ -69,23 +69,24 @@ def alerts_view(engine: Engine, code: str | None, scope: Scope = NATIONAL, today
     return data
 
 
-def acknowledge(engine: Engine, key: str, username: str | None, note: str | None) -> str | None:
-    """Save an acknowledgement; returns an error message for the screen, or None."""
+def _save(engine: Engine, write, *args) -> str | None:
+    """Run one of `operations`' writes in its own transaction; its refusal as the screen's message, or None."""
     try:
         with engine.begin() as conn:
-            operations.acknowledge(conn, key, username, note)
+            write(conn, *args)
     except operations.OperationError as exc:
         return str(exc)
     return None
+
+
+def acknowledge(engine: Engine, key: str, username: str | None, note: str | None) -> str | None:
+    """Save an acknowledgement; returns an error message for the screen, or None."""
+    return _save(engine, operations.acknowledge, key, username, note)
 
 
 def add_shift_note(engine: Engine, username: str | None, note: str | None, territory_code: str | None) -> str | None:
-    try:
-        with engine.begin() as conn:
-            operations.add_shift_note(conn, username, note, territory_code)
-    except operations.OperationError as exc:
-        return str(exc)
-    return None
+    """Add a note to the shift log; returns an error message for the screen, or None."""
+    return _save(engine, operations.add_shift_note, username, note, territory_code)
 
 
 def shift_notes(engine: Engine, territory_code: str | None, scope: Scope = NATIONAL) -> list[dict]:
