@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, insert
 
+from geodata.access import Scope
 from geodata.models import (
     Agreement,
     AgreementProject,
@@ -28,6 +29,8 @@ from tests.factories import small_tree
 from tests.factories import territory_id as _tid
 
 TODAY = dt.date(2025, 6, 30)
+# A state director of Miranda (15): sees Miranda only.
+MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
 
 
 

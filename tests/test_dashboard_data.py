@@ -6,15 +6,13 @@ import datetime as dt
 
 import pytest
 
-from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.access import NATIONAL, ScopeError
 from geodata.indicators import Period
 from geodata.solutions import NotAMunicipality, solutions_map
 from layers.boundaries import children_boundaries, children_geojson, clear_cache, territory_bbox
 from layers.features import count_features, feature_select, iter_rows
 from layers.registry import LayerParams, get_layer
-from tests.dashboard_fixtures import TODAY, populated_tree
-
-MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
+from tests.dashboard_fixtures import MIRANDA_DIRECTOR, TODAY, populated_tree
 
 
 @pytest.fixture

@@ -19,9 +19,7 @@ from geodata.territory import resolve
 from geodata.settings import Settings
 from layers.boundaries import clear_cache
 from layers.registry import get_layer
-from tests.dashboard_fixtures import TODAY, populated_tree
-
-MIRANDA_DIRECTOR = Scope(role="director", territory_code="15", territory_path="/15/")
+from tests.dashboard_fixtures import MIRANDA_DIRECTOR, TODAY, populated_tree
 
 
 @pytest.fixture
