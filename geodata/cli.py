@@ -23,6 +23,20 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(1)
 
 
+def _unreachable(reason: object) -> DatabaseError:
+    return DatabaseError(f"no se puede conectar con la base de datos ({reason}); ejecute `sala db up`.")
+
+
+def _embedded_line(settings) -> str | None:
+    """Where the embedded server lives and its port, kept across restarts (db-port.json)."""
+    if settings.database_url:
+        return None
+    cluster = embedded_cluster(settings)
+    running, stored = cluster.running_port(), cluster.stored_port()
+    port = running or (stored[0] if stored else "aún sin elegir")
+    return f"Servidor embebido: {'en marcha' if running else 'detenido'}, puerto {port}, carpeta {cluster.cluster_dir}"
+
+
 @db_app.command("up", help="Arranca el PostGIS embebido (o comprueba SALA_DATABASE_URL) y migra a la última versión.")
 def up() -> None:
     """Start the embedded PostGIS (or check SALA_DATABASE_URL) and migrate to head."""
@@ -41,23 +55,29 @@ def down() -> None:
     if settings.database_url:
         console.print("SALA_DATABASE_URL está definido: no hay servidor embebido que detener.")
         return
+    cluster = embedded_cluster(settings)
     try:
-        stopped = embedded_cluster(settings).stop()
+        stopped = cluster.stop()
     except EmbeddedError as exc:
         _fail(exc)
-    console.print("Servidor detenido." if stopped else "El servidor no estaba en marcha.")
+    stored = cluster.stored_port()
+    keeps = f" (`sala db up` lo vuelve a arrancar en el puerto {stored[0]})" if stored else ""
+    console.print(f"Servidor detenido{keeps}." if stopped else "El servidor no estaba en marcha.")
 
 
-@db_app.command("status", help="Muestra la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")
+@db_app.command("status", help="Muestra el servidor embebido y su puerto, la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")
 def status() -> None:
     """Print the URL, PostgreSQL and PostGIS versions, migration head and row counts."""
+    settings = get_settings()
+    if line := _embedded_line(settings):
+        console.print(line)
     try:
-        url = database_url()
+        url = database_url(settings)
         info = describe(url)
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except Exception as exc:
-        _fail(DatabaseError(f"cannot reach the database: {exc}. Run `sala db up`."))
+        _fail(_unreachable(exc))
     console.print(f"URL: {info.url}")
     console.print(f"PostgreSQL {info.postgres_version}")
     console.print(f"PostGIS {info.postgis_version}")
@@ -112,7 +132,7 @@ def check(
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except OperationalError as exc:
-        _fail(DatabaseError(f"cannot reach the database: {exc.orig}. Run `sala db up`."))
+        _fail(_unreachable(exc.orig))
     if json_output:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
