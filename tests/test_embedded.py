@@ -82,9 +82,9 @@ def test_port_is_chosen_once_and_kept_across_restarts(data_dir, preferred_port_b
     cluster = new_cluster(data_dir, "port")
     port = cluster.start()
     try:
-        assert cluster.stored_port() == (port, cluster.cluster_dir.resolve())
         cluster.stop()
         assert cluster.start() == port
+        assert cluster.stored_port() == (port, cluster.cluster_dir.resolve())
         cluster.stop()
         with socket.socket() as squatter:  # another program took it while the server was down
             squatter.bind(("127.0.0.1", port))
