@@ -27,7 +27,7 @@
       el.className = "db-unavailable";
       el.setAttribute("role", "alert");
       el.hidden = true;
-      document.body.appendChild(el);
+      document.body.insertBefore(el, document.body.firstChild);
     }
     return el;
   }
