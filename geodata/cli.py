@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from geodata import migrate
-from geodata.database import DatabaseError, database_url, embedded_cluster
+from geodata.database import DatabaseError, database_url, embedded_cluster, unreachable
 from geodata.embedded import EmbeddedError
 from geodata.service import bring_up, describe
 from geodata.settings import get_settings
@@ -21,10 +21,6 @@ err = Console(stderr=True)
 def _fail(exc: Exception) -> None:
     err.print(f"[bold red]Error:[/] {exc}")
     raise typer.Exit(1)
-
-
-def _unreachable(reason: object) -> DatabaseError:
-    return DatabaseError(f"no se puede conectar con la base de datos ({reason}); ejecute `sala db up`.")
 
 
 def _embedded_line(settings) -> str | None:
@@ -77,7 +73,7 @@ def status() -> None:
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except Exception as exc:
-        _fail(_unreachable(exc))
+        _fail(unreachable(exc))
     console.print(f"URL: {info.url}")
     console.print(f"PostgreSQL {info.postgres_version}")
     console.print(f"PostGIS {info.postgis_version}")
@@ -132,7 +128,7 @@ def check(
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except OperationalError as exc:
-        _fail(_unreachable(exc.orig))
+        _fail(unreachable(exc.orig))
     if json_output:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

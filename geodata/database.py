@@ -25,6 +25,11 @@ class DatabaseError(RuntimeError):
     """The database cannot be reached or is not ready; the message names the fix."""
 
 
+def unreachable(reason: object) -> DatabaseError:
+    """The commands' error for a database that does not answer, with the driver's reason."""
+    return DatabaseError(f"no se puede conectar con la base de datos ({reason}); ejecute `sala db up`.")
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Whether `exc` says the database cannot be reached now (down, restarting, not yet
     started), as opposed to a fault of the statement: worth a 503 and a retry."""

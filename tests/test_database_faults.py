@@ -73,9 +73,10 @@ def test_a_write_reported_as_saved_survives_a_crash(private):
     assert user == "director"
 
 
-def test_commits_wait_for_the_disk_except_inside_bulk_loads(engine):
+def test_commits_wait_for_the_disk_except_inside_bulk_loads(private):
     from etl.load import _prepare
 
+    engine = make_engine(private[2])  # the session's cluster is set to skip the wait
     with engine.connect() as conn:
         assert _setting(conn, "synchronous_commit") == "on"
     with engine.begin() as conn:
@@ -86,6 +87,7 @@ def test_commits_wait_for_the_disk_except_inside_bulk_loads(engine):
         assert _setting(conn, "synchronous_commit") == "off"
     with engine.connect() as conn:  # SET LOCAL: the pooled session is back to durable
         assert _setting(conn, "synchronous_commit") == "on"
+    engine.dispose()
 
 
 def test_the_engine_reconnects_after_a_restart_on_the_same_port(private):
@@ -160,6 +162,7 @@ def test_the_app_answers_503_in_spanish_while_the_database_is_down(private):
     assert client.get("/salud").status_code == 200
     assert client.get("/", headers={"Accept": "text/html"}).status_code < 400  # the map, or the login
     cluster.stop()
+    auth.clear_cache()  # the sign-in guard's cached answers would hide the outage for 5 s
     try:
         health = client.get("/salud")
         assert health.status_code == 503 and health.headers["Retry-After"]
@@ -167,7 +170,6 @@ def test_the_app_answers_503_in_spanish_while_the_database_is_down(private):
         callback = client.post("/_dash-update-component", json=SHELL_CALLBACK)
         assert callback.status_code == 503
         assert callback.get_json()["error"] == "database_unavailable"
-        auth.clear_cache()  # the sign-in guard's cached answer would serve the page's shell
         page = client.get("/", headers={"Accept": "text/html"})
         assert page.status_code == 503 and 'http-equiv="refresh"' in page.get_data(as_text=True)
         assert "Sin conexión con la base de datos" in page.get_data(as_text=True)
