@@ -45,8 +45,11 @@ def _cache_headers(response):
 
 _UNAVAILABLE_PAGE = """<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{seconds}">
-<title>{title}</title></head>
-<body style="font-family:system-ui,sans-serif;margin:3em;color:#5c4300"><p role="alert">{message}</p></body></html>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+<body style="margin:0;font-family:system-ui,sans-serif;color:#1f2a33;background:#f4f6f8">
+<p role="alert" style="margin:0;padding:10px 16px;text-align:center;background:#fff3cd;color:#5c4300;
+border-bottom:2px solid #e0a800;font-weight:600">{message}</p>
+<h1 style="font-size:20px;margin:16px">{title}</h1></body></html>
 """
 
 
