@@ -2,13 +2,18 @@
 
 The run is recorded first, in a short transaction of its own, so that a load killed
 half-way still leaves an accountable `running` row; the data itself is written in one
-transaction that commits whole or not at all. A failure is recorded after the rollback.
+transaction that commits whole or not at all. A failure is recorded after the rollback;
+Ctrl-C and SIGTERM roll back and record the run as `interrupted`. The run records its
+process and database session, so that the next load (or `sala db status`) marks a run
+whose process died without a word (kill -9) `abandoned` (geodata.etl_runs). Worker
+processes die with the load and never keep its database session open.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
 import json
 import logging
 import multiprocessing as mp
@@ -18,6 +23,7 @@ import re
 import signal
 import struct
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,7 +34,7 @@ from sqlalchemy import Connection, Engine, text
 
 from etl import merge as merging
 from etl.columns import map_columns
-from etl.errors import LoadError, StrictRejects, UsageError
+from etl.errors import Interrupted, LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
 from etl.read import EXCEL_SUFFIXES, Source, file_sha256, open_source
 from etl.repeats import RepeatSieve
@@ -40,7 +46,7 @@ from etl.validate import (
     staging_ddl,
     validate_chunk,
 )
-from geodata import indicators
+from geodata import etl_runs, indicators
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
@@ -95,10 +101,16 @@ def load_file(
     progress: bool = False,
 ) -> LoadResult:
     """Load one file of `kind` into the database; see the module docstring for the guarantees."""
+    with _sigterm_interrupts():
+        return _load_file(engine, kind, Path(path), layer=layer, crs=crs, mapping=mapping, strict=strict,
+                          dry_run=dry_run, is_demo=is_demo, refresh=refresh, progress=progress)
+
+
+def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, strict, dry_run, is_demo, refresh,
+               progress) -> LoadResult:
     if kind not in SPECS:
         raise UsageError(f"tipo desconocido «{kind}»; use uno de: {', '.join(KINDS)}")
     spec = SPECS[kind]
-    path = Path(path)
     try:
         source = open_source(path, layer=layer)
         source_crs = _source_crs(source, crs)
@@ -108,69 +120,92 @@ def load_file(
     except LoadError as exc:
         # Unreadable or unusable: nothing to load, but the attempt is on record.
         sha = file_sha256(path) if path.exists() else ""
-        run_id = _start_run(engine, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
         with engine.begin() as conn:
+            run_id = _start_run(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
             _fail_run(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
         raise
     sha = file_sha256(path)
     result = LoadResult(None, kind, str(path), sha, dry_run=dry_run, layout=colmap.layout)
     options = {"layer": layer, "crs": crs, "mapping": mapping or {}, "strict": strict, "dry_run": dry_run,
                "layout": colmap.layout, "encoding": source.encoding}
-    result.run_id = _start_run(engine, kind, path, sha, options, is_demo)
     ctx = Context(spec, colmap, source_crs, str(path), excel=path.suffix.lower() in EXCEL_SUFFIXES)
     present = _present_fields(spec, colmap, source)
 
-    try:
-        with engine.begin() as conn, _Progress(progress, source.total_rows, path.name) as bar:
-            _prepare(conn, kind)
-            python_rejects, repeated = _stage(conn, spec, source, ctx, result.run_id, bar)
-            columns = [name for name, _ in staging_columns(spec)]
-            bar.phase("validar")
-            merging.resolve(conn, spec, columns, repeated)
-            sql_rejects = merging.record_rejects(conn, result.run_id, columns)
-            accepted = merging.accepted_count(conn)
-            rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
-            result.rejects, result.rejected = rejects, len(rejects)
-            if strict and rejects:
-                first = rejects[0]
-                raise StrictRejects(
-                    f"--strict: {len(rejects)} fila(s) rechazada(s); la primera: {first['reason']}",
-                    file=str(path), row=first["row"], field=first.get("field"),
-                )
-            bar.phase("cargar")
-            params = {"run": result.run_id, "demo": is_demo}
-            result.inserted, result.updated = merging.merge(conn, spec, present, params)
-            result.unchanged = accepted - result.inserted - result.updated
-            if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
-                rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
-            if dry_run:
-                raise _DryRun
-            if refresh:
-                if kind in TERRITORY_KINDS:
-                    _after_territory_load(conn, kind)
-                    result.integrity = run_check(conn, level=kind).counts
-                indicators.refresh(conn)
-            _finish_run(conn, result, "loaded")
-    except _DryRun:
-        # The data went back; the run and its rejects stay on record.
-        with engine.begin() as conn:
-            _finish_run(conn, result, "dry_run")
-            _store_rejects(conn, result.run_id, result.rejects)
-        return result
-    except BaseException as exc:
-        message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
-        with contextlib.suppress(Exception):
-            with engine.begin() as conn:
-                _fail_run(conn, result.run_id, message, result)
-                if isinstance(exc, StrictRejects):
-                    _store_rejects(conn, result.run_id, result.rejects)
-        if isinstance(exc, LoadError):
-            exc.result = result  # what was found, for the report of a refused file
-            raise
-        if isinstance(exc, Exception):
-            raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
-        raise  # KeyboardInterrupt, SystemExit: the rollback already happened
+    # The run is recorded by the session that then does the work, so that its backend pid
+    # tells whether the run still runs (geodata.etl_runs).
+    with engine.connect() as conn:
+        result.run_id = _start_run(conn, kind, path, sha, options, is_demo)
+        conn.commit()
+        try:
+            with conn.begin(), _Progress(progress, source.total_rows, path.name) as bar:
+                _prepare(conn, kind)
+                python_rejects, repeated = _stage(conn, spec, source, ctx, result.run_id, bar)
+                columns = [name for name, _ in staging_columns(spec)]
+                bar.phase("validar")
+                merging.resolve(conn, spec, columns, repeated)
+                sql_rejects = merging.record_rejects(conn, result.run_id, columns)
+                accepted = merging.accepted_count(conn)
+                rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
+                result.rejects, result.rejected = rejects, len(rejects)
+                if strict and rejects:
+                    first = rejects[0]
+                    raise StrictRejects(
+                        f"--strict: {len(rejects)} fila(s) rechazada(s); la primera: {first['reason']}",
+                        file=str(path), row=first["row"], field=first.get("field"),
+                    )
+                bar.phase("cargar")
+                params = {"run": result.run_id, "demo": is_demo}
+                result.inserted, result.updated = merging.merge(conn, spec, present, params)
+                result.unchanged = accepted - result.inserted - result.updated
+                if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
+                    rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
+                if dry_run:
+                    raise _DryRun
+                if refresh:
+                    if kind in TERRITORY_KINDS:
+                        _after_territory_load(conn, kind)
+                        result.integrity = run_check(conn, level=kind).counts
+                    indicators.refresh(conn)
+                _finish_run(conn, result, "loaded")
+        except _DryRun:
+            # The data went back; the run and its rejects stay on record.
+            with engine.begin() as record:
+                _finish_run(record, result, "dry_run")
+                _store_rejects(record, result.run_id, result.rejects)
+            return result
+        except BaseException as exc:
+            message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
+            with contextlib.suppress(Exception):
+                with engine.begin() as record:
+                    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                    _fail_run(record, result.run_id, message, result, status)
+                    if isinstance(exc, StrictRejects):
+                        _store_rejects(record, result.run_id, result.rejects)
+            if isinstance(exc, LoadError):
+                exc.result = result  # what was found, for the report of a refused file
+                raise
+            if isinstance(exc, Exception):
+                raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
+            raise  # KeyboardInterrupt, SystemExit: the rollback already happened
     return result
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (a service stop, `kill`) handled as Ctrl-C is: the load rolls back, ends its
+    workers and records the run as interrupted. Only the main thread may set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise Interrupted("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def refresh_after_load(engine: Engine, kinds: set[str]) -> dict[str, int] | None:
@@ -333,13 +368,63 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
 
 
 _WORKER_ARGS: tuple = ()
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(ctx: Context, copied: list[str], polygons: bool) -> None:
+def _start_worker(parent: int, ctx: Context, copied: list[str], polygons: bool) -> None:
     global _WORKER_ARGS
+    _die_with_parent(parent)
+    _release_inherited_sockets()
     _WORKER_ARGS = (ctx, copied, polygons)
-    # Ctrl-C is the parent's to handle: it rolls the load back and ends the pool.
+    # Ctrl-C and SIGTERM are the parent's to handle: it rolls the load back and ends the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive its parent, however the parent ends (kill -9 included): blocked
+    on its queue, it would live on forever. Linux kills it for us (the parent-death signal);
+    elsewhere a thread watches for the parent to go."""
+    armed = False
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), name="etl-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _release_inherited_sockets() -> None:
+    """Let go of every socket a forked worker inherited, the parent's database sessions among them.
+
+    A worker needs none (its chunks come and go through pipes), and its copy of the parent's
+    socket would keep the parent's session, locks and all, open for as long as the worker
+    lives. Each is pointed at /dev/null rather than closed: the parent's socket is untouched
+    (only this process's descriptor changes), nothing is sent on it, and the descriptor
+    number stays taken, so nothing here can later write into a reused one. Where there is
+    no /proc, the parent-death signal or watch is what ends the copies.
+    """
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in fds:
+            if fd <= 2 or fd == null:
+                continue
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                    os.dup2(null, fd, inheritable=False)
+    finally:
+        os.close(null)
 
 
 def _serialise_in_worker(chunk):
@@ -349,9 +434,10 @@ def _serialise_in_worker(chunk):
 def _chunks_in_processes(source: Source, ctx: Context, copied: list[str], polygons: bool, bar, workers: int):
     """The main thread reads; `workers` forked processes validate and serialise; at most one
     chunk per worker plus one waits, so memory stays bounded. Forked (not spawned): nothing
-    to import again, and the children never touch the parent's database connection."""
+    to import again. The workers die with this process and drop its database sockets at
+    once (`_start_worker`)."""
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start_worker,
-                               initargs=(ctx, copied, polygons))
+                               initargs=(os.getpid(), ctx, copied, polygons))
     pending: collections.deque = collections.deque()
     try:
         for chunk in source.chunks():
@@ -501,15 +587,20 @@ def _after_territory_load(conn: Connection, level: str) -> None:
     simplify_level(conn, level)
 
 
-def _start_run(engine: Engine, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
-    with engine.begin() as conn:
-        return conn.execute(
-            text(
-                "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo) "
-                "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo) RETURNING id"
-            ),
-            {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo},
-        ).scalar_one()
+def _start_run(conn: Connection, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
+    """Record a new run (the caller commits), by this process and this session, after marking
+    the runs whose process is gone (`geodata.etl_runs`)."""
+    for run in etl_runs.mark_abandoned(conn):
+        log.warning("carga %s: %s", run.run_id, run.message)
+    return conn.execute(
+        text(
+            "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo, pid, host, backend_pid) "
+            "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo, :pid, :host, pg_backend_pid()) "
+            "RETURNING id"
+        ),
+        {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo,
+         **etl_runs.this_process()},
+    ).scalar_one()
 
 
 def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
@@ -523,16 +614,17 @@ def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
     )
 
 
-def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult) -> None:
+def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult, status: str = "failed") -> None:
     conn.execute(
-        text("UPDATE etl_run SET status = 'failed', finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
-        {"msg": message[:4000], "rej": result.rejected, "id": run_id},
+        text("UPDATE etl_run SET status = :status, finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
+        {"status": status, "msg": message[:4000], "rej": result.rejected, "id": run_id},
     )
 
 
 def _describe(exc: BaseException, path: Path, with_file: bool = True) -> str:
     if isinstance(exc, KeyboardInterrupt):
-        return "carga interrumpida (Ctrl-C): no se guardó nada"
+        how = exc.signal_name if isinstance(exc, Interrupted) else "Ctrl-C"
+        return f"carga interrumpida ({how}): no se guardó nada"
     detail = getattr(exc, "orig", None) or exc
     text_ = f"{type(exc).__name__}: {detail}".strip()
     return f"archivo {path}: {text_}" if with_file else text_
