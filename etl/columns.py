@@ -34,6 +34,17 @@ class ColumnMap:
     def has_points(self) -> bool:
         return bool(self.lon and self.lat)
 
+    def field_of(self, column: str, *, keeps_extra: bool) -> str | None:
+        """What the load makes of a file's column: the field it fills (or the column itself for
+        coordinates, territory references and, with `keeps_extra`, the extra columns a territory
+        keeps as attributes); None for a column the load ignores."""
+        for name, source in self.fields.items():
+            if source == column:
+                return name
+        if column in (self.lon, self.lat, self.wkt) or any(source == column for _, source in self.territory_refs):
+            return column
+        return column if keeps_extra and column in self.extra else None
+
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     """`["municipio=name", "x=lon"]` → {"municipio": "name", "x": "lon"}; a bad pair is a usage error."""

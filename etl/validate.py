@@ -145,6 +145,10 @@ class _Marks:
             self.reason[mask] = reason
         self.field[mask] = field_name
 
+    def mark_row(self, i: int, reason: str, field_name: str | None) -> None:
+        if self.reason[i] is None:
+            self.reason[i], self.field[i] = reason, field_name
+
     @property
     def ok(self) -> np.ndarray:
         return self.reason == None  # noqa: E711
@@ -310,6 +314,10 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     marks = _Marks(n)
     out: dict[str, object] = {"row_number": np.arange(chunk.first_row, chunk.first_row + n)}
     territory = spec.kind in TERRITORY_KINDS
+    for i, column, reason in chunk.problems:  # cells the reader could not take (NUL, formulas)
+        name = colmap.field_of(column, keeps_extra=territory)
+        if name is not None:
+            marks.mark_row(i, reason, name)
 
     def raw(name: str) -> pd.Series:
         source = colmap.source_of(name)
@@ -395,7 +403,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     if not ok.all():
         bad_rows = np.flatnonzero(~ok)
         for i in bad_rows:
-            values = {k: v for k, v in frame.iloc[i].items() if v is not None}
+            values = {k: v for k, v in frame.iloc[i].items() if v is not None and v == v}  # NaN: blank
             if chunk.geometry is not None and chunk.geometry[i] is not None:
                 values["geometry"] = shapely.to_wkt(chunk.geometry[i], rounding_precision=6)[:200]
             rejects.append(
@@ -410,6 +418,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     return Validated(staged[columns], rejects, derived_area)
 
 
+NOT_NUMBERS = "coordenadas no numéricas (NaN o infinito) en la geometría"
 OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs"
 
 
@@ -479,6 +488,9 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     if check.any():
         invalid_idx = np.flatnonzero(check)[~shapely.is_valid(geoms[check])]
         for i in invalid_idx:
+            if not np.isfinite(shapely.get_coordinates(geoms[i])).all():  # no repair for a vertex at NaN
+                marks.mark(np.arange(n) == i, NOT_NUMBERS, "geometry")
+                continue
             repaired = _repair(geoms[i])
             if repaired is None:
                 marks.mark(
@@ -494,6 +506,8 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     if live.any():
         bounds = np.full((n, 4), np.nan)
         bounds[live] = shapely.bounds(geoms[live])
+        marks.mark(live & ~np.isfinite(bounds).all(axis=1), NOT_NUMBERS, "geometry")
+        live = present & marks.ok
         xmin, ymin, xmax, ymax = VENEZUELA_BOUNDS
         outside = live & ((bounds[:, 0] < xmin) | (bounds[:, 2] > xmax) | (bounds[:, 1] < ymin) | (bounds[:, 3] > ymax))
         marks.mark(outside, OUTSIDE, "geometry")
