@@ -28,7 +28,10 @@ import shapely
 from etl.encodings import detect_encoding, scan_text
 from etl.errors import LoadError
 
-VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
+VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".zip"}
+# What GDAL's KML drivers add to every placemark: the format's furniture, not data.
+KML_FURNITURE = {"id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder",
+                 "icon", "snippet"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CHUNK_ROWS = 100_000
@@ -90,7 +93,7 @@ def open_source(path: Path, *, layer: str | None = None, chunk_rows: int | None 
     except Exception as exc:  # the reader's own words are what tells the operator what is wrong
         raise LoadError(f"no se puede leer el archivo: {exc}", file=str(path)) from exc
     raise LoadError(
-        "formato no reconocido (se aceptan GeoJSON, GeoPackage, Shapefile, FlatGeobuf, CSV y XLSX)", file=str(path)
+        "formato no reconocido (se aceptan GeoJSON, GeoPackage, Shapefile, FlatGeobuf, KML, CSV y XLSX)", file=str(path)
     )
 
 
@@ -196,6 +199,8 @@ def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
         encoding = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(encoding, encoding and encoding.upper())
     info = pyogrio.read_info(target, layer=layer, encoding=encoding)
     columns = [str(c) for c in info["fields"]]
+    if target.lower().endswith(".kml"):
+        columns = [c for c in columns if c not in KML_FURNITURE]
     total = int(info["features"]) if info["features"] is not None and info["features"] >= 0 else None
     has_geometry = info["geometry_type"] is not None
 

@@ -369,6 +369,16 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
     geom, point, xy, shapes = _geometry(chunk, ctx, marks)
+    if colmap.location_source:
+        # A Sala export places a record without a point of its own at its territory's: that
+        # point is the territory's, so the record goes back to having none (its territory's code says where).
+        where = clean_text(frame[colmap.location_source]).astype("string").str.lower()
+        borrowed = (where == "territorio").fillna(False).to_numpy(dtype=bool)
+        if borrowed.any():
+            if xy is not None:
+                xy = tuple(np.where(borrowed, np.nan, axis) for axis in xy)
+            else:
+                point = np.where(borrowed, None, point)
     if xy is not None:
         has_point = ~np.isnan(xy[0])
     else:
@@ -457,7 +467,10 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         present = text.notna().to_numpy()
         parsed = shapely.from_wkt(text.to_numpy()[present], on_invalid="ignore")
         geoms[present] = parsed
-        marks.mark(present & shapely.is_missing(geoms), "WKT ilegible", colmap.wkt)
+        values = text.to_numpy()
+        # The value quoted: a cell that holds a note instead (an export's «too large for Excel») says why.
+        unreadable = lambda m: [f"WKT ilegible: «{v[:80]}»" for v in values[m]]  # noqa: E731
+        marks.mark(present & shapely.is_missing(geoms), unreadable, colmap.wkt)
         marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
     changed = np.zeros(n, dtype=bool)
@@ -607,6 +620,8 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
 
     extra_cols = list(colmap.extra)
     extras = {c: clean_text(frame[c]) for c in extra_cols}
+    # A value that only repeats the row's code (a GeoJSON feature's id) is not worth keeping.
+    extras = {c: values.where(values != code) for c, values in extras.items()}
     if "registration_date" in out and colmap.source_of("registration_date"):
         extras["registration_date"] = out["registration_date"].dt.strftime("%Y-%m-%d")
     if "source_name" in out:
