@@ -18,7 +18,7 @@ from etl.errors import LoadError
 # One well-formed UTF-8 multi-byte character. In Latin-1 text these byte pairs would be an
 # accented capital followed by a symbol (`Ã©`): in Spanish text they do not occur.
 _UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_BLOCK = 1 << 22
+_BLOCK = 1 << 20  # read in blocks of whole lines: memory stays small whatever the file
 EXAMPLES = 10
 
 

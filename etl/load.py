@@ -11,20 +11,16 @@ processes die with the load and never keep its database session open.
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import ctypes
+import functools
 import json
 import logging
 import multiprocessing as mp
 import os
-import queue
 import re
 import signal
 import struct
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,6 +42,7 @@ from etl.validate import (
     staging_ddl,
     validate_chunk,
 )
+from etl.workers import chunks_in_processes, chunks_in_thread
 from geodata import etl_runs, indicators
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
@@ -101,13 +98,13 @@ def load_file(
     progress: bool = False,
 ) -> LoadResult:
     """Load one file of `kind` into the database; see the module docstring for the guarantees."""
-    with _sigterm_interrupts():
+    with _signals_interrupt() as stops:
         return _load_file(engine, kind, Path(path), layer=layer, crs=crs, mapping=mapping, strict=strict,
-                          dry_run=dry_run, is_demo=is_demo, refresh=refresh, progress=progress)
+                          dry_run=dry_run, is_demo=is_demo, refresh=refresh, progress=progress, stops=stops)
 
 
 def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, strict, dry_run, is_demo, refresh,
-               progress) -> LoadResult:
+               progress, stops: list[str]) -> LoadResult:
     if kind not in SPECS:
         raise UsageError(f"tipo desconocido «{kind}»; use uno de: {', '.join(KINDS)}")
     spec = SPECS[kind]
@@ -174,38 +171,49 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
                 _store_rejects(record, result.run_id, result.rejects)
             return result
         except BaseException as exc:
-            message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
+            # An interruption may surface as another error (the driver's, cancelling a COPY):
+            # what was received says what happened.
+            stop = exc if isinstance(exc, KeyboardInterrupt) else (Interrupted(stops[0]) if stops else None)
+            message = _describe(stop or exc, path) if stop or not isinstance(exc, LoadError) else str(exc)
             with contextlib.suppress(Exception):
                 with engine.begin() as record:
-                    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-                    _fail_run(record, result.run_id, message, result, status)
+                    _fail_run(record, result.run_id, message, result, "interrupted" if stop else "failed")
                     if isinstance(exc, StrictRejects):
                         _store_rejects(record, result.run_id, result.rejects)
+            if stop is not None:
+                if stop is exc:
+                    raise  # the rollback already happened
+                raise stop from exc
             if isinstance(exc, LoadError):
                 exc.result = result  # what was found, for the report of a refused file
                 raise
             if isinstance(exc, Exception):
                 raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
-            raise  # KeyboardInterrupt, SystemExit: the rollback already happened
+            raise  # SystemExit
     return result
 
 
 @contextlib.contextmanager
-def _sigterm_interrupts():
-    """SIGTERM (a service stop, `kill`) handled as Ctrl-C is: the load rolls back, ends its
-    workers and records the run as interrupted. Only the main thread may set handlers."""
+def _signals_interrupt():
+    """Ctrl-C and SIGTERM (a service stop, `kill`) interrupt the load: it rolls back, ends its
+    workers and records the run as interrupted. Yields the signals received, by name. Only
+    the main thread may set handlers; elsewhere Ctrl-C is Python's KeyboardInterrupt."""
+    received: list[str] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
 
     def interrupt(signum, frame):
-        raise Interrupted("SIGTERM")
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        received.append(name)
+        raise Interrupted(name)
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def refresh_after_load(engine: Engine, kinds: set[str]) -> dict[str, int] | None:
@@ -352,7 +360,6 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
     return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
-_DONE = object()
 # A file this long is validated in worker processes, one per core: validating and writing
 # a chunk is Python work that one core cannot do as fast as the server takes it in.
 PARALLEL_MIN_ROWS = 200_000
@@ -361,138 +368,12 @@ PARALLEL_MIN_ROWS = 200_000
 def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
     """Serialised chunks, in file order, with bounded memory: from worker processes for a
     long file on a machine with cores to spare, else from a producer thread."""
+    serialise = functools.partial(_serialise, ctx=ctx, copied=copied, polygons=polygons)
+    read = functools.partial(bar.advance, "leer")
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and (source.total_rows or 0) >= PARALLEL_MIN_ROWS and "fork" in mp.get_all_start_methods():
-        return _chunks_in_processes(source, ctx, copied, polygons, bar, workers)
-    return _chunks_in_thread(source, ctx, copied, polygons, bar)
-
-
-_WORKER_ARGS: tuple = ()
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def _start_worker(parent: int, ctx: Context, copied: list[str], polygons: bool) -> None:
-    global _WORKER_ARGS
-    _die_with_parent(parent)
-    _release_inherited_sockets()
-    _WORKER_ARGS = (ctx, copied, polygons)
-    # Ctrl-C and SIGTERM are the parent's to handle: it rolls the load back and ends the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker must not outlive its parent, however the parent ends (kill -9 included): blocked
-    on its queue, it would live on forever. Linux kills it for us (the parent-death signal);
-    elsewhere a thread watches for the parent to go."""
-    armed = False
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), name="etl-parent-watch", daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _release_inherited_sockets() -> None:
-    """Let go of every socket a forked worker inherited, the parent's database sessions among them.
-
-    A worker needs none (its chunks come and go through pipes), and its copy of the parent's
-    socket would keep the parent's session, locks and all, open for as long as the worker
-    lives. Each is pointed at /dev/null rather than closed: the parent's socket is untouched
-    (only this process's descriptor changes), nothing is sent on it, and the descriptor
-    number stays taken, so nothing here can later write into a reused one. Where there is
-    no /proc, the parent-death signal or watch is what ends the copies.
-    """
-    try:
-        fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        return
-    null = os.open(os.devnull, os.O_RDWR)
-    try:
-        for fd in fds:
-            if fd <= 2 or fd == null:
-                continue
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
-                    os.dup2(null, fd, inheritable=False)
-    finally:
-        os.close(null)
-
-
-def _serialise_in_worker(chunk):
-    return _serialise(chunk, *_WORKER_ARGS)
-
-
-def _chunks_in_processes(source: Source, ctx: Context, copied: list[str], polygons: bool, bar, workers: int):
-    """The main thread reads; `workers` forked processes validate and serialise; at most one
-    chunk per worker plus one waits, so memory stays bounded. Forked (not spawned): nothing
-    to import again. The workers die with this process and drop its database sockets at
-    once (`_start_worker`)."""
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start_worker,
-                               initargs=(os.getpid(), ctx, copied, polygons))
-    pending: collections.deque = collections.deque()
-    try:
-        for chunk in source.chunks():
-            bar.advance("leer", len(chunk.frame))
-            pending.append(pool.submit(_serialise_in_worker, chunk))
-            while len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _chunks_in_thread(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
-    """Serialised chunks from a producer thread; its errors re-raised here, in order."""
-    ready: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def produce():
-        try:
-            for chunk in source.chunks():
-                if stop.is_set():
-                    return
-                bar.advance("leer", len(chunk.frame))
-                item = _serialise(chunk, ctx, copied, polygons)
-                while not stop.is_set():
-                    try:
-                        ready.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-            ready.put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which raises it
-            ready.put(exc)
-
-    worker = threading.Thread(target=produce, name="etl-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = ready.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        # Unblock a producer waiting on a full queue, then let it end.
-        while worker.is_alive():
-            try:
-                ready.get(timeout=0.1)
-            except queue.Empty:
-                pass
+        return chunks_in_processes(source.chunks(), serialise, read, workers)
+    return chunks_in_thread(source.chunks(), serialise, read)
 
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)

@@ -4,7 +4,10 @@ Killed and stopped processes: tests/test_etl_killed.py."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 import tracemalloc
 
 import pytest
@@ -13,7 +16,7 @@ from sqlalchemy import text
 import etl.load
 import etl.merge
 import etl.read
-from etl.errors import LoadError
+from etl.errors import Interrupted, LoadError
 from etl.load import load_file
 from tests.etl_builders import counts, rows, scalar, with_tree, write_cases
 
@@ -115,6 +118,28 @@ def test_ctrl_c_rolls_back_and_is_recorded(tree, tmp_path, monkeypatch):
         load_file(tree, "case", path)
     assert counts(tree) == before
     assert rows(tree, "SELECT status, message FROM etl_run") == [("interrupted", "carga interrumpida (Ctrl-C): no se guardó nada")]
+
+
+def test_sigterm_that_surfaces_as_another_error_is_still_an_interruption(tree, tmp_path, monkeypatch):
+    # The driver, cancelling a COPY for the interruption, may raise its own error instead.
+    path = tmp_path / "cases.csv"
+    write_cases(path, 200)
+
+    def merge_stopped(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises first
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("COPY cancelado") from exc
+        raise AssertionError("SIGTERM was not handled")
+
+    monkeypatch.setattr(etl.merge, "merge", merge_stopped)
+    before = counts(tree)
+    with pytest.raises(Interrupted):
+        load_file(tree, "case", path)
+    assert counts(tree) == before
+    assert rows(tree, "SELECT status, message FROM etl_run") == [("interrupted", "carga interrumpida (SIGTERM): no se guardó nada")]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is the load's only while it runs
 
 
 def test_memory_is_bounded_by_the_chunk_not_the_file(tree, tmp_path, monkeypatch):
