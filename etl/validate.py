@@ -468,8 +468,10 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         parsed = shapely.from_wkt(text.to_numpy()[present], on_invalid="ignore")
         geoms[present] = parsed
         values = text.to_numpy()
-        # The value quoted: a cell that holds a note instead (an export's «too large for Excel») says why.
-        unreadable = lambda m: [f"WKT ilegible: «{v[:80]}»" for v in values[m]]  # noqa: E731
+
+        def unreadable(mask):  # the value quoted: a cell holding a note instead (an export's «too large for Excel») says why
+            return [f"WKT ilegible: «{v[:80]}»" for v in values[mask]]
+
         marks.mark(present & shapely.is_missing(geoms), unreadable, colmap.wkt)
         marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
