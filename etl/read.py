@@ -214,7 +214,8 @@ def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
             if count == 0:
                 return
             frame = pd.DataFrame({name: _as_text(col) for name, col in zip(meta["fields"], values)}, columns=columns)
-            geometry = shapely.from_wkb(geoms) if geoms is not None else None
+            with np.errstate(invalid="ignore"):  # a NaN coordinate is validation's to reject, not a warning
+                geometry = shapely.from_wkb(geoms) if geoms is not None else None
             yield Chunk(frame, geometry, skip + 1, geoms)
             skip += count
             if count < chunk_rows:
