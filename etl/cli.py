@@ -55,8 +55,9 @@ def load_cmd(
         if report and result is not None and result.run_id is not None:
             result.write_report(report)  # the rejects of a refused file, for whoever fixes it
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        err.print("[bold red]Carga interrumpida:[/] no se guardó nada.")
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (etl.errors.Interrupted)
+        how = getattr(exc, "signal_name", "Ctrl-C")
+        err.print(f"[bold red]Carga interrumpida ({how}):[/] no se guardó nada.")
         raise typer.Exit(1) from None
     if report:
         result.write_report(report)

@@ -25,3 +25,14 @@ class UsageError(ValueError):
 
 class StrictRejects(LoadError):
     """`--strict` and at least one row was rejected: the whole file is refused."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A load stopped by a signal (SIGTERM), handled as Ctrl-C is: rolled back and recorded.
+
+    A KeyboardInterrupt, so that the database driver cancels a running statement for it too.
+    """
+
+    def __init__(self, signal_name: str):
+        super().__init__(signal_name)
+        self.signal_name = signal_name

@@ -312,3 +312,5 @@ SPECS["agreement"] = KindSpec(
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")
 LAT_ALIASES = ("lat", "latitude", "latitud", "y")
 WKT_ALIASES = ("wkt", "geometry", "geom", "the_geom", "geometria", "wkt_geom")
+# Where a record's point comes from, in Sala's exports: `punto` (its own) or `territorio`.
+LOCATION_ALIASES = ("location_source", "ubicacion")

@@ -2,23 +2,25 @@
 
 The run is recorded first, in a short transaction of its own, so that a load killed
 half-way still leaves an accountable `running` row; the data itself is written in one
-transaction that commits whole or not at all. A failure is recorded after the rollback.
+transaction that commits whole or not at all. A failure is recorded after the rollback;
+Ctrl-C and SIGTERM roll back and record the run as `interrupted`. The run records its
+process and database session, so that the next load (or `sala db status`) marks a run
+whose process died without a word (kill -9) `abandoned` (geodata.etl_runs). Worker
+processes die with the load and never keep its database session open.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
+import functools
 import json
 import logging
 import multiprocessing as mp
 import os
-import queue
 import re
 import signal
 import struct
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from sqlalchemy import Connection, Engine, text
 
 from etl import merge as merging
 from etl.columns import map_columns
-from etl.errors import LoadError, StrictRejects, UsageError
+from etl.errors import Interrupted, LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
 from etl.read import EXCEL_SUFFIXES, Source, file_sha256, open_source
 from etl.repeats import RepeatSieve
@@ -40,7 +42,8 @@ from etl.validate import (
     staging_ddl,
     validate_chunk,
 )
-from geodata import indicators
+from etl.workers import chunks_in_processes, chunks_in_thread
+from geodata import etl_runs, indicators
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
@@ -95,10 +98,16 @@ def load_file(
     progress: bool = False,
 ) -> LoadResult:
     """Load one file of `kind` into the database; see the module docstring for the guarantees."""
+    with _signals_interrupt() as stops:
+        return _load_file(engine, kind, Path(path), layer=layer, crs=crs, mapping=mapping, strict=strict,
+                          dry_run=dry_run, is_demo=is_demo, refresh=refresh, progress=progress, stops=stops)
+
+
+def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, strict, dry_run, is_demo, refresh,
+               progress, stops: list[str]) -> LoadResult:
     if kind not in SPECS:
         raise UsageError(f"tipo desconocido «{kind}»; use uno de: {', '.join(KINDS)}")
     spec = SPECS[kind]
-    path = Path(path)
     try:
         source = open_source(path, layer=layer)
         source_crs = _source_crs(source, crs)
@@ -108,69 +117,103 @@ def load_file(
     except LoadError as exc:
         # Unreadable or unusable: nothing to load, but the attempt is on record.
         sha = file_sha256(path) if path.exists() else ""
-        run_id = _start_run(engine, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
         with engine.begin() as conn:
+            run_id = _start_run(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
             _fail_run(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
         raise
     sha = file_sha256(path)
     result = LoadResult(None, kind, str(path), sha, dry_run=dry_run, layout=colmap.layout)
     options = {"layer": layer, "crs": crs, "mapping": mapping or {}, "strict": strict, "dry_run": dry_run,
                "layout": colmap.layout, "encoding": source.encoding}
-    result.run_id = _start_run(engine, kind, path, sha, options, is_demo)
     ctx = Context(spec, colmap, source_crs, str(path), excel=path.suffix.lower() in EXCEL_SUFFIXES)
     present = _present_fields(spec, colmap, source)
 
-    try:
-        with engine.begin() as conn, _Progress(progress, source.total_rows, path.name) as bar:
-            _prepare(conn, kind)
-            python_rejects, repeated = _stage(conn, spec, source, ctx, result.run_id, bar)
-            columns = [name for name, _ in staging_columns(spec)]
-            bar.phase("validar")
-            merging.resolve(conn, spec, columns, repeated)
-            sql_rejects = merging.record_rejects(conn, result.run_id, columns)
-            accepted = merging.accepted_count(conn)
-            rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
-            result.rejects, result.rejected = rejects, len(rejects)
-            if strict and rejects:
-                first = rejects[0]
-                raise StrictRejects(
-                    f"--strict: {len(rejects)} fila(s) rechazada(s); la primera: {first['reason']}",
-                    file=str(path), row=first["row"], field=first.get("field"),
-                )
-            bar.phase("cargar")
-            params = {"run": result.run_id, "demo": is_demo}
-            result.inserted, result.updated = merging.merge(conn, spec, present, params)
-            result.unchanged = accepted - result.inserted - result.updated
-            if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
-                rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
-            if dry_run:
-                raise _DryRun
-            if refresh:
-                if kind in TERRITORY_KINDS:
-                    _after_territory_load(conn, kind)
-                    result.integrity = run_check(conn, level=kind).counts
-                indicators.refresh(conn)
-            _finish_run(conn, result, "loaded")
-    except _DryRun:
-        # The data went back; the run and its rejects stay on record.
-        with engine.begin() as conn:
-            _finish_run(conn, result, "dry_run")
-            _store_rejects(conn, result.run_id, result.rejects)
-        return result
-    except BaseException as exc:
-        message = str(exc) if isinstance(exc, LoadError) else _describe(exc, path)
-        with contextlib.suppress(Exception):
-            with engine.begin() as conn:
-                _fail_run(conn, result.run_id, message, result)
-                if isinstance(exc, StrictRejects):
-                    _store_rejects(conn, result.run_id, result.rejects)
-        if isinstance(exc, LoadError):
-            exc.result = result  # what was found, for the report of a refused file
-            raise
-        if isinstance(exc, Exception):
-            raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
-        raise  # KeyboardInterrupt, SystemExit: the rollback already happened
+    # The run is recorded by the session that then does the work, so that its backend pid
+    # tells whether the run still runs (geodata.etl_runs).
+    with engine.connect() as conn:
+        result.run_id = _start_run(conn, kind, path, sha, options, is_demo)
+        conn.commit()
+        try:
+            with conn.begin(), _Progress(progress, source.total_rows, path.name) as bar:
+                _prepare(conn, kind)
+                python_rejects, repeated = _stage(conn, spec, source, ctx, result.run_id, bar)
+                columns = [name for name, _ in staging_columns(spec)]
+                bar.phase("validar")
+                merging.resolve(conn, spec, columns, repeated)
+                sql_rejects = merging.record_rejects(conn, result.run_id, columns)
+                accepted = merging.accepted_count(conn)
+                rejects = sorted(python_rejects + sql_rejects, key=lambda r: r["row"] or 0)
+                result.rejects, result.rejected = rejects, len(rejects)
+                if strict and rejects:
+                    first = rejects[0]
+                    raise StrictRejects(
+                        f"--strict: {len(rejects)} fila(s) rechazada(s); la primera: {first['reason']}",
+                        file=str(path), row=first["row"], field=first.get("field"),
+                    )
+                bar.phase("cargar")
+                params = {"run": result.run_id, "demo": is_demo}
+                result.inserted, result.updated = merging.merge(conn, spec, present, params)
+                result.unchanged = accepted - result.inserted - result.updated
+                if kind in TERRITORY_KINDS and (result.updated or (result.inserted and not merging.paths_settled(conn))):
+                    rebuild_paths(conn)  # else nothing written, or only new rows under well-placed parents
+                if dry_run:
+                    raise _DryRun
+                if refresh:
+                    if kind in TERRITORY_KINDS:
+                        _after_territory_load(conn, kind)
+                        result.integrity = run_check(conn, level=kind).counts
+                    indicators.refresh(conn)
+                _finish_run(conn, result, "loaded")
+        except _DryRun:
+            # The data went back; the run and its rejects stay on record.
+            with engine.begin() as record:
+                _finish_run(record, result, "dry_run")
+                _store_rejects(record, result.run_id, result.rejects)
+            return result
+        except BaseException as exc:
+            # An interruption may surface as another error (the driver's, cancelling a COPY):
+            # what was received says what happened.
+            stop = exc if isinstance(exc, KeyboardInterrupt) else (Interrupted(stops[0]) if stops else None)
+            message = _describe(stop or exc, path) if stop or not isinstance(exc, LoadError) else str(exc)
+            with contextlib.suppress(Exception):
+                with engine.begin() as record:
+                    _fail_run(record, result.run_id, message, result, "interrupted" if stop else "failed")
+                    if isinstance(exc, StrictRejects):
+                        _store_rejects(record, result.run_id, result.rejects)
+            if stop is not None:
+                if stop is exc:
+                    raise  # the rollback already happened
+                raise stop from exc
+            if isinstance(exc, LoadError):
+                exc.result = result  # what was found, for the report of a refused file
+                raise
+            if isinstance(exc, Exception):
+                raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
+            raise  # SystemExit
     return result
+
+
+@contextlib.contextmanager
+def _signals_interrupt():
+    """Ctrl-C and SIGTERM (a service stop, `kill`) interrupt the load: it rolls back, ends its
+    workers and records the run as interrupted. Yields the signals received, by name. Only
+    the main thread may set handlers; elsewhere Ctrl-C is Python's KeyboardInterrupt."""
+    received: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def interrupt(signum, frame):
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        received.append(name)
+        raise Interrupted(name)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def refresh_after_load(engine: Engine, kinds: set[str]) -> dict[str, int] | None:
@@ -319,7 +362,6 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
     return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
-_DONE = object()
 # A file this long is validated in worker processes, one per core: validating and writing
 # a chunk is Python work that one core cannot do as fast as the server takes it in.
 PARALLEL_MIN_ROWS = 200_000
@@ -328,87 +370,12 @@ PARALLEL_MIN_ROWS = 200_000
 def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
     """Serialised chunks, in file order, with bounded memory: from worker processes for a
     long file on a machine with cores to spare, else from a producer thread."""
+    serialise = functools.partial(_serialise, ctx=ctx, copied=copied, polygons=polygons)
+    read = functools.partial(bar.advance, "leer")
     workers = min(os.cpu_count() or 1, 4)
     if workers > 1 and (source.total_rows or 0) >= PARALLEL_MIN_ROWS and "fork" in mp.get_all_start_methods():
-        return _chunks_in_processes(source, ctx, copied, polygons, bar, workers)
-    return _chunks_in_thread(source, ctx, copied, polygons, bar)
-
-
-_WORKER_ARGS: tuple = ()
-
-
-def _start_worker(ctx: Context, copied: list[str], polygons: bool) -> None:
-    global _WORKER_ARGS
-    _WORKER_ARGS = (ctx, copied, polygons)
-    # Ctrl-C is the parent's to handle: it rolls the load back and ends the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _serialise_in_worker(chunk):
-    return _serialise(chunk, *_WORKER_ARGS)
-
-
-def _chunks_in_processes(source: Source, ctx: Context, copied: list[str], polygons: bool, bar, workers: int):
-    """The main thread reads; `workers` forked processes validate and serialise; at most one
-    chunk per worker plus one waits, so memory stays bounded. Forked (not spawned): nothing
-    to import again, and the children never touch the parent's database connection."""
-    pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_start_worker,
-                               initargs=(ctx, copied, polygons))
-    pending: collections.deque = collections.deque()
-    try:
-        for chunk in source.chunks():
-            bar.advance("leer", len(chunk.frame))
-            pending.append(pool.submit(_serialise_in_worker, chunk))
-            while len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _chunks_in_thread(source: Source, ctx: Context, copied: list[str], polygons: bool, bar):
-    """Serialised chunks from a producer thread; its errors re-raised here, in order."""
-    ready: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def produce():
-        try:
-            for chunk in source.chunks():
-                if stop.is_set():
-                    return
-                bar.advance("leer", len(chunk.frame))
-                item = _serialise(chunk, ctx, copied, polygons)
-                while not stop.is_set():
-                    try:
-                        ready.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-            ready.put(_DONE)
-        except BaseException as exc:  # handed to the consumer, which raises it
-            ready.put(exc)
-
-    worker = threading.Thread(target=produce, name="etl-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = ready.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        # Unblock a producer waiting on a full queue, then let it end.
-        while worker.is_alive():
-            try:
-                ready.get(timeout=0.1)
-            except queue.Empty:
-                pass
+        return chunks_in_processes(source.chunks(), serialise, read, workers)
+    return chunks_in_thread(source.chunks(), serialise, read)
 
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -503,15 +470,20 @@ def _after_territory_load(conn: Connection, level: str) -> None:
     simplify_level(conn, level)
 
 
-def _start_run(engine: Engine, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
-    with engine.begin() as conn:
-        return conn.execute(
-            text(
-                "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo) "
-                "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo) RETURNING id"
-            ),
-            {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo},
-        ).scalar_one()
+def _start_run(conn: Connection, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
+    """Record a new run (the caller commits), by this process and this session, after marking
+    the runs whose process is gone (`geodata.etl_runs`)."""
+    for run in etl_runs.mark_abandoned(conn):
+        log.warning("carga %s: %s", run.run_id, run.message)
+    return conn.execute(
+        text(
+            "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo, pid, host, backend_pid) "
+            "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo, :pid, :host, pg_backend_pid()) "
+            "RETURNING id"
+        ),
+        {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo,
+         **etl_runs.this_process()},
+    ).scalar_one()
 
 
 def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
@@ -525,16 +497,17 @@ def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
     )
 
 
-def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult) -> None:
+def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult, status: str = "failed") -> None:
     conn.execute(
-        text("UPDATE etl_run SET status = 'failed', finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
-        {"msg": message[:4000], "rej": result.rejected, "id": run_id},
+        text("UPDATE etl_run SET status = :status, finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
+        {"status": status, "msg": message[:4000], "rej": result.rejected, "id": run_id},
     )
 
 
 def _describe(exc: BaseException, path: Path, with_file: bool = True) -> str:
     if isinstance(exc, KeyboardInterrupt):
-        return "carga interrumpida (Ctrl-C): no se guardó nada"
+        how = exc.signal_name if isinstance(exc, Interrupted) else "Ctrl-C"
+        return f"carga interrumpida ({how}): no se guardó nada"
     detail = getattr(exc, "orig", None) or exc
     text_ = f"{type(exc).__name__}: {detail}".strip()
     return f"archivo {path}: {text_}" if with_file else text_

@@ -1,8 +1,12 @@
-"""Reading any accepted file in chunks: vector formats through pyogrio, CSV through pandas, XLSX through openpyxl.
+"""Reading any accepted file in chunks: vector formats through pyogrio, CSV through pandas,
+XLSX through openpyxl (etl.excel).
 
 Every reader yields `Chunk`s of at most `chunk_rows` rows, so a file of a million rows is
 never held whole. Values come out as text (None for blank) with the file's own column
-names; geometries as shapely arrays in the file's CRS, which `Source.crs` tells.
+names; geometries as shapely arrays in the file's CRS, which `Source.crs` tells. What a
+reader cannot take as it is (a NUL byte, a formula never calculated) travels with the chunk
+as a problem of that row; a file whose text mixes encodings (etl.encodings) or a shapefile
+missing one of its parts is refused naming what is wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +25,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from etl.encodings import detect_encoding, scan_text
 from etl.errors import LoadError
 
-VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
+VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".zip"}
+# What GDAL's KML drivers add to every placemark: the format's furniture, not data.
+KML_FURNITURE = {"id", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder",
+                 "icon", "snippet"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CHUNK_ROWS = 100_000
@@ -35,6 +43,9 @@ class Chunk:
     geometry: np.ndarray | None  # shapely geometries, or None when the file has no geometry column
     first_row: int  # 1-based number of the chunk's first record
     wkb: np.ndarray | None = None  # the file's own WKB, passed through when a geometry needs no change
+    # Cells the reader could not take as they are: (row in the chunk, column, reason). Their
+    # rows are rejected with the reason when the load uses the column (etl.validate).
+    problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -74,35 +85,16 @@ def open_source(path: Path, *, layer: str | None = None, chunk_rows: int | None 
         if suffix in TABLE_SUFFIXES:
             return _open_csv(path, chunk_rows)
         if suffix in EXCEL_SUFFIXES:
-            return _open_xlsx(path, layer, chunk_rows)
+            from etl.excel import open_xlsx  # here: it builds on this module's Chunk and Source
+
+            return open_xlsx(path, layer, chunk_rows)
     except LoadError:
         raise
     except Exception as exc:  # the reader's own words are what tells the operator what is wrong
         raise LoadError(f"no se puede leer el archivo: {exc}", file=str(path)) from exc
     raise LoadError(
-        "formato no reconocido (se aceptan GeoJSON, GeoPackage, Shapefile, FlatGeobuf, CSV y XLSX)", file=str(path)
+        "formato no reconocido (se aceptan GeoJSON, GeoPackage, Shapefile, FlatGeobuf, KML, CSV y XLSX)", file=str(path)
     )
-
-
-# --- text encodings -------------------------------------------------------------------------
-
-
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 when the bytes decode as UTF-8, else the Windows Latin-1 of government exports."""
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"  # the sample cut a character in two
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    name = (best.encoding if best else "cp1252").lower().replace("-", "_")
-    # Latin-1 is CP1252 without its printable extras (€, curly quotes); CP1252 reads both.
-    return "cp1252" if name in ("latin_1", "iso8859_1", "iso_8859_1", "cp1252", "windows_1252") else name
 
 
 # --- vector formats -----------------------------------------------------------------------------
@@ -113,8 +105,10 @@ def _vector_target(path: Path, layer: str | None) -> tuple[str, str | None, Path
     if path.is_dir():
         shps = sorted(path.glob("*.shp"))
         if not shps:
+            _refuse_incomplete_shapefile([p.name for p in path.iterdir()], path)
             raise LoadError("la carpeta no contiene ningún .shp", file=str(path))
         chosen = _choose(shps, layer, path, lambda p: p.stem)
+        _refuse_incomplete_shapefile([p.name for p in path.iterdir()], path, chosen.stem)
         return str(chosen), None, None if chosen.with_suffix(".cpg").exists() else chosen.with_suffix(".dbf")
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
@@ -124,15 +118,41 @@ def _vector_target(path: Path, layer: str | None) -> tuple[str, str | None, Path
         if shps:
             inner = _choose(shps, layer, path, lambda n: Path(n).stem)
             stem = inner[: -len(".shp")]
+            _refuse_incomplete_shapefile(names, path, stem)
             if not any(n.lower() == (stem + ".cpg").lower() for n in names):
                 return f"/vsizip/{path}/{inner}", None, Path(f"{path}::{stem}.dbf")
             return f"/vsizip/{path}/{inner}", None, None
         if others:
             return f"/vsizip/{path}/{others[0]}", layer, None
+        _refuse_incomplete_shapefile(names, path)
         raise LoadError("el .zip no contiene ningún shapefile ni capa vectorial", file=str(path))
-    if path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
-        return str(path), layer, path.with_suffix(".dbf")
+    if path.suffix.lower() == ".shp":
+        _refuse_incomplete_shapefile([p.name for p in path.parent.iterdir()], path, path.stem)
+        if not path.with_suffix(".cpg").exists():
+            return str(path), layer, path.with_suffix(".dbf")
     return str(path), layer, None
+
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")  # without any of them GDAL reads no shapes or no attributes
+
+
+def _refuse_incomplete_shapefile(names: list[str], path: Path, stem: str | None = None) -> None:
+    """Name the part a shapefile lacks (`stem`: its name without extension, as listed in
+    `names`; without it, the shapefile that the other parts in `names` belong to)."""
+    lower = {n.lower() for n in names}
+    if stem is None:
+        parts = [n for n in names if n.lower().endswith(SHAPEFILE_PARTS[1:])]
+        if not parts:
+            return
+        stem = parts[0][:-4]
+    for suffix in SHAPEFILE_PARTS:
+        if (stem + suffix).lower() not in lower:
+            raise LoadError(
+                f"falta el archivo {Path(stem).name}{suffix} del shapefile: un shapefile son varios archivos del mismo "
+                "nombre (.shp las geometrías, .shx su índice, .dbf los atributos; .prj y .cpg opcionales) "
+                "y deben venir juntos",
+                file=str(path),
+            )
 
 
 def _choose(items, layer, path, name_of):
@@ -179,6 +199,8 @@ def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
         encoding = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8"}.get(encoding, encoding and encoding.upper())
     info = pyogrio.read_info(target, layer=layer, encoding=encoding)
     columns = [str(c) for c in info["fields"]]
+    if target.lower().endswith(".kml"):
+        columns = [c for c in columns if c not in KML_FURNITURE]
     total = int(info["features"]) if info["features"] is not None and info["features"] >= 0 else None
     has_geometry = info["geometry_type"] is not None
 
@@ -192,7 +214,8 @@ def _open_vector(path: Path, layer: str | None, chunk_rows: int) -> Source:
             if count == 0:
                 return
             frame = pd.DataFrame({name: _as_text(col) for name, col in zip(meta["fields"], values)}, columns=columns)
-            geometry = shapely.from_wkb(geoms) if geoms is not None else None
+            with np.errstate(invalid="ignore"):  # a NaN coordinate is validation's to reject, not a warning
+                geometry = shapely.from_wkb(geoms) if geoms is not None else None
             yield Chunk(frame, geometry, skip + 1, geoms)
             skip += count
             if count < chunk_rows:
@@ -225,11 +248,11 @@ def _as_text(values) -> np.ndarray:
     out = array.astype(object)
     for i, value in enumerate(out):
         if value is not None and not isinstance(value, str):
-            out[i] = None if (isinstance(value, float) and value != value) else _scalar_text(value)
+            out[i] = None if (isinstance(value, float) and value != value) else scalar_text(value)
     return out
 
 
-def _scalar_text(value) -> str:
+def scalar_text(value) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -247,7 +270,9 @@ def _open_csv(path: Path, chunk_rows: int) -> Source:
         sample = handle.read(1 << 20)
     if not sample.strip():
         raise LoadError("el archivo está vacío", file=str(path))
-    encoding = detect_encoding(sample)
+    scan = scan_text(path)  # the whole file: its lines, and whether it mixes encodings
+    scan.refuse_if_mixed(str(path))
+    encoding = scan.encoding(sample)
     head = sample[:65536].decode(encoding, errors="replace")
     first_line = head.splitlines()[0] if head else ""
     delimiter = max(",;\t|", key=first_line.count)
@@ -255,7 +280,7 @@ def _open_csv(path: Path, chunk_rows: int) -> Source:
         delimiter = ","
     columns = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
     columns = [c.strip() for c in columns]
-    total = _count_lines(path) - 1
+    total = scan.lines - 1
 
     def reader() -> Iterator[Chunk]:
         chunks = pd.read_csv(
@@ -276,7 +301,7 @@ def _open_csv(path: Path, chunk_rows: int) -> Source:
             for frame in chunks:
                 frame = frame.astype(object).where(frame != "", None)
                 frame.index = range(len(frame))
-                yield Chunk(frame, None, first)
+                yield Chunk(frame, None, first, problems=_text_cells(frame))
                 first += len(frame)
         except UnicodeDecodeError as exc:
             raise LoadError(f"texto no legible como {encoding} cerca de la fila {first}: {exc}", file=str(path)) from exc
@@ -286,73 +311,36 @@ def _open_csv(path: Path, chunk_rows: int) -> Source:
     return Source(path, columns, None, False, max(total, 0), encoding, reader)
 
 
-def _count_lines(path: Path) -> int:
-    lines = 0
-    last = b"\n"
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    return lines + (0 if last == b"\n" else 1)
+# Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe
+# (OWASP's advice against formula injection), which a load takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUL_REASON = "«{column}» contiene un carácter nulo (byte 0x00): el archivo parece dañado o no es texto"
 
 
-# --- XLSX ---------------------------------------------------------------------------------------
+def unguard(value: str) -> str:
+    """`'=SUM(A1)` → `=SUM(A1)`: the apostrophe an export put before a would-be formula."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
-def _open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Source:
-    from openpyxl import load_workbook
+def _text_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """Take the formula guard off a CSV chunk's cells and find its NUL bytes, which no text
+    column can store: their rows are returned as problems and the NUL shown as `\ufffd`.
 
-    def open_sheet():
-        book = load_workbook(path, read_only=True, data_only=True)
-        if sheet:
-            if sheet not in book.sheetnames:
-                raise LoadError(f"no hay hoja «{sheet}» (hojas: {', '.join(book.sheetnames)})", file=str(path))
-            return book, book[sheet]
-        return book, book.worksheets[0]
-
-    book, ws = open_sheet()
-    rows = ws.iter_rows(values_only=True)
-    header = None
-    for values in rows:
-        if values and any(v not in (None, "") for v in values):
-            header = values
-            break
-    total = (ws.max_row - 1) if ws.max_row else None
-    book.close()
-    if header is None:
-        raise LoadError("la hoja está vacía", file=str(path))
-    columns = [str(h).strip() if h is not None else f"columna_{i + 1}" for i, h in enumerate(header)]
-    width = len(columns)
-
-    def reader() -> Iterator[Chunk]:
-        book, ws = open_sheet()
-        try:
-            it = ws.iter_rows(values_only=True)
-            for values in it:
-                if values and any(v not in (None, "") for v in values):
-                    break  # the header
-            batch: list[list] = []
-            first = 1
-            for values in it:
-                if not values or all(v in (None, "") for v in values):
-                    continue
-                batch.append([_cell_text(v) for v in (list(values) + [None] * width)[:width]])
-                if len(batch) >= chunk_rows:
-                    yield Chunk(pd.DataFrame(batch, columns=columns, dtype=object), None, first)
-                    first += len(batch)
-                    batch = []
-            if batch:
-                yield Chunk(pd.DataFrame(batch, columns=columns, dtype=object), None, first)
-        finally:
-            book.close()
-
-    return Source(path, columns, None, False, total, None, reader)
-
-
-def _cell_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return _scalar_text(value)
+    One scan of each column joined, not a test per cell: neither occurs in most files.
+    """
+    problems = []
+    for column in frame.columns:
+        values = frame[column].to_numpy(dtype=object)
+        joined = "\x1f".join(v for v in values if v is not None)
+        if "\x00" not in joined and not (joined.startswith("'") or "\x1f'" in joined):
+            continue
+        fixed = values.copy()
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            if "\x00" in value:
+                problems.append((i, column, NUL_REASON.format(column=column)))
+                value = value.replace("\x00", "\ufffd")
+            fixed[i] = unguard(value)
+        frame[column] = fixed
+    return problems

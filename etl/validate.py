@@ -145,6 +145,10 @@ class _Marks:
             self.reason[mask] = reason
         self.field[mask] = field_name
 
+    def mark_row(self, i: int, reason: str, field_name: str | None) -> None:
+        if self.reason[i] is None:
+            self.reason[i], self.field[i] = reason, field_name
+
     @property
     def ok(self) -> np.ndarray:
         return self.reason == None  # noqa: E711
@@ -310,6 +314,10 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     marks = _Marks(n)
     out: dict[str, object] = {"row_number": np.arange(chunk.first_row, chunk.first_row + n)}
     territory = spec.kind in TERRITORY_KINDS
+    for i, column, reason in chunk.problems:  # cells the reader could not take (NUL, formulas)
+        name = colmap.field_of(column, keeps_extra=territory)
+        if name is not None:
+            marks.mark_row(i, reason, name)
 
     def raw(name: str) -> pd.Series:
         source = colmap.source_of(name)
@@ -361,6 +369,16 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
     geom, point, xy, shapes = _geometry(chunk, ctx, marks)
+    if colmap.location_source:
+        # A Sala export places a record without a point of its own at its territory's: that
+        # point is the territory's, so the record goes back to having none (its territory's code says where).
+        where = clean_text(frame[colmap.location_source]).astype("string").str.lower()
+        borrowed = (where == "territorio").fillna(False).to_numpy(dtype=bool)
+        if borrowed.any():
+            if xy is not None:
+                xy = tuple(np.where(borrowed, np.nan, axis) for axis in xy)
+            else:
+                point = np.where(borrowed, None, point)
     if xy is not None:
         has_point = ~np.isnan(xy[0])
     else:
@@ -395,7 +413,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     if not ok.all():
         bad_rows = np.flatnonzero(~ok)
         for i in bad_rows:
-            values = {k: v for k, v in frame.iloc[i].items() if v is not None}
+            values = {k: v for k, v in frame.iloc[i].items() if v is not None and v == v}  # NaN: blank
             if chunk.geometry is not None and chunk.geometry[i] is not None:
                 values["geometry"] = shapely.to_wkt(chunk.geometry[i], rounding_precision=6)[:200]
             rejects.append(
@@ -410,6 +428,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
     return Validated(staged[columns], rejects, derived_area)
 
 
+NOT_NUMBERS = "coordenadas no numéricas (NaN o infinito) en la geometría"
 OUTSIDE = "fuera de Venezuela: ¿latitud y longitud invertidas o sistema de referencia (CRS) equivocado? Indique --crs"
 
 
@@ -448,7 +467,12 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
         present = text.notna().to_numpy()
         parsed = shapely.from_wkt(text.to_numpy()[present], on_invalid="ignore")
         geoms[present] = parsed
-        marks.mark(present & shapely.is_missing(geoms), "WKT ilegible", colmap.wkt)
+        values = text.to_numpy()
+
+        def unreadable(mask):  # the value quoted: a cell holding a note instead (an export's «too large for Excel») says why
+            return [f"WKT ilegible: «{v[:80]}»" for v in values[mask]]
+
+        marks.mark(present & shapely.is_missing(geoms), unreadable, colmap.wkt)
         marks.mark(shapely.is_empty(geoms) & ~shapely.is_missing(geoms), "geometría vacía", "geometry")
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms) & marks.ok
     changed = np.zeros(n, dtype=bool)
@@ -479,6 +503,9 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     if check.any():
         invalid_idx = np.flatnonzero(check)[~shapely.is_valid(geoms[check])]
         for i in invalid_idx:
+            if not np.isfinite(shapely.get_coordinates(geoms[i])).all():  # no repair for a vertex at NaN
+                marks.mark(np.arange(n) == i, NOT_NUMBERS, "geometry")
+                continue
             repaired = _repair(geoms[i])
             if repaired is None:
                 marks.mark(
@@ -494,6 +521,8 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     if live.any():
         bounds = np.full((n, 4), np.nan)
         bounds[live] = shapely.bounds(geoms[live])
+        marks.mark(live & ~np.isfinite(bounds).all(axis=1), NOT_NUMBERS, "geometry")
+        live = present & marks.ok
         xmin, ymin, xmax, ymax = VENEZUELA_BOUNDS
         outside = live & ((bounds[:, 0] < xmin) | (bounds[:, 2] > xmax) | (bounds[:, 1] < ymin) | (bounds[:, 3] > ymax))
         marks.mark(outside, OUTSIDE, "geometry")
@@ -593,6 +622,8 @@ def _territory_columns(spec, colmap, frame, out, marks, geom, point, raw) -> Non
 
     extra_cols = list(colmap.extra)
     extras = {c: clean_text(frame[c]) for c in extra_cols}
+    # A value that only repeats the row's code (a GeoJSON feature's id) is not worth keeping.
+    extras = {c: values.where(values != code) for c, values in extras.items()}
     if "registration_date" in out and colmap.source_of("registration_date"):
         extras["registration_date"] = out["registration_date"].dt.strftime("%Y-%m-%d")
     if "source_name" in out:

@@ -83,6 +83,26 @@ def status() -> None:
     for name, count in info.row_counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
+    _load_runs(url)
+
+
+def _load_runs(url: str) -> None:
+    """The loads under way, after marking those whose process is gone (geodata.etl_runs)."""
+    from sqlalchemy.pool import NullPool
+
+    from geodata.database import make_engine
+    from geodata.etl_runs import mark_abandoned, running_count
+
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            marked = mark_abandoned(conn)
+            running = running_count(conn)
+    finally:
+        engine.dispose()
+    for run in marked:
+        console.print(f"Carga {run.run_id} marcada como abandonada: {run.message}")
+    console.print(f"Cargas en curso: {running}")
 
 
 @db_app.command("migrate", help="Migra el esquema a una versión (la última por defecto), o baja N pasos con --down.")

@@ -85,11 +85,17 @@ def _demo() -> Mapped[bool]:
 
 
 class EtlRun(Base):
-    """One execution of `sala load` on one file: what it did and with what result."""
+    """One execution of `sala load` on one file: what it did and with what result.
+
+    `pid`, `host` and `backend_pid` (its database session) tell whether a `running` run
+    still runs: `geodata.etl_runs` marks one whose process or session is gone `abandoned`.
+    """
 
     __tablename__ = "etl_run"
     __table_args__ = (
-        CheckConstraint(one_of("status", ("running", "loaded", "failed", "dry_run")), name="status"),
+        CheckConstraint(
+            one_of("status", ("running", "loaded", "failed", "dry_run", "interrupted", "abandoned")), name="status"
+        ),
         CheckConstraint("inserted >= 0 AND updated >= 0 AND unchanged >= 0 AND rejected >= 0", name="counts"),
     )
 
@@ -107,6 +113,9 @@ class EtlRun(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     message: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = _demo()
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
+    backend_pid: Mapped[int | None] = mapped_column(Integer)
 
 
 class EtlReject(Base):

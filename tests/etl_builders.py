@@ -71,6 +71,13 @@ def write_csv(path: Path, header: list[str], rows: list[list], *, delimiter: str
     return path
 
 
+def write_cases(path, n: int, prefix: str = "K") -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("code,reported_date,category,status,territory_code,institution,description\n")
+        for i in range(n):
+            handle.write(f"{prefix}{i},2024-0{1 + i % 9}-1{i % 10},water,reported,010101,Hidrocapital,caso número {i}\n")
+
+
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COUNTED_TABLES}
