@@ -14,16 +14,23 @@ from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
-from flask import Flask, request
+from flask import Flask, Response, jsonify, request
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 
 from dashboard import auth, ids, texts
 from dashboard.geo import register_geo_routes
 from layers import web
-from geodata.database import get_engine
+from geodata.database import get_engine, is_unavailable, ping
+from geodata.embedded import EmbeddedError
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
 YEAR = 31536000
+# Answers 200 when the database does, 503 while it cannot be reached; the page polls it
+# to know when to retry (assets/database-unavailable.js). Public: it tells nothing else.
+HEALTH_PATH = "/salud"
+RETRY_SECONDS = 5
 
 
 def _cache_headers(response):
@@ -34,6 +41,48 @@ def _cache_headers(response):
     ):
         response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
+
+
+_UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{seconds}">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
+<body style="margin:0;font-family:system-ui,sans-serif;color:#1f2a33;background:#f4f6f8">
+<p role="alert" style="margin:0;padding:10px 16px;text-align:center;background:#fff3cd;color:#5c4300;
+border-bottom:2px solid #e0a800;font-weight:600">{message}</p>
+<h1 style="font-size:20px;margin:16px">{title}</h1></body></html>
+"""
+
+
+def _database_unavailable(exc: Exception):
+    """503 with the Spanish message while the database cannot be reached (stopped,
+    restarting): a Dash callback or data route gets JSON the page's script understands, a
+    page the browser navigates to gets a page that reloads itself. Any other database
+    error is not ours to soften."""
+    if not is_unavailable(exc):
+        raise exc
+    logging.getLogger(__name__).warning("database unavailable: %s", str(exc).splitlines()[0])
+    accept = request.accept_mimetypes
+    if not request.path.startswith("/_dash-") and accept.quality("text/html") > accept.quality("application/json"):
+        page = _UNAVAILABLE_PAGE.format(seconds=RETRY_SECONDS, title=escape(texts.APP_TITLE), message=escape(texts.DB_UNAVAILABLE))
+        response = Response(page, mimetype="text/html")
+    else:
+        response = jsonify(error="database_unavailable", message=texts.DB_UNAVAILABLE)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response
+
+
+def _register_database_health(server: Flask, engine_getter) -> None:
+    for error in (DBAPIError, EmbeddedError):
+        server.register_error_handler(error, _database_unavailable)
+
+    def health():
+        ping(engine_getter())  # raises while the database is away: the handler's 503
+        response = jsonify(status="ok")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    server.add_url_rule(HEALTH_PATH, "health", health)
 
 
 def shell() -> html.Div:
@@ -105,6 +154,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.secret_key = settings.secret_key.get_secret_value()
     _init_auth(server, engine_getter)
+    _register_database_health(server, engine_getter)
     register_geo_routes(server, engine_getter, lambda: _scope_getter(server)())
     web.register(server, engine_getter, lambda: _scope_getter(server)())
     server.after_request(_cache_headers)

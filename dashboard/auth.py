@@ -34,7 +34,7 @@ LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 # What the browser must fetch to draw the login page and the app's shell.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
-PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH)
+PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/salud")  # /salud: the health check (dashboard.app)
 # Data endpoints desktop GIS reads (QGIS, GDAL's OAPIF driver): they have no login page
 # and no cookie, so these also take HTTP Basic credentials on each request.
 BASIC_AUTH_PREFIXES = ("/ogc", "/tiles/", "/export/")

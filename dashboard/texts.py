@@ -6,6 +6,8 @@ APP_TITLE = "Sala de Autogobierno"
 APP_SUBTITLE = "Sala situacional del autogobierno comunal"
 DEMO_BADGE = "Datos de demostración"
 COUNTRY = "Venezuela"
+# Shown while the database cannot be reached (503s); the page retries by itself.
+DB_UNAVAILABLE = "Sin conexión con la base de datos; reintentando…"
 
 NAV_ROOM = "Mapa"
 NAV_SOLUTIONS = "Mapa de Soluciones"

@@ -297,6 +297,8 @@ def _prepare(conn: Connection, kind: str) -> None:
         conn.execute(text(f"LOCK TABLE {table} IN {modes[table]} MODE"))
     # A million staged rows: keep the temp tables and the merge's hashes in memory, not on disk.
     conn.execute(text("SET LOCAL work_mem = '256MB'"))
+    # A crash right after the commit may lose this load (never half of it): run it again.
+    conn.execute(text("SET LOCAL synchronous_commit = off"))
     if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 't' "
                              "AND relnamespace = pg_my_temp_schema())")).scalar():
         # Only settable before the session's first temp table; a pooled session keeps its value.

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from geodata import migrate
-from geodata.database import DatabaseError, database_url, embedded_cluster
+from geodata.database import DatabaseError, database_url, embedded_cluster, unreachable
 from geodata.embedded import EmbeddedError
 from geodata.service import bring_up, describe
 from geodata.settings import get_settings
@@ -21,6 +21,16 @@ err = Console(stderr=True)
 def _fail(exc: Exception) -> None:
     err.print(f"[bold red]Error:[/] {exc}")
     raise typer.Exit(1)
+
+
+def _embedded_line(settings) -> str | None:
+    """Where the embedded server lives and its port, kept across restarts (db-port.json)."""
+    if settings.database_url:
+        return None
+    cluster = embedded_cluster(settings)
+    running, stored = cluster.running_port(), cluster.stored_port()
+    port = running or (stored[0] if stored else "aún sin elegir")
+    return f"Servidor embebido: {'en marcha' if running else 'detenido'}, puerto {port}, carpeta {cluster.cluster_dir}"
 
 
 @db_app.command("up", help="Arranca el PostGIS embebido (o comprueba SALA_DATABASE_URL) y migra a la última versión.")
@@ -41,23 +51,29 @@ def down() -> None:
     if settings.database_url:
         console.print("SALA_DATABASE_URL está definido: no hay servidor embebido que detener.")
         return
+    cluster = embedded_cluster(settings)
     try:
-        stopped = embedded_cluster(settings).stop()
+        stopped = cluster.stop()
     except EmbeddedError as exc:
         _fail(exc)
-    console.print("Servidor detenido." if stopped else "El servidor no estaba en marcha.")
+    stored = cluster.stored_port()
+    keeps = f" (`sala db up` lo vuelve a arrancar en el puerto {stored[0]})" if stored else ""
+    console.print(f"Servidor detenido{keeps}." if stopped else "El servidor no estaba en marcha.")
 
 
-@db_app.command("status", help="Muestra la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")
+@db_app.command("status", help="Muestra el servidor embebido y su puerto, la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")
 def status() -> None:
     """Print the URL, PostgreSQL and PostGIS versions, migration head and row counts."""
+    settings = get_settings()
+    if line := _embedded_line(settings):
+        console.print(line)
     try:
-        url = database_url()
+        url = database_url(settings)
         info = describe(url)
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except Exception as exc:
-        _fail(DatabaseError(f"cannot reach the database: {exc}. Run `sala db up`."))
+        _fail(unreachable(exc))
     console.print(f"URL: {info.url}")
     console.print(f"PostgreSQL {info.postgres_version}")
     console.print(f"PostGIS {info.postgis_version}")
@@ -132,7 +148,7 @@ def check(
     except (EmbeddedError, DatabaseError) as exc:
         _fail(exc)
     except OperationalError as exc:
-        _fail(DatabaseError(f"cannot reach the database: {exc.orig}. Run `sala db up`."))
+        _fail(unreachable(exc.orig))
     if json_output:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -6,14 +6,44 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from geodata.embedded import EmbeddedPostgres
+from geodata.embedded import EmbeddedError, EmbeddedPostgres
 from geodata.settings import Settings, get_settings
+
+# A request while the server is down fails at once (connection refused); one whose server
+# accepts the connection but never answers (stopped, overloaded, a dead network path)
+# gives up after this many seconds instead of holding a request thread.
+CONNECT_TIMEOUT = 5
+# SQLSTATEs that mean "the server is not there right now", not "this statement is wrong":
+# connection exceptions (class 08), and the server shutting down, crashing or starting up.
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")
 
 
 class DatabaseError(RuntimeError):
     """The database cannot be reached or is not ready; the message names the fix."""
+
+
+def unreachable(reason: object) -> DatabaseError:
+    """The commands' error for a database that does not answer, with the driver's reason."""
+    return DatabaseError(f"no se puede conectar con la base de datos ({reason}); ejecute `sala db up`.")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached now (down, restarting, not yet
+    started), as opposed to a fault of the statement: worth a 503 and a retry."""
+    if isinstance(exc, EmbeddedError):
+        return True  # the embedded server is not running (or cannot start)
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is None:
+        # The driver failed before the server said anything: refused, timed out, closed.
+        return isinstance(exc, OperationalError | InterfaceError)
+    return state.startswith("08") or state in _UNAVAILABLE_STATES
 
 
 def embedded_cluster(settings: Settings | None = None) -> EmbeddedPostgres:
@@ -33,6 +63,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     url_obj = make_url(url)
     if url_obj.drivername in ("postgresql", "postgres"):
         url_obj = url_obj.set(drivername="postgresql+psycopg")
+    if url_obj.drivername.startswith("postgresql") and "connect_timeout" not in url_obj.query:
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT, **kwargs.get("connect_args", {})}
+    # Every checkout pings the connection first: after a database restart the pooled
+    # connections are dead, the first ping finds it out and the pool reconnects them all.
     kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
@@ -77,8 +111,8 @@ def ensure_postgis(url: str) -> None:
             ).scalar()
             if not available:
                 raise DatabaseError(
-                    f"PostGIS is not installed on the server at {target_label(url)}: "
-                    "install the postgis package matching the server (e.g. postgresql-15-postgis-3)"
+                    f"PostGIS no está instalado en el servidor de {target_label(url)}: "
+                    "instale el paquete postgis de esa versión del servidor (p. ej. postgresql-15-postgis-3)"
                 )
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
     finally:
@@ -88,6 +122,12 @@ def ensure_postgis(url: str) -> None:
 def target_label(url: str) -> str:
     """The URL with its password hidden, for messages and `sala db status`."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query (the health endpoint's check)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def is_superuser(conn: Connection) -> bool:

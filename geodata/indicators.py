@@ -204,6 +204,8 @@ def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP
         f"WHERE code_{depth} <> ''" + ("" if depth == deepest else " GROUP BY 1, 2, 3")
         for depth in depths
     )
+    # Derived data, rebuilt from the records at will: its commit need not wait for the disk.
+    conn.execute(text("SET LOCAL synchronous_commit = off"))
     conn.execute(text("DELETE FROM indicator_fact"))
     with _planner_settings(conn, **FACT_REFRESH_SETTINGS):
         conn.execute(

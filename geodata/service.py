@@ -24,8 +24,8 @@ def bring_up(settings: Settings | None = None) -> str:
             raise  # already says what to do
         except Exception as exc:  # the driver's message is the useful part
             raise DatabaseError(
-                f"cannot connect to SALA_DATABASE_URL ({target_label(url)}): {exc}. "
-                "Check the URL, that the server runs and that the user may connect."
+                f"no se puede conectar con SALA_DATABASE_URL ({target_label(url)}): {exc}. "
+                "Revise la URL, que el servidor esté en marcha y que el usuario pueda conectarse."
             ) from exc
     else:
         cluster = embedded_cluster(settings)

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
         description="PostGIS to use instead of the embedded one, e.g. postgresql+psycopg://u:p@host/db",
     )
     data_dir: Path = Field(default_factory=default_data_dir, description="embedded database and caches")
-    db_port: int = Field(default=0, description="port of the embedded server; 0 picks a free one")
+    db_port: int = Field(
+        default=0, description="port of the embedded server; 0 uses the one stored for the data folder (chosen once)"
+    )
     host: str = "127.0.0.1"
     port: int = 8050
     secret_key: SecretStr = SecretStr("change-me-in-production")

@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from geodata.database import DatabaseError, database_url, make_engine
+from geodata.database import DatabaseError, database_url, make_engine, unreachable
 from geodata.embedded import EmbeddedError
 from geodata.users import UserError, create_user, deactivate, list_users, scope_label, set_password
 from geodata.vocab import ROLES
@@ -46,7 +46,7 @@ def _run(action) -> None:
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(1)
     except OperationalError as exc:
-        err.print(f"[bold red]Error:[/] cannot reach the database: {exc.orig}. Run `sala db up`.")
+        err.print(f"[bold red]Error:[/] {unreachable(exc.orig)}")
         raise typer.Exit(1)
 
 

@@ -178,6 +178,6 @@ def test_cli_names_the_fix_when_the_database_is_unreachable(monkeypatch):
         for args in (["users", "list"], ["check"]):
             result = CliRunner().invoke(app, args)
             assert result.exit_code == 1, args
-            assert "cannot reach the database" in result.stderr and "sala db up" in result.stderr
+            assert "no se puede conectar con la base de datos" in result.stderr and "sala db up" in result.stderr
     finally:
         get_settings.cache_clear()
