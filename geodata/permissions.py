@@ -57,7 +57,7 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(Exception):
     """The actor's role does not allow the action; the message (Spanish) is for the user."""
 
     def __init__(self, actor: Actor, action: Action):

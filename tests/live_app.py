@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import requests
 
+from dashboard import ids
 from geodata.settings import Settings
 
 PASSWORD = "una-clave-larga-1"
@@ -120,3 +121,31 @@ def response_outputs(response) -> dict:
         for prop, value in props.items():
             out[f"{component_id}.{prop}"] = value
     return out
+
+
+ACK_INPUT = json.dumps({"key": ["ALL"], "type": ids.ALERT_ACK}, separators=(",", ":"))
+NOTE_STATE = json.dumps({"key": ["ALL"], "type": ids.ALERT_NOTE}, separators=(",", ":"))
+
+
+def acknowledge(caller: DashCaller, key: str, note: str, territory):
+    """The acknowledgement callback as the browser sends it for the button of `key`, on
+    an alerts page whose store says `territory`."""
+    values = {
+        f"{ACK_INPUT}.n_clicks": [{"id": {"key": key, "type": ids.ALERT_ACK}, "value": 1}],
+        f"{NOTE_STATE}.value": [{"id": {"key": key, "type": ids.ALERT_NOTE}, "value": note}],
+        f"{NOTE_STATE}.id": [{"id": {"key": key, "type": ids.ALERT_NOTE}, "value": {"key": key, "type": ids.ALERT_NOTE}}],
+        f"{ids.ALERTS_VIEW}.data": {"territory": territory},
+    }
+    changed = [json.dumps({"key": key, "type": ids.ALERT_ACK}, separators=(",", ":")) + ".n_clicks"]
+    return caller.call(f"{ids.ALERTS}.children", values, changed)
+
+
+def shift_note_body(caller: DashCaller, note: str) -> dict:
+    values = {f"{ids.SHIFT_SAVE}.n_clicks": 1, f"{ids.SHIFT_NOTE}.value": note}
+    return caller.body(caller.dependency(f"{ids.SHIFT_LOG}.children"), values)
+
+
+def message(response) -> str:
+    """What the alerts page's message line says after a callback."""
+    assert response.status_code == 200, response.text if hasattr(response, "text") else response.get_data(as_text=True)
+    return str(response_outputs(response).get(f"{ids.OPS_MESSAGE}.children"))

@@ -18,13 +18,10 @@ from geodata.database import make_engine
 from geodata.models import AlertAck, ShiftLogEntry
 from geodata.operations import alerts
 from geodata.users import create_user
-from tests.live_app import PASSWORD, DashCaller, login, response_outputs, serve
+from tests.live_app import PASSWORD, DashCaller, acknowledge, login, message, response_outputs, serve, shift_note_body
 
 REFUSED_ALERT = "Alerta desconocida"
-ACK_DEP = f"{ids.ALERTS}.children"
-SHIFT_DEP = f"{ids.SHIFT_LOG}.children"
-ACK_INPUT = json.dumps({"key": ["ALL"], "type": ids.ALERT_ACK}, separators=(",", ":"))
-NOTE_STATE = json.dumps({"key": ["ALL"], "type": ids.ALERT_NOTE}, separators=(",", ":"))
+MADE_UP = "case_overdue:NO-EXISTE-123"
 
 
 @pytest.fixture(scope="module")
@@ -53,64 +50,56 @@ def _notes(engine) -> list[tuple]:
         return conn.execute(select(ShiftLogEntry.territory_code, ShiftLogEntry.note).order_by(ShiftLogEntry.id)).all()
 
 
-def acknowledge(caller: DashCaller, key: str, note: str, territory):
-    """The acknowledgement callback as the browser sends it for the button of `key`."""
-    values = {
-        f"{ACK_INPUT}.n_clicks": [{"id": {"key": key, "type": ids.ALERT_ACK}, "value": 1}],
-        f"{NOTE_STATE}.value": [{"id": {"key": key, "type": ids.ALERT_NOTE}, "value": note}],
-        f"{NOTE_STATE}.id": [{"id": {"key": key, "type": ids.ALERT_NOTE}, "value": {"key": key, "type": ids.ALERT_NOTE}}],
-        f"{ids.ALERTS_VIEW}.data": {"territory": territory},
-    }
-    changed = [json.dumps({"key": key, "type": ids.ALERT_ACK}, separators=(",", ":")) + ".n_clicks"]
-    return caller.call(ACK_DEP, values, changed)
+def _caller(room, username: str):
+    http = login(room["base"], username)
+    return http, DashCaller.over_http(http, room["base"])
 
 
-def shift_note(caller: DashCaller, note: str, territory):
-    values = {f"{ids.SHIFT_SAVE}.n_clicks": 1, f"{ids.SHIFT_NOTE}.value": note, f"{ids.ALERTS_VIEW}.data": {"territory": territory}}
-    return caller.call(SHIFT_DEP, values)
-
-
-def _message(response) -> str:
-    assert response.status_code == 200, response.text
-    return str(response_outputs(response).get(f"{ids.OPS_MESSAGE}.children"))
+def _post(http, room, body):
+    return http.post(f"{room['base']}/_dash-update-component", json=body)
 
 
 def test_a_director_of_miranda_writes_nothing(room):
-    http = login(room["base"], "dir.miranda")
-    caller = DashCaller.over_http(http, room["base"])
+    http, caller = _caller(room, "dir.miranda")
     before = _notes(room["engine"])
-    for key in (room["capital"], "case_overdue:NO-EXISTE-123", room["miranda"]):
-        message = _message(acknowledge(caller, key, "Reconocida desde Miranda", "01"))
-        assert "Guardado" not in message and "no permite" in message
+    for key in (room["capital"], MADE_UP, room["miranda"]):
+        said = message(acknowledge(caller, key, "Reconocida desde Miranda", "01"))
+        assert "Guardado" not in said and "no permite reconocer alertas" in said
         assert _acks(room["engine"], key) == 0
-    for territory in ("01", None, "15"):
-        message = _message(shift_note(caller, f"Intento en {territory}", territory))
-        assert "Guardado" not in message and "no permite" in message
+    said = message(_post(http, room, shift_note_body(caller, "Intento del director")))
+    assert "Guardado" not in said and "no permite escribir en la bitácora" in said
     assert _notes(room["engine"]) == before
 
 
 def test_a_miranda_operator_acknowledges_only_miranda(room):
-    http = login(room["base"], "op.miranda")
-    caller = DashCaller.over_http(http, room["base"])
-    foreign = _message(acknowledge(caller, room["capital"], "Reconocida desde Miranda", "01"))
-    made_up = _message(acknowledge(caller, "case_overdue:NO-EXISTE-123", "nota", "15"))
+    _http, caller = _caller(room, "op.miranda")
+    foreign = message(acknowledge(caller, room["capital"], "Reconocida desde Miranda", "01"))
+    made_up = message(acknowledge(caller, MADE_UP, "nota", "15"))
     # The same words for a record elsewhere and for none at all: nothing to learn from them.
     assert foreign.startswith(REFUSED_ALERT) and made_up.startswith(REFUSED_ALERT)
-    assert foreign.replace(room["capital"], "K") == made_up.replace("case_overdue:NO-EXISTE-123", "K")
-    assert _acks(room["engine"], room["capital"]) == 0
-    assert _acks(room["engine"], "case_overdue:NO-EXISTE-123") == 0
-    own = _message(acknowledge(caller, room["miranda"], "Alcaldía avisada", "15"))
+    assert foreign.replace(room["capital"], "K") == made_up.replace(MADE_UP, "K")
+    assert _acks(room["engine"], room["capital"]) == 0 and _acks(room["engine"], MADE_UP) == 0
+    own = message(acknowledge(caller, room["miranda"], "Alcaldía avisada", "15"))
     assert own == "Guardado." and _acks(room["engine"], room["miranda"]) == 1
+    # The list sent back after saving is Miranda's, whatever territory the page's store claimed.
+    reply = acknowledge(caller, room["miranda"], "Segunda nota", "01")
+    listed = json.dumps(response_outputs(reply)[f"{ids.ALERTS}.children"], ensure_ascii=False)
+    assert room["miranda"] in listed and room["capital"] not in listed
 
 
 @pytest.mark.parametrize("territory", ["01", None])
 def test_a_miranda_operator_writes_only_miranda_log(room, territory):
-    http = login(room["base"], "op.miranda")
-    caller = DashCaller.over_http(http, room["base"])
+    http, caller = _caller(room, "op.miranda")
     note = f"Relevo con territorio {territory!r}"
-    response = shift_note(caller, note, territory)
-    assert _message(response) == "Guardado."
-    assert (_notes(room["engine"])[-1]) == ("15", note)
+    # As the callback was, with the page's territory among its state: refused whole.
+    old_shape = shift_note_body(caller, note)
+    old_shape["state"].append({"id": ids.ALERTS_VIEW, "property": "data", "value": {"territory": territory}})
+    assert _post(http, room, old_shape).status_code == 400
+    assert note not in [n for _, n in _notes(room["engine"])]
+    # As the page sends it now: the note lands in Miranda's log, and the reply is that log only.
+    response = _post(http, room, shift_note_body(caller, note))
+    assert message(response) == "Guardado."
+    assert _notes(room["engine"])[-1] == ("15", note)
     reply = json.dumps(response_outputs(response)[f"{ids.SHIFT_LOG}.children"], ensure_ascii=False)
     assert note in reply
     assert "Nota de Distrito Capital" not in reply and "Nota nacional" not in reply
