@@ -19,6 +19,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -107,6 +108,11 @@ def install(app: Dash, basemap_url: str | None = None) -> None:
         for name, value in FIXED_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    @server.errorhandler(DependencyException)
+    def unknown_bundle(_exc):
+        # Dash raises this for a component-suite path it does not serve: a missing file.
+        return _error_response(404, HTTP_MESSAGES[404])
 
     @server.errorhandler(Exception)
     def last_resort(exc: Exception):

@@ -109,6 +109,21 @@ def _changed_id(text) -> None:
             raise BadRequest("changedPropIds") from None
 
 
+# Dash's own page router reads the address bar's parts as a browser gives them; it fails
+# (500) on anything else, so only that reaches it.
+_LOCATION = "_pages_location"
+_LOCATION_PREFIX = {"pathname": "/", "search": "?", "hash": "#"}
+
+
+def _check_location(items) -> None:
+    for item in items:
+        if isinstance(item, dict) and item.get("id") == _LOCATION and item.get("property") in _LOCATION_PREFIX:
+            value, prefix = item.get("value"), _LOCATION_PREFIX[item["property"]]
+            if value is None or (isinstance(value, str) and (value == "" and prefix != "/" or value.startswith(prefix))):
+                continue
+            raise BadRequest(f"{_LOCATION}.{item['property']}")
+
+
 def check_callback_body(body, callback_map: dict) -> None:
     """Raise BadRequest unless `body` has the shape dash-renderer sends for a registered callback."""
     if not isinstance(body, dict):
@@ -130,6 +145,7 @@ def check_callback_body(body, callback_map: dict) -> None:
         raise BadRequest("outputs")
     _check_items(callback["inputs"], body.get("inputs"), "inputs")
     _check_items(callback["state"], body.get("state", []), "state")
+    _check_location([*body["inputs"], *body.get("state", [])])
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list):
         raise BadRequest("changedPropIds")
