@@ -37,7 +37,8 @@ def layout(**query) -> html.Div:
         [
             dcc.Store(id=ids.ALERTS_VIEW, data={"territory": data["territory"]}),
             html.H2(texts.OPS_TITLE, className="room-title"),
-            html.Div(data["error"], id=ids.OPS_MESSAGE, className="ops-message", role="status"),
+            html.Div(data["error"], className="error", role="alert") if data["error"] else None,
+            html.Div(id=ids.OPS_MESSAGE, className="ops-message", role="status"),
             read_only,
             html.Div(
                 [
