@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 
 import pytest
 
 from dashboard import ids
-from tests.access_fixtures import room_app, room_db_url  # noqa: F401
+from tests.access_fixtures import csrf, room_app, room_db_url, signed_in  # noqa: F401
 from tests.live_app import PASSWORD, DashCaller, response_outputs
-
-
-def _csrf(client) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-
-
-def login(client, username: str, password: str = PASSWORD):
-    return client.post("/login", data={"username": username, "password": password, "csrf": _csrf(client), "next": "/"})
 
 
 def basic(username: str, password: str) -> dict:
     return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
-
-
-def signed_in(app, username: str):
-    client = app.server.test_client()
-    assert login(client, username).status_code == 302
-    return client
 
 
 @pytest.fixture
@@ -69,7 +54,7 @@ def test_operator_refresh_of_a_foreign_view(director):
 @pytest.mark.parametrize("field", ["username", "password", "next", "csrf"])
 def test_nul_in_a_login_field(room_app, field):
     client = room_app.server.test_client()
-    form = {"username": "dir.miranda", "password": PASSWORD, "csrf": _csrf(client), "next": "/"}
+    form = {"username": "dir.miranda", "password": PASSWORD, "csrf": csrf(client), "next": "/"}
     form[field] = form[field][:3] + "\x00" + form[field][3:]
     response = client.post("/login", data=form)
     assert 400 <= response.status_code < 500

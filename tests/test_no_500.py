@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.access_fixtures import room_app, room_db_url  # noqa: F401
-from tests.live_app import PASSWORD, DashCaller, pattern_id
+from tests.access_fixtures import room_app, room_db_url, signed_in  # noqa: F401
+from tests.live_app import DashCaller, pattern_id
 
 HUGE = "9" * 30
 
@@ -39,14 +39,6 @@ REALISTIC = {"layer_id": "cases", "collection_id": "cases", "fid": "C1", "code":
              "y": "0", "path": "operador", "filename": "sala.css", "package_name": "dash", "fingerprinted_path": "x.js"}
 
 
-def _client(app, username: str):
-    client = app.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"username": username, "password": PASSWORD, "csrf": csrf, "next": "/"}).status_code == 302
-    return client
-
-
 def _build(rule, values: dict) -> str:
     path = rule.rule
     for name in rule.arguments:
@@ -60,7 +52,7 @@ def _routes(app):
 
 @pytest.mark.parametrize("username", ["admin", "dir.miranda"])
 def test_every_route_with_hostile_paths_and_queries(room_app, username):
-    client = _client(room_app, username)
+    client = signed_in(room_app, username)
     failures = []
 
     def hit(method: str, url: str, **kwargs):
@@ -112,7 +104,7 @@ def _changed(spec) -> str:
 
 @pytest.mark.parametrize("username", ["admin", "dir.miranda"])
 def test_every_callback_with_hostile_values(room_app, username):
-    client = _client(room_app, username)
+    client = signed_in(room_app, username)
     caller = DashCaller.flask(client)
     failures = []
 

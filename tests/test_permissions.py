@@ -3,7 +3,6 @@ HTTP (Dash callbacks and routes), in the geodata writes themselves, and on the c
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 
@@ -16,7 +15,7 @@ from geodata.models import AlertAck, ShiftLogEntry
 from geodata.operations import acknowledge, add_shift_note
 from geodata.permissions import OPEN_ACCESS, PERMISSIONS, Action, Actor, PermissionDenied
 from geodata.users import create_user, deactivate, set_password
-from tests.access_fixtures import USERS, room_app, room_db_url  # noqa: F401
+from tests.access_fixtures import USERS, room_app, room_db_url, seed, signed_in  # noqa: F401
 from tests.dashboard_fixtures import MIRANDA_DIRECTOR, populated_tree
 from tests.live_app import PASSWORD, DashCaller, acknowledge as ack_callback, message, response_outputs, shift_note_body
 
@@ -46,14 +45,6 @@ ROLE_OF = {username: role for username, (role, _t) in USERS.items()}
 KEY = "case_overdue:C5"  # Miranda's case: inside every test user's scope
 
 
-def _client(app, username):
-    client = app.server.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"username": username, "password": PASSWORD, "csrf": csrf, "next": "/"}).status_code == 302
-    return client
-
-
 def _count(room_db_url, model, **where) -> int:
     from geodata.database import make_engine
 
@@ -69,7 +60,7 @@ def _count(room_db_url, model, **where) -> int:
 
 @pytest.mark.parametrize("username", list(USERS))
 def test_acknowledge_by_role(room_app, room_db_url, username):
-    caller = DashCaller.flask(_client(room_app, username))
+    caller = DashCaller.flask(signed_in(room_app, username))
     before = _count(room_db_url, AlertAck, username=username)
     said = message(ack_callback(caller, KEY, f"Visto por {username}", "15"))
     allowed = Action.ACKNOWLEDGE in EXPECTED[ROLE_OF[username]]
@@ -80,7 +71,7 @@ def test_acknowledge_by_role(room_app, room_db_url, username):
 
 @pytest.mark.parametrize("username", list(USERS))
 def test_shift_log_by_role(room_app, room_db_url, username):
-    client = _client(room_app, username)
+    client = signed_in(room_app, username)
     caller = DashCaller.flask(client)
     before = _count(room_db_url, ShiftLogEntry, username=username)
     response = client.post("/_dash-update-component", json=shift_note_body(caller, f"Relevo de {username}"))
@@ -92,7 +83,7 @@ def test_shift_log_by_role(room_app, room_db_url, username):
 
 @pytest.mark.parametrize("username", list(USERS))
 def test_export_routes_and_download_links_by_role(room_app, username):
-    client = _client(room_app, username)
+    client = signed_in(room_app, username)
     allowed = Action.EXPORT in EXPECTED[ROLE_OF[username]]
     for url in ("/export/cases.csv", "/export/pack/1501.zip"):
         response = client.get(url)
@@ -111,14 +102,14 @@ def test_export_routes_and_download_links_by_role(room_app, username):
 
 @pytest.mark.parametrize("username", list(USERS))
 def test_every_role_reads_tiles_ogc_and_geometry(room_app, username):
-    client = _client(room_app, username)
+    client = signed_in(room_app, username)
     for url in ("/tiles/states/0/0/0.pbf", "/ogc/collections/cases/items", "/geo/children/country.json", "/operador", "/"):
         assert client.get(url).status_code == 200, url
 
 
 def test_the_alerts_page_shows_write_controls_only_to_who_may_write(room_app):
     def page(username):
-        caller = DashCaller.flask(_client(room_app, username))
+        caller = DashCaller.flask(signed_in(room_app, username))
         response = caller.call("_pages_content.children", {"_pages_location.pathname": "/operador", "_pages_location.search": ""})
         return str(response_outputs(response))
 
@@ -163,9 +154,7 @@ def sala(env, *args, stdin=None):
 @pytest.fixture
 def cli(engine, cli_env):
     with engine.begin() as conn:
-        populated_tree(conn)
-        for username, (role, territory) in USERS.items():
-            create_user(conn, username, PASSWORD, role, territory)
+        seed(conn)
     return cli_env
 
 

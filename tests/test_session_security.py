@@ -4,7 +4,6 @@ the login throttle counts per real client behind a trusted proxy."""
 
 from __future__ import annotations
 
-import re
 import socket
 import subprocess
 import sys
@@ -15,19 +14,9 @@ from sqlalchemy import text
 from dashboard.app import create_app
 from geodata.settings import Settings
 from geodata.users import MAX_FAILURES, deactivate
-from tests.access_fixtures import room_app, room_db_url  # noqa: F401
-from tests.live_app import PASSWORD
+from tests.access_fixtures import login, room_app, room_db_url, seed  # noqa: F401
 
 PROXY = "127.0.0.1"  # what Flask's test client connects from
-
-
-def _csrf(client) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-
-
-def login(client, username: str, password: str = PASSWORD, **headers):
-    return client.post("/login", data={"username": username, "password": password, "csrf": _csrf(client), "next": "/"},
-                       headers=headers)
 
 
 def _app(url, data_dir, **settings):
@@ -41,14 +30,8 @@ def _signed_in(client) -> bool:
 @pytest.fixture
 def url(engine, db_url):
     """A fresh database with the test tree and the users of tests.access_fixtures."""
-    from geodata.users import create_user
-    from tests.access_fixtures import USERS
-    from tests.dashboard_fixtures import populated_tree
-
     with engine.begin() as conn:
-        populated_tree(conn)
-        for username, (role, territory) in USERS.items():
-            create_user(conn, username, PASSWORD, role, territory)
+        seed(conn)
     return db_url
 
 
@@ -57,10 +40,7 @@ def test_the_cookie_is_samesite_lax_httponly_and_secure_only_over_tls(url, data_
     cookie = login(plain, "planner").headers["Set-Cookie"]
     assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
     tls = _app(url, data_dir).test_client()
-    cookie = tls.post("/login", base_url="https://sala.example", data={
-        "username": "planner", "password": PASSWORD, "next": "/",
-        "csrf": re.search(r'name="csrf" value="([^"]+)"', tls.get("/login", base_url="https://sala.example").get_data(as_text=True)).group(1),
-    }).headers["Set-Cookie"]
+    cookie = login(tls, "planner", base_url="https://sala.example").headers["Set-Cookie"]
     assert "Secure" in cookie and "SameSite=Lax" in cookie
 
 
