@@ -4,6 +4,7 @@ the login throttle counts per real client behind a trusted proxy."""
 
 from __future__ import annotations
 
+import base64
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from dashboard.app import create_app
 from geodata.settings import Settings
 from geodata.users import MAX_FAILURES, deactivate
 from tests.access_fixtures import login, room_app, room_db_url, seed  # noqa: F401
+from tests.live_app import PASSWORD
 
 PROXY = "127.0.0.1"  # what Flask's test client connects from
 
@@ -154,3 +156,13 @@ def test_sessions_are_rows_revoked_at_logout(url, data_dir, engine):
         rows = conn.execute(text("SELECT s.revoked_at IS NOT NULL FROM user_session s JOIN app_user u ON u.id = s.user_id "
                                  "WHERE u.username = 'planner'")).scalars().all()
     assert rows == [True]
+
+
+def test_basic_credentials_stop_at_once_when_the_user_is_disabled(url, data_dir, engine):
+    client = _app(url, data_dir).test_client()
+    token = {"Authorization": "Basic " + base64.b64encode(f"planner:{PASSWORD}".encode()).decode()}
+    assert client.get("/ogc/collections", headers=token).status_code == 200
+    assert client.get("/ogc/collections", headers=token).status_code == 200  # verified once, not hashed again
+    with engine.begin() as conn:
+        deactivate(conn, "planner")
+    assert client.get("/ogc/collections", headers=token).status_code == 401
