@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, ids, texts
+from dashboard import auth, headers, ids, request_guard, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, is_unavailable, ping
@@ -153,11 +153,15 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.secret_key = settings.secret_key.get_secret_value()
-    _init_auth(server, engine_getter)
+    request_guard.install(server, lambda: app.callback_map)
+    auth.init_auth(server, engine_getter, settings)
     _register_database_health(server, engine_getter)
-    register_geo_routes(server, engine_getter, lambda: _scope_getter(server)())
-    web.register(server, engine_getter, lambda: _scope_getter(server)())
+    # Every page, callback and route then runs as the signed-in user (an Actor: role and scope).
+    server.config["SALA_ACTOR_GETTER"] = auth.current_actor
+    register_geo_routes(server, engine_getter, auth.current_actor)
+    web.register(server, engine_getter, auth.current_actor)
     server.after_request(_cache_headers)
+    headers.install(app, settings.basemap_url)
     app.layout = shell()
 
     from dashboard.callbacks import register_all
@@ -175,16 +179,3 @@ def _warm(engine_getter) -> None:
         warm_up(engine_getter())
     except Exception:  # a cold cache is only slower: never let warming stop the app
         logging.getLogger(__name__).exception("warm-up failed; views will be computed on first use")
-
-
-def _scope_getter(server):
-    from geodata.access import NATIONAL
-
-    return server.config.get("SALA_SCOPE_GETTER") or (lambda: NATIONAL)
-
-
-def _init_auth(server, engine_getter) -> None:
-    """Sign-in (dashboard.auth): every page and callback then runs as a user with a scope."""
-    auth.init_auth(server, engine_getter)
-    server.config["SALA_SCOPE_GETTER"] = auth.current_scope
-    server.config["SALA_USER_GETTER"] = auth.current_user

@@ -1,38 +1,45 @@
-"""Sign-in for the dashboard: a login page, a signed session and a guard on every request.
+"""Sign-in for the dashboard: a login page, server-side sessions and a guard on every request.
 
-Access is open (national scope) until the first active user exists, so a fresh
-installation shows its map at once and says how to close it («Acceso abierto: cree
-usuarios con `sala users add`»); from then on every page asks for a login and every
-callback answers 401 until there is one. The user's scope is re-read from the database
-every few seconds, so a disabled account or a changed territory takes effect on the
-next request, not at the next login; a new password ends the sessions opened with the
-old one.
+Access is open (a national administrator, `geodata.permissions.OPEN_ACCESS`) until the
+first active user exists, so a fresh installation shows its map at once and says how to
+close it («Acceso abierto: cree usuarios con `sala users add`»); from then on every page
+asks for a login and every callback answers 401 until there is one.
+
+The session cookie (signed, HttpOnly, SameSite=Lax, Secure over TLS) holds only a random
+token; the session itself is a row in the database (`geodata.sessions`), looked up on
+every request with no cache, so a logout, a disabled account or a new password ends it
+on the next request in every server process. Failed logins are counted from the audit
+log per user and real client address (`dashboard.proxy` behind a trusted proxy).
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 import threading
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, g, jsonify, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
 from markupsafe import escape
 from sqlalchemy import Engine
 
-from geodata.access import NATIONAL, Scope
-from geodata.settings import get_settings
-from geodata.users import authenticate, has_active_users, logout, session_state
+from dashboard.login_page import csrf_matches, error, login_page
+from dashboard.proxy import TrustedProxies
+from geodata.access import Scope
+from geodata.permissions import OPEN_ACCESS, Actor
+from geodata.sessions import SESSION_HOURS, end_session, open_session, session_actor
+from geodata.settings import Settings, get_settings
+from geodata.users import MAX_FAILURES, account_state, authenticate, failed_logins, has_active_users, logout
 
 OPEN_ACCESS_MESSAGE = "Acceso abierto: cree usuarios con «sala users add»"
+TOO_MANY = "Demasiados intentos fallidos. Espere unos minutos."
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
-# What the browser must fetch to draw the login page and the app's shell.
+# What the browser must fetch to draw the login page and the app's shell: served with no
+# database read at all.
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/salud")  # /salud: the health check (dashboard.app)
 # Data endpoints desktop GIS reads (QGIS, GDAL's OAPIF driver): they have no login page
@@ -40,72 +47,42 @@ PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/salud")  # /salud: the health check (
 BASIC_AUTH_PREFIXES = ("/ogc", "/tiles/", "/export/")
 BASIC_REALM = 'Basic realm="Sala de Autogobierno", charset="UTF-8"'
 
-CACHE_SECONDS = 5.0
-SESSION_HOURS = 12  # one room shift, with margin
-MAX_FAILURES, FAILURE_WINDOW = 5, 300.0  # per user and address, seconds
+_SESSION_KEY = "sala_sid"
 
-_SESSION_KEY = "sala_auth"
-_CSRF_KEY = "sala_login_csrf"
-
-_lock = threading.Lock()
-_required_cache: dict[str, tuple[float, bool]] = {}
-_scope_cache: dict[tuple[str, str], tuple[float, tuple[Scope, str] | None]] = {}
-_failures: dict[tuple[str, str], deque] = defaultdict(deque)
 # Verified Basic credentials, so a client paging through features is not hashed (scrypt)
-# on every request: (user, sha256 of password) -> (time, the account's password stamp).
-_basic_cache: dict[tuple[str, str], tuple[float, str]] = {}
+# on every request: (user, sha256 of password) -> the account's password stamp. The
+# account is still read on every request (`account_state`): a disabled user or a new
+# password ends the access at once.
+_lock = threading.Lock()
+_basic_cache: dict[tuple[str, str], str] = {}
+_BASIC_CACHE_SIZE = 1024
 
 
 def clear_cache() -> None:
-    """Forget cached answers (after users are created or changed in this process)."""
+    """Forget the verified Basic credentials of this process."""
     with _lock:
-        _required_cache.clear()
-        _scope_cache.clear()
-        _failures.clear()
         _basic_cache.clear()
 
 
-def _cached_read(cache: dict, key, engine: Engine, read):
-    """`read(conn)`, remembered for CACHE_SECONDS under `key`."""
-    now = time.monotonic()
-    with _lock:
-        cached = cache.get(key)
-    if cached and now - cached[0] < CACHE_SECONDS:
-        return cached[1]
-    with engine.connect() as conn:
-        value = read(conn)
-    with _lock:
-        cache[key] = (now, value)
-    return value
-
-
-def auth_required(engine: Engine) -> bool:
-    """True once at least one active user exists; cached for a few seconds."""
-    return _cached_read(_required_cache, engine.url.render_as_string(hide_password=True), engine, has_active_users)
-
-
-def _fresh_state(engine: Engine, username: str) -> tuple[Scope, str] | None:
-    key = (engine.url.render_as_string(hide_password=True), username)
-    return _cached_read(_scope_cache, key, engine, lambda conn: session_state(conn, username))
+def current_actor() -> Actor:
+    """Who makes this request: the signed-in user, or the open-access administrator."""
+    return g.get("sala_actor") or OPEN_ACCESS
 
 
 def current_user() -> str | None:
     """The signed-in user's name; None when access is open or nobody is signed in."""
-    return g.get("sala_user")
+    actor = g.get("sala_actor")
+    return actor.username if actor else None
 
 
 def current_scope() -> Scope:
     """The signed-in user's scope; the whole country while access is open."""
-    return g.get("sala_scope") or NATIONAL
+    return current_actor().scope
 
 
 def access_is_open() -> bool:
     """True while no user exists (the dashboard shows OPEN_ACCESS_MESSAGE)."""
     return bool(g.get("sala_open", False))
-
-
-def _is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
 def _wants_json() -> bool:
@@ -116,10 +93,10 @@ def _wants_json() -> bool:
     return accept.quality("application/json") > accept.quality("text/html")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (an open redirect)."""
+def _safe_next(target) -> str:
+    """Only a path on this site: never another host (an open redirect), no control characters."""
     root = request.script_root or ""
-    if not target:
+    if not isinstance(target, str) or not target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return root + "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -133,24 +110,24 @@ def _original_path() -> str:
 
 
 def _guard(engine_getter: Callable[[], Engine]):
-    engine = engine_getter()
-    required = auth_required(engine)
-    g.sala_open = not required
-    if not required:
-        g.sala_scope = NATIONAL
-        g.sala_user = None
+    if request.path.startswith(PUBLIC_PREFIXES):
         return None
-    state = session.get(_SESSION_KEY)
-    if state:
-        fresh = _fresh_state(engine, state["user"])
-        if fresh is None or fresh[1] != state.get("stamp"):
-            # Disabled, removed or given a new password since the login: the session ends.
-            session.pop(_SESSION_KEY, None)
-        else:
-            g.sala_scope = fresh[0]
-            g.sala_user = state["user"]
+    engine = engine_getter()
+    token = session.get(_SESSION_KEY)
+    if token:
+        with engine.connect() as conn:
+            actor = session_actor(conn, token)
+        if actor is not None:
+            g.sala_actor = actor
             return None
-    if _is_public(request.path):
+        # Logged out, expired, disabled or given a new password: the session is over.
+        session.pop(_SESSION_KEY, None)
+    with engine.connect() as conn:
+        required = has_active_users(conn)
+    if not required:
+        g.sala_open, g.sala_actor = True, OPEN_ACCESS
+        return None
+    if request.path in PUBLIC_PATHS:
         return None
     if request.path.startswith(BASIC_AUTH_PREFIXES):
         return _basic_auth(engine)
@@ -166,97 +143,50 @@ def _basic_auth(engine: Engine):
     credentials = request.authorization
     if credentials is not None and credentials.type == "basic" and credentials.username:
         username, password = credentials.username, credentials.password or ""
-        key = (username, hashlib.sha256(password.encode()).hexdigest())
-        now = time.monotonic()
+        key = (username, hashlib.sha256(password.encode("utf-8", "replace")).hexdigest())
         with _lock:
-            cached = _basic_cache.get(key)
-        fresh = _fresh_state(engine, username) if cached and now - cached[0] < CACHE_SECONDS * 12 else None
-        if fresh is not None and fresh[1] == cached[1]:  # still active, same password
-            g.sala_scope, g.sala_user = fresh[0], username
+            stamp = _basic_cache.get(key)
+        with engine.begin() as conn:
+            state = account_state(conn, username) if stamp is not None else None
+            if state is None or state[1] != stamp:
+                state = None
+                allowed = failed_logins(conn, username, request.remote_addr) < MAX_FAILURES
+                if allowed and authenticate(conn, username, password, source=request.remote_addr) is not None:
+                    state = account_state(conn, username)
+        if state is not None:
+            with _lock:
+                if len(_basic_cache) >= _BASIC_CACHE_SIZE:
+                    _basic_cache.clear()
+                _basic_cache[key] = state[1]
+            g.sala_actor = state[0]
             return None
-        failure_key = (username.lower(), request.remote_addr or "")
-        if not _too_many_failures(failure_key):
-            with engine.begin() as conn:
-                scope = authenticate(conn, username, password, source=request.remote_addr)
-                state = session_state(conn, username) if scope is not None else None
-            if state is not None:
-                with _lock:
-                    _basic_cache[key] = (now, state[1])
-                g.sala_scope, g.sala_user = state[0], username
-                return None
-            _record_failure(failure_key)
     response = jsonify(error="unauthenticated", message="Credenciales requeridas (usuario y contraseña de Sala).")
     response.status_code = 401
     response.headers["WWW-Authenticate"] = BASIC_REALM
     return response
 
 
-_PAGE = """<!doctype html>
-<html lang="es"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Iniciar sesión · Sala de Autogobierno</title>
-<style>
-body{{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;color:#111827;
-display:flex;min-height:100vh;align-items:center;justify-content:center}}
-main{{background:#fff;padding:2rem 2.25rem;border-radius:10px;box-shadow:0 2px 12px rgba(0,0,0,.08);width:min(22rem,90vw)}}
-h1{{font-size:1.25rem;margin:0 0 .25rem}} p.sub{{margin:0 0 1.25rem;color:#6b7280;font-size:.9rem}}
-label{{display:block;font-size:.85rem;margin:.75rem 0 .25rem}}
-input{{width:100%;box-sizing:border-box;padding:.55rem .6rem;border:1px solid #d1d5db;border-radius:6px;font-size:1rem}}
-button{{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;font-size:1rem;cursor:pointer}}
-.error{{background:#fef2f2;color:#991b1b;border:1px solid #fecaca;padding:.5rem .6rem;border-radius:6px;font-size:.9rem}}
-.note{{background:#fffbeb;color:#92400e;border:1px solid #fde68a;padding:.5rem .6rem;border-radius:6px;font-size:.9rem}}
-</style></head>
-<body><main>
-<h1>Sala de Autogobierno</h1>
-<p class="sub">Iniciar sesión</p>
-{message}
-<form method="post" action="{action}">
-<input type="hidden" name="csrf" value="{csrf}">
-<input type="hidden" name="next" value="{next}">
-<label for="username">Usuario</label>
-<input id="username" name="username" autocomplete="username" value="{username}" required autofocus>
-<label for="password">Contraseña</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Entrar</button>
-</form>
-</main></body></html>
-"""
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, Secure whenever this request came over TLS (directly, or
+    through a trusted proxy that says so: `dashboard.proxy`)."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
 
-def _login_page(next_url: str, message: str = "", username: str = "", status: int = 200):
-    token = session.get(_CSRF_KEY) or secrets.token_urlsafe(24)
-    session[_CSRF_KEY] = token
-    html = _PAGE.format(
-        message=message,
-        action=escape(request.script_root + LOGIN_PATH),
-        csrf=escape(token),
-        next=escape(next_url),
-        username=escape(username),
-    )
-    return html, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
-
-
-def _too_many_failures(key: tuple[str, str]) -> bool:
-    now = time.monotonic()
-    with _lock:
-        attempts = _failures[key]
-        while attempts and now - attempts[0] > FAILURE_WINDOW:
-            attempts.popleft()
-        return len(attempts) >= MAX_FAILURES
-
-
-def _record_failure(key: tuple[str, str]) -> None:
-    with _lock:
-        _failures[key].append(time.monotonic())
-
-
-def init_auth(server: Flask, engine_getter: Callable[[], Engine]) -> None:
-    """Install the login and logout routes and the request guard on the app's Flask server."""
+def init_auth(server: Flask, engine_getter: Callable[[], Engine], settings: Settings | None = None) -> None:
+    """Install the login and logout routes, the request guard, the session cookie's
+    attributes and the trusted-proxy reading on the app's Flask server."""
+    settings = settings or get_settings()
     if not server.secret_key:
-        server.secret_key = get_settings().secret_key.get_secret_value()
-    server.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    server.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+        server.secret_key = settings.secret_key.get_secret_value()
+    # Assigned, not setdefault: Flask's default config already holds these keys.
+    server.config["SESSION_COOKIE_HTTPONLY"] = True
+    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     server.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=SESSION_HOURS)
+    server.session_interface = _SessionInterface()
+    if settings.trusted_proxy_networks:
+        server.wsgi_app = TrustedProxies(server.wsgi_app, settings.trusted_proxy_networks)
 
     server.before_request(lambda: _guard(engine_getter))
 
@@ -265,42 +195,39 @@ def init_auth(server: Flask, engine_getter: Callable[[], Engine]) -> None:
         if request.method == "GET":
             if access_is_open():
                 note = f'<p class="note">{escape(OPEN_ACCESS_MESSAGE)}. <a href="{escape(next_url)}">Ir al mapa</a></p>'
-                return _login_page(next_url, note)
+                return login_page(next_url, note)
             if current_user():
                 return redirect(next_url)
-            return _login_page(next_url)
+            return login_page(next_url)
 
         username = (request.form.get("username") or "").strip()
         password = request.form.get("password") or ""
-        expected = session.get(_CSRF_KEY)
-        if not expected or not secrets.compare_digest(expected, request.form.get("csrf") or ""):
-            message = '<p class="error">El formulario caducó; vuelva a intentarlo.</p>'
-            return _login_page(next_url, message, username, status=400)
-        key = (username.lower(), request.remote_addr or "")
-        if _too_many_failures(key):
-            message = '<p class="error">Demasiados intentos fallidos. Espere unos minutos.</p>'
-            return _login_page(next_url, message, username, status=429)
+        if not csrf_matches(request.form.get("csrf")):
+            return login_page(next_url, error("El formulario caducó; vuelva a intentarlo."), username, status=400)
+        if "\x00" in username or "\x00" in password:
+            return login_page(next_url, error("El formulario contiene caracteres no válidos."), status=400)
+        client = request.remote_addr
         with engine_getter().begin() as conn:
-            scope = authenticate(conn, username, password, source=request.remote_addr)
-            fresh = session_state(conn, username) if scope is not None else None
-        if fresh is None:
-            _record_failure(key)
-            message = '<p class="error">Usuario o contraseña incorrectos.</p>'
-            return _login_page(next_url, message, username, status=401)
+            if failed_logins(conn, username, client) >= MAX_FAILURES:
+                return login_page(next_url, error(TOO_MANY), username, status=429)
+            scope = authenticate(conn, username, password, source=client)
+            token = open_session(conn, username, source=client) if scope is not None else None
+        if token is None:
+            return login_page(next_url, error("Usuario o contraseña incorrectos."), username, status=401)
         # A new session on login: nothing set before it (e.g. by someone else) carries over.
         session.clear()
         session.permanent = True
-        session[_SESSION_KEY] = {"user": username, "stamp": fresh[1], "at": int(time.time())}
-        with _lock:
-            _scope_cache.pop((engine_getter().url.render_as_string(hide_password=True), username), None)
+        session[_SESSION_KEY] = token
         return redirect(next_url)
 
     def logout_view():
-        state = session.get(_SESSION_KEY)
+        token, user = session.get(_SESSION_KEY), current_user()
         session.clear()
-        if state:
+        if token:
             with engine_getter().begin() as conn:
-                logout(conn, state["user"], source=request.remote_addr)
+                end_session(conn, token)
+                if user:
+                    logout(conn, user, source=request.remote_addr)
         return redirect(request.script_root + LOGIN_PATH)
 
     server.add_url_rule(LOGIN_PATH, "sala_login", login, methods=["GET", "POST"])

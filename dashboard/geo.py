@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, jsonify, request
 from sqlalchemy import Engine
 
-from geodata.access import Scope, ScopeError
+from geodata.access import ScopeError
+from geodata.permissions import Action, Actor, PermissionDenied
 from layers.boundaries import COUNTRY, boundary_version, children_boundaries
 
 LONG_CACHE = "private, max-age=31536000, immutable"
@@ -26,14 +27,19 @@ def _revalidated(etag: str) -> bool:
     return any(tag.split(":")[0] == etag for tag in request.if_none_match)
 
 
-def register_geo_routes(server: Flask, engine_getter: Callable[[], Engine], scope_getter: Callable[[], Scope]) -> None:
+def register_geo_routes(server: Flask, engine_getter: Callable[[], Engine], actor_getter: Callable[[], Actor]) -> None:
     @server.route("/geo/children/<code>.json")
     def geo_children(code: str):
+        actor = actor_getter()
+        try:
+            actor.require(Action.READ)
+        except PermissionDenied as exc:
+            return jsonify(error=str(exc)), 403
         parent = None if code == COUNTRY else code
         with engine_getter().connect() as conn:
             version = boundary_version(conn)
             try:
-                boundaries = children_boundaries(conn, parent, scope_getter())
+                boundaries = children_boundaries(conn, parent, actor.scope)
             except ScopeError:
                 abort(404)
         etag = f"{version}-{boundaries.etag}"

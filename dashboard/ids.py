@@ -48,6 +48,7 @@ EXPORT_LAYER = "export-layer"
 EXPORT_FORMAT = "export-format"
 EXPORT_LINK = "export-link"
 PACK_LINK = "pack-link"
+EXPORT_NOTE = "export-note"  # why there is no download (the role, an unknown layer or format)
 
 # Map of Solutions
 SOL_VIEW = "sol-view"

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import typer
 
 from geodata.settings import get_settings
+
+DEFAULT_KEY_OFF_LOOPBACK = (
+    "SALA_SECRET_KEY tiene el valor de desarrollo y «{host}» no es una dirección local: cualquiera podría "
+    "firmar una sesión. Defina una clave secreta propia (p. ej. SALA_SECRET_KEY=$(python3 -c "
+    "'import secrets; print(secrets.token_urlsafe(32))')) o escuche en 127.0.0.1."
+)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine reaches (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def serve(
@@ -19,6 +37,9 @@ def serve(
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    if settings.default_secret_key and not is_loopback(host):
+        typer.echo(f"Error: {DEFAULT_KEY_OFF_LOOPBACK.format(host=host)}", err=True)
+        raise typer.Exit(1)
     app = create_app(settings)
     typer.echo(f"Sala en http://{host}:{port}")
     if debug:

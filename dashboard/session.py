@@ -1,4 +1,4 @@
-"""Per-request access to the app's engine, settings and the signed-in user's scope.
+"""Per-request access to the app's engine, settings and the signed-in user (actor, scope).
 
 Callbacks and routes run inside a Flask request, so they reach what `create_app` put in
 the server's config; nothing here opens a connection by itself.
@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import current_app, request
 from sqlalchemy import Engine
 
-from geodata.access import NATIONAL, Scope
+from geodata.access import Scope
+from geodata.permissions import OPEN_ACCESS, Actor
 from geodata.settings import Settings
 
 
@@ -21,19 +22,20 @@ def settings() -> Settings:
     return current_app.config["SALA_SETTINGS"]
 
 
-def scope() -> Scope:
-    """The scope of the signed-in user (dashboard.auth); the whole country when the app
+def actor() -> Actor:
+    """Who makes this request (dashboard.auth); the open-access administrator when the app
     runs without the login module."""
-    getter = current_app.config.get("SALA_SCOPE_GETTER")
-    return getter() if getter else NATIONAL
+    getter = current_app.config.get("SALA_ACTOR_GETTER")
+    return getter() if getter else OPEN_ACCESS
+
+
+def scope() -> Scope:
+    """The scope of the signed-in user; the whole country while access is open."""
+    return actor().scope
 
 
 def username() -> str | None:
-    getter = current_app.config.get("SALA_USER_GETTER")
-    user = getter() if getter else None
-    if user is None:
-        return None
-    return getattr(user, "username", None) or (user.get("username") if isinstance(user, dict) else str(user))
+    return actor().username
 
 
 def base_url() -> str:

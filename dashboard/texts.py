@@ -64,6 +64,8 @@ FILTERS_NOTE = (
 EXPORT = "Descargar"
 EXPORT_LAYER = "Capa"
 EXPORT_FORMAT = "Formato"
+EXPORT_NOT_ALLOWED = "Su rol no permite descargar datos."
+EXPORT_UNKNOWN = "Capa o formato desconocido: elija uno de la lista."
 
 NEWS_NONE = "Sin novedades desde {time}"
 NEWS_SOME = "Novedades desde {time}: "
@@ -148,6 +150,9 @@ OPS_SHIFT_NOTE = "Novedades para el próximo turno"
 OPS_SHIFT_SAVE = "Guardar en la bitácora"
 OPS_SAVED = "Guardado."
 OPS_EMPTY_NOTE = "Escriba una nota antes de guardar."
+OPS_ROOM_NATIONAL = "Sala nacional"
+OPS_ROOM = "Sala de {name} ({code})"
+OPS_READ_ONLY = "Su rol permite consultar las alertas y la bitácora, no reconocer alertas ni escribir en la bitácora."
 ALERT_KINDS = {
     "case_overdue": "Caso vencido",
     "agreement_overdue": "Acuerdo vencido",

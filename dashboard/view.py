@@ -102,10 +102,12 @@ class View:
         return data
 
     @classmethod
-    def from_store(cls, data: dict | None) -> View:
-        if not data:
+    def from_store(cls, data) -> View:
+        """The view a page's store holds; the default view for anything that is not one."""
+        if not isinstance(data, dict) or not data:
             return cls()
-        return parse({**data, "layers": ",".join(data.get("layers") or [])})
+        layers = data.get("layers")
+        return parse({**data, "layers": ",".join(str(x) for x in layers) if isinstance(layers, list) else layers})
 
     def to_query(self) -> str:
         """The query string (with '?', or '' for the default view) that reopens this view."""
@@ -149,7 +151,7 @@ def parse(params: dict) -> View:
     if territory and not _CODE.match(territory):
         territory = None
     indicator = params.get("indicator") or DEFAULT_INDICATOR
-    if indicator not in INDICATORS:
+    if not isinstance(indicator, str) or indicator not in INDICATORS:
         indicator = DEFAULT_INDICATOR
     raw_layers = params.get("layers")
     if raw_layers is None:

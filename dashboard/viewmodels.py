@@ -18,6 +18,7 @@ from dashboard.classify import classify, format_value, legend_items
 from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.permissions import OPEN_ACCESS, Action, Actor
 from geodata.indicators import INDICATORS, Period
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, breadcrumb, children, resolve
@@ -523,11 +524,18 @@ def drill(engine: Engine, view: View, code: str | None, scope: Scope = NATIONAL)
     return view.with_(territory=node.code)
 
 
+def _first_point(click_data) -> dict | None:
+    """The first point of a Plotly click (None for anything else the browser may send)."""
+    points = click_data.get("points") if isinstance(click_data, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point if isinstance(point, dict) else None
+
+
 def clicked_code(click_data: dict | None) -> str | None:
     """The territory a map click points at: a choropleth location or an aggregated bubble."""
-    if not click_data or not click_data.get("points"):
+    point = _first_point(click_data)
+    if point is None:
         return None
-    point = click_data["points"][0]
     if point.get("location"):
         return str(point["location"])
     custom = point.get("customdata")
@@ -540,9 +548,8 @@ def clicked_record(click_data: dict | None) -> tuple[str, str] | None:
     """The record a map click points at, as (kind, id): an individual record point carries
     them last in its customdata (`figures.points_trace`), after an empty territory code
     (so `clicked_code` never drills on it). None for a territory or a bubble."""
-    if not click_data or not click_data.get("points"):
-        return None
-    custom = click_data["points"][0].get("customdata")
+    point = _first_point(click_data)
+    custom = point.get("customdata") if point else None
     if not isinstance(custom, list) or len(custom) < 4 or custom[0] != "" or custom[-2] not in records.RECORD_KINDS:
         return None
     return (str(custom[-2]), str(custom[-1])) if custom[-1] not in (None, "") else None
@@ -638,10 +645,10 @@ def apply_event(
     """
     from dashboard.view import parse
 
-    if trigger == "indicator" and indicator in INDICATORS:
+    if trigger == "indicator" and isinstance(indicator, str) and indicator in INDICATORS:
         return view.with_(indicator=indicator)
     if trigger == "layers":
-        return view.with_(layers=parse({"layers": ",".join(layers or [])}).layers)
+        return view.with_(layers=parse({"layers": ",".join(str(x) for x in layers) if isinstance(layers, list) else layers}).layers)
     if trigger in ("round", "dates"):
         period = parse({"round": round_, "from": date_from, "to": date_to})
         return view.with_(round=period.round, date_from=period.date_from, date_to=period.date_to)
@@ -653,9 +660,10 @@ def apply_event(
     if trigger == "map":
         return drill(engine, view, clicked_code(click_data), scope)
     if trigger == "grid":
-        return drill(engine, view, (cell_clicked or {}).get("rowId"), scope)
+        row_id = cell_clicked.get("rowId") if isinstance(cell_clicked, dict) else None
+        return drill(engine, view, row_id if isinstance(row_id, str) else None, scope)
     if trigger == "crumb":
-        return view.with_(territory=crumb_code or None)
+        return view.with_(territory=parse({"territory": crumb_code}).territory)
     return view
 
 
@@ -673,25 +681,34 @@ def export_options() -> tuple[list[dict], list[dict]]:
     return layers, formats
 
 
-def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | None, scope: Scope = NATIONAL) -> dict:
+def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPEN_ACCESS) -> dict:
     """The download URL of exactly what is on screen (territory, period and the filters that
     apply to the layer) for a layer and format, and the planning pack of the municipality in
-    view (None above a municipality)."""
+    view (None above a municipality). A role that may not export gets no links and
+    `message`; so does a layer or format the registry does not know."""
     from geodata.solutions import NotAMunicipality, municipality_of
     from layers import web
+    from layers.exports import FORMATS
+    from layers.registry import list_layers
 
-    layer_id = layer_id or DEFAULT_EXPORT_LAYER
-    export_href = web.export_url(layer_id, fmt or DEFAULT_EXPORT_FORMAT, view.territory, view.period, view.filters_for(layer_id))
+    if not actor.may(Action.EXPORT):
+        return {"export_href": None, "pack_href": None, "message": texts.EXPORT_NOT_ALLOWED}
+    layer_id = DEFAULT_EXPORT_LAYER if layer_id is None else layer_id
+    fmt = DEFAULT_EXPORT_FORMAT if fmt is None else fmt
+    known = isinstance(layer_id, str) and layer_id in {layer.id for layer in list_layers()}
+    if not known or not isinstance(fmt, str) or fmt not in FORMATS:
+        return {"export_href": None, "pack_href": None, "message": texts.EXPORT_UNKNOWN}
+    export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id))
     pack_href = None
     if view.territory:
         with engine.connect() as conn:
             try:
-                mun = municipality_of(conn, view.territory, scope)
+                mun = municipality_of(conn, view.territory, actor.scope)
             except (NotAMunicipality, ScopeError):
                 mun = None
         if mun is not None:
             pack_href = web.pack_url(mun.code, view.period)
-    return {"export_href": export_href, "pack_href": pack_href}
+    return {"export_href": export_href, "pack_href": pack_href, "message": None}
 
 
 def warm_up(engine: Engine, today: dt.date | None = None) -> int:

@@ -429,11 +429,32 @@ class AppUser(Base):
     created_at: Mapped[dt.datetime] = _created()
 
 
+class UserSession(Base):
+    """A signed-in browser session: the cookie holds a random token, this row its hash.
+
+    Every request looks its row up (one primary-key read), so a logout, a disabled
+    account or a new password ends the session at once in every server process.
+    """
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index(None, "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = _created()
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str | None] = mapped_column(String(64))
+
+
 class AuditLog(Base):
-    """Who did what, when: logins, exports, acknowledgements, loads."""
+    """Who did what, when: logins, exports, acknowledgements, loads.
+
+    Failed logins are counted from here by the login throttle (user and client address
+    in a window), so every server process sees the same count."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "at"),)
+    __table_args__ = (Index(None, "at"), Index(None, "action", "target", "at"))
 
     id: Mapped[int] = _id()
     at: Mapped[dt.datetime] = _created()

@@ -4,6 +4,10 @@ the shift hand-over log.
 An alert is derived from the records, never stored: its key (`kind:code`) is what an
 acknowledgement refers to, so an alert that is fixed simply stops being listed and one
 that comes back after being acknowledged shows its last note.
+
+Writes take the acting `Actor` and check it here: the role must allow the write, an
+alert key is resolved to its record and refused outside the actor's scope, and a shift
+note goes to the actor's own room. Nothing the browser sends chooses a territory.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.permissions import Action, Actor
 from geodata.models import Agreement, AlertAck, AuditLog, Case, Clap, ClapDelivery, Deposit, Project, ShiftLogEntry, Territory
 from geodata.rules import agreement_overdue, case_due_date, case_overdue, clap_without_recent_delivery
 from geodata.territory import resolve
 from geodata.vocab import CASE_CATEGORIES, PROJECT_STAGES
 
-ALERT_KINDS = ("case_overdue", "agreement_overdue", "clap_no_delivery", "project_not_moving")
 PROJECT_STILL_DAYS = 30
 MAX_NOTE = 2000
 
@@ -148,43 +152,80 @@ def latest_acks(conn: Connection, keys: list[str]) -> dict[str, dict]:
     return {r["alert_key"]: {"username": r["username"], "note": r["note"], "at": r["at"].isoformat(timespec="minutes")} for r in rows}
 
 
-def _clean_note(note: str | None) -> str:
-    note = (note or "").strip()
+def _clean_note(note) -> str:
+    note = note.strip() if isinstance(note, str) else ""
     if not note:
         raise OperationError("Escriba una nota antes de guardar.")
     if len(note) > MAX_NOTE:
         raise OperationError(f"La nota es demasiado larga ({len(note)} caracteres; máximo {MAX_NOTE}).")
+    if "\x00" in note:
+        raise OperationError("La nota contiene caracteres no válidos.")
     return note
 
 
-def acknowledge(conn: Connection, alert_key: str, username: str | None, note: str | None) -> int:
-    """Record that someone saw an alert and what was done; returns the acknowledgement id."""
+# Where each alert's record lives: its table and the column holding its territory.
+_ALERT_RECORDS = {
+    "case_overdue": (Case, Case.territory_id),
+    "agreement_overdue": (Agreement, Agreement.municipality_id),
+    "clap_no_delivery": (Clap, Clap.territory_id),
+    "project_not_moving": (Project, Project.territory_id),
+}
+_RECORD_CODE_MAX = 40  # the record tables' code columns
+
+
+def alert_territory_path(conn: Connection, alert_key) -> str | None:
+    """The territory path of the record an alert key (`kind:code`) points at, or None
+    for a key of no known kind or no such record."""
+    if not isinstance(alert_key, str):
+        return None
     kind, _, code = alert_key.partition(":")
-    if kind not in ALERT_KINDS or not code:
-        raise OperationError(f"Alerta desconocida: «{alert_key}».")
+    if kind not in _ALERT_RECORDS or not code or len(code) > _RECORD_CODE_MAX or "\x00" in code:
+        return None
+    model, territory_column = _ALERT_RECORDS[kind]
+    return conn.execute(
+        select(Territory.path).join(model, territory_column == Territory.id).where(model.code == code)
+    ).scalar()
+
+
+def acknowledge(conn: Connection, actor: Actor, alert_key, note) -> int:
+    """Record that `actor` saw an alert and what was done; returns the acknowledgement id.
+
+    The key is resolved to its record and territory here: a key of no record and one of a
+    record outside the actor's scope are refused with the same words, and nothing is written."""
+    actor.require(Action.ACKNOWLEDGE)
+    path = alert_territory_path(conn, alert_key)
+    if path is None or not actor.scope.allows(path):
+        shown = str(alert_key)[:60] if isinstance(alert_key, str) else ""
+        raise OperationError(f"Alerta desconocida: «{shown}» (no existe o está fuera de su ámbito).")
     note = _clean_note(note)
     ack_id = conn.execute(
-        insert(AlertAck).values(alert_key=alert_key, username=username, note=note).returning(AlertAck.id)
+        insert(AlertAck).values(alert_key=alert_key, username=actor.username, note=note).returning(AlertAck.id)
     ).scalar_one()
-    conn.execute(insert(AuditLog).values(username=username, action="alert_ack", target=alert_key, detail={"note": note}))
+    conn.execute(insert(AuditLog).values(username=actor.username, action="alert_ack", target=alert_key, detail={"note": note}))
     return ack_id
 
 
-def add_shift_note(conn: Connection, username: str | None, note: str | None, territory_code: str | None) -> int:
+def room_code(scope: Scope) -> str | None:
+    """The room a scope works in: its territory's code, or None for the national room."""
+    return scope.territory_code
+
+
+def add_shift_note(conn: Connection, actor: Actor, note) -> int:
+    """Add a note to the shift log of the actor's own room (never another, whatever asked)."""
+    actor.require(Action.SHIFT_LOG)
     note = _clean_note(note)
     return conn.execute(
-        insert(ShiftLogEntry).values(username=username, note=note, territory_code=territory_code).returning(ShiftLogEntry.id)
+        insert(ShiftLogEntry)
+        .values(username=actor.username, note=note, territory_code=room_code(actor.scope))
+        .returning(ShiftLogEntry.id)
     ).scalar_one()
 
 
-def shift_notes(conn: Connection, territory_code: str | None, scope: Scope = NATIONAL, limit: int = 30) -> list[dict]:
-    """The latest hand-over notes of a room (its territory; None: the national room),
-    limited to what the scope may see."""
-    if territory_code and not scope.allows_code(conn, territory_code) and not scope.national:
-        raise ScopeError(territory_code)
-    condition = (
-        ShiftLogEntry.territory_code.is_(None) if territory_code is None else ShiftLogEntry.territory_code == territory_code
-    )
+def shift_notes(conn: Connection, scope: Scope = NATIONAL, limit: int = 30) -> list[dict]:
+    """The latest hand-over notes of the scope's room (its territory; the national room for
+    a national scope), newest first."""
+    code = room_code(scope)
+    condition = ShiftLogEntry.territory_code.is_(None) if code is None else ShiftLogEntry.territory_code == code
     rows = conn.execute(
         select(ShiftLogEntry.username, ShiftLogEntry.note, ShiftLogEntry.territory_code, ShiftLogEntry.at)
         .where(condition)

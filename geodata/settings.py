@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +18,10 @@ def default_data_dir() -> Path:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         return Path("/var/lib/sala")
     return Path(platformdirs.user_data_dir("sala"))
+
+
+# The development value of SALA_SECRET_KEY: `sala serve` refuses it off loopback.
+DEFAULT_SECRET_KEY = "change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -32,13 +37,31 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8050
-    secret_key: SecretStr = SecretStr("change-me-in-production")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    trusted_proxies: str = Field(
+        default="",
+        description="reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDR blocks, comma-separated",
+    )
     basemap_url: str | None = Field(
         default=None, description="XYZ tile URL template for an optional basemap, e.g. https://tiles.example/{z}/{x}/{y}.png"
     )
     basemap_attribution: str = ""
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        _networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return _networks(self.trusted_proxies)
+
+    @property
+    def default_secret_key(self) -> bool:
+        return self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
 
     @property
     def embedded(self) -> bool:
@@ -47,6 +70,18 @@ class Settings(BaseSettings):
     @property
     def cluster_dir(self) -> Path:
         return self.data_dir / "postgres"
+
+
+def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for item in (part.strip() for part in (text or "").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"SALA_TRUSTED_PROXIES: «{item}» no es una dirección IP ni un bloque CIDR") from None
+    return tuple(networks)
 
 
 @lru_cache

@@ -3,7 +3,12 @@
 Passwords are kept as scrypt hashes (`scrypt$n$r$p$salt$hash`, salt and hash in
 base64) with a random salt each; verification compares in constant time and costs the
 same whether or not the user exists, so a login form cannot be used to list accounts.
-Every login, failed login and logout goes to `audit_log`.
+Every login, failed login and logout goes to `audit_log`; the login throttle counts the
+failures there (per user and client address), so every server process sees the same count.
+
+Managing users is an administrator's action: the writes here take the acting `Actor`
+(`by`) and refuse any other role. Left out, `by` is the local administrator — the command
+line or Python code, which hold the database's credentials anyway.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from geodata.access import Scope, scope_for
 from geodata.models import AppUser, AuditLog, Territory
+from geodata.permissions import Action, Actor, local_admin
+from geodata.sessions import end_user_sessions
 from geodata.territory import resolve
 from geodata.vocab import ROLES
 
@@ -28,6 +35,7 @@ from geodata.vocab import ROLES
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 SALT_BYTES, HASH_BYTES = 16, 32
 MIN_PASSWORD_LENGTH = 8
+MAX_FAILURES, FAILURE_WINDOW = 5, dt.timedelta(minutes=5)  # failed logins per user and client
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 
 
@@ -81,8 +89,20 @@ def verify_password(password: str, encoded: str) -> bool:
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
+def _printable(value: str | None) -> str | None:
+    """Text PostgreSQL can store: NUL (which it refuses in strings) shown as U+FFFD."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+
 def audit(conn: Connection, username: str | None, action: str, target: str | None = None, **detail) -> None:
-    conn.execute(insert(AuditLog).values(username=username, action=action, target=target, detail=detail))
+    detail = {key: _printable(value) for key, value in detail.items()}
+    conn.execute(insert(AuditLog).values(username=_printable(username), action=action, target=_printable(target), detail=detail))
+
+
+def _acting(by: Actor | None) -> Actor:
+    actor = by or local_admin()
+    actor.require(Action.MANAGE_USERS)
+    return actor
 
 
 def _check_password(password: str) -> None:
@@ -98,9 +118,10 @@ def create_user(
     territory_code: str | None = None,
     full_name: str = "",
     *,
-    by: str | None = None,
+    by: Actor | None = None,
 ) -> int:
     """Add an active user; directors must be given the territory they direct."""
+    actor = _acting(by)
     username = username.strip()
     if not _USERNAME.match(username):
         raise UserError(
@@ -130,16 +151,18 @@ def create_user(
         )
         .returning(AppUser.id)
     ).scalar_one()
-    audit(conn, by, "user_created", username, role=role, territory=territory_code)
+    audit(conn, actor.username, "user_created", username, role=role, territory=territory_code)
     return user_id
 
 
 def authenticate(conn: Connection, username: str, password: str, *, source: str | None = None) -> Scope | None:
     """The scope of an active user whose password matches, or None; either way, audited."""
     username = (username or "").strip()
+    # No account has a NUL in its name (PostgreSQL would refuse to even compare one).
+    findable = username and "\x00" not in username
     row = conn.execute(
         select(AppUser.password_hash, AppUser.active).where(AppUser.username == username)
-    ).first() if username else None
+    ).first() if findable else None
     matches = verify_password(password or "", row.password_hash if row else _DUMMY_HASH)
     if row is None or not matches or not row.active:
         reason = "unknown_user" if row is None else ("bad_password" if not matches else "inactive")
@@ -153,19 +176,36 @@ def logout(conn: Connection, username: str, *, source: str | None = None) -> Non
     audit(conn, username, "logout", username, source=source)
 
 
-def session_state(conn: Connection, username: str) -> tuple[Scope, str] | None:
-    """An active user's scope and a stamp that changes with their password (None if not active).
+def failed_logins(conn: Connection, username: str, source: str | None) -> int:
+    """Failed logins for this user name from this client address in the last FAILURE_WINDOW."""
+    return conn.execute(
+        select(func.count())
+        .select_from(AuditLog)
+        .where(
+            AuditLog.action == "login_failed",
+            AuditLog.target == (_printable((username or "").strip()) or None),
+            AuditLog.detail["source"].astext == _printable(source),
+            AuditLog.at > func.now() - FAILURE_WINDOW,
+        )
+    ).scalar_one()
 
-    A login session keeps the stamp; when it no longer matches, the password was changed
-    since, and the session ends.
-    """
-    row = conn.execute(
-        select(AppUser.password_hash).where(AppUser.username == username, AppUser.active.is_(True))
-    ).first()
-    scope = scope_for(conn, username) if row else None
-    if scope is None:
+
+def account_state(conn: Connection, username: str) -> tuple[Actor, str] | None:
+    """An active user's actor and a stamp that changes with their password, in one query
+    (None if there is no such active user). HTTP Basic clients are checked with it on
+    every request: a new password or a disabled account ends their access at once."""
+    if "\x00" in username:
         return None
-    return scope, hashlib.sha256(row.password_hash.encode("ascii")).hexdigest()[:16]
+    row = conn.execute(
+        select(AppUser.password_hash, AppUser.role, Territory.code, Territory.path)
+        .select_from(AppUser)
+        .outerjoin(Territory, Territory.id == AppUser.scope_territory_id)
+        .where(AppUser.username == username, AppUser.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    actor = Actor(username, Scope(role=row.role, territory_code=row.code, territory_path=row.path))
+    return actor, hashlib.sha256(row.password_hash.encode("ascii")).hexdigest()[:16]
 
 
 def has_active_users(conn: Connection) -> bool:
@@ -196,16 +236,21 @@ def _change(conn: Connection, username: str, **values) -> None:
         raise UserError(f"no existe el usuario «{username}»")
 
 
-def set_password(conn: Connection, username: str, password: str, *, by: str | None = None) -> None:
+def set_password(conn: Connection, username: str, password: str, *, by: Actor | None = None) -> None:
+    """A new password; the sessions opened with the old one end."""
+    actor = _acting(by)
     _check_password(password)
     _change(conn, username, password_hash=hash_password(password))
-    audit(conn, by, "password_changed", username)
+    end_user_sessions(conn, username)
+    audit(conn, actor.username, "password_changed", username)
 
 
-def deactivate(conn: Connection, username: str, *, by: str | None = None) -> None:
-    """Disable an account (kept, with its history; it can no longer log in)."""
+def deactivate(conn: Connection, username: str, *, by: Actor | None = None) -> None:
+    """Disable an account (kept, with its history; it can no longer log in, its sessions end)."""
+    actor = _acting(by)
     _change(conn, username, active=False)
-    audit(conn, by, "user_disabled", username)
+    end_user_sessions(conn, username)
+    audit(conn, actor.username, "user_disabled", username)
 
 
 def scope_label(info: UserInfo) -> str:

@@ -1,4 +1,8 @@
-"""`sala users …`: accounts of the people who log in to the dashboard."""
+"""`sala users …`: accounts of the people who log in to the dashboard.
+
+The command acts as the local administrator (`geodata.permissions.local_admin`): whoever
+runs it holds the database's credentials, so no login is asked; the audit log records the
+system account (`cli:<account>`) as the one who made each change."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from geodata.database import DatabaseError, database_url, make_engine, unreachable
 from geodata.embedded import EmbeddedError
+from geodata.permissions import local_admin
 from geodata.users import UserError, create_user, deactivate, list_users, scope_label, set_password
 from geodata.vocab import ROLES
 
@@ -66,7 +71,7 @@ def add(
         err.print("[bold red]Error:[/] un director debe tener un territorio: indique --territory CÓDIGO (p. ej. el de su estado)")
         raise typer.Exit(2)
     password = _read_password(password_stdin)
-    _run(lambda conn: create_user(conn, username, password, role, territory, name))
+    _run(lambda conn: create_user(conn, username, password, role, territory, name, by=local_admin()))
     console.print(f"Usuario «{username}» creado ({ROLES[role]}{f', territorio {territory}' if territory else ''}).")
 
 
@@ -94,7 +99,7 @@ def list_cmd() -> None:
 @users_app.command("disable", help="Desactiva un usuario: la cuenta y su historial quedan, el acceso se corta.")
 def disable(username: str = typer.Argument(..., help="login name")) -> None:
     """Disable a user: the account and its history stay, the login stops working."""
-    _run(lambda conn: deactivate(conn, username))
+    _run(lambda conn: deactivate(conn, username, by=local_admin()))
     console.print(f"Usuario «{username}» desactivado.")
 
 
@@ -105,5 +110,5 @@ def password(
 ) -> None:
     """Set a new password for a user."""
     new = _read_password(password_stdin)
-    _run(lambda conn: set_password(conn, username, new))
+    _run(lambda conn: set_password(conn, username, new, by=local_admin()))
     console.print(f"Contraseña de «{username}» cambiada.")

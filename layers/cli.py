@@ -1,7 +1,12 @@
 """`sala layers` and `sala export …`: the registry's layers and their exports from the command line.
 
-Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date);
-1 the export could not be made (too large, database unreachable, disk).
+Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date, user);
+1 the export could not be made (too large, database unreachable, disk); 3 the user named
+with `--as-user` may not export.
+
+The command acts as the local administrator (who holds the database's credentials) with
+national scope; `--as-user NAME` applies that user's role and scope instead, as the
+dashboard would. Every export is written to the audit log with who made it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from geodata.permissions import Action, PermissionDenied, actor_for, local_admin
 from geodata.vocab import LEVEL_LABELS
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer, format_from_path
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, list_layers
@@ -84,17 +90,27 @@ def export_command(
     crs: int = typer.Option(4326, "--crs", help="EPSG del resultado (formatos vectoriales)"),
     paper: str = typer.Option("A4", "--paper", help="A4 o A3 (mapas y paquete)"),
     title: str = typer.Option(None, "--title", help="título del mapa impreso"),
+    as_user: str = typer.Option(None, "--as-user", help="exporta con el rol y el ámbito de este usuario de Sala"),
 ) -> None:
     """Export a layer of a territory (period and filters as on screen), or `pack` for a municipality's planning pack."""
     from geodata.database import get_engine
+    from geodata.users import audit
 
     try:
+        actor = local_admin()
+        if as_user:
+            with get_engine().connect() as conn:
+                actor = actor_for(conn, as_user)
+            if actor is None:
+                _fail(f"No existe el usuario activo «{as_user}».", 2)
+        actor.require(Action.EXPORT)
         params = LayerParams(
             territory=territory,
             date_from=parse_date(date_from, "--from"),
             date_to=parse_date(date_to, "--to"),
             consultation_round=consultation_round,
             filters=parse_filters(filters),
+            scope=actor.scope,
         )
         output = output.expanduser().resolve()
         if layer == "pack":
@@ -106,6 +122,8 @@ def export_command(
 
             with get_engine().connect() as conn:
                 result = build_pack(conn, territory, output, params, paper=paper)
+            with get_engine().begin() as conn:
+                audit(conn, actor.username, "export", f"pack/{territory}", via="cli", count=sum(result.counts.values()))
             console.print(f"[green]Paquete escrito[/] {result.path} ({', '.join(result.parts)})")
             return
         fmt = (fmt or format_from_path(output) or "").lower()
@@ -113,7 +131,11 @@ def export_command(
             raise LayerError(f"Indique --format ({'|'.join(FORMATS)}): no se deduce de «{output.name}».")
         with get_engine().connect() as conn:
             result = export_layer(conn, layer, params, fmt, output, crs=crs, paper=paper, title=title)
+        with get_engine().begin() as conn:
+            audit(conn, actor.username, "export", f"{layer}.{fmt}", via="cli", count=result.count, territory=territory)
         console.print(f"[green]Exportado[/] {result.count} elementos de «{layer}» a {result.path} ({FORMATS[fmt].label})")
+    except PermissionDenied as exc:
+        _fail(f"«{as_user}»: {exc}", 3)
     except (UnknownLayer, UnknownTerritory) as exc:
         _fail(str(exc), 2)
     except ExportTooLarge as exc:

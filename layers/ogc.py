@@ -15,6 +15,7 @@ re-expressed as per-user views, i.e. every layer defined twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from sqlalchemy import Connection, String, cast, func, select
@@ -125,20 +126,30 @@ def parse_datetime(value: str | None) -> tuple[dt.date | None, dt.date | None]:
     return day, day
 
 
+# PostgreSQL's OFFSET is a bigint; past it the database refuses the query.
+MAX_OFFSET = 2**63 - 1
+_DIGITS = re.compile(r"^[0-9]{1,19}$")  # ASCII digits only: str.isdigit() takes "²" and "٣"
+
+
+def _count(value: str, name: str) -> int:
+    if not _DIGITS.match(value) or int(value) > MAX_OFFSET:
+        raise LayerError(f"{name} inválido: «{value[:40]}» (un entero entre 0 y {MAX_OFFSET}).")
+    return int(value)
+
+
 def parse_limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    if not value.isdigit() or int(value) < 1:
-        raise LayerError(f"limit inválido: «{value}».")
-    return min(int(value), MAX_LIMIT)
+    limit = _count(value, "limit")
+    if limit < 1:
+        raise LayerError(f"limit inválido: «{value}» (al menos 1).")
+    return min(limit, MAX_LIMIT)
 
 
 def parse_offset(value: str | None) -> int:
     if value is None:
         return 0
-    if not value.isdigit():
-        raise LayerError(f"offset inválido: «{value}».")
-    return int(value)
+    return _count(value, "offset")
 
 
 def items(

@@ -1,17 +1,19 @@
 """HTTP routes on the dashboard's Flask server: vector tiles, exports, the planning pack
 and OGC API – Features; plus the URL helpers the dashboard's download control uses.
 
-`register(server, engine_getter, scope_getter=None)` adds
+`register(server, engine_getter, actor_getter=None)` adds
 
 - `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
 - `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
 - `/export/pack/<code>.zip?from=&to=&round=` — the municipality's planning pack;
 - `/ogc`, `/ogc/conformance`, `/ogc/collections[/<id>[/items[/<fid>]]]`.
 
-Every route applies the scope returned by `scope_getter()` (the logged-in user's; the
-dashboard passes it in, since layers may not import the dashboard). An unknown layer or
-territory (or one outside the scope) is a 404; bad parameters a 400; an export over
-the size cap a 413.
+Every route acts as the `Actor` returned by `actor_getter()` (the logged-in user; the
+dashboard passes it in, since layers may not import the dashboard): its role must allow
+the route's action (`geodata.permissions`: reading for tiles and OGC, exporting for
+/export) or the answer is a 403 with a Spanish message, and its scope applies to what is
+read. An unknown layer or territory (or one outside the scope) is a 404; bad parameters
+a 400; an export over the size cap a 413.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import Engine
 
-from geodata.access import NATIONAL, Scope
+from geodata.access import Scope
+from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
@@ -197,21 +200,26 @@ def _audit(engine: Engine, username: str | None, target: str, count: int) -> Non
         audit(conn, username, "export", target, via="web", count=count, query=request.args.to_dict(flat=False))
 
 
-def register(
-    server: Flask,
-    engine_getter: Callable[[], Engine],
-    scope_getter: Callable[[], Scope] | None = None,
-    user_getter: Callable[[], str | None] | None = None,
-) -> Blueprint:
+def register(server: Flask, engine_getter: Callable[[], Engine], actor_getter: Callable[[], Actor] | None = None) -> Blueprint:
     """Add the tile, export and OGC API routes to the dashboard's Flask server.
 
-    `scope_getter` gives the logged-in user's scope (default: national); `user_getter`
-    their username, for the audit log of downloads (default: `server.config["SALA_USER_GETTER"]`).
+    `actor_getter` gives who makes the request (default: the open-access administrator).
     """
-    scope_of = scope_getter or (lambda: NATIONAL)
-    # Without an explicit getter, the one the dashboard's sign-in leaves in the config (if any).
-    user_of = user_getter or (lambda: (server.config.get("SALA_USER_GETTER") or (lambda: None))())
+    actor_of = actor_getter or (lambda: OPEN_ACCESS)
+
+    def scope_of():
+        return actor_of().scope
+
     bp = Blueprint("sala_layers", __name__)
+
+    @bp.before_request
+    def check_role():
+        action = Action.EXPORT if request.path.startswith("/export/") else Action.READ
+        try:
+            actor_of().require(action)
+        except PermissionDenied as exc:
+            return _error(403, str(exc), ogc_style=request.path.startswith("/ogc"))
+        return None
 
     @bp.route("/tiles/<layer_id>/<int:z>/<int:x>/<int:y>.pbf")
     def tile(layer_id: str, z: int, x: int, y: int):
@@ -244,7 +252,7 @@ def register(
             with engine_getter().connect() as conn:
                 result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs,
                                       paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
-            _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
+            _audit(engine_getter(), actor_of().username, f"{layer.id}.{form.id}", result.count)
             return filename, form.media_type
 
         return _build_download("sala-export-", make)
@@ -258,7 +266,7 @@ def register(
             filename = f"paquete_{code}.zip"
             with engine_getter().connect() as conn:
                 result = build_pack(conn, code, folder / filename, params, paper=request.args.get("paper", "A4"))
-            _audit(engine_getter(), user_of(), f"pack/{code}", sum(result.counts.values()))
+            _audit(engine_getter(), actor_of().username, f"pack/{code}", sum(result.counts.values()))
             return filename, "application/zip"
 
         return _build_download("sala-pack-", make)

@@ -116,6 +116,31 @@ def demo_url(template_url):
         load_demo(eng, scale="small", seed=1)
     finally:
         eng.dispose()
+    # A frozen copy nobody connects to, so tests that write get their own copy of the demo
+    # (`demo_copy_url`) while others hold connections to this one.
+    frozen = create_database_from(url, "demo_small_frozen")
+    yield url
+    drop_database(frozen)
+    drop_database(url)
+
+
+def _demo_copy(demo_url: str) -> str:
+    frozen = make_url(demo_url).set(database="demo_small_frozen").render_as_string(hide_password=False)
+    return create_database_from(frozen, f"t_demo_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def demo_copy_url(demo_url):
+    """A private copy of the small demo, for a test that writes (users, acknowledgements…)."""
+    url = _demo_copy(demo_url)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def demo_copy_module_url(demo_url):
+    """The same, shared by the tests of one module."""
+    url = _demo_copy(demo_url)
     yield url
     drop_database(url)
 

@@ -14,7 +14,8 @@ from dashboard import viewmodels as vm
 from dashboard.classify import classify, format_number, format_value, legend_items
 from dashboard.view import View, parse
 from geodata import indicators, records, vocab
-from geodata.access import Scope, ScopeError
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.permissions import Actor
 from geodata.territory import resolve
 from geodata.settings import Settings
 from layers.boundaries import clear_cache
@@ -424,17 +425,19 @@ def test_alerts_acknowledgement_and_shift_log(engine, tree):
     assert "case_overdue:C5" not in keys  # Miranda's case is outside Libertador
     summary = {s["kind"]: s["count"] for s in data["summary"]}
     assert summary["case_overdue"] == 2 and summary["agreement_overdue"] == 1
-    assert ops.acknowledge(engine, "case_overdue:C1", "ana", "  ") == "Escriba una nota antes de guardar."
-    assert ops.acknowledge(engine, "bogus", "ana", "nota").startswith("Alerta desconocida")
-    assert ops.acknowledge(engine, "case_overdue:C1", "ana", "Hidrocapital avisada") is None
+    ana = Actor("ana", Scope(role="operator", territory_code="01", territory_path="/01/"))  # the Distrito Capital room
+    assert ops.acknowledge(engine, ana, "case_overdue:C1", "  ") == "Escriba una nota antes de guardar."
+    assert ops.acknowledge(engine, ana, "bogus", "nota").startswith("Alerta desconocida")
+    assert ops.acknowledge(engine, ana, "case_overdue:C1", "Hidrocapital avisada") is None
     after = ops.alerts_view(engine, "0101", today=TODAY)
     acked = next(i for i in after["items"] if i["key"] == "case_overdue:C1")
     assert acked["ack"]["note"] == "Hidrocapital avisada" and "Reconocida por ana" in acked["ack_text"]
     assert after["items"][-1]["key"] == "case_overdue:C1"  # acknowledged ones go last
-    assert ops.add_shift_note(engine, "ana", "", "0101") == "Escriba una nota antes de guardar."
-    assert ops.add_shift_note(engine, "ana", "Sin luz en Antímano desde las 14:00", "0101") is None
-    assert [n["note"] for n in ops.shift_notes(engine, "0101")] == ["Sin luz en Antímano desde las 14:00"]
-    assert ops.shift_notes(engine, None) == []
+    assert ops.add_shift_note(engine, ana, "") == "Escriba una nota antes de guardar."
+    assert ops.add_shift_note(engine, ana, "Sin luz en Antímano desde las 14:00") is None
+    # The note went to ana's room (01), whatever page she wrote it from.
+    assert [n["note"] for n in ops.shift_notes(engine, ana.scope)] == ["Sin luz en Antímano desde las 14:00"]
+    assert ops.shift_notes(engine, NATIONAL) == []
 
 
 def test_clap_and_project_alerts(engine, tree):
@@ -449,7 +452,10 @@ def test_download_links_carry_what_is_on_screen(engine, tree):
     assert links["export_href"] == "/export/projects.gpkg?territory=010101&from=2025-01-01&to=2025-06-30&round=2025-1"
     assert links["pack_href"] == "/export/pack/0101.zip?from=2025-01-01&to=2025-06-30&round=2025-1"
     national = vm.download_links(engine, View(), None, None)
-    assert national == {"export_href": "/export/cases.geojson", "pack_href": None}
+    assert national == {"export_href": "/export/cases.geojson", "pack_href": None, "message": None}
+    # A director reads, and does not download: no links, and the screen says why.
+    director = vm.download_links(engine, view, "projects", "gpkg", Actor("dir.miranda", MIRANDA_DIRECTOR))
+    assert director == {"export_href": None, "pack_href": None, "message": "Su rol no permite descargar datos."}
     layers, formats = vm.export_options()
     assert {"label": "CLAP", "value": "claps"} in layers and {"label": "GeoPackage", "value": "gpkg"} in formats
 

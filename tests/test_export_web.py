@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from geodata.access import Scope
+from geodata.permissions import Actor
 from geodata.models import AuditLog
 from geodata.indicators import Period
 from layers.features import features_frame
@@ -27,7 +28,7 @@ def client(engine):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("test")
-    register(server, lambda: engine, user_getter=lambda: "planificadora")
+    register(server, lambda: engine, lambda: Actor("planificadora", Scope(role="planner")))
     return server.test_client()
 
 
@@ -102,7 +103,7 @@ def test_tile_route_headers_etag_and_scope(engine):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("tiles")
-    register(server, lambda: engine, lambda: Scope(role="director", territory_code="01", territory_path="/01/"))
+    register(server, lambda: engine, lambda: Actor("dir", Scope(role="director", territory_code="01", territory_path="/01/")))
     client = server.test_client()
     response = client.get("/tiles/states/0/0/0.pbf")
     assert response.status_code == 200

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from geodata.access import Scope
+from geodata.permissions import Actor
 from layers.features import features_frame
 from layers.registry import LayerParams
 from layers.web import register
@@ -120,7 +121,7 @@ def test_scope_applies_to_the_ogc_api(engine):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("scoped")
-    register(server, lambda: engine, lambda: Scope(role="director", territory_code="15", territory_path="/15/"))
+    register(server, lambda: engine, lambda: Actor("dir", Scope(role="director", territory_code="15", territory_path="/15/")))
     client = server.test_client()
     doc = client.get("/ogc/collections/cases/items").get_json()
     assert [f["id"] for f in doc["features"]] == ["M-001"]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from geodata.access import Scope
+from geodata.permissions import Actor
 from geodata.users import (
     UserError,
     authenticate,
@@ -84,11 +85,11 @@ def test_logout_password_change_and_disable(engine):
         small_tree(conn)
         create_user(conn, "luis", "primera-clave", "operator")
         assert has_active_users(conn)
-        set_password(conn, "luis", "segunda-clave", by="admin")
+        set_password(conn, "luis", "segunda-clave", by=Actor("admin"))
         assert authenticate(conn, "luis", "primera-clave") is None
         assert authenticate(conn, "luis", "segunda-clave") is not None
         logout(conn, "luis")
-        deactivate(conn, "luis", by="admin")
+        deactivate(conn, "luis", by=Actor("admin"))
         assert not has_active_users(conn)
         actions = [(r.username, r.action) for r in audit_rows(conn)]
         users = list_users(conn)

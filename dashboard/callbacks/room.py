@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
-from dashboard import ids, session
+from dashboard import ids, inputs, session
 from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
 from dashboard.components import room as parts
@@ -113,9 +113,9 @@ def register(app) -> None:
         trigger_id = ctx.triggered_id
         crumb_code = None
         if isinstance(trigger_id, dict):
-            if not ctx.triggered[0]["value"]:
+            if not inputs.count(ctx.triggered[0]["value"]):
                 return unchanged
-            trigger, crumb_code = "crumb", trigger_id["code"]
+            trigger, crumb_code = "crumb", inputs.text(trigger_id.get("code"), limit=32)
         else:
             trigger = _TRIGGERS.get(trigger_id, "")
         view = View.from_store(view_data)
@@ -156,17 +156,18 @@ def register(app) -> None:
 
     @app.callback(
         Output(ids.EXPORT_LINK, "href"),
+        Output(ids.EXPORT_LINK, "style"),
         Output(ids.PACK_LINK, "href"),
         Output(ids.PACK_LINK, "style"),
+        Output(ids.EXPORT_NOTE, "children"),
         Input(ids.VIEW, "data"),
         Input(ids.EXPORT_LAYER, "value"),
         Input(ids.EXPORT_FORMAT, "value"),
         prevent_initial_call=True,
     )
     def downloads(view_data, layer_id, fmt):
-        links = vm.download_links(session.engine(), View.from_store(view_data), layer_id, fmt, session.scope())
-        pack = links["pack_href"]
-        return links["export_href"], pack or "", {} if pack else {"display": "none"}
+        links = vm.download_links(session.engine(), View.from_store(view_data), layer_id, fmt, session.actor())
+        return parts.download_outputs(links)
 
     # The URL follows the view without a page load: Dash's router re-renders a page when
     # its Location changes, so the address bar is written directly. Back/forward and

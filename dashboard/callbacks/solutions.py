@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.view import View
+from dashboard.view import View, parse
 
 
 def register(app) -> None:
@@ -16,5 +16,6 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def choose_municipality(code, search):
-        target = View(territory=code).to_query() if code else ""
+        territory = parse({"territory": code}).territory
+        target = View(territory=territory).to_query() if territory else ""
         return target if target != (search or "") else no_update

@@ -7,7 +7,8 @@ from dash import dcc, html
 from dashboard import ids, texts
 
 
-def alert_list(data: dict) -> list:
+def alert_list(data: dict, controls: dict) -> list:
+    """The summary and the alerts; the acknowledge controls only for a role that may use them."""
     summary = html.Ul(
         [html.Li([html.Strong(f"{s['count']:n} "), s["label"]], className="alert-count") for s in data["summary"]],
         className="alert-summary",
@@ -34,7 +35,9 @@ def alert_list(data: dict) -> list:
                             html.Button(texts.OPS_ACK, id={"type": ids.ALERT_ACK, "key": item["key"]}, n_clicks=0, className="button"),
                         ],
                         className="alert-actions",
-                    ),
+                    )
+                    if controls["acknowledge"]
+                    else None,
                 ],
                 className="alert-item" + (" alert-acked" if item["ack"] else ""),
             )

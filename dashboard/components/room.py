@@ -1,4 +1,4 @@
-"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel."""
+"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel, download links."""
 
 from __future__ import annotations
 
@@ -93,3 +93,13 @@ def case_panel(data: dict) -> list:
         ),
     ]
     return body
+
+
+_HIDDEN = {"display": "none"}
+
+
+def download_outputs(links: dict) -> tuple:
+    """The download control from `viewmodels.download_links`: the export link's href and
+    style, the pack link's href and style, and the note (a refusal, in Spanish)."""
+    export, pack = links["export_href"], links["pack_href"]
+    return export or "", {} if export else _HIDDEN, pack or "", {} if pack else _HIDDEN, links["message"] or ""

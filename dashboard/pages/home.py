@@ -126,17 +126,22 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
 
 
 def downloads(view) -> html.Div:
+    """The layer and format to download and the links; for a role that may not export, only
+    the note saying so (the /export routes refuse it too)."""
+    links = vm.download_links(session.engine(), view, None, None, session.actor())
+    export_href, export_style, pack_href, pack_style, note = parts.download_outputs(links)
     layers, formats = vm.export_options()
-    links = vm.download_links(session.engine(), view, None, None, session.scope())
+    allowed = links["message"] != texts.EXPORT_NOT_ALLOWED
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
-                         className="export-layer", placeholder=texts.EXPORT_LAYER),
+                         className="export-layer", placeholder=texts.EXPORT_LAYER, style={} if allowed else {"display": "none"}),
             dcc.Dropdown(id=ids.EXPORT_FORMAT, options=formats, value=vm.DEFAULT_EXPORT_FORMAT, clearable=False,
-                         className="export-format", placeholder=texts.EXPORT_FORMAT),
-            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"], className="button", download=""),
-            html.A(texts.PACK, id=ids.PACK_LINK, href=links["pack_href"] or "", className="button button-secondary",
-                   download="", style={} if links["pack_href"] else {"display": "none"}),
+                         className="export-format", placeholder=texts.EXPORT_FORMAT, style={} if allowed else {"display": "none"}),
+            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=export_href, className="button", download="", style=export_style),
+            html.A(texts.PACK, id=ids.PACK_LINK, href=pack_href, className="button button-secondary", download="",
+                   style=pack_style),
+            html.Span(note, id=ids.EXPORT_NOTE, className="export-note", role="status"),
         ],
         className="downloads",
         **{"aria-label": texts.EXPORT},

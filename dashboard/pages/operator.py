@@ -1,5 +1,8 @@
 """Alerts and shift hand-over (`/operador?territory=<code>`): what is late, acknowledged
-with a note, and the room's log for the next shift."""
+with a note, and the room's log for the next shift.
+
+The alerts follow the territory asked for (within the user's scope); the log is always
+the user's own room's (their territory's, or the national room's)."""
 
 from __future__ import annotations
 
@@ -14,25 +17,37 @@ from dashboard.view import parse
 dash.register_page(__name__, path="/operador", title=f"{texts.NAV_OPERATOR} · {texts.APP_TITLE}", name=texts.NAV_OPERATOR)
 
 
+def _room_label(scope) -> str:
+    if scope.national:
+        return texts.OPS_ROOM_NATIONAL
+    return texts.OPS_ROOM.format(name=ops.territory_name(session.engine(), scope.territory_code), code=scope.territory_code)
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
-    engine, scope = session.engine(), session.scope()
-    code = view.territory or (scope.territory_code if not scope.national else None)
+    engine, actor = session.engine(), session.actor()
+    scope, controls = actor.scope, ops.controls(actor)
+    data = ops.alerts_view(engine, view.territory or scope.territory_code, scope)
+    writer = [
+        dcc.Textarea(id=ids.SHIFT_NOTE, placeholder=texts.OPS_SHIFT_NOTE, className="shift-note"),
+        html.Button(texts.OPS_SHIFT_SAVE, id=ids.SHIFT_SAVE, n_clicks=0, className="button"),
+    ] if controls["shift_log"] else []
+    read_only = None if controls["acknowledge"] or controls["shift_log"] else html.P(texts.OPS_READ_ONLY, className="ops-note")
     return html.Div(
         [
-            dcc.Store(id=ids.ALERTS_VIEW, data={"territory": code}),
+            dcc.Store(id=ids.ALERTS_VIEW, data={"territory": data["territory"]}),
             html.H2(texts.OPS_TITLE, className="room-title"),
+            html.Div(data["error"], className="error", role="alert") if data["error"] else None,
             html.Div(id=ids.OPS_MESSAGE, className="ops-message", role="status"),
+            read_only,
             html.Div(
                 [
-                    html.Section([html.H3(texts.OPS_ALERTS), html.Div(alert_list(ops.alerts_view(engine, code, scope)), id=ids.ALERTS)],
-                                 className="ops-col"),
+                    html.Section([html.H3(texts.OPS_ALERTS), html.Div(alert_list(data, controls), id=ids.ALERTS)], className="ops-col"),
                     html.Section(
                         [
-                            html.H3(texts.OPS_SHIFT),
-                            dcc.Textarea(id=ids.SHIFT_NOTE, placeholder=texts.OPS_SHIFT_NOTE, className="shift-note"),
-                            html.Button(texts.OPS_SHIFT_SAVE, id=ids.SHIFT_SAVE, n_clicks=0, className="button"),
-                            html.Ul(shift_list(ops.shift_notes(engine, code, scope)), id=ids.SHIFT_LOG, className="shift-log"),
+                            html.H3(f"{texts.OPS_SHIFT} · {_room_label(scope)}"),
+                            *writer,
+                            html.Ul(shift_list(ops.shift_notes(engine, scope)), id=ids.SHIFT_LOG, className="shift-log"),
                         ],
                         className="ops-col",
                     ),

@@ -263,7 +263,7 @@ def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, l
     # The control shows the category of the URL, the download link carries it, and the note
     # says the choropleth is not filtered.
     assert "Agua" in page.inner_text("#filter-category")
-    page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('category=water')")
+    page.wait_for_function("() => document.querySelector('#export-link').getAttribute('href').includes('category=water')")
     assert "category=water" in page.get_attribute("#export-link", "href")
     assert "registros individuales (desde el municipio) y a las descargas" in page.inner_text("#filters-note")
     # The point layer holds water cases only (every popup names the category).
@@ -272,8 +272,8 @@ def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, l
     screenshot(page, "map-room-filters")
     # "Solo vencidos" goes to the URL and the download at once.
     page.check("#filter-overdue input[type=checkbox]")
-    page.wait_for_function("window.location.search.includes('overdue=1')")
-    page.wait_for_function("document.querySelector('#export-link').getAttribute('href').includes('overdue=true')")
+    page.wait_for_function("() => window.location.search.includes('overdue=1')")
+    page.wait_for_function("() => document.querySelector('#export-link').getAttribute('href').includes('overdue=true')")
     assert "category=water" in page.evaluate("window.location.search")
 
 
