@@ -1,12 +1,14 @@
 """`sala layers` and `sala export …`: the registry's layers and their exports from the command line.
 
-Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date);
-1 the export could not be made (too large, database unreachable, disk).
+Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date, or an
+output path that is not a regular file: a symlink, a device, a FIFO, a folder);
+1 the export could not be made (too large, database unreachable, disk full).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from geodata.vocab import LEVEL_LABELS
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer, format_from_path
+from layers.output import DiskFull, is_disk_full
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, list_layers
 
 console = Console()
@@ -96,16 +99,14 @@ def export_command(
             consultation_round=consultation_round,
             filters=parse_filters(filters),
         )
-        output = output.expanduser().resolve()
+        # Absolute, but not resolved: a symlink given as the output must be seen (and refused), not followed.
+        output = Path(os.path.abspath(output.expanduser()))
         if layer == "pack":
             if not territory:
                 raise LayerError("El paquete de planificación necesita --territory CODIGO (un municipio).")
             if output.suffix.lower() != ".zip":
                 raise LayerError("El paquete de planificación se escribe en un .zip.")
-            from layers.pack import build_pack
-
-            with get_engine().connect() as conn:
-                result = build_pack(conn, territory, output, params, paper=paper)
+            result = _pack_with_progress(get_engine(), territory, output, params, paper)
             console.print(f"[green]Paquete escrito[/] {result.path} ({', '.join(result.parts)})")
             return
         fmt = (fmt or format_from_path(output) or "").lower()
@@ -116,13 +117,31 @@ def export_command(
         console.print(f"[green]Exportado[/] {result.count} elementos de «{layer}» a {result.path} ({FORMATS[fmt].label})")
     except (UnknownLayer, UnknownTerritory) as exc:
         _fail(str(exc), 2)
-    except ExportTooLarge as exc:
+    except (ExportTooLarge, DiskFull) as exc:
         _fail(str(exc), 1)
     except ExportError as exc:
         _fail(str(exc), 2)
     except LayerError as exc:
         _fail(str(exc), 2)
     except OSError as exc:
+        if is_disk_full(exc):
+            _fail(str(DiskFull(output)), 1)
         _fail(f"No se pudo escribir {output}: {exc}", 1)
     except SQLAlchemyError as exc:
         _fail(f"No se pudo consultar la base de datos ({type(exc).__name__}). ¿Está en marcha? Ejecute `sala db up`.", 1)
+
+
+def _pack_with_progress(engine, territory: str, output: Path, params: LayerParams, paper: str):
+    """The planning pack, built here and now, with a progress bar on the terminal (stderr)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from layers.pack import build_pack
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("Paquete de planificación", total=100)
+
+        def progress(phase: str, percent: int) -> None:
+            bar.update(task, description=phase, completed=percent)
+
+        with engine.connect() as conn:
+            return build_pack(conn, territory, output, params, paper=paper, progress=progress)

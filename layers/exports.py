@@ -6,22 +6,20 @@ labels travel in a side table), dates in ISO 8601 and EPSG:4326 unless another C
 asked for. Rows come from a server-side cursor and are written as they arrive (in
 batches for the GDAL formats), so a large export never sits whole in memory; a size cap
 refuses what is too big before anything is written. Every export is written to a
-temporary file beside the output and renamed at the end: on failure nothing
-half-written is left at the output path.
+temporary file beside the output and renamed at the end (`layers.output`: targets that
+are not regular files are refused, a full disk is told as such); on failure nothing
+half-written is left. Text cells of CSV and XLSX are neutralised against formula
+injection (`layers.cells`).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
-import os
-import shutil
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +41,9 @@ from layers.features import (
     json_value,
     prepare,
 )
-from layers.registry import Layer, LayerError, LayerParams
+from layers.cells import spreadsheet_text
+from layers.output import ExportError, atomic_path, check_target, quiet_leftovers
+from layers.registry import Layer, LayerParams
 
 ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
 SOURCE = "Sala de Autogobierno"
@@ -71,10 +71,6 @@ FORMATS: dict[str, Format] = {
         Format("pdf", ".pdf", "application/pdf", "Mapa (PDF)", vector=False),
     )
 }
-
-
-class ExportError(LayerError):
-    """An export that cannot be made; the message says why in Spanish."""
 
 
 class ExportTooLarge(ExportError):
@@ -106,24 +102,6 @@ def format_from_path(path: str | Path) -> str | None:
         if f.extension == suffix and not (suffix == ".zip"):
             return f.id
     return "shp" if suffix == ".zip" else None
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path` that replaces it only if the block succeeds."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise ExportError(f"La carpeta de destino no existe: {path.parent}")
-    tmp = path.with_name(f".{path.stem}.part-{uuid.uuid4().hex[:8]}{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
-        raise
 
 
 def describe_params(conn: Connection, params: LayerParams, layer: Layer | None = None) -> dict[str, str]:
@@ -177,6 +155,7 @@ def export_layer(
     is written; nothing is left at `path` if writing fails half-way.
     """
     form = get_format(fmt)
+    check_target(path)
     layer, params = prepare(conn, layer_id, params)
     if crs != WGS84:
         if not form.vector:
@@ -232,7 +211,7 @@ def _csv_value(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json_value(value)
+    return spreadsheet_text(json_value(value))
 
 
 def geometry_columns(layer: Layer, crs: int) -> list[str]:
@@ -283,7 +262,7 @@ def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, 
                 cell.number_format = "yyyy-mm-dd"
                 values.append(cell)
             else:
-                values.append(json_value(value))
+                values.append(_xlsx_value(sheet, json_value(value)))
         if geometry == "xy":
             values += [None if v is None else round(v, precision) for v in row[n:]]
         else:
@@ -296,14 +275,50 @@ def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, 
     for f in layer.fields:
         fields.append([f.name, f.label, f.type])
     about = book.create_sheet("acerca")
-    about.append(["Capa", layer.title])
+    about.append(["Capa", _xlsx_value(about, layer.title)])
     for key, value in describe_params(conn, params, layer).items():
-        about.append([key, value])
+        about.append([key, _xlsx_value(about, value)])
     about.append(["Sistema de referencia", f"EPSG:{crs}"])
     about.append(["Exportado", dt.datetime.now().isoformat(timespec="seconds")])
     about.append(["Fuente", SOURCE])
     about.append(["Atribución", ATTRIBUTION])
-    book.save(path)
+    _save_workbook(book, path)
+
+
+def _save_workbook(book: Workbook, path: Path) -> None:
+    """`book.save(path)`. If that fails (a full disk), the sheets openpyxl left half-written
+    and their temporary files are closed and removed now, instead of being reported as
+    «Exception ignored» (and left in the system's temporary folder) when Python exits."""
+    with quiet_leftovers():
+        try:
+            book.save(path)
+            return
+        except Exception as exc:
+            failure = exc
+            # The frames of its tracebacks hold the broken archive: let them go now.
+            while exc is not None:
+                exc = exc.with_traceback(None).__context__
+        for sheet in book.worksheets:
+            rows, writer = getattr(sheet, "_rows", None), getattr(sheet, "_writer", None)
+            for close in (rows.close if rows else None, writer.close if writer else None, writer.cleanup if writer else None):
+                try:
+                    if close:
+                        close()
+                except Exception:  # noqa: S112 - what is left of a failed workbook; the failure itself is raised below
+                    continue
+        gc.collect()
+    raise failure
+
+
+def _xlsx_value(sheet, value):
+    """A text value neutralised and, when it had to be, written as a string cell: openpyxl
+    takes any str that begins with "=" for a formula unless the cell says otherwise."""
+    safe = spreadsheet_text(value)
+    if safe is value:
+        return value
+    cell = WriteOnlyCell(sheet, value=safe)
+    cell.data_type = "s"
+    return cell
 
 
 # --------------------------------------------------------------------------- GDAL formats

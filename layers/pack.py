@@ -7,14 +7,16 @@
 - `csv/<layer>.csv`: the same layers as CSV;
 - `LEAME.txt`: what is in the pack and with which parameters.
 
-Built in a temporary folder beside the output and renamed at the end.
+Built in a private folder beside the output and renamed at the end (`layers.output`).
+`build_pack` reports its progress (phase and percent, page by page and layer by layer)
+to a callback: the export jobs (`layers.jobs`) and the CLI's progress bar show it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,10 +35,12 @@ from layers.exports import (  # noqa: E402
     ExportError,
     ExportTooLarge,
     atomic_path,
+    check_target,
     describe_params,
     write_csv,
     write_ogr,
 )
+from layers.cells import spreadsheet_text  # noqa: E402
 from layers.features import count_features, data_date, features_frame, has_demo  # noqa: E402
 from layers.printing import DEMO_MARK, MapLayer, draw_page, paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
@@ -56,6 +60,27 @@ PACK_LAYERS = (
 )
 ROWS_PER_PAGE = {"A4": 24, "A3": 36}
 MAX_TABLE_ROWS = 480
+TABLES = 4  # open cases, projects, deposits, agreements
+
+# `progress(phase, percent)`: what the pack is doing now (Spanish, shown to users) and how
+# much of it is done.
+Progress = Callable[[str, int], None]
+
+
+class Steps:
+    """Counts the pack's steps towards 100 %: each `next(phase)` says a step begins."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def next(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(phase, min(99, 100 * self.done // self.total))
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress("Listo", 100)
 
 
 @dataclass(frozen=True)
@@ -102,7 +127,7 @@ def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, 
         ax.axis("off")
         if chunk:
             # At 7 points a column holds about 1.5 characters per unit of its width.
-            cells = [[_cut(v, int(w * 1.5)) for v, w in zip(row, widths)] for row in chunk]
+            cells = [[_cut(spreadsheet_text(v), int(w * 1.5)) for v, w in zip(row, widths)] for row in chunk]
             table = ax.table(
                 cellText=cells,
                 colLabels=[h for h, _ in columns],
@@ -154,8 +179,13 @@ def _cabinet(conn: Connection, municipality: str):
     return row.installed_date, tables
 
 
-def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4") -> int:
-    """The printable plan; returns its number of pages."""
+PDF_STEPS = 1 + len(AREAS) + TABLES
+
+
+def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4", steps: Steps | None = None) -> int:
+    """The printable plan; returns its number of pages. Takes PDF_STEPS of `steps`."""
+    steps = steps or Steps(None, PDF_STEPS)
+    steps.next("Plan en PDF: portada y resumen")
     cases = features_frame(conn, "cases", params)
     projects = features_frame(conn, "projects", params)
     agreements = features_frame(conn, "agreements", params)
@@ -205,12 +235,14 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
                 frame = frames[layer_id]
                 frame = frame[frame["area"] == area] if len(frame) else frame
                 items.append(MapLayer(get_layer(layer_id), frame, label=label))
+            steps.next(f"Plan en PDF: mapa del área {area_label}")
             fig = plt.figure(figsize=paper_size(paper))
             draw_page(fig, conn, items, params, title=f"Área {area_label} — Municipio {node.name}", data_day=data_day, demo=demo)
             pdf.savefig(fig)
             plt.close(fig)
             pages += 1
 
+        steps.next("Plan en PDF: casos abiertos y vencidos")
         case_rows = [
             [r.code, _date(r.reported_date), r.category_label, r.area_label, r.status_label, _date(r.due_date),
              "sí" if r.overdue else "", r.days_open, r.territory_name, r.institution]
@@ -223,6 +255,7 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             case_rows,
             note=f"{len(open_cases)} casos abiertos, {len(overdue_cases)} vencidos (fecha límite pasada).",
         )
+        steps.next("Plan en PDF: proyectos")
         project_rows = [
             [r.code, r.name, r.consultation_round, r.stage_label, r.area_label, _money(r.budget), _money(r.deposited),
              "" if r.deposited_pct is None or r.deposited_pct != r.deposited_pct else f"{r.deposited_pct:.0f} %",
@@ -235,6 +268,7 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
              ("Depositado Bs.", 14), ("%", 5), ("Últ. depósito", 10), ("Territorio", 18)],
             project_rows,
         )
+        steps.next("Plan en PDF: rastro del dinero")
         deposit_rows = [
             [d.code, d.name, _date(d.deposit_date), _money(d.amount), d.currency, d.bank] for d in _deposits(conn, params)
         ]
@@ -243,6 +277,7 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             [("Proyecto", 9), ("Nombre", 40), ("Fecha", 10), ("Monto", 14), ("Moneda", 6), ("Banco comunal", 30)],
             deposit_rows,
         )
+        steps.next("Plan en PDF: acuerdos del gabinete")
         agreement_rows = [
             [r.code, _date(r.cabinet_date), r.area_label, r.working_table, r.text, r.institution, r.status_label,
              _date(r.due_date), "sí" if r.overdue else ""]
@@ -265,10 +300,13 @@ def build_pack(
     *,
     paper: str = "A4",
     max_features: int | None = None,
+    progress: Progress | None = None,
 ) -> PackResult:
-    """Write the planning pack of municipality `code` (period and scope from `params`) to `path` (.zip)."""
+    """Write the planning pack of municipality `code` (period and scope from `params`) to
+    `path` (.zip), telling `progress(phase, percent)` as it goes."""
     from geodata.settings import get_settings
 
+    check_target(path)
     params = resolve_params(conn, replace(params or LayerParams(), territory=code, filters=None))
     node = conn.execute(select(Territory.code, Territory.name, Territory.level).where(Territory.code == params.territory)).first()
     if node.level != "municipality":
@@ -279,17 +317,21 @@ def build_pack(
         raise ExportTooLarge(sum(counts.values()), cap)
     parts: list[str] = []
     path = Path(path)
-    with atomic_path(path) as tmp, tempfile.TemporaryDirectory(dir=path.parent, prefix=".pack-") as folder:
-        work = Path(folder)
+    steps = Steps(progress, PDF_STEPS + 2 * len(PACK_LAYERS) + 1)
+    with atomic_path(path) as tmp:
+        work = tmp.parent / "parts"  # inside the private folder atomic_path removes
+        work.mkdir()
         pdf_name = f"plan_{node.code}.pdf"
-        pages = write_plan_pdf(conn, params, node, work / pdf_name, paper=paper)
+        pages = write_plan_pdf(conn, params, node, work / pdf_name, paper=paper, steps=steps)
         parts.append(pdf_name)
         gpkg_name = f"capas_{node.code}.gpkg"
         for i, layer_id in enumerate(PACK_LAYERS):
+            steps.next(f"Capas en GeoPackage: {get_layer(layer_id).title}")
             write_ogr(conn, get_layer(layer_id), params, work / gpkg_name, driver="GPKG", append_layer=i > 0)
         parts.append(gpkg_name)
         (work / "csv").mkdir()
         for layer_id in PACK_LAYERS:
+            steps.next(f"CSV: {get_layer(layer_id).title}")
             write_csv(conn, get_layer(layer_id), params, work / "csv" / f"{layer_id}.csv")
             parts.append(f"csv/{layer_id}.csv")
         info = describe_params(conn, params)
@@ -309,7 +351,9 @@ def build_pack(
         ]
         (work / "LEAME.txt").write_text("\n".join(readme) + "\n", encoding="utf-8")
         parts.append("LEAME.txt")
+        steps.next("Comprimiendo el paquete")
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in parts:
                 archive.write(work / part, arcname=part)
+    steps.finish()
     return PackResult(path, parts, counts)
