@@ -19,6 +19,7 @@ from flask import Flask, request
 from dashboard import auth, ids, texts
 from dashboard.geo import register_geo_routes
 from layers import web
+from layers.jobs import JobQueue
 from geodata.database import get_engine
 from geodata.settings import Settings, get_settings
 
@@ -106,16 +107,29 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     server.secret_key = settings.secret_key.get_secret_value()
     _init_auth(server, engine_getter)
     register_geo_routes(server, engine_getter, lambda: _scope_getter(server)())
-    web.register(server, engine_getter, lambda: _scope_getter(server)())
+    jobs = JobQueue.from_settings(engine_getter, settings)
+    web.register(server, engine_getter, lambda: _scope_getter(server)(), jobs=jobs)
     server.after_request(_cache_headers)
     app.layout = shell()
 
     from dashboard.callbacks import register_all
 
     register_all(app)
+    threading.Thread(target=_recover_jobs, args=(jobs,), name="sala-export-jobs", daemon=True).start()
     if warm:
         threading.Thread(target=_warm, args=(engine_getter,), name="sala-warm-up", daemon=True).start()
     return app
+
+
+def _recover_jobs(jobs: JobQueue) -> None:
+    """Export jobs left unfinished by a server process that is gone are failed, so nobody waits for them."""
+    try:
+        failed = jobs.recover()
+    except Exception:  # the database may be down at start: the jobs stay as they are until the next start
+        logging.getLogger(__name__).exception("could not check the export jobs left by earlier servers")
+        return
+    if failed:
+        logging.getLogger(__name__).warning("%d export jobs of a stopped server marked as failed", failed)
 
 
 def _warm(engine_getter) -> None:

@@ -21,6 +21,11 @@ def settings() -> Settings:
     return current_app.config["SALA_SETTINGS"]
 
 
+def jobs():
+    """The queue that runs this server's long exports (`layers.jobs.JobQueue`)."""
+    return current_app.config["SALA_JOBS"]
+
+
 def scope() -> Scope:
     """The scope of the signed-in user (dashboard.auth); the whole country when the app
     runs without the login module."""

@@ -673,25 +673,21 @@ def export_options() -> tuple[list[dict], list[dict]]:
     return layers, formats
 
 
-def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | None, scope: Scope = NATIONAL) -> dict:
+def download_links(engine: Engine, view: View, layer_id: str | None, fmt: str | None, scope: Scope = NATIONAL,
+                   jobs=None) -> dict:
     """The download URL of exactly what is on screen (territory, period and the filters that
-    apply to the layer) for a layer and format, and the planning pack of the municipality in
-    view (None above a municipality)."""
-    from geodata.solutions import NotAMunicipality, municipality_of
+    apply to the layer) for a layer and format, whether that export runs as a job (a slow
+    format, or more features than `jobs.threshold`), and the URL that starts the planning
+    pack of the municipality in view (None above a municipality)."""
+    from dashboard import downloads_vm
     from layers import web
+    from layers.jobs import SLOW_FORMATS
 
-    layer_id = layer_id or DEFAULT_EXPORT_LAYER
-    export_href = web.export_url(layer_id, fmt or DEFAULT_EXPORT_FORMAT, view.territory, view.period, view.filters_for(layer_id))
-    pack_href = None
-    if view.territory:
-        with engine.connect() as conn:
-            try:
-                mun = municipality_of(conn, view.territory, scope)
-            except (NotAMunicipality, ScopeError):
-                mun = None
-        if mun is not None:
-            pack_href = web.pack_url(mun.code, view.period)
-    return {"export_href": export_href, "pack_href": pack_href}
+    layer_id, fmt = layer_id or DEFAULT_EXPORT_LAYER, fmt or DEFAULT_EXPORT_FORMAT
+    export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id))
+    code = downloads_vm.pack_code(engine, view, scope)
+    as_job = downloads_vm.export_is_job(engine, jobs, view, layer_id, fmt, scope) if jobs else fmt in SLOW_FORMATS
+    return {"export_href": export_href, "export_job": as_job, "pack_href": web.pack_url(code, view.period) if code else None}
 
 
 def warm_up(engine: Engine, today: dt.date | None = None) -> int:

@@ -20,6 +20,7 @@ import gc
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,31 @@ def period_text(params: LayerParams) -> str:
     return "todo el periodo"
 
 
+def check_export(
+    conn: Connection,
+    layer_id: str | Layer,
+    params: LayerParams | None,
+    fmt: str,
+    *,
+    crs: int = WGS84,
+    max_features: int | None = None,
+) -> tuple[Layer, LayerParams, Format, int]:
+    """What an export needs before anything is written: its layer, resolved parameters,
+    format and feature count. Raises UnknownLayer / UnknownTerritory / ExportTooLarge /
+    ExportError (a bad format or CRS), so a job can be refused before it is queued."""
+    form = get_format(fmt)
+    layer, params = prepare(conn, layer_id, params)
+    if crs != WGS84:
+        if not form.vector:
+            raise ExportError("Los mapas impresos se dibujan siempre en EPSG:4326; quite --crs.")
+        check_crs(conn, crs)
+    cap = max_features or get_settings().export_max_features
+    count = count_features(conn, layer, params)
+    if count > cap:
+        raise ExportTooLarge(count, cap)
+    return layer, params, form, count
+
+
 def export_layer(
     conn: Connection,
     layer_id: str | Layer,
@@ -148,23 +174,19 @@ def export_layer(
     paper: str = "A4",
     title: str | None = None,
     max_features: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ExportResult:
-    """Write the layer (territory, period, filters of `params`) to `path` in `fmt`.
+    """Write the layer (territory, period, filters of `params`) to `path` in `fmt`,
+    telling `progress(phase, percent)` what it is doing.
 
     Raises UnknownLayer / UnknownTerritory / ExportTooLarge / ExportError before anything
     is written; nothing is left at `path` if writing fails half-way.
     """
-    form = get_format(fmt)
+    report = progress or (lambda phase, percent: None)
     check_target(path)
-    layer, params = prepare(conn, layer_id, params)
-    if crs != WGS84:
-        if not form.vector:
-            raise ExportError("Los mapas impresos se dibujan siempre en EPSG:4326; quite --crs.")
-        check_crs(conn, crs)
-    cap = max_features or get_settings().export_max_features
-    count = count_features(conn, layer, params)
-    if count > cap:
-        raise ExportTooLarge(count, cap)
+    report("Contando los elementos", 0)
+    layer, params, form, count = check_export(conn, layer_id, params, fmt, crs=crs, max_features=max_features)
+    report(f"Escribiendo {count:,} elementos en {form.label}".replace(",", "."), 10)
     with atomic_path(path) as tmp:
         if form.id == "geojson":
             write_geojson(conn, layer, params, tmp, crs=crs)
@@ -180,6 +202,7 @@ def export_layer(
             from layers.printing import print_map
 
             print_map(conn, layer, params, tmp, fmt=form.id, paper=paper, title=title)
+    report("Listo", 100)
     return ExportResult(Path(path), form.id, count)
 
 

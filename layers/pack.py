@@ -67,16 +67,27 @@ TABLES = 4  # open cases, projects, deposits, agreements
 Progress = Callable[[str, int], None]
 
 
+# What each step weighs towards 100 %, roughly its share of the time: the PDF's tables
+# (up to MAX_TABLE_ROWS rows, page after page) take longest.
+WEIGHTS = {"cover": 1, "map": 2, "table": 10, "gpkg": 1, "csv": 0.5, "zip": 2}
+
+
 class Steps:
-    """Counts the pack's steps towards 100 %: each `next(phase)` says a step begins."""
+    """The pack's steps towards 100 %: `next(phase, kind)` says a step begins, `within(f)`
+    how far into it (0–1) the current step is."""
 
-    def __init__(self, progress: Progress | None, total: int):
-        self.progress, self.total, self.done = progress, total, 0
+    def __init__(self, progress: Progress | None, total: float):
+        self.progress, self.total = progress, total
+        self.done, self.current, self.phase = 0.0, 0.0, ""
 
-    def next(self, phase: str) -> None:
+    def next(self, phase: str, kind: str) -> None:
+        self.done += self.current
+        self.current, self.phase = WEIGHTS[kind], phase
+        self.within(0)
+
+    def within(self, fraction: float) -> None:
         if self.progress is not None:
-            self.progress(phase, min(99, 100 * self.done // self.total))
-        self.done += 1
+            self.progress(self.phase, min(99, int(100 * (self.done + self.current * fraction) / self.total)))
 
     def finish(self) -> None:
         if self.progress is not None:
@@ -105,8 +116,10 @@ def _cut(value, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, int]], rows: list[list], note: str = "") -> int:
-    """A table over as many pages as it needs; column widths in characters. Returns the page count."""
+def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, int]], rows: list[list], note: str = "",
+                on_page: Callable[[float], None] | None = None) -> int:
+    """A table over as many pages as it needs; column widths in characters. Returns the page
+    count; `on_page(fraction)` is told after each page how much of the table is drawn."""
     per_page = ROWS_PER_PAGE.get(paper.upper(), 24)
     if len(rows) > MAX_TABLE_ROWS:
         # A printed table of thousands of rows is read by nobody: the CSVs in the pack hold them all.
@@ -147,6 +160,8 @@ def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, 
         fig.text(0.03, 0.025, f"Fuente: {SOURCE} · {ATTRIBUTION}", fontsize=6, color="#555555")
         pdf.savefig(fig)
         plt.close(fig)
+        if on_page is not None:
+            on_page(number / len(chunks))
     return len(chunks)
 
 
@@ -179,13 +194,13 @@ def _cabinet(conn: Connection, municipality: str):
     return row.installed_date, tables
 
 
-PDF_STEPS = 1 + len(AREAS) + TABLES
+PDF_WEIGHT = WEIGHTS["cover"] + WEIGHTS["map"] * len(AREAS) + WEIGHTS["table"] * TABLES
 
 
 def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4", steps: Steps | None = None) -> int:
-    """The printable plan; returns its number of pages. Takes PDF_STEPS of `steps`."""
-    steps = steps or Steps(None, PDF_STEPS)
-    steps.next("Plan en PDF: portada y resumen")
+    """The printable plan; returns its number of pages. Takes PDF_WEIGHT of `steps`."""
+    steps = steps or Steps(None, PDF_WEIGHT)
+    steps.next("Plan en PDF: portada y resumen", "cover")
     cases = features_frame(conn, "cases", params)
     projects = features_frame(conn, "projects", params)
     agreements = features_frame(conn, "agreements", params)
@@ -235,14 +250,14 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
                 frame = frames[layer_id]
                 frame = frame[frame["area"] == area] if len(frame) else frame
                 items.append(MapLayer(get_layer(layer_id), frame, label=label))
-            steps.next(f"Plan en PDF: mapa del área {area_label}")
+            steps.next(f"Plan en PDF: mapa del área {area_label}", "map")
             fig = plt.figure(figsize=paper_size(paper))
             draw_page(fig, conn, items, params, title=f"Área {area_label} — Municipio {node.name}", data_day=data_day, demo=demo)
             pdf.savefig(fig)
             plt.close(fig)
             pages += 1
 
-        steps.next("Plan en PDF: casos abiertos y vencidos")
+        steps.next("Plan en PDF: casos abiertos y vencidos", "table")
         case_rows = [
             [r.code, _date(r.reported_date), r.category_label, r.area_label, r.status_label, _date(r.due_date),
              "sí" if r.overdue else "", r.days_open, r.territory_name, r.institution]
@@ -254,8 +269,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
              ("Vencido", 7), ("Días", 5), ("Territorio", 20), ("Institución", 20)],
             case_rows,
             note=f"{len(open_cases)} casos abiertos, {len(overdue_cases)} vencidos (fecha límite pasada).",
+            on_page=steps.within,
         )
-        steps.next("Plan en PDF: proyectos")
+        steps.next("Plan en PDF: proyectos", "table")
         project_rows = [
             [r.code, r.name, r.consultation_round, r.stage_label, r.area_label, _money(r.budget), _money(r.deposited),
              "" if r.deposited_pct is None or r.deposited_pct != r.deposited_pct else f"{r.deposited_pct:.0f} %",
@@ -267,8 +283,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             [("Código", 9), ("Proyecto", 34), ("Consulta", 8), ("Etapa", 11), ("Área", 15), ("Presupuesto Bs.", 14),
              ("Depositado Bs.", 14), ("%", 5), ("Últ. depósito", 10), ("Territorio", 18)],
             project_rows,
+            on_page=steps.within,
         )
-        steps.next("Plan en PDF: rastro del dinero")
+        steps.next("Plan en PDF: rastro del dinero", "table")
         deposit_rows = [
             [d.code, d.name, _date(d.deposit_date), _money(d.amount), d.currency, d.bank] for d in _deposits(conn, params)
         ]
@@ -276,8 +293,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             pdf, paper, "Rastro del dinero: depósitos por proyecto",
             [("Proyecto", 9), ("Nombre", 40), ("Fecha", 10), ("Monto", 14), ("Moneda", 6), ("Banco comunal", 30)],
             deposit_rows,
+            on_page=steps.within,
         )
-        steps.next("Plan en PDF: acuerdos del gabinete")
+        steps.next("Plan en PDF: acuerdos del gabinete", "table")
         agreement_rows = [
             [r.code, _date(r.cabinet_date), r.area_label, r.working_table, r.text, r.institution, r.status_label,
              _date(r.due_date), "sí" if r.overdue else ""]
@@ -288,8 +306,26 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             [("Código", 8), ("Gabinete", 10), ("Área", 15), ("Mesa", 15), ("Acuerdo", 45), ("Responsable", 20),
              ("Estatus", 10), ("Límite", 10), ("Vencido", 7)],
             agreement_rows,
+            on_page=steps.within,
         )
     return pages
+
+
+def check_pack(conn: Connection, code: str, params: LayerParams | None = None, *, max_features: int | None = None):
+    """What the pack of `code` needs before anything is written: the resolved parameters,
+    the municipality and the count of each layer. Raises UnknownTerritory, ExportError
+    (not a municipality) or ExportTooLarge, so a job can be refused before it is queued."""
+    from geodata.settings import get_settings
+
+    params = resolve_params(conn, replace(params or LayerParams(), territory=code, filters=None))
+    node = conn.execute(select(Territory.code, Territory.name, Territory.level).where(Territory.code == params.territory)).first()
+    if node.level != "municipality":
+        raise ExportError(f"El paquete de planificación se hace por municipio; «{node.code}» ({node.name}) no es un municipio.")
+    cap = max_features or get_settings().export_max_features
+    counts = {layer_id: count_features(conn, layer_id, params) for layer_id in PACK_LAYERS}
+    if sum(counts.values()) > cap:
+        raise ExportTooLarge(sum(counts.values()), cap)
+    return params, node, counts
 
 
 def build_pack(
@@ -304,20 +340,11 @@ def build_pack(
 ) -> PackResult:
     """Write the planning pack of municipality `code` (period and scope from `params`) to
     `path` (.zip), telling `progress(phase, percent)` as it goes."""
-    from geodata.settings import get_settings
-
     check_target(path)
-    params = resolve_params(conn, replace(params or LayerParams(), territory=code, filters=None))
-    node = conn.execute(select(Territory.code, Territory.name, Territory.level).where(Territory.code == params.territory)).first()
-    if node.level != "municipality":
-        raise ExportError(f"El paquete de planificación se hace por municipio; «{node.code}» ({node.name}) no es un municipio.")
-    cap = max_features or get_settings().export_max_features
-    counts = {layer_id: count_features(conn, layer_id, params) for layer_id in PACK_LAYERS}
-    if sum(counts.values()) > cap:
-        raise ExportTooLarge(sum(counts.values()), cap)
+    params, node, counts = check_pack(conn, code, params, max_features=max_features)
     parts: list[str] = []
     path = Path(path)
-    steps = Steps(progress, PDF_STEPS + 2 * len(PACK_LAYERS) + 1)
+    steps = Steps(progress, PDF_WEIGHT + (WEIGHTS["gpkg"] + WEIGHTS["csv"]) * len(PACK_LAYERS) + WEIGHTS["zip"])
     with atomic_path(path) as tmp:
         work = tmp.parent / "parts"  # inside the private folder atomic_path removes
         work.mkdir()
@@ -326,12 +353,12 @@ def build_pack(
         parts.append(pdf_name)
         gpkg_name = f"capas_{node.code}.gpkg"
         for i, layer_id in enumerate(PACK_LAYERS):
-            steps.next(f"Capas en GeoPackage: {get_layer(layer_id).title}")
+            steps.next(f"Capas en GeoPackage: {get_layer(layer_id).title}", "gpkg")
             write_ogr(conn, get_layer(layer_id), params, work / gpkg_name, driver="GPKG", append_layer=i > 0)
         parts.append(gpkg_name)
         (work / "csv").mkdir()
         for layer_id in PACK_LAYERS:
-            steps.next(f"CSV: {get_layer(layer_id).title}")
+            steps.next(f"CSV: {get_layer(layer_id).title}", "csv")
             write_csv(conn, get_layer(layer_id), params, work / "csv" / f"{layer_id}.csv")
             parts.append(f"csv/{layer_id}.csv")
         info = describe_params(conn, params)
@@ -351,7 +378,7 @@ def build_pack(
         ]
         (work / "LEAME.txt").write_text("\n".join(readme) + "\n", encoding="utf-8")
         parts.append("LEAME.txt")
-        steps.next("Comprimiendo el paquete")
+        steps.next("Comprimiendo el paquete", "zip")
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in parts:
                 archive.write(work / part, arcname=part)

@@ -5,7 +5,13 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
 
 - `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
 - `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
-- `/export/pack/<code>.zip?from=&to=&round=` — the municipality's planning pack;
+  or, for a slow format (pdf, png, xlsx, kml), more than `SALA_EXPORT_JOB_THRESHOLD`
+  features, or a POST, a job (`layers.jobs`): 202 with the job as JSON;
+- `/export/pack/<code>.zip?from=&to=&round=` (GET or POST) — the municipality's planning
+  pack, always a job (202);
+- `/export/jobs/<id>` — the job's state as JSON (phase, percent, message, file URL);
+  `/export/jobs/<id>/file` — its file once done (409 before). A job is seen only by the
+  user and scope that started it (404 for anyone else);
 - `/ogc`, `/ogc/conformance`, `/ogc/collections[/<id>[/items[/<fid>]]]`.
 
 Every route applies the scope returned by `scope_getter()` (the logged-in user's; the
@@ -25,12 +31,14 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request, send_file
 from sqlalchemy import Engine
 
 from geodata.access import NATIONAL, Scope
 from layers import ogc
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
+from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
+from layers.output import DiskFull
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
 from layers.tiles import TileOutOfRange, render_tile
 
@@ -140,6 +148,8 @@ def _status_for(exc: Exception) -> int:
         return 404
     if isinstance(exc, ExportTooLarge):
         return 413
+    if isinstance(exc, DiskFull):
+        return 507
     return 400
 
 
@@ -177,15 +187,6 @@ def _download(path: Path, folder: Path, filename: str, media_type: str) -> Respo
     return response
 
 
-def _slug(params: LayerParams) -> str:
-    parts = [params.territory or "venezuela"]
-    if params.date_from:
-        parts.append(params.date_from.isoformat())
-    if params.date_to:
-        parts.append(params.date_to.isoformat())
-    return "_".join(parts)
-
-
 # --------------------------------------------------------------------------- registration
 
 
@@ -202,13 +203,19 @@ def register(
     engine_getter: Callable[[], Engine],
     scope_getter: Callable[[], Scope] | None = None,
     user_getter: Callable[[], str | None] | None = None,
+    jobs: JobQueue | None = None,
 ) -> Blueprint:
     """Add the tile, export and OGC API routes to the dashboard's Flask server.
 
     `scope_getter` gives the logged-in user's scope (default: national); `user_getter`
-    their username, for the audit log of downloads (default: `server.config["SALA_USER_GETTER"]`).
+    their username, for the audit log of downloads (default: `server.config["SALA_USER_GETTER"]`);
+    `jobs` runs the long exports (default: a queue from the settings, files in the data folder).
     """
+    from geodata.settings import get_settings
+
     scope_of = scope_getter or (lambda: NATIONAL)
+    jobs = jobs or JobQueue.from_settings(engine_getter, get_settings())
+    server.config["SALA_JOBS"] = jobs
     # Without an explicit getter, the one the dashboard's sign-in leaves in the config (if any).
     user_of = user_getter or (lambda: (server.config.get("SALA_USER_GETTER") or (lambda: None))())
     bp = Blueprint("sala_layers", __name__)
@@ -229,9 +236,18 @@ def register(
         response.headers["Vary"] = "Cookie"
         return response.make_conditional(request)
 
-    @bp.route("/export/<layer_id>.<fmt>")
+    def submitted(export_request: dict) -> Response:
+        """The job just queued for this request: 202, its state, where to poll."""
+        job = jobs.submit(export_request, username=user_of(), scope=scope_of())
+        response = jsonify(describe(job))
+        response.status_code = 202
+        response.headers["Location"] = f"/export/jobs/{job.id}"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.route("/export/<layer_id>.<fmt>", methods=["GET", "POST"])
     def export(layer_id: str, fmt: str):
-        def make(folder: Path):
+        try:
             layer = get_layer(layer_id)
             form = FORMATS.get(fmt.lower())
             if form is None:
@@ -240,28 +256,57 @@ def register(
             crs = int(request.args.get("crs", 4326)) if str(request.args.get("crs", "4326")).isdigit() else 0
             if crs == 0:
                 raise ExportError("crs inválido: use un código EPSG, p. ej. 4326.")
-            filename = f"{layer.id}_{_slug(params)}{'_shp' if form.id == 'shp' else ''}{form.extension}"
+            paper, title = request.args.get("paper", "A4"), request.args.get("title") or None
             with engine_getter().connect() as conn:
-                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs,
-                                      paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
+                as_job = request.method == "POST" or needs_job(conn, layer.id, form.id, params, jobs.threshold)
+            if as_job:
+                return submitted(layer_request(layer.id, form.id, params, crs=crs, paper=paper, title=title,
+                                               query=request.args.to_dict(flat=False)))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
+
+        def make(folder: Path):
+            filename = export_filename(layer, form.id, params)
+            with engine_getter().connect() as conn:
+                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs, paper=paper, title=title)
             _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
             return filename, form.media_type
 
         return _build_download("sala-export-", make)
 
-    @bp.route("/export/pack/<code>.zip")
+    @bp.route("/export/pack/<code>.zip", methods=["GET", "POST"])
     def pack(code: str):
-        from layers.pack import build_pack
-
-        def make(folder: Path):
+        try:
             params = replace(params_from_request(scope_of()), filters=None, bbox=None)
-            filename = f"paquete_{code}.zip"
-            with engine_getter().connect() as conn:
-                result = build_pack(conn, code, folder / filename, params, paper=request.args.get("paper", "A4"))
-            _audit(engine_getter(), user_of(), f"pack/{code}", sum(result.counts.values()))
-            return filename, "application/zip"
+            return submitted(pack_request(code, params, paper=request.args.get("paper", "A4"),
+                                          query=request.args.to_dict(flat=False)))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
 
-        return _build_download("sala-pack-", make)
+    @bp.route("/export/jobs/<job_id>")
+    def job_status(job_id: str):
+        try:
+            job = jobs.status(job_id, username=user_of(), scope=scope_of())
+        except JobNotFound as exc:
+            return _error(404, str(exc))
+        response = jsonify(describe(job))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.route("/export/jobs/<job_id>/file")
+    def job_file(job_id: str):
+        try:
+            path, job = jobs.file(job_id, username=user_of(), scope=scope_of())
+        except JobNotFound as exc:
+            return _error(404, str(exc))
+        except JobNotReady as exc:
+            response = jsonify({"error": str(exc), **describe(exc.job)})
+            response.status_code = 409
+            return response
+        response = send_file(path, mimetype=job.media_type.split(";")[0], as_attachment=True, download_name=job.filename,
+                             max_age=0, conditional=True)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def base() -> str:
         return request.host_url.rstrip("/") + "/ogc"

@@ -1,4 +1,5 @@
-"""Callbacks of the map room: an action → the new view and its screen; downloads; operator refresh."""
+"""Callbacks of the map room: an action → the new view and its screen; operator refresh
+(the download control's are in `dashboard.callbacks.downloads`)."""
 
 from __future__ import annotations
 
@@ -153,20 +154,6 @@ def register(app) -> None:
         if code is None:
             return no_update, True
         return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
-
-    @app.callback(
-        Output(ids.EXPORT_LINK, "href"),
-        Output(ids.PACK_LINK, "href"),
-        Output(ids.PACK_LINK, "style"),
-        Input(ids.VIEW, "data"),
-        Input(ids.EXPORT_LAYER, "value"),
-        Input(ids.EXPORT_FORMAT, "value"),
-        prevent_initial_call=True,
-    )
-    def downloads(view_data, layer_id, fmt):
-        links = vm.download_links(session.engine(), View.from_store(view_data), layer_id, fmt, session.scope())
-        pack = links["pack_href"]
-        return links["export_href"], pack or "", {} if pack else {"display": "none"}
 
     # The URL follows the view without a page load: Dash's router re-renders a page when
     # its Location changes, so the address bar is written directly. Back/forward and

@@ -1,8 +1,9 @@
-"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel."""
+"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel, the
+download that runs as a job."""
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids, texts
 
@@ -93,3 +94,19 @@ def case_panel(data: dict) -> list:
         ),
     ]
     return body
+
+
+HIDDEN = {"display": "none"}
+JOB_POLL_MS = 1000  # how often a download being prepared is asked how far it is
+
+
+def job_control(button: str, status: str, file: str, job: str, poll: str, prepare: str, ready: str, shown: bool) -> list:
+    """A download that runs as a job: the button that starts it, the line that follows it
+    (polled), and the link to its file once ready."""
+    return [
+        html.Button(prepare, id=button, n_clicks=0, className="button button-secondary", style={} if shown else HIDDEN),
+        html.Span(id=status, className="job-status", role="status", **{"aria-live": "polite"}),
+        html.A(ready, id=file, href="", className="button", download="", style=HIDDEN),
+        dcc.Store(id=job),
+        dcc.Interval(id=poll, interval=JOB_POLL_MS, disabled=True),
+    ]

@@ -127,16 +127,19 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
 
 def downloads(view) -> html.Div:
     layers, formats = vm.export_options()
-    links = vm.download_links(session.engine(), view, None, None, session.scope())
+    links = vm.download_links(session.engine(), view, None, None, session.scope(), session.jobs())
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
                          className="export-layer", placeholder=texts.EXPORT_LAYER),
             dcc.Dropdown(id=ids.EXPORT_FORMAT, options=formats, value=vm.DEFAULT_EXPORT_FORMAT, clearable=False,
                          className="export-format", placeholder=texts.EXPORT_FORMAT),
-            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"], className="button", download=""),
-            html.A(texts.PACK, id=ids.PACK_LINK, href=links["pack_href"] or "", className="button button-secondary",
-                   download="", style={} if links["pack_href"] else {"display": "none"}),
+            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"], className="button", download="",
+                   style=parts.HIDDEN if links["export_job"] else {}),
+            *parts.job_control(ids.EXPORT_BUTTON, ids.EXPORT_STATUS, ids.EXPORT_FILE, ids.EXPORT_JOB, ids.EXPORT_POLL,
+                         texts.EXPORT_PREPARE, texts.EXPORT_READY, links["export_job"]),
+            *parts.job_control(ids.PACK_BUTTON, ids.PACK_STATUS, ids.PACK_FILE, ids.PACK_JOB, ids.PACK_POLL,
+                         texts.PACK_PREPARE, texts.PACK_READY, bool(links["pack_href"])),
         ],
         className="downloads",
         **{"aria-label": texts.EXPORT},
