@@ -23,6 +23,7 @@ from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, is_unavailable, ping
 from geodata.embedded import EmbeddedError
+from layers.jobs import JobQueue
 from geodata.settings import Settings, get_settings
 
 HERE = Path(__file__).parent
@@ -159,7 +160,8 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     # Every page, callback and route then runs as the signed-in user (an Actor: role and scope).
     server.config["SALA_ACTOR_GETTER"] = auth.current_actor
     register_geo_routes(server, engine_getter, auth.current_actor)
-    web.register(server, engine_getter, auth.current_actor)
+    jobs = JobQueue.from_settings(engine_getter, settings)
+    web.register(server, engine_getter, auth.current_actor, jobs=jobs)
     server.after_request(_cache_headers)
     headers.install(app, settings.basemap_url)
     app.layout = shell()
@@ -167,9 +169,21 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     from dashboard.callbacks import register_all
 
     register_all(app)
+    threading.Thread(target=_recover_jobs, args=(jobs,), name="sala-export-jobs", daemon=True).start()
     if warm:
         threading.Thread(target=_warm, args=(engine_getter,), name="sala-warm-up", daemon=True).start()
     return app
+
+
+def _recover_jobs(jobs: JobQueue) -> None:
+    """Export jobs left unfinished by a server process that is gone are failed, so nobody waits for them."""
+    try:
+        failed = jobs.recover()
+    except Exception:  # the database may be down at start: the jobs stay as they are until the next start
+        logging.getLogger(__name__).exception("could not check the export jobs left by earlier servers")
+        return
+    if failed:
+        logging.getLogger(__name__).warning("%d export jobs of a stopped server marked as failed", failed)
 
 
 def _warm(engine_getter) -> None:

@@ -47,8 +47,13 @@ NEWS = "news"
 EXPORT_LAYER = "export-layer"
 EXPORT_FORMAT = "export-format"
 EXPORT_LINK = "export-link"
-PACK_LINK = "pack-link"
 EXPORT_NOTE = "export-note"  # why there is no download (the role, an unknown layer or format)
+# A download that runs as a job (dashboard.downloads_vm): its button, progress line, file
+# link, the job followed and the poll, for the planning pack and for slow or large exports.
+PACK_BUTTON, PACK_STATUS, PACK_FILE, PACK_JOB, PACK_POLL = "pack-button", "pack-status", "pack-file", "pack-job", "pack-poll"
+EXPORT_BUTTON, EXPORT_STATUS, EXPORT_FILE, EXPORT_JOB, EXPORT_POLL = (
+    "export-button", "export-status", "export-file", "export-job", "export-poll"
+)
 
 # Map of Solutions
 SOL_VIEW = "sol-view"

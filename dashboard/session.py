@@ -22,6 +22,11 @@ def settings() -> Settings:
     return current_app.config["SALA_SETTINGS"]
 
 
+def jobs():
+    """The queue that runs this server's long exports (`layers.jobs.JobQueue`)."""
+    return current_app.config["SALA_JOBS"]
+
+
 def actor() -> Actor:
     """Who makes this request (dashboard.auth); the open-access administrator when the app
     runs without the login module."""

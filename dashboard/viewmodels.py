@@ -681,34 +681,31 @@ def export_options() -> tuple[list[dict], list[dict]]:
     return layers, formats
 
 
-def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPEN_ACCESS) -> dict:
+def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPEN_ACCESS, jobs=None) -> dict:
     """The download URL of exactly what is on screen (territory, period and the filters that
-    apply to the layer) for a layer and format, and the planning pack of the municipality in
-    view (None above a municipality). A role that may not export gets no links and
-    `message`; so does a layer or format the registry does not know."""
-    from geodata.solutions import NotAMunicipality, municipality_of
+    apply to the layer) for a layer and format, whether that export runs as a job (a slow
+    format, or more features than `jobs.threshold`), and the URL that starts the planning
+    pack of the municipality in view (None above a municipality). A role that may not
+    export gets no links and `message`; so does a layer or format the registry does not know."""
+    from dashboard import downloads_vm
     from layers import web
     from layers.exports import FORMATS
+    from layers.jobs import SLOW_FORMATS
     from layers.registry import list_layers
 
+    none = {"export_href": None, "export_job": False, "pack_href": None}
     if not actor.may(Action.EXPORT):
-        return {"export_href": None, "pack_href": None, "message": texts.EXPORT_NOT_ALLOWED}
+        return {**none, "message": texts.EXPORT_NOT_ALLOWED}
     layer_id = DEFAULT_EXPORT_LAYER if layer_id is None else layer_id
     fmt = DEFAULT_EXPORT_FORMAT if fmt is None else fmt
     known = isinstance(layer_id, str) and layer_id in {layer.id for layer in list_layers()}
     if not known or not isinstance(fmt, str) or fmt not in FORMATS:
-        return {"export_href": None, "pack_href": None, "message": texts.EXPORT_UNKNOWN}
+        return {**none, "message": texts.EXPORT_UNKNOWN}
     export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id))
-    pack_href = None
-    if view.territory:
-        with engine.connect() as conn:
-            try:
-                mun = municipality_of(conn, view.territory, actor.scope)
-            except (NotAMunicipality, ScopeError):
-                mun = None
-        if mun is not None:
-            pack_href = web.pack_url(mun.code, view.period)
-    return {"export_href": export_href, "pack_href": pack_href, "message": None}
+    code = downloads_vm.pack_code(engine, view, actor.scope)
+    as_job = downloads_vm.export_is_job(engine, jobs, view, layer_id, fmt, actor.scope) if jobs else fmt in SLOW_FORMATS
+    return {"export_href": export_href, "export_job": as_job, "pack_href": web.pack_url(code, view.period) if code else None,
+            "message": None}
 
 
 def warm_up(engine: Engine, today: dt.date | None = None) -> int:

@@ -607,3 +607,44 @@ class IntegrityIssue(Base):
     area_km2: Mapped[float | None] = mapped_column(Float)
     detail: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=True), nullable=True)
+
+
+EXPORT_JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class ExportJob(Base):
+    """A long export (the planning pack, a large or slow file) run off the request threads.
+
+    Kept in the database so every server process sees the same jobs: who asked (user and
+    scope: only they see it), what (`request`), how far it is, its file in the data
+    folder, and the server process that runs it (`worker`, host:pid:start), so a server
+    that restarts can tell its unfinished jobs from another's.
+    """
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        CheckConstraint(one_of("state", EXPORT_JOB_STATES), name="state"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+        Index(None, "state"),
+        Index(None, "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str | None] = mapped_column(String(80))
+    scope_role: Mapped[str] = mapped_column(String(16))
+    scope_path: Mapped[str | None] = mapped_column(Text)
+    request: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    state: Mapped[str] = mapped_column(String(10), server_default="queued")
+    phase: Mapped[str] = mapped_column(Text, server_default="")
+    percent: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    message: Mapped[str | None] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(String(200))
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    count: Mapped[int | None] = mapped_column(Integer)
+    worker: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = _created()
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     basemap_attribution: str = ""
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
+    export_jobs: int = Field(default=2, ge=1, description="exports run at once as jobs, per server process; more wait queued")
+    export_job_threshold: int = Field(
+        default=50_000, ge=1, description="a web export of more features than this runs as a job (as do the pack and pdf/png/xlsx/kml)"
+    )
+    export_job_hours: float = Field(default=6.0, gt=0, description="hours a finished job and its file are kept")
 
     @field_validator("trusted_proxies")
     @classmethod

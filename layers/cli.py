@@ -1,7 +1,8 @@
 """`sala layers` and `sala export …`: the registry's layers and their exports from the command line.
 
-Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date, user);
-1 the export could not be made (too large, database unreachable, disk); 3 the user named
+Exit codes: 0 done; 2 bad request (unknown layer, territory, filter, format, date, user, or
+an output path that is not a regular file: a symlink, a device, a FIFO, a folder); 1 the
+export could not be made (too large, database unreachable, disk full); 3 the user named
 with `--as-user` may not export.
 
 The command acts as the local administrator (who holds the database's credentials) with
@@ -12,6 +13,7 @@ dashboard would. Every export is written to the audit log with who made it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from geodata.permissions import Action, PermissionDenied, actor_for, local_admin
 from geodata.vocab import LEVEL_LABELS
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer, format_from_path
+from layers.output import DiskFull, is_disk_full
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, list_layers
 
 console = Console()
@@ -112,16 +115,14 @@ def export_command(
             filters=parse_filters(filters),
             scope=actor.scope,
         )
-        output = output.expanduser().resolve()
+        # Absolute, but not resolved: a symlink given as the output must be seen (and refused), not followed.
+        output = Path(os.path.abspath(output.expanduser()))
         if layer == "pack":
             if not territory:
                 raise LayerError("El paquete de planificación necesita --territory CODIGO (un municipio).")
             if output.suffix.lower() != ".zip":
                 raise LayerError("El paquete de planificación se escribe en un .zip.")
-            from layers.pack import build_pack
-
-            with get_engine().connect() as conn:
-                result = build_pack(conn, territory, output, params, paper=paper)
+            result = _pack_with_progress(get_engine(), territory, output, params, paper)
             with get_engine().begin() as conn:
                 audit(conn, actor.username, "export", f"pack/{territory}", via="cli", count=sum(result.counts.values()))
             console.print(f"[green]Paquete escrito[/] {result.path} ({', '.join(result.parts)})")
@@ -138,13 +139,31 @@ def export_command(
         _fail(f"«{as_user}»: {exc}", 3)
     except (UnknownLayer, UnknownTerritory) as exc:
         _fail(str(exc), 2)
-    except ExportTooLarge as exc:
+    except (ExportTooLarge, DiskFull) as exc:
         _fail(str(exc), 1)
     except ExportError as exc:
         _fail(str(exc), 2)
     except LayerError as exc:
         _fail(str(exc), 2)
     except OSError as exc:
+        if is_disk_full(exc):
+            _fail(str(DiskFull(output)), 1)
         _fail(f"No se pudo escribir {output}: {exc}", 1)
     except SQLAlchemyError as exc:
         _fail(f"No se pudo consultar la base de datos ({type(exc).__name__}). ¿Está en marcha? Ejecute `sala db up`.", 1)
+
+
+def _pack_with_progress(engine, territory: str, output: Path, params: LayerParams, paper: str):
+    """The planning pack, built here and now, with a progress bar on the terminal (stderr)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from layers.pack import build_pack
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("Paquete de planificación", total=100)
+
+        def progress(phase: str, percent: int) -> None:
+            bar.update(task, description=phase, completed=percent)
+
+        with engine.connect() as conn:
+            return build_pack(conn, territory, output, params, paper=paper, progress=progress)

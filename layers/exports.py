@@ -6,29 +6,23 @@ labels travel in a side table), dates in ISO 8601 and EPSG:4326 unless another C
 asked for. Rows come from a server-side cursor and are written as they arrive (in
 batches for the GDAL formats), so a large export never sits whole in memory; a size cap
 refuses what is too big before anything is written. Every export is written to a
-temporary file beside the output and renamed at the end: on failure nothing
-half-written is left at the output path.
+temporary file beside the output and renamed at the end (`layers.output`: targets that
+are not regular files are refused, a full disk is told as such); on failure nothing
+half-written is left. Text cells of CSV and XLSX are neutralised against formula
+injection (`layers.cells`).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
-import os
-import shutil
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyogrio
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import Connection
 
 from geodata.settings import get_settings
@@ -43,7 +37,9 @@ from layers.features import (
     json_value,
     prepare,
 )
-from layers.registry import Layer, LayerError, LayerParams
+from layers.cells import spreadsheet_text
+from layers.output import ExportError, atomic_path, check_target
+from layers.registry import Layer, LayerParams
 
 ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
 SOURCE = "Sala de Autogobierno"
@@ -71,10 +67,6 @@ FORMATS: dict[str, Format] = {
         Format("pdf", ".pdf", "application/pdf", "Mapa (PDF)", vector=False),
     )
 }
-
-
-class ExportError(LayerError):
-    """An export that cannot be made; the message says why in Spanish."""
 
 
 class ExportTooLarge(ExportError):
@@ -106,24 +98,6 @@ def format_from_path(path: str | Path) -> str | None:
         if f.extension == suffix and not (suffix == ".zip"):
             return f.id
     return "shp" if suffix == ".zip" else None
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path` that replaces it only if the block succeeds."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise ExportError(f"La carpeta de destino no existe: {path.parent}")
-    tmp = path.with_name(f".{path.stem}.part-{uuid.uuid4().hex[:8]}{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
-        raise
 
 
 def describe_params(conn: Connection, params: LayerParams, layer: Layer | None = None) -> dict[str, str]:
@@ -159,6 +133,31 @@ def period_text(params: LayerParams) -> str:
     return "todo el periodo"
 
 
+def check_export(
+    conn: Connection,
+    layer_id: str | Layer,
+    params: LayerParams | None,
+    fmt: str,
+    *,
+    crs: int = WGS84,
+    max_features: int | None = None,
+) -> tuple[Layer, LayerParams, Format, int]:
+    """What an export needs before anything is written: its layer, resolved parameters,
+    format and feature count. Raises UnknownLayer / UnknownTerritory / ExportTooLarge /
+    ExportError (a bad format or CRS), so a job can be refused before it is queued."""
+    form = get_format(fmt)
+    layer, params = prepare(conn, layer_id, params)
+    if crs != WGS84:
+        if not form.vector:
+            raise ExportError("Los mapas impresos se dibujan siempre en EPSG:4326; quite --crs.")
+        check_crs(conn, crs)
+    cap = max_features or get_settings().export_max_features
+    count = count_features(conn, layer, params)
+    if count > cap:
+        raise ExportTooLarge(count, cap)
+    return layer, params, form, count
+
+
 def export_layer(
     conn: Connection,
     layer_id: str | Layer,
@@ -170,28 +169,27 @@ def export_layer(
     paper: str = "A4",
     title: str | None = None,
     max_features: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ExportResult:
-    """Write the layer (territory, period, filters of `params`) to `path` in `fmt`.
+    """Write the layer (territory, period, filters of `params`) to `path` in `fmt`,
+    telling `progress(phase, percent)` what it is doing.
 
     Raises UnknownLayer / UnknownTerritory / ExportTooLarge / ExportError before anything
     is written; nothing is left at `path` if writing fails half-way.
     """
-    form = get_format(fmt)
-    layer, params = prepare(conn, layer_id, params)
-    if crs != WGS84:
-        if not form.vector:
-            raise ExportError("Los mapas impresos se dibujan siempre en EPSG:4326; quite --crs.")
-        check_crs(conn, crs)
-    cap = max_features or get_settings().export_max_features
-    count = count_features(conn, layer, params)
-    if count > cap:
-        raise ExportTooLarge(count, cap)
+    report = progress or (lambda phase, percent: None)
+    check_target(path)
+    report("Contando los elementos", 0)
+    layer, params, form, count = check_export(conn, layer_id, params, fmt, crs=crs, max_features=max_features)
+    report(f"Escribiendo {count:,} elementos en {form.label}".replace(",", "."), 10)
     with atomic_path(path) as tmp:
         if form.id == "geojson":
             write_geojson(conn, layer, params, tmp, crs=crs)
         elif form.id == "csv":
             write_csv(conn, layer, params, tmp, crs=crs)
         elif form.id == "xlsx":
+            from layers.xlsx import write_xlsx
+
             write_xlsx(conn, layer, params, tmp, crs=crs)
         elif form.id in ("gpkg", "kml"):
             write_ogr(conn, layer, params, tmp, driver="GPKG" if form.id == "gpkg" else "LIBKML", crs=crs)
@@ -201,6 +199,7 @@ def export_layer(
             from layers.printing import print_map
 
             print_map(conn, layer, params, tmp, fmt=form.id, paper=paper, title=title)
+    report("Listo", 100)
     return ExportResult(Path(path), form.id, count)
 
 
@@ -232,7 +231,7 @@ def _csv_value(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json_value(value)
+    return spreadsheet_text(json_value(value))
 
 
 def geometry_columns(layer: Layer, crs: int) -> list[str]:
@@ -253,57 +252,6 @@ def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *
             values = [_csv_value(v) for v in row[:n]]
             extra = [("" if v is None else round(v, precision)) for v in row[n:]] if geometry == "xy" else [row[n] or ""]
             writer.writerow(values + extra)
-
-
-# --------------------------------------------------------------------------- XLSX
-
-_EXCEL_CELL_MAX = 32_767
-
-
-def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
-    """A write-only (streamed) workbook: the data sheet, then the fields and the export's context."""
-    geometry = "xy" if layer.geometry_type == "Point" else "wkt"
-    precision = 6 if crs == WGS84 else 2
-    n = len(layer.fields)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("datos")
-    bold = Font(bold=True)
-    header = []
-    for name in layer.field_names + geometry_columns(layer, crs):
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
-        values = []
-        for i, f in enumerate(layer.fields):
-            value = row[i]
-            if f.type == "date" and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                values.append(cell)
-            else:
-                values.append(json_value(value))
-        if geometry == "xy":
-            values += [None if v is None else round(v, precision) for v in row[n:]]
-        else:
-            wkt = row[n] or ""
-            # A cell holds at most 32,767 characters: larger polygons are left to the vector formats.
-            values.append(wkt if len(wkt) <= _EXCEL_CELL_MAX else "(geometría demasiado grande para Excel: use GeoPackage)")
-        sheet.append(values)
-    fields = book.create_sheet("campos")
-    fields.append(["campo", "descripción", "tipo"])
-    for f in layer.fields:
-        fields.append([f.name, f.label, f.type])
-    about = book.create_sheet("acerca")
-    about.append(["Capa", layer.title])
-    for key, value in describe_params(conn, params, layer).items():
-        about.append([key, value])
-    about.append(["Sistema de referencia", f"EPSG:{crs}"])
-    about.append(["Exportado", dt.datetime.now().isoformat(timespec="seconds")])
-    about.append(["Fuente", SOURCE])
-    about.append(["Atribución", ATTRIBUTION])
-    book.save(path)
 
 
 # --------------------------------------------------------------------------- GDAL formats

@@ -7,14 +7,16 @@
 - `csv/<layer>.csv`: the same layers as CSV;
 - `LEAME.txt`: what is in the pack and with which parameters.
 
-Built in a temporary folder beside the output and renamed at the end.
+Built in a private folder beside the output and renamed at the end (`layers.output`).
+`build_pack` reports its progress (phase and percent, page by page and layer by layer)
+to a callback: the export jobs (`layers.jobs`) and the CLI's progress bar show it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,10 +35,12 @@ from layers.exports import (  # noqa: E402
     ExportError,
     ExportTooLarge,
     atomic_path,
+    check_target,
     describe_params,
     write_csv,
     write_ogr,
 )
+from layers.cells import spreadsheet_text  # noqa: E402
 from layers.features import count_features, data_date, features_frame, has_demo  # noqa: E402
 from layers.printing import DEMO_MARK, MapLayer, draw_page, paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
@@ -56,6 +60,38 @@ PACK_LAYERS = (
 )
 ROWS_PER_PAGE = {"A4": 24, "A3": 36}
 MAX_TABLE_ROWS = 480
+TABLES = 4  # open cases, projects, deposits, agreements
+
+# `progress(phase, percent)`: what the pack is doing now (Spanish, shown to users) and how
+# much of it is done.
+Progress = Callable[[str, int], None]
+
+
+# What each step weighs towards 100 %, roughly its share of the time: the PDF's tables
+# (up to MAX_TABLE_ROWS rows, page after page) take longest.
+WEIGHTS = {"cover": 1, "map": 2, "table": 10, "gpkg": 1, "csv": 0.5, "zip": 2}
+
+
+class Steps:
+    """The pack's steps towards 100 %: `next(phase, kind)` says a step begins, `within(f)`
+    how far into it (0–1) the current step is."""
+
+    def __init__(self, progress: Progress | None, total: float):
+        self.progress, self.total = progress, total
+        self.done, self.current, self.phase = 0.0, 0.0, ""
+
+    def next(self, phase: str, kind: str) -> None:
+        self.done += self.current
+        self.current, self.phase = WEIGHTS[kind], phase
+        self.within(0)
+
+    def within(self, fraction: float) -> None:
+        if self.progress is not None:
+            self.progress(self.phase, min(99, int(100 * (self.done + self.current * fraction) / self.total)))
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress("Listo", 100)
 
 
 @dataclass(frozen=True)
@@ -80,8 +116,10 @@ def _cut(value, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, int]], rows: list[list], note: str = "") -> int:
-    """A table over as many pages as it needs; column widths in characters. Returns the page count."""
+def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, int]], rows: list[list], note: str = "",
+                on_page: Callable[[float], None] | None = None) -> int:
+    """A table over as many pages as it needs; column widths in characters. Returns the page
+    count; `on_page(fraction)` is told after each page how much of the table is drawn."""
     per_page = ROWS_PER_PAGE.get(paper.upper(), 24)
     if len(rows) > MAX_TABLE_ROWS:
         # A printed table of thousands of rows is read by nobody: the CSVs in the pack hold them all.
@@ -102,7 +140,7 @@ def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, 
         ax.axis("off")
         if chunk:
             # At 7 points a column holds about 1.5 characters per unit of its width.
-            cells = [[_cut(v, int(w * 1.5)) for v, w in zip(row, widths)] for row in chunk]
+            cells = [[_cut(spreadsheet_text(v), int(w * 1.5)) for v, w in zip(row, widths)] for row in chunk]
             table = ax.table(
                 cellText=cells,
                 colLabels=[h for h, _ in columns],
@@ -122,6 +160,8 @@ def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, 
         fig.text(0.03, 0.025, f"Fuente: {SOURCE} · {ATTRIBUTION}", fontsize=6, color="#555555")
         pdf.savefig(fig)
         plt.close(fig)
+        if on_page is not None:
+            on_page(number / len(chunks))
     return len(chunks)
 
 
@@ -154,8 +194,13 @@ def _cabinet(conn: Connection, municipality: str):
     return row.installed_date, tables
 
 
-def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4") -> int:
-    """The printable plan; returns its number of pages."""
+PDF_WEIGHT = WEIGHTS["cover"] + WEIGHTS["map"] * len(AREAS) + WEIGHTS["table"] * TABLES
+
+
+def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4", steps: Steps | None = None) -> int:
+    """The printable plan; returns its number of pages. Takes PDF_WEIGHT of `steps`."""
+    steps = steps or Steps(None, PDF_WEIGHT)
+    steps.next("Plan en PDF: portada y resumen", "cover")
     cases = features_frame(conn, "cases", params)
     projects = features_frame(conn, "projects", params)
     agreements = features_frame(conn, "agreements", params)
@@ -205,12 +250,14 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
                 frame = frames[layer_id]
                 frame = frame[frame["area"] == area] if len(frame) else frame
                 items.append(MapLayer(get_layer(layer_id), frame, label=label))
+            steps.next(f"Plan en PDF: mapa del área {area_label}", "map")
             fig = plt.figure(figsize=paper_size(paper))
             draw_page(fig, conn, items, params, title=f"Área {area_label} — Municipio {node.name}", data_day=data_day, demo=demo)
             pdf.savefig(fig)
             plt.close(fig)
             pages += 1
 
+        steps.next("Plan en PDF: casos abiertos y vencidos", "table")
         case_rows = [
             [r.code, _date(r.reported_date), r.category_label, r.area_label, r.status_label, _date(r.due_date),
              "sí" if r.overdue else "", r.days_open, r.territory_name, r.institution]
@@ -222,7 +269,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
              ("Vencido", 7), ("Días", 5), ("Territorio", 20), ("Institución", 20)],
             case_rows,
             note=f"{len(open_cases)} casos abiertos, {len(overdue_cases)} vencidos (fecha límite pasada).",
+            on_page=steps.within,
         )
+        steps.next("Plan en PDF: proyectos", "table")
         project_rows = [
             [r.code, r.name, r.consultation_round, r.stage_label, r.area_label, _money(r.budget), _money(r.deposited),
              "" if r.deposited_pct is None or r.deposited_pct != r.deposited_pct else f"{r.deposited_pct:.0f} %",
@@ -234,7 +283,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             [("Código", 9), ("Proyecto", 34), ("Consulta", 8), ("Etapa", 11), ("Área", 15), ("Presupuesto Bs.", 14),
              ("Depositado Bs.", 14), ("%", 5), ("Últ. depósito", 10), ("Territorio", 18)],
             project_rows,
+            on_page=steps.within,
         )
+        steps.next("Plan en PDF: rastro del dinero", "table")
         deposit_rows = [
             [d.code, d.name, _date(d.deposit_date), _money(d.amount), d.currency, d.bank] for d in _deposits(conn, params)
         ]
@@ -242,7 +293,9 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             pdf, paper, "Rastro del dinero: depósitos por proyecto",
             [("Proyecto", 9), ("Nombre", 40), ("Fecha", 10), ("Monto", 14), ("Moneda", 6), ("Banco comunal", 30)],
             deposit_rows,
+            on_page=steps.within,
         )
+        steps.next("Plan en PDF: acuerdos del gabinete", "table")
         agreement_rows = [
             [r.code, _date(r.cabinet_date), r.area_label, r.working_table, r.text, r.institution, r.status_label,
              _date(r.due_date), "sí" if r.overdue else ""]
@@ -253,20 +306,15 @@ def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, p
             [("Código", 8), ("Gabinete", 10), ("Área", 15), ("Mesa", 15), ("Acuerdo", 45), ("Responsable", 20),
              ("Estatus", 10), ("Límite", 10), ("Vencido", 7)],
             agreement_rows,
+            on_page=steps.within,
         )
     return pages
 
 
-def build_pack(
-    conn: Connection,
-    code: str,
-    path: str | Path,
-    params: LayerParams | None = None,
-    *,
-    paper: str = "A4",
-    max_features: int | None = None,
-) -> PackResult:
-    """Write the planning pack of municipality `code` (period and scope from `params`) to `path` (.zip)."""
+def check_pack(conn: Connection, code: str, params: LayerParams | None = None, *, max_features: int | None = None):
+    """What the pack of `code` needs before anything is written: the resolved parameters,
+    the municipality and the count of each layer. Raises UnknownTerritory, ExportError
+    (not a municipality) or ExportTooLarge, so a job can be refused before it is queued."""
     from geodata.settings import get_settings
 
     params = resolve_params(conn, replace(params or LayerParams(), territory=code, filters=None))
@@ -277,19 +325,40 @@ def build_pack(
     counts = {layer_id: count_features(conn, layer_id, params) for layer_id in PACK_LAYERS}
     if sum(counts.values()) > cap:
         raise ExportTooLarge(sum(counts.values()), cap)
+    return params, node, counts
+
+
+def build_pack(
+    conn: Connection,
+    code: str,
+    path: str | Path,
+    params: LayerParams | None = None,
+    *,
+    paper: str = "A4",
+    max_features: int | None = None,
+    progress: Progress | None = None,
+) -> PackResult:
+    """Write the planning pack of municipality `code` (period and scope from `params`) to
+    `path` (.zip), telling `progress(phase, percent)` as it goes."""
+    check_target(path)
+    params, node, counts = check_pack(conn, code, params, max_features=max_features)
     parts: list[str] = []
     path = Path(path)
-    with atomic_path(path) as tmp, tempfile.TemporaryDirectory(dir=path.parent, prefix=".pack-") as folder:
-        work = Path(folder)
+    steps = Steps(progress, PDF_WEIGHT + (WEIGHTS["gpkg"] + WEIGHTS["csv"]) * len(PACK_LAYERS) + WEIGHTS["zip"])
+    with atomic_path(path) as tmp:
+        work = tmp.parent / "parts"  # inside the private folder atomic_path removes
+        work.mkdir()
         pdf_name = f"plan_{node.code}.pdf"
-        pages = write_plan_pdf(conn, params, node, work / pdf_name, paper=paper)
+        pages = write_plan_pdf(conn, params, node, work / pdf_name, paper=paper, steps=steps)
         parts.append(pdf_name)
         gpkg_name = f"capas_{node.code}.gpkg"
         for i, layer_id in enumerate(PACK_LAYERS):
+            steps.next(f"Capas en GeoPackage: {get_layer(layer_id).title}", "gpkg")
             write_ogr(conn, get_layer(layer_id), params, work / gpkg_name, driver="GPKG", append_layer=i > 0)
         parts.append(gpkg_name)
         (work / "csv").mkdir()
         for layer_id in PACK_LAYERS:
+            steps.next(f"CSV: {get_layer(layer_id).title}", "csv")
             write_csv(conn, get_layer(layer_id), params, work / "csv" / f"{layer_id}.csv")
             parts.append(f"csv/{layer_id}.csv")
         info = describe_params(conn, params)
@@ -309,7 +378,9 @@ def build_pack(
         ]
         (work / "LEAME.txt").write_text("\n".join(readme) + "\n", encoding="utf-8")
         parts.append("LEAME.txt")
+        steps.next("Comprimiendo el paquete", "zip")
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for part in parts:
                 archive.write(work / part, arcname=part)
+    steps.finish()
     return PackResult(path, parts, counts)

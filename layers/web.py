@@ -5,7 +5,13 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
 
 - `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
 - `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
-- `/export/pack/<code>.zip?from=&to=&round=` — the municipality's planning pack;
+  or, for a slow format (pdf, png, xlsx, kml), more than `SALA_EXPORT_JOB_THRESHOLD`
+  features, or a POST, a job (`layers.jobs`): 202 with the job as JSON;
+- `/export/pack/<code>.zip?from=&to=&round=` (GET or POST) — the municipality's planning
+  pack, always a job (202);
+- `/export/jobs/<id>` — the job's state as JSON (phase, percent, message, file URL);
+  `/export/jobs/<id>/file` — its file once done (409 before). A job is seen only by the
+  user and scope that started it (404 for anyone else);
 - `/ogc`, `/ogc/conformance`, `/ogc/collections[/<id>[/items[/<fid>]]]`.
 
 Every route acts as the `Actor` returned by `actor_getter()` (the logged-in user; the
@@ -27,13 +33,15 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request, send_file
 from sqlalchemy import Engine
 
 from geodata.access import Scope
 from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
+from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
+from layers.output import DiskFull
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
 from layers.tiles import TileOutOfRange, render_tile
 
@@ -143,6 +151,8 @@ def _status_for(exc: Exception) -> int:
         return 404
     if isinstance(exc, ExportTooLarge):
         return 413
+    if isinstance(exc, DiskFull):
+        return 507
     return 400
 
 
@@ -180,15 +190,6 @@ def _download(path: Path, folder: Path, filename: str, media_type: str) -> Respo
     return response
 
 
-def _slug(params: LayerParams) -> str:
-    parts = [params.territory or "venezuela"]
-    if params.date_from:
-        parts.append(params.date_from.isoformat())
-    if params.date_to:
-        parts.append(params.date_to.isoformat())
-    return "_".join(parts)
-
-
 # --------------------------------------------------------------------------- registration
 
 
@@ -200,16 +201,29 @@ def _audit(engine: Engine, username: str | None, target: str, count: int) -> Non
         audit(conn, username, "export", target, via="web", count=count, query=request.args.to_dict(flat=False))
 
 
-def register(server: Flask, engine_getter: Callable[[], Engine], actor_getter: Callable[[], Actor] | None = None) -> Blueprint:
+def register(
+    server: Flask,
+    engine_getter: Callable[[], Engine],
+    actor_getter: Callable[[], Actor] | None = None,
+    jobs: JobQueue | None = None,
+) -> Blueprint:
     """Add the tile, export and OGC API routes to the dashboard's Flask server.
 
-    `actor_getter` gives who makes the request (default: the open-access administrator).
+    `actor_getter` gives who makes the request (default: the open-access administrator);
+    `jobs` runs the long exports (default: a queue from the settings, files in the data folder).
     """
+    from geodata.settings import get_settings
+
     actor_of = actor_getter or (lambda: OPEN_ACCESS)
 
     def scope_of():
         return actor_of().scope
 
+    def user_of():
+        return actor_of().username
+
+    jobs = jobs or JobQueue.from_settings(engine_getter, get_settings())
+    server.config["SALA_JOBS"] = jobs
     bp = Blueprint("sala_layers", __name__)
 
     @bp.before_request
@@ -237,9 +251,18 @@ def register(server: Flask, engine_getter: Callable[[], Engine], actor_getter: C
         response.headers["Vary"] = "Cookie"
         return response.make_conditional(request)
 
-    @bp.route("/export/<layer_id>.<fmt>")
+    def submitted(export_request: dict) -> Response:
+        """The job just queued for this request: 202, its state, where to poll."""
+        job = jobs.submit(export_request, username=user_of(), scope=scope_of())
+        response = jsonify(describe(job))
+        response.status_code = 202
+        response.headers["Location"] = f"/export/jobs/{job.id}"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.route("/export/<layer_id>.<fmt>", methods=["GET", "POST"])
     def export(layer_id: str, fmt: str):
-        def make(folder: Path):
+        try:
             layer = get_layer(layer_id)
             form = FORMATS.get(fmt.lower())
             if form is None:
@@ -248,28 +271,57 @@ def register(server: Flask, engine_getter: Callable[[], Engine], actor_getter: C
             crs = int(request.args.get("crs", 4326)) if str(request.args.get("crs", "4326")).isdigit() else 0
             if crs == 0:
                 raise ExportError("crs inválido: use un código EPSG, p. ej. 4326.")
-            filename = f"{layer.id}_{_slug(params)}{'_shp' if form.id == 'shp' else ''}{form.extension}"
+            paper, title = request.args.get("paper", "A4"), request.args.get("title") or None
             with engine_getter().connect() as conn:
-                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs,
-                                      paper=request.args.get("paper", "A4"), title=request.args.get("title") or None)
-            _audit(engine_getter(), actor_of().username, f"{layer.id}.{form.id}", result.count)
+                as_job = request.method == "POST" or needs_job(conn, layer.id, form.id, params, jobs.threshold)
+            if as_job:
+                return submitted(layer_request(layer.id, form.id, params, crs=crs, paper=paper, title=title,
+                                               query=request.args.to_dict(flat=False)))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
+
+        def make(folder: Path):
+            filename = export_filename(layer, form.id, params)
+            with engine_getter().connect() as conn:
+                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs, paper=paper, title=title)
+            _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
             return filename, form.media_type
 
         return _build_download("sala-export-", make)
 
-    @bp.route("/export/pack/<code>.zip")
+    @bp.route("/export/pack/<code>.zip", methods=["GET", "POST"])
     def pack(code: str):
-        from layers.pack import build_pack
-
-        def make(folder: Path):
+        try:
             params = replace(params_from_request(scope_of()), filters=None, bbox=None)
-            filename = f"paquete_{code}.zip"
-            with engine_getter().connect() as conn:
-                result = build_pack(conn, code, folder / filename, params, paper=request.args.get("paper", "A4"))
-            _audit(engine_getter(), actor_of().username, f"pack/{code}", sum(result.counts.values()))
-            return filename, "application/zip"
+            return submitted(pack_request(code, params, paper=request.args.get("paper", "A4"),
+                                          query=request.args.to_dict(flat=False)))
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
 
-        return _build_download("sala-pack-", make)
+    @bp.route("/export/jobs/<job_id>")
+    def job_status(job_id: str):
+        try:
+            job = jobs.status(job_id, username=user_of(), scope=scope_of())
+        except JobNotFound as exc:
+            return _error(404, str(exc))
+        response = jsonify(describe(job))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @bp.route("/export/jobs/<job_id>/file")
+    def job_file(job_id: str):
+        try:
+            path, job = jobs.file(job_id, username=user_of(), scope=scope_of())
+        except JobNotFound as exc:
+            return _error(404, str(exc))
+        except JobNotReady as exc:
+            response = jsonify({"error": str(exc), **describe(exc.job)})
+            response.status_code = 409
+            return response
+        response = send_file(path, mimetype=job.media_type.split(";")[0], as_attachment=True, download_name=job.filename,
+                             max_age=0, conditional=True)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def base() -> str:
         return request.host_url.rstrip("/") + "/ogc"

@@ -452,12 +452,30 @@ def test_download_links_carry_what_is_on_screen(engine, tree):
     assert links["export_href"] == "/export/projects.gpkg?territory=010101&from=2025-01-01&to=2025-06-30&round=2025-1"
     assert links["pack_href"] == "/export/pack/0101.zip?from=2025-01-01&to=2025-06-30&round=2025-1"
     national = vm.download_links(engine, View(), None, None)
-    assert national == {"export_href": "/export/cases.geojson", "pack_href": None, "message": None}
+    assert national == {"export_href": "/export/cases.geojson", "export_job": False, "pack_href": None, "message": None}
+    assert vm.download_links(engine, view, "cases", "xlsx")["export_job"] is True  # a slow format is a job
     # A director reads, and does not download: no links, and the screen says why.
     director = vm.download_links(engine, view, "projects", "gpkg", Actor("dir.miranda", MIRANDA_DIRECTOR))
-    assert director == {"export_href": None, "pack_href": None, "message": "Su rol no permite descargar datos."}
+    assert director == {"export_href": None, "export_job": False, "pack_href": None, "message": "Su rol no permite descargar datos."}
     layers, formats = vm.export_options()
     assert {"label": "CLAP", "value": "claps"} in layers and {"label": "GeoPackage", "value": "gpkg"} in formats
+
+
+def test_the_pack_is_a_job_the_page_follows_to_its_file(engine, tree, tmp_path):
+    from dashboard import downloads_vm as dvm
+    from dashboard import texts
+    from layers.jobs import JobQueue
+
+    jobs = JobQueue(lambda: engine, tmp_path, workers=1)
+    started = dvm.start(engine, jobs, dvm.PACK, View("010101"), username="ana")
+    assert started.polling and started.text == texts.JOB_QUEUED and started.job
+    jobs.wait_idle()
+    ready = dvm.follow(jobs, dvm.PACK, started.job, username="ana")
+    assert ready == dvm.JobLine(job=started.job, text=texts.PACK_READY_NOTE, href=f"/export/jobs/{started.job}/file")
+    assert dvm.follow(jobs, dvm.PACK, started.job, username="luis").failed  # someone else's job is unknown
+    assert dvm.start(engine, jobs, dvm.PACK, View("01")).text == texts.PACK_NONE  # no municipality in view
+    jobs.threshold = 1
+    assert vm.download_links(engine, View("0101"), "cases", "csv", jobs=jobs)["export_job"] is True  # over the threshold
 
 
 def test_filters_reach_the_point_layers_and_the_downloads(engine, tree):

@@ -18,18 +18,33 @@ from geodata.permissions import Actor
 from geodata.models import AuditLog
 from geodata.indicators import Period
 from layers.features import features_frame
+from layers.jobs import JobQueue
 from layers.registry import LayerParams
 from layers.web import export_url, pack_url, register, tile_url
 from tests.layers_records import add_records
 
 
 @pytest.fixture
-def client(engine):
+def jobs(engine, tmp_path):
+    return JobQueue(lambda: engine, tmp_path / "exports", workers=1)
+
+
+@pytest.fixture
+def client(engine, jobs):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("test")
-    register(server, lambda: engine, lambda: Actor("planificadora", Scope(role="planner")))
+    register(server, lambda: engine, lambda: Actor("planificadora", Scope(role="planner")), jobs=jobs)
     return server.test_client()
+
+
+def job_file(client, jobs, response):
+    """The file of the job a 202 response started, once it is done."""
+    assert response.status_code == 202, response.data
+    jobs.wait_idle()
+    status = client.get(response.headers["Location"]).get_json()
+    assert status["state"] == "done", status
+    return client.get(status["file_url"])
 
 
 def test_url_helpers_carry_what_is_on_screen():
@@ -60,8 +75,13 @@ def test_export_route_streams_exactly_the_filtered_layer(client, engine, tmp_pat
     shp = client.get("/export/parishes.shp?territory=0101")
     assert shp.headers["Content-Disposition"].endswith('_shp.zip"')
     assert "parishes.prj" in zipfile.ZipFile(io.BytesIO(shp.data)).namelist()
-    pdf = client.get("/export/agreements.pdf?territory=0101&paper=A3")
+
+
+
+def test_slow_formats_are_jobs_whose_file_is_the_same_export(client, jobs):
+    pdf = job_file(client, jobs, client.get("/export/agreements.pdf?territory=0101&paper=A3"))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"].startswith("attachment; filename=agreements_0101.pdf")
 
 
 def test_export_route_errors(client):
@@ -74,7 +94,7 @@ def test_export_route_errors(client):
     assert client.get("/export/cases.gpkg?crs=abc").status_code == 400
 
 
-def test_export_cap_is_413(engine, monkeypatch):
+def test_export_cap_is_413(engine, jobs, monkeypatch):
     with engine.begin() as conn:
         add_records(conn)
     monkeypatch.setenv("SALA_EXPORT_MAX_FEATURES", "2")
@@ -83,15 +103,15 @@ def test_export_cap_is_413(engine, monkeypatch):
     get_settings.cache_clear()
     try:
         server = Flask("capped")
-        register(server, lambda: engine)
+        register(server, lambda: engine, jobs=jobs)
         response = server.test_client().get("/export/cases.geojson")
         assert response.status_code == 413 and "el máximo es 2" in response.get_json()["error"]
     finally:
         get_settings.cache_clear()
 
 
-def test_pack_route(client):
-    response = client.get(pack_url("0101", (dt.date(2025, 1, 1), dt.date(2025, 12, 31))))
+def test_pack_route(client, jobs):
+    response = job_file(client, jobs, client.get(pack_url("0101", (dt.date(2025, 1, 1), dt.date(2025, 12, 31)))))
     assert response.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert "plan_0101.pdf" in names and "capas_0101.gpkg" in names
@@ -99,11 +119,12 @@ def test_pack_route(client):
     assert client.get("/export/pack/4242.zip").status_code == 404
 
 
-def test_tile_route_headers_etag_and_scope(engine):
+def test_tile_route_headers_etag_and_scope(engine, jobs):
     with engine.begin() as conn:
         add_records(conn)
     server = Flask("tiles")
-    register(server, lambda: engine, lambda: Actor("dir", Scope(role="director", territory_code="01", territory_path="/01/")))
+    register(server, lambda: engine, lambda: Actor("dir", Scope(role="director", territory_code="01", territory_path="/01/")),
+             jobs=jobs)
     client = server.test_client()
     response = client.get("/tiles/states/0/0/0.pbf")
     assert response.status_code == 200
@@ -121,9 +142,10 @@ def test_tile_route_headers_etag_and_scope(engine):
     assert empty.status_code == 200 and empty.data == b""
 
 
-def test_downloads_are_audited(client, engine):
+def test_downloads_are_audited(client, engine, jobs):
     assert client.get("/export/cases.csv?territory=0101&status=reported").status_code == 200
-    assert client.get("/export/pack/0101.zip").status_code == 200
+    assert client.get("/export/pack/0101.zip").status_code == 202
+    jobs.wait_idle()  # a job's download is audited when its file is ready
     assert client.get("/export/cases.csv?territory=4242").status_code == 404
     with engine.connect() as conn:
         rows = conn.execute(select(AuditLog.username, AuditLog.action, AuditLog.target, AuditLog.detail)

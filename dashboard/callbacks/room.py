@@ -1,4 +1,5 @@
-"""Callbacks of the map room: an action → the new view and its screen; downloads; operator refresh."""
+"""Callbacks of the map room: an action → the new view and its screen; operator refresh
+(the download control's are in `dashboard.callbacks.downloads`)."""
 
 from __future__ import annotations
 
@@ -153,21 +154,6 @@ def register(app) -> None:
         if code is None:
             return no_update, True
         return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
-
-    @app.callback(
-        Output(ids.EXPORT_LINK, "href"),
-        Output(ids.EXPORT_LINK, "style"),
-        Output(ids.PACK_LINK, "href"),
-        Output(ids.PACK_LINK, "style"),
-        Output(ids.EXPORT_NOTE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.EXPORT_LAYER, "value"),
-        Input(ids.EXPORT_FORMAT, "value"),
-        prevent_initial_call=True,
-    )
-    def downloads(view_data, layer_id, fmt):
-        links = vm.download_links(session.engine(), View.from_store(view_data), layer_id, fmt, session.actor())
-        return parts.download_outputs(links)
 
     # The URL follows the view without a page load: Dash's router re-renders a page when
     # its Location changes, so the address bar is written directly. Back/forward and

@@ -1,8 +1,9 @@
-"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel, download links."""
+"""Pieces of the map room: breadcrumb, legend, KPI cards, news line, case panel, the
+download that runs as a job."""
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids, texts
 
@@ -95,11 +96,17 @@ def case_panel(data: dict) -> list:
     return body
 
 
-_HIDDEN = {"display": "none"}
+HIDDEN = {"display": "none"}
+JOB_POLL_MS = 1000  # how often a download being prepared is asked how far it is
 
 
-def download_outputs(links: dict) -> tuple:
-    """The download control from `viewmodels.download_links`: the export link's href and
-    style, the pack link's href and style, and the note (a refusal, in Spanish)."""
-    export, pack = links["export_href"], links["pack_href"]
-    return export or "", {} if export else _HIDDEN, pack or "", {} if pack else _HIDDEN, links["message"] or ""
+def job_control(button: str, status: str, file: str, job: str, poll: str, prepare: str, ready: str, shown: bool) -> list:
+    """A download that runs as a job: the button that starts it, the line that follows it
+    (polled), and the link to its file once ready."""
+    return [
+        html.Button(prepare, id=button, n_clicks=0, className="button button-secondary", style={} if shown else HIDDEN),
+        html.Span(id=status, className="job-status", role="status", **{"aria-live": "polite"}),
+        html.A(ready, id=file, href="", className="button", download="", style=HIDDEN),
+        dcc.Store(id=job),
+        dcc.Interval(id=poll, interval=JOB_POLL_MS, disabled=True),
+    ]

@@ -126,22 +126,26 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
 
 
 def downloads(view) -> html.Div:
-    """The layer and format to download and the links; for a role that may not export, only
-    the note saying so (the /export routes refuse it too)."""
-    links = vm.download_links(session.engine(), view, None, None, session.actor())
-    export_href, export_style, pack_href, pack_style, note = parts.download_outputs(links)
-    layers, formats = vm.export_options()
+    """The layer and format to download, the link (or, for a slow or large export, the
+    button that prepares it) and the planning pack's button; for a role that may not
+    export, only the note saying so (the /export routes refuse it too)."""
+    links = vm.download_links(session.engine(), view, None, None, session.actor(), session.jobs())
     allowed = links["message"] != texts.EXPORT_NOT_ALLOWED
+    shown = {} if allowed else parts.HIDDEN
+    layers, formats = vm.export_options()
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
-                         className="export-layer", placeholder=texts.EXPORT_LAYER, style={} if allowed else {"display": "none"}),
+                         className="export-layer", placeholder=texts.EXPORT_LAYER, style=shown),
             dcc.Dropdown(id=ids.EXPORT_FORMAT, options=formats, value=vm.DEFAULT_EXPORT_FORMAT, clearable=False,
-                         className="export-format", placeholder=texts.EXPORT_FORMAT, style={} if allowed else {"display": "none"}),
-            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=export_href, className="button", download="", style=export_style),
-            html.A(texts.PACK, id=ids.PACK_LINK, href=pack_href, className="button button-secondary", download="",
-                   style=pack_style),
-            html.Span(note, id=ids.EXPORT_NOTE, className="export-note", role="status"),
+                         className="export-format", placeholder=texts.EXPORT_FORMAT, style=shown),
+            html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"] or "", className="button", download="",
+                   style={} if links["export_href"] and not links["export_job"] else parts.HIDDEN),
+            *parts.job_control(ids.EXPORT_BUTTON, ids.EXPORT_STATUS, ids.EXPORT_FILE, ids.EXPORT_JOB, ids.EXPORT_POLL,
+                               texts.EXPORT_PREPARE, texts.EXPORT_READY, links["export_job"]),
+            *parts.job_control(ids.PACK_BUTTON, ids.PACK_STATUS, ids.PACK_FILE, ids.PACK_JOB, ids.PACK_POLL,
+                               texts.PACK_PREPARE, texts.PACK_READY, bool(links["pack_href"])),
+            html.Span(links["message"] or "", id=ids.EXPORT_NOTE, className="export-note", role="status"),
         ],
         className="downloads",
         **{"aria-label": texts.EXPORT},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -84,7 +85,7 @@ def test_territory_url_shows_breadcrumb_and_children(page, live_server, demo_eng
     assert {r["name"] for r in grid_rows(page, "grid")} == set(parishes.values())
     assert page.inner_text("#room-title") == "Municipio Libertador"
     assert page.get_attribute("#export-link", "href") == "/export/cases.geojson?territory=0101"
-    assert page.get_attribute("#pack-link", "href") == "/export/pack/0101.zip"
+    assert page.is_visible("#pack-button") and page.inner_text("#pack-button") == "Preparar paquete"
     screenshot(page, "map-room-libertador")
     shutil.copyfile(ARTIFACTS / "map-room-libertador.png", ARTIFACTS / "map-room.png")
 
@@ -321,3 +322,29 @@ def test_click_on_a_case_point_opens_its_detail_and_history(page, live_server, d
     assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
     page.get_by_role("button", name="Cerrar").click()
     panel.wait_for(state="hidden")
+
+
+def test_the_planning_pack_is_prepared_then_downloaded(page, live_server, tmp_path):
+    page.goto(live_server + "/?territory=0101")
+    wait_for_map(page)
+    assert not page.is_visible("#pack-file")
+    page.click("#pack-button")
+    # The line follows the job: queued, then «Preparando el paquete de planificación… N %».
+    page.wait_for_function(
+        "document.querySelector('#pack-status').innerText.startsWith('Preparando el paquete de planificación…')",
+        timeout=120_000,
+    )
+    assert re.match(r"Preparando el paquete de planificación… \d+ % · ", page.inner_text("#pack-status"))
+    assert page.is_disabled("#pack-button")
+    screenshot(page, "pack-progress")
+    page.wait_for_selector("#pack-file", state="visible", timeout=400_000)
+    assert page.inner_text("#pack-status") == "Paquete listo." and page.inner_text("#pack-file") == "Descargar paquete"
+    screenshot(page, "pack-ready")
+    with page.expect_download() as download:
+        page.click("#pack-file")
+    assert download.value.suggested_filename == "paquete_0101.zip"
+    path = tmp_path / "paquete.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        assert "plan_0101.pdf" in archive.namelist()
+        assert archive.read("plan_0101.pdf").startswith(b"%PDF")

@@ -7,7 +7,7 @@ crash, a lost machine); marked so by the next `sala load` or `sala db status`. R
 runs during a migration, so they are marked `abandoned` here.
 
 Revision ID: 0006_etl_runs
-Revises: 0004_indicator_snapshot
+Revises: 0005_access
 """
 
 from typing import Sequence, Union
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_etl_runs"
-down_revision: Union[str, None] = "0004_indicator_snapshot"
+down_revision: Union[str, None] = "0005_access"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
