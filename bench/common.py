@@ -88,6 +88,17 @@ def noise(*samples: Sample) -> str:
 # --------------------------------------------------------------------------- the demo database
 
 
+def run_on_demo(module: str, doc: str, run: Callable[..., object], quick_help: str, argv: list[str] | None = None) -> None:
+    """The command line of a benchmark that only takes `--quick` and reads the demo."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    run(demo_database_url(), quick=args.quick)
+
+
+
 def demo_database_url() -> str:
     """The national demo to read: SALA_DATABASE_URL, else the embedded cluster (brought up,
     and loaded with the national demo if it holds no territory). Benchmarks only read it."""

@@ -19,18 +19,16 @@ goal met; scores enter as goal/score).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.browser import CHROMIUM, chromium, wait_for_map
-from bench.common import PEERS, demo_database_url, free_port, goal_text, require, sala_serve_command, server
+from bench.common import PEERS, free_port, goal_text, require, run_on_demo, sala_serve_command, server
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
@@ -138,10 +136,7 @@ def run(url: str, quick: bool = False) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.lighthouse", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one Lighthouse run and one throttled visit")
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    run(demo_database_url(), quick=args.quick)
+    run_on_demo("bench.lighthouse", __doc__, run, "one Lighthouse run and one throttled visit", argv)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ compressed (goal: every non-empty one). The last line is `ratio=<ours p95 / tipg
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import math
 import subprocess
@@ -28,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from bench.common import (PEERS, Sample, demo_database_url, free_port, goal_text, noise, psycopg_url, sala_serve_command,
+from bench.common import (PEERS, Sample, free_port, goal_text, noise, psycopg_url, run_on_demo, sala_serve_command,
                           server)
 
 AREAS = {"Caracas": (-66.9036, 10.4880), "Apure (rural)": (-68.40, 7.40)}
@@ -193,10 +192,7 @@ def run(url: str, quick: bool = False) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.tiles", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one tile per area at z8, z11, z14, one round")
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    run(demo_database_url(), quick=args.quick)
+    run_on_demo("bench.tiles", __doc__, run, "one tile per area at z8, z11, z14, one round", argv)
 
 
 if __name__ == "__main__":

@@ -21,15 +21,13 @@ every view (goal < 150 ms) and `ratio=<sum of cold medians / sum of naive median
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 import time
 
 from sqlalchemy import event, text
 
-from bench.common import Sample, demo_database_url, goal_text, noise, side_by_side
+from bench.common import Sample, goal_text, noise, run_on_demo, side_by_side
 
 OPEN_EXCLUDED = ("resolved", "closed", "rejected")
 RATIO_GOAL = 0.5
@@ -201,11 +199,7 @@ def run(url: str, quick: bool = False) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m bench.views", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="two rounds instead of seven: a smoke run")
-    args = parser.parse_args(argv)
-    run(demo_database_url(), quick=args.quick)
+    run_on_demo("bench.views", __doc__, run, "two rounds instead of seven: a smoke run", argv)
 
 
 if __name__ == "__main__":
