@@ -43,8 +43,11 @@ db: system-deps venv
 serve: venv
 	$(SALA) serve
 
+# Every benchmark on the national demo: SALA_DATABASE_URL, or the embedded database
+# (brought up and loaded with --if-empty by `python -m bench`). Peers (tipg, locust,
+# lighthouse) install into bench/.peers on first use. BENCH_ARGS=--quick for a smoke run.
 bench: system-deps-test venv-test
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -9,7 +9,10 @@ Same files, same database, same run:
 
 Ours includes what the others do not: validation of every value, reference checks, the
 merge into the constrained, indexed tables, the run record, the coverage simplification.
-The peers load into plain tables of their own (dropped first). Ends with
+The peers load into plain tables of their own (dropped first); each is also timed with
+the same constraints and indexes as ours built after its load ("equal work", issue 12:
+unique code, checks, the parent reference as a foreign key, the indexes the room uses;
+a GiST index for to_postgis, which builds none). Ends with
 `ratio=<ours/ogr2ogr wall time for the polygons>`.
 """
 
@@ -84,6 +87,33 @@ def make_cases(path: Path, n: int, seed: int = 2) -> None:
         }
     )
     frame.to_csv(path, index=False)
+
+
+# "Equal work" (issue 12): the peers' tables given, after their load, the constraints and
+# indexes ours has on `territory` and `case_report` (unique code, checks, the reference to
+# the parent resolved as a foreign key, the indexes the room's queries use).
+COUNCIL_EQUAL_WORK = """
+ALTER TABLE {table} ALTER COLUMN code SET NOT NULL, ALTER COLUMN name SET NOT NULL,
+  ADD CONSTRAINT {table}_code_key UNIQUE (code),
+  ADD CONSTRAINT {table}_code_not_empty CHECK (code <> ''),
+  ADD CONSTRAINT {table}_households CHECK (households IS NULL OR households >= 0),
+  ADD CONSTRAINT {table}_population CHECK (population IS NULL OR population >= 0),
+  ADD CONSTRAINT {table}_parent FOREIGN KEY (parish_code) REFERENCES territory (code);
+CREATE INDEX ON {table} (parish_code);
+CREATE INDEX ON {table} (code text_pattern_ops);
+"""
+CASE_EQUAL_WORK = f"""
+ALTER TABLE {{table}} ALTER COLUMN code SET NOT NULL,
+  ADD CONSTRAINT {{table}}_code_key UNIQUE (code),
+  ADD CONSTRAINT {{table}}_category CHECK (category IN ({", ".join(f"'{c}'" for c in CATEGORIES)})),
+  ADD CONSTRAINT {{table}}_status CHECK (status IN ({", ".join(f"'{c}'" for c in STATUSES)})),
+  ADD CONSTRAINT {{table}}_territory FOREIGN KEY (territory_code) REFERENCES territory (code);
+CREATE INDEX ON {{table}} (territory_code, reported_date);
+CREATE INDEX ON {{table}} (reported_date);
+CREATE INDEX ON {{table}} (status);
+"""
+# ogr2ogr builds its GiST index in the load; to_postgis builds none.
+GIST = "CREATE INDEX ON {table} USING gist (geometry);"
 
 
 def _timed(label: str, fn) -> float:
@@ -185,9 +215,16 @@ def run(url: str, workdir: Path, polygons: int, cases: int) -> dict[str, float]:
             check=True,
         ),
     )
+    times["poly_ogr_eq"] = times["poly_ogr"] + _timed(
+        "  + las mismas restricciones e índices", lambda: _psql(sa_url, COUNCIL_EQUAL_WORK.format(table="ogr_councils"))
+    )
     times["poly_gpd"] = _timed(
         "geopandas read_file + to_postgis",
         lambda: gpd.read_file(gpkg, engine="pyogrio").to_postgis("gpd_councils", engine, if_exists="replace", index=False),
+    )
+    times["poly_gpd_eq"] = times["poly_gpd"] + _timed(
+        "  + las mismas restricciones e índices",
+        lambda: _psql(sa_url, COUNCIL_EQUAL_WORK.format(table="gpd_councils") + GIST.format(table="gpd_councils")),
     )
     times["poly_again"] = _timed(
         "sala load council (otra vez: sin cambios)", lambda: _check(load_file(engine, "council", gpkg, refresh=False), 0)
@@ -201,9 +238,15 @@ def run(url: str, workdir: Path, polygons: int, cases: int) -> dict[str, float]:
         lambda: subprocess.run(
             ["ogr2ogr", "-f", "PostgreSQL", pg, str(csv), "-nln", "ogr_cases", "-overwrite", "-oo", "X_POSSIBLE_NAMES=lon",
              "-oo", "Y_POSSIBLE_NAMES=lat", "-oo", "AUTODETECT_TYPE=YES", "-a_srs", "EPSG:4326",
+             # territory codes are text (as in ours), so the foreign key of the equal-work step can hold
+             "-mapFieldType", "Integer=String",
              "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=GIST", "--config", "PG_USE_COPY", "YES"],
             check=True,
         ),
+    )
+
+    times["case_ogr_eq"] = times["case_ogr"] + _timed(
+        "  + las mismas restricciones e índices", lambda: _psql(sa_url, CASE_EQUAL_WORK.format(table="ogr_cases"))
     )
 
     def by_geopandas():
@@ -212,6 +255,10 @@ def run(url: str, workdir: Path, polygons: int, cases: int) -> dict[str, float]:
         points.to_postgis("gpd_cases", engine, if_exists="replace", index=False)
 
     times["case_gpd"] = _timed("pandas read_csv + to_postgis", by_geopandas)
+    times["case_gpd_eq"] = times["case_gpd"] + _timed(
+        "  + las mismas restricciones e índices",
+        lambda: _psql(sa_url, CASE_EQUAL_WORK.format(table="gpd_cases") + GIST.format(table="gpd_cases")),
+    )
 
     def by_sql():
         _psql(
@@ -242,6 +289,11 @@ def run(url: str, workdir: Path, polygons: int, cases: int) -> dict[str, float]:
           f"to_postgis {cases / times['case_gpd']:,.0f}; SQL a mano {cases / times['case_sql']:,.0f}")
     print(f"  SQL a mano/nosotros = {times['case_sql'] / times['case_ours']:.2f}× (meta ≥ 1); "
           f"ogr2ogr/nosotros = {times['case_ogr'] / times['case_ours']:.2f}× (meta ≥ 1.5)")
+    print("trabajo igual (los pares más las mismas restricciones e índices, construidos después de su carga):")
+    for kind, label in (("poly", "polígonos"), ("case", "casos")):
+        print(f"  {label}: nosotros {times[kind + '_ours']:.2f} s; ogr2ogr + {times[kind + '_ogr_eq']:.2f} s "
+              f"(nosotros/par {times[kind + '_ours'] / times[kind + '_ogr_eq']:.2f}); to_postgis + "
+              f"{times[kind + '_gpd_eq']:.2f} s (nosotros/par {times[kind + '_ours'] / times[kind + '_gpd_eq']:.2f})")
     print(f"ratio={times['poly_ours'] / times['poly_ogr']:.3f}")
     return times
 
@@ -252,19 +304,22 @@ def _check(result, expected_inserted: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--polygons", type=int, default=49_000)
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--polygons", type=int, default=None, help="49,000 (5,000 with --quick)")
+    parser.add_argument("--cases", type=int, default=None, help="1,000,000 (100,000 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="smaller files: a smoke run")
     parser.add_argument("--workdir", type=Path, default=None, help="where the generated files go (kept for reuse)")
     args = parser.parse_args(argv)
 
     from bench.database import bench_database
 
-    workdir = args.workdir or Path(tempfile.gettempdir()) / "sala-bench-data"
+    polygons = args.polygons or (5_000 if args.quick else 49_000)
+    cases = args.cases or (100_000 if args.quick else 1_000_000)
+    workdir = args.workdir or Path(tempfile.gettempdir()) / f"sala-bench-data-{polygons}-{cases}"
     workdir.mkdir(parents=True, exist_ok=True)
     workdir.chmod(0o755)
     with bench_database() as url:
-        run(url, workdir, args.polygons, args.cases)
+        run(url, workdir, polygons, cases)
 
 if __name__ == "__main__":
     main(sys.argv[1:])
