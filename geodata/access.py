@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, true
 
+from geodata.errors import NotFound
 from geodata.models import AppUser, Territory
 
 
@@ -52,8 +53,13 @@ class Scope:
 NATIONAL = Scope()
 
 
-class ScopeError(LookupError):
-    """The territory asked for is outside the user's scope (shown as 'not found')."""
+class ScopeError(NotFound):
+    """The territory asked for is unknown or outside the user's scope: both read as 'not
+    found', so a director cannot learn what exists outside their state."""
+
+    def __init__(self, code: str | None = None):
+        self.code = code
+        super().__init__(f"Territorio no encontrado: «{code}» (no existe o está fuera de su ámbito).")
 
 
 def scope_for(conn: Connection, username: str) -> Scope | None:
