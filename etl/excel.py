@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import LoadError
-from etl.read import Chunk, Source, scalar_text, unguard
+from etl.read import Chunk, Source, scalar_text
+from geodata.spreadsheet import unguard
 
 
 def open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Source:

@@ -27,6 +27,7 @@ import shapely
 
 from etl.encodings import detect_encoding, scan_text
 from etl.errors import LoadError
+from geodata.spreadsheet import unguard
 
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".kml", ".zip"}
 # What GDAL's KML drivers add to every placemark: the format's furniture, not data.
@@ -311,15 +312,7 @@ def _open_csv(path: Path, chunk_rows: int) -> Source:
     return Source(path, columns, None, False, max(total, 0), encoding, reader)
 
 
-# Text a spreadsheet would run as a formula; exports neutralise it with a leading apostrophe
-# (OWASP's advice against formula injection), which a load takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUL_REASON = "«{column}» contiene un carácter nulo (byte 0x00): el archivo parece dañado o no es texto"
-
-
-def unguard(value: str) -> str:
-    """`'=SUM(A1)` → `=SUM(A1)`: the apostrophe an export put before a would-be formula."""
-    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def _text_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:

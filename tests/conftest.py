@@ -7,6 +7,7 @@ migrated template, so tests may commit freely and still not see each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import uuid
@@ -104,6 +105,11 @@ def cli_env(db_url):
     return env
 
 
+# The day the session's demo is generated for: a session that runs past midnight still
+# compares it with data generated for the same day.
+DEMO_TODAY = dt.date.today()
+
+
 @pytest.fixture(scope="session")
 def demo_url(template_url):
     """A database with the small demo (seed 1, today's date) loaded through the ETL, shared by
@@ -113,7 +119,7 @@ def demo_url(template_url):
     url = create_database_from(template_url, "demo_small")
     eng = make_engine(url)
     try:
-        load_demo(eng, scale="small", seed=1)
+        load_demo(eng, scale="small", seed=1, today=DEMO_TODAY)
     finally:
         eng.dispose()
     # A frozen copy nobody connects to, so tests that write get their own copy of the demo

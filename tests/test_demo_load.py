@@ -14,11 +14,13 @@ from geodata.integrity import run_check
 from geodata.models import Agreement, Case, CaseSolution, CaseStatusChange, Clap, ClapDelivery, Deposit, Project, Territory
 from geodata.records import case_history
 
+from tests.conftest import DEMO_TODAY
+
 SALA = [sys.executable, "-m", "dashboard.cli"]
 
 
 def test_every_generated_record_is_loaded_and_marked_as_demo(demo_engine):
-    expected = generate_demo("small", seed=1).counts()
+    expected = generate_demo("small", seed=1, today=DEMO_TODAY).counts()
     with demo_engine.connect() as conn:
         levels = dict(conn.execute(select(Territory.level, func.count()).group_by(Territory.level)).all())
         for level in ("municipality", "parish", "circuit", "commune", "council"):

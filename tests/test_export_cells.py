@@ -46,6 +46,13 @@ def test_the_one_rule():
     assert spreadsheet_text(-66.9) == -66.9 and spreadsheet_text(-5) == -5 and spreadsheet_text(None) is None
 
 
+def test_the_rule_undone_by_a_load_gives_back_every_text():
+    from geodata.spreadsheet import unguard
+
+    texts = ["=1+1", "'=1+1", "''=x", "-menos", "'apóstrofo", "sin nada", "@", "'"]
+    assert [unguard(spreadsheet_text(t)) for t in texts] == texts
+
+
 def test_csv_holds_no_live_formula(hostile, tmp_path):
     path = tmp_path / "casos.csv"
     with hostile.connect() as conn:
