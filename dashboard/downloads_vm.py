@@ -89,6 +89,8 @@ def start(engine: Engine, jobs: JobQueue, kind: str, view: View, *, layer_id: st
                 return JobLine(text=texts.PACK_NONE, failed=True)
             request = pack_request(code, view_params(view, None, scope))
         else:
+            if not layer_id or not fmt:
+                return JobLine(text=texts.EXPORT_UNKNOWN, failed=True)
             request = layer_request(layer_id, fmt, view_params(view, layer_id, scope))
         job = jobs.submit(request, username=username, scope=scope)
     except (LayerError, PermissionDenied) as exc:

@@ -467,12 +467,15 @@ def test_the_pack_is_a_job_the_page_follows_to_its_file(engine, tree, tmp_path):
     from layers.jobs import JobQueue
 
     jobs = JobQueue(lambda: engine, tmp_path, workers=1)
-    started = dvm.start(engine, jobs, dvm.PACK, View("010101"), username="ana")
+    planner = Actor("ana", Scope(role="planner"))
+    started = dvm.start(engine, jobs, dvm.PACK, View("010101"), actor=planner)
     assert started.polling and started.text == texts.JOB_QUEUED and started.job
     jobs.wait_idle()
-    ready = dvm.follow(jobs, dvm.PACK, started.job, username="ana")
+    ready = dvm.follow(jobs, dvm.PACK, started.job, actor=planner)
     assert ready == dvm.JobLine(job=started.job, text=texts.PACK_READY_NOTE, href=f"/export/jobs/{started.job}/file")
-    assert dvm.follow(jobs, dvm.PACK, started.job, username="luis").failed  # someone else's job is unknown
+    assert dvm.follow(jobs, dvm.PACK, started.job, actor=Actor("luis", Scope(role="planner"))).failed  # someone else's job is unknown
+    director = Actor("dir.miranda", MIRANDA_DIRECTOR)
+    assert dvm.start(engine, jobs, dvm.PACK, View("010101"), actor=director).failed  # a director does not export
     assert dvm.start(engine, jobs, dvm.PACK, View("01")).text == texts.PACK_NONE  # no municipality in view
     jobs.threshold = 1
     assert vm.download_links(engine, View("0101"), "cases", "csv", jobs=jobs)["export_job"] is True  # over the threshold

@@ -18,13 +18,17 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from geodata import indicators, operations
+from geodata.access import Scope
 from geodata.database import CONNECT_TIMEOUT, is_unavailable, make_engine
 from geodata.service import bring_up
+from geodata.permissions import Actor
 from geodata.settings import Settings
 from geodata.users import create_user
 from tests.cluster_tools import kill_hard, new_cluster, server_processes
 from tests.dashboard_fixtures import add_case
 from tests.factories import small_tree
+
+OPERATOR = Scope(role="operator")  # a national room's operator
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +60,7 @@ def test_a_write_reported_as_saved_survives_a_crash(private):
     os.kill(walwriter, signal.SIGSTOP)
     try:
         with engine.begin() as conn:
-            ack = operations.acknowledge(conn, "case_overdue:C1", "ana", "Hidrocapital avisada")
+            ack = operations.acknowledge(conn, Actor("ana", OPERATOR), "case_overdue:C1", "Hidrocapital avisada")
         with engine.begin() as conn:
             create_user(conn, "maria", "caracas-2025", "director", "01", "María Pérez")
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx
 
 from dashboard import downloads_vm as dvm
-from dashboard import ids, session
+from dashboard import ids, inputs, session
 from dashboard import viewmodels as vm
 from dashboard.components.room import HIDDEN
 from dashboard.view import View
@@ -30,7 +30,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def links(view_data, layer_id, fmt):
-        links = vm.download_links(session.engine(), View.from_store(view_data), layer_id, fmt, session.actor(), session.jobs())
+        view = View.from_store(inputs.mapping(view_data))
+        links = vm.download_links(session.engine(), view, inputs.text(layer_id), inputs.text(fmt), session.actor(), session.jobs())
         href, as_job = links["export_href"], links["export_job"]
         return (href or "", {} if href and not as_job else HIDDEN, {} if href and as_job else HIDDEN,
                 {} if links["pack_href"] else HIDDEN, links["message"] or "")
@@ -64,10 +65,11 @@ def _job_control(app, kind: str) -> None:
     )
     def control(_clicks, _ticks, *rest):
         job_id, view_data, layer_id, fmt = rest[-4:]
+        job_id, layer_id, fmt = inputs.text(job_id, limit=64), inputs.text(layer_id, limit=64), inputs.text(fmt, limit=16)
         trigger = ctx.triggered_id
         if trigger == button:
-            line = dvm.start(session.engine(), session.jobs(), kind, View.from_store(view_data), layer_id=layer_id, fmt=fmt,
-                             actor=session.actor())
+            line = dvm.start(session.engine(), session.jobs(), kind, View.from_store(inputs.mapping(view_data)),
+                             layer_id=layer_id, fmt=fmt, actor=session.actor())
         elif trigger == poll:
             line = dvm.follow(session.jobs(), kind, job_id, actor=session.actor())
         else:

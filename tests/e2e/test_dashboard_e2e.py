@@ -331,7 +331,7 @@ def test_the_planning_pack_is_prepared_then_downloaded(page, live_server, tmp_pa
     page.click("#pack-button")
     # The line follows the job: queued, then «Preparando el paquete de planificación… N %».
     page.wait_for_function(
-        "document.querySelector('#pack-status').innerText.startsWith('Preparando el paquete de planificación…')",
+        "() => document.querySelector('#pack-status').innerText.startsWith('Preparando el paquete de planificación…')",
         timeout=120_000,
     )
     assert re.match(r"Preparando el paquete de planificación… \d+ % · ", page.inner_text("#pack-status"))
