@@ -31,7 +31,9 @@ def register(app) -> None:
     )
     def links(view_data, layer_id, fmt):
         view = View.from_store(inputs.mapping(view_data))
-        links = vm.download_links(session.engine(), view, inputs.text(layer_id), inputs.text(fmt), session.actor(), session.jobs())
+        # None (nothing chosen yet) means the defaults; anything else not a text is refused, not defaulted.
+        layer_id, fmt = (None if v is None else inputs.text(v) or "" for v in (layer_id, fmt))
+        links = vm.download_links(session.engine(), view, layer_id, fmt, session.actor(), session.jobs())
         href, as_job = links["export_href"], links["export_job"]
         return (href or "", {} if href and not as_job else HIDDEN, {} if href and as_job else HIDDEN,
                 {} if links["pack_href"] else HIDDEN, links["message"] or "")
