@@ -155,6 +155,12 @@ def demo_copy_module_url(demo_url):
 
 
 @pytest.fixture(scope="session")
+def demo_patterns(demo_url) -> dict:
+    """What the small demo planted: `spike` (a municipality code) and `clap_gaps` (codes)."""
+    return DEMO_PATTERNS
+
+
+@pytest.fixture(scope="session")
 def demo_engine(demo_url):
     eng = make_engine(demo_url)
     yield eng

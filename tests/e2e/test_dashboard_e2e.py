@@ -350,11 +350,10 @@ def test_the_planning_pack_is_prepared_then_downloaded(page, live_server, tmp_pa
         assert archive.read("plan_0101.pdf").startswith(b"%PDF")
 
 
-def test_first_screen_is_map_first_and_names_what_is_new_and_late(page, live_server):
+def test_first_screen_is_map_first_and_names_what_is_new_and_late(page, live_server, demo_patterns):
     """With no action beyond opening `/`: the map fills most of a 1920×1080 screen and
     «Novedades y atrasos» names the demo's spiking municipality and its CLAP-gap ones."""
-    from tests.conftest import DEMO_PATTERNS
-
+    DEMO_PATTERNS = demo_patterns
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(live_server + "/")
     wait_for_map(page)
