@@ -93,3 +93,4 @@ FULLSCREEN = "fullscreen"
 LEGEND_TOGGLE = "legend-toggle"
 SIDE_PANEL = "side-panel"
 ROOM = "room"
+OPERATOR_STATUS = "operator-status"  # the confirmation that operator mode is on

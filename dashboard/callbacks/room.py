@@ -208,7 +208,7 @@ def register(app) -> None:
         return not on, ops.start_marker(session.engine()) if on else None
 
     # Switching operator mode on is confirmed at once (the first refresh comes later).
-    @app.callback(Output(ids.NEWS, "children", allow_duplicate=True), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
+    @app.callback(Output(ids.OPERATOR_STATUS, "children"), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
     def operator_confirm(value):
         return texts.OPERATOR_ON.format(seconds=session.settings().refresh_seconds) if value else ""
 
