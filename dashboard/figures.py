@@ -226,7 +226,7 @@ def map_figure(
     layout = dict(
         map={"style": "white-bg", "center": center, "zoom": zoom, "layers": layers},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=MAP_HEIGHT,
+        autosize=True,  # the map fills its panel (CSS sets the height)
         showlegend=bool(point_traces),
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
         uirevision=uirevision,

@@ -83,3 +83,14 @@ OPS_MESSAGE = "ops-message"
 CASE_PANEL = "case-panel"
 CASE_BODY = "case-body"
 CASE_CLOSE = "case-close"
+
+# «Novedades y atrasos», the map-first layout
+NOVELTIES = "novelties"
+NOVELTY = "novelty"  # pattern-matching type: {"type": NOVELTY, "kind": ..., "code": ...}
+PERIOD_BUTTON = "period-button"  # pattern-matching type: {"type": PERIOD_BUTTON, "key": ...}
+PANEL_TOGGLE = "panel-toggle"
+FULLSCREEN = "fullscreen"
+LEGEND_TOGGLE = "legend-toggle"
+SIDE_PANEL = "side-panel"
+ROOM = "room"
+OPERATOR_STATUS = "operator-status"  # the confirmation that operator mode is on

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     )
     basemap_attribution: str = ""
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
+    spike_days: int = Field(default=21, ge=1, le=366, description="«Novedades»: days of the recent window a case spike is measured on")
+    spike_k: float = Field(default=3.0, gt=0, description="«Novedades»: a spike exceeds median + k·MAD of the previous windows")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
     export_jobs: int = Field(default=2, ge=1, description="exports run at once as jobs, per server process; more wait queued")
     export_job_threshold: int = Field(

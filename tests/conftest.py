@@ -108,6 +108,8 @@ def cli_env(db_url):
 # The day the session's demo is generated for: a session that runs past midnight still
 # compares it with data generated for the same day.
 DEMO_TODAY = dt.date.today()
+# What the session's small demo planted for the room to find (its spike and CLAP gaps).
+DEMO_PATTERNS: dict = {}
 
 
 @pytest.fixture(scope="session")
@@ -119,7 +121,8 @@ def demo_url(template_url):
     url = create_database_from(template_url, "demo_small")
     eng = make_engine(url)
     try:
-        load_demo(eng, scale="small", seed=1, today=DEMO_TODAY)
+        summary = load_demo(eng, scale="small", seed=1, today=DEMO_TODAY)
+        DEMO_PATTERNS.update(spike=summary.patterns.spike_municipality, clap_gaps=list(summary.clap_left_behind))
     finally:
         eng.dispose()
     # A frozen copy nobody connects to, so tests that write get their own copy of the demo
@@ -149,6 +152,12 @@ def demo_copy_module_url(demo_url):
     url = _demo_copy(demo_url)
     yield url
     drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_patterns(demo_url) -> dict:
+    """What the small demo planted: `spike` (a municipality code) and `clap_gaps` (codes)."""
+    return DEMO_PATTERNS
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
-from dashboard import ids, inputs, session
+from dashboard import ids, inputs, session, texts
+from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
 from dashboard.components import room as parts
@@ -104,19 +105,29 @@ def register(app) -> None:
         Input(ids.MAP, "clickData"),
         Input(ids.GRID, "cellClicked"),
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
+        Input({"type": ids.NOVELTY, "kind": ALL, "code": ALL}, "n_clicks"),
+        Input({"type": ids.PERIOD_BUTTON, "key": ALL}, "n_clicks"),
         State(ids.VIEW, "data"),
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
     def on_action(indicator, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
-                  view_data, rendered):
+                  _novelties, _periods, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
         if isinstance(trigger_id, dict):
             if not inputs.count(ctx.triggered[0]["value"]):
                 return unchanged
-            trigger, crumb_code = "crumb", inputs.text(trigger_id.get("code"), limit=32)
+            if trigger_id.get("type") == ids.PERIOD_BUTTON:
+                # A relative period ending today (or «Todo»): the same path as typed dates.
+                dates = nvm.period_dates(inputs.text(trigger_id.get("key"), limit=8) or "")
+                if dates is None:
+                    return unchanged
+                trigger, round_, (date_from, date_to) = ("dates" if dates[0] else "clear"), None, dates
+            else:
+                # A crumb, or an entry of «Novedades y atrasos»: the map drills there.
+                trigger, crumb_code = "crumb", inputs.text(trigger_id.get("code"), limit=32)
         else:
             trigger = _TRIGGERS.get(trigger_id, "")
         view = View.from_store(view_data)
@@ -158,19 +169,33 @@ def register(app) -> None:
     # The URL follows the view without a page load: Dash's router re-renders a page when
     # its Location changes, so the address bar is written directly. Back/forward and
     # reload then open the view from the URL.
+    # Operator mode travels in the URL too (`operador=1`), so a wall screen that reloads
+    # stays in it; switching it replaces the address rather than adding a history step.
     app.clientside_callback(
         """
-        function (query) {
-            const target = window.location.pathname + (query || "");
+        function (query, operator) {
+            let q = query || "";
+            if (operator && operator.length) { q += (q ? "&" : "?") + "operador=1"; }
+            const target = window.location.pathname + q;
             if (target !== window.location.pathname + window.location.search) {
-                window.history.pushState({}, "", target);
+                const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+                if (trigger.startsWith("operator.")) { window.history.replaceState({}, "", target); }
+                else { window.history.pushState({}, "", target); }
             }
             return "";
         }
         """,
         Output(ids.URL_SYNC, "modified_timestamp"),
         Input(ids.URL_SYNC, "data"),
+        Input(ids.OPERATOR, "value"),
     )
+
+    # «Novedades y atrasos» follows the view in its own request, so the map of a drill-down
+    # never waits for it.
+    @app.callback(Output(ids.NOVELTIES, "children"), Input(ids.VIEW, "data"))
+    def novelties(view_data):
+        data = nvm.room_novelties(session.engine(), View.from_store(view_data), session.scope(), session.settings())
+        return parts.novelties(data)
 
     @app.callback(
         Output(ids.INTERVAL, "disabled"),
@@ -181,6 +206,11 @@ def register(app) -> None:
     def operator_mode(value):
         on = bool(value)
         return not on, ops.start_marker(session.engine()) if on else None
+
+    # Switching operator mode on is confirmed at once (the first refresh comes later).
+    @app.callback(Output(ids.OPERATOR_STATUS, "children"), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
+    def operator_confirm(value):
+        return texts.OPERATOR_ON.format(seconds=session.settings().refresh_seconds) if value else ""
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),

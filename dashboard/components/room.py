@@ -110,3 +110,66 @@ def job_control(button: str, status: str, file: str, job: str, poll: str, prepar
         dcc.Store(id=job),
         dcc.Interval(id=poll, interval=JOB_POLL_MS, disabled=True),
     ]
+
+
+def _n(value) -> str:
+    """A count with the Spanish thousands separator (1.234)."""
+    return f"{int(round(value)):,}".replace(",", ".")
+
+
+def _novelty_item(kind: str, entry: dict, detail: str) -> html.Li:
+    return html.Li(
+        html.Button(
+            [html.Span(entry["path"], className="novelty-path"), html.Span(detail, className="novelty-detail")],
+            id={"type": ids.NOVELTY, "kind": kind, "code": entry["code"]},
+            n_clicks=0,
+            className="novelty-link",
+            title=texts.NOVELTY_GO.format(path=entry["path"]),
+        ),
+        className=f"novelty novelty-{kind}",
+        **{"data-code": entry["code"]},
+    )
+
+
+def _novelty_section(title: str, items: list, kind: str) -> html.Section:
+    return html.Section(
+        [html.H4(title, className="novelty-title"),
+         html.Ul(items, className="novelty-items") if items else html.Div(texts.NOVELTY_NONE, className="muted novelty-none")],
+        className=f"novelty-section novelty-section-{kind}",
+    )
+
+
+def novelties(data: dict) -> list:
+    """The «Novedades y atrasos» panel: spikes, CLAP gaps, overdue agreements, stalled
+    projects; every entry names its territory with its path and drills the map there."""
+    spikes = [
+        _novelty_item("spike", s, texts.NOVELTY_SPIKE.format(recent=_n(s["recent"]), baseline=_n(s["baseline"])))
+        for s in data["spikes"]
+    ]
+    gaps = [
+        _novelty_item(
+            "clap", g,
+            texts.NOVELTY_CLAP.format(days=_n(g["days"]), late=_n(g["late"]), claps=_n(g["claps"])) if g["days"] is not None
+            else texts.NOVELTY_CLAP_NEVER.format(late=_n(g["late"]), claps=_n(g["claps"])),
+        )
+        for g in data["clap_gaps"]
+    ]
+    agreements = [_novelty_item("agreement", a, _n(a["count"])) for a in data["agreements"]["top"]]
+    projects = [_novelty_item("project", p, _n(p["count"])) for p in data["projects"]["top"]]
+    return [
+        _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
+        _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
+        _novelty_section(texts.NOVELTY_AGREEMENTS.format(count=_n(data["agreements"]["count"])), agreements, "agreements"),
+        _novelty_section(texts.NOVELTY_PROJECTS.format(count=_n(data["projects"]["count"])), projects, "projects"),
+    ]
+
+
+def relative_periods(options: dict[str, str]) -> html.Div:
+    """One-click periods ending today, beside the date range."""
+    return html.Div(
+        [html.Button(label, id={"type": ids.PERIOD_BUTTON, "key": key}, n_clicks=0, className="period-button")
+         for key, label in options.items()],
+        className="period-buttons",
+        role="group",
+        **{"aria-label": texts.RELATIVE_PERIODS},
+    )

@@ -11,6 +11,8 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids, session, texts
+from dashboard import novelties_vm as nvm
+from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
 from dashboard.components import room as parts
 from dashboard.view import parse
@@ -59,7 +61,7 @@ def filters(view) -> html.Div:
     )
 
 
-def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
+def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = False) -> html.Div:
     return html.Div(
         [
             html.Div(
@@ -102,6 +104,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
                         first_day_of_week=1,
                         clearable=True,
                     ),
+                    parts.relative_periods(nvm.RELATIVE_PERIODS),
                     html.Button(texts.CLEAR_PERIOD, id=ids.CLEAR_PERIOD, n_clicks=0, className="button-link"),
                 ],
                 className="control control-period",
@@ -112,11 +115,13 @@ def controls(view, rounds: list[dict], refresh_seconds: int) -> html.Div:
                     dcc.Checklist(
                         id=ids.OPERATOR,
                         options=[{"label": texts.OPERATOR_MODE, "value": "on"}],
-                        value=[],
+                        value=["on"] if operator else [],
                         className="checklist",
                     ),
+                    html.Div(texts.OPERATOR_ON.format(seconds=refresh_seconds) if operator else None, id=ids.OPERATOR_STATUS,
+                             className="news operator-status", role="status"),
                     html.Div(id=ids.NEWS, className="news", **{"aria-live": "polite"}),
-                    dcc.Interval(id=ids.INTERVAL, interval=refresh_seconds * 1000, disabled=True),
+                    dcc.Interval(id=ids.INTERVAL, interval=refresh_seconds * 1000, disabled=not operator),
                 ],
                 className="control control-operator",
             ),
@@ -166,69 +171,117 @@ def case_panel() -> html.Aside:
     )
 
 
+def operator_requested(query: dict) -> bool:
+    """Operator mode from the URL (`&operador=1`), so a wall screen that reloads stays in it."""
+    raw = query.get("operador")
+    return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
+
+
+def map_panel(room) -> html.Div:
+    """The map, as large as the screen allows: a loading state until it is drawn, the
+    legend (collapsible, bottom left: clear of the map's own
+    buttons at the top right) and the case card."""
+    return html.Div(
+        [
+            html.Div(html.Span(texts.MAP_LOADING), className="map-loading", role="status"),
+            dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map", responsive=True),
+            html.Details(
+                [html.Summary(texts.LEGEND_TOGGLE, className="legend-toggle"),
+                 html.Div(parts.legend(room.legend), id=ids.LEGEND)],
+                open=True,
+                className="legend",
+                id=ids.LEGEND_TOGGLE,
+            ),
+            case_panel(),
+        ],
+        className="map-panel",
+        id="map-panel",
+    )
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
     room = vm.room(engine, view, scope, settings, base_url=session.base_url())
     rounds = vm.consultation_rounds(engine)
+    operator = operator_requested(query)
     return html.Div(
         [
             dcc.Store(id=ids.VIEW, data=room.view.to_store()),
             dcc.Store(id=ids.RENDERED, data=room.rendered),
             dcc.Store(id=ids.URL_SYNC, data=room.view.to_query()),
-            dcc.Store(id=ids.LAST_REFRESH),
-            controls(room.view, rounds, settings.refresh_seconds),
-            html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
-            html.Div(
-                [
-                    html.Nav(parts.breadcrumb(room.crumbs), id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": "Ruta"}),
-                    html.H2(room.title, id=ids.TITLE, className="room-title"),
-                    dcc.Link(
-                        room.solutions_label,
-                        href=room.solutions_href or "/soluciones",
-                        id=ids.SOLUTIONS_LINK,
-                        className="solutions-link",
-                        style={} if room.solutions_href else {"display": "none"},
-                    ),
-                    dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
-                    downloads(room.view),
-                ],
-                className="room-head",
+            dcc.Store(id=ids.LAST_REFRESH, data=ops.start_marker(engine) if operator else None),
+            html.Aside(
+                [controls(room.view, rounds, settings.refresh_seconds, operator), downloads(room.view)],
+                id=ids.SIDE_PANEL,
+                className="side-panel",
+                **{"aria-label": texts.PANEL_TOGGLE},
             ),
             html.Div(
                 [
                     html.Div(
                         [
-                            dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map"),
-                            html.Div(parts.legend(room.legend), id=ids.LEGEND, className="legend"),
-                            html.Div(room.map_note, id=ids.MAP_NOTE, className="map-note"),
-                            case_panel(),
+                            html.Button(["☰ ", texts.PANEL_TOGGLE], id=ids.PANEL_TOGGLE, className="panel-toggle",
+                                        title=texts.PANEL_TOGGLE_HIDE, **{"aria-controls": ids.SIDE_PANEL, "aria-expanded": "true"}),
+                            html.Nav(parts.breadcrumb(room.crumbs), id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": "Ruta"}),
+                            html.H2(room.title, id=ids.TITLE, className="room-title"),
+                            dcc.Link(
+                                room.solutions_label,
+                                href=room.solutions_href or "/soluciones",
+                                id=ids.SOLUTIONS_LINK,
+                                className="solutions-link",
+                                style={} if room.solutions_href else {"display": "none"},
+                            ),
+                            dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
+                            html.Button(texts.FULLSCREEN, id=ids.FULLSCREEN, className="panel-toggle map-fullscreen",
+                                        **{"aria-controls": "map-panel"}),
                         ],
-                        className="map-panel",
+                        className="room-head",
                     ),
-                    html.Div(parts.kpi_cards(room.kpis), id=ids.KPIS, className="kpis"),
+                    html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
+                    html.Div(
+                        [
+                            map_panel(room),
+                            html.Div(
+                                [
+                                    html.Section(
+                                        [html.H3(texts.NOVELTIES, className="novelties-title"),
+                                         html.Div(html.Span(texts.NOVELTIES_LOADING, className="muted"), id=ids.NOVELTIES,
+                                                  className="novelties-body", **{"aria-live": "polite"})],
+                                        className="novelties",
+                                        **{"aria-label": texts.NOVELTIES},
+                                    ),
+                                    html.Div(parts.kpi_cards(room.kpis), id=ids.KPIS, className="kpis"),
+                                ],
+                                className="room-aside",
+                            ),
+                        ],
+                        className="room-body",
+                    ),
+                    html.Div(room.map_note, id=ids.MAP_NOTE, className="map-note"),
+                    html.H3(room.grid_title, id=ids.GRID_TITLE, className="grid-title"),
+                    dag.AgGrid(
+                        id=ids.GRID,
+                        rowData=room.grid_rows,
+                        columnDefs=room.grid_columns,
+                        getRowId="params.data.code",
+                        defaultColDef={"sortable": True, "resizable": True},
+                        dashGridOptions={"animateRows": False, "rowSelection": {"mode": "singleRow", "checkboxes": False}},
+                        style={"height": "360px"},
+                        className="ag-theme-alpine grid",
+                    ),
+                    html.Div(
+                        [
+                            dcc.Graph(id=ids.CHART_CASES, figure=room.charts["cases"], config={"displaylogo": False, "locale": "es"}),
+                            dcc.Graph(id=ids.CHART_DEPOSITS, figure=room.charts["deposits"], config={"displaylogo": False, "locale": "es"}),
+                            dcc.Graph(id=ids.CHART_DELIVERIES, figure=room.charts["deliveries"], config={"displaylogo": False, "locale": "es"}),
+                        ],
+                        className="charts",
+                    ),
                 ],
-                className="room-body",
-            ),
-            html.H3(room.grid_title, id=ids.GRID_TITLE, className="grid-title"),
-            dag.AgGrid(
-                id=ids.GRID,
-                rowData=room.grid_rows,
-                columnDefs=room.grid_columns,
-                getRowId="params.data.code",
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={"animateRows": False, "rowSelection": {"mode": "singleRow", "checkboxes": False}},
-                style={"height": "360px"},
-                className="ag-theme-alpine grid",
-            ),
-            html.Div(
-                [
-                    dcc.Graph(id=ids.CHART_CASES, figure=room.charts["cases"], config={"displaylogo": False, "locale": "es"}),
-                    dcc.Graph(id=ids.CHART_DEPOSITS, figure=room.charts["deposits"], config={"displaylogo": False, "locale": "es"}),
-                    dcc.Graph(id=ids.CHART_DELIVERIES, figure=room.charts["deliveries"], config={"displaylogo": False, "locale": "es"}),
-                ],
-                className="charts",
+                className="room-main",
             ),
         ],
         className="room",
+        id=ids.ROOM,
     )

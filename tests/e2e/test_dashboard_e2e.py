@@ -348,3 +348,70 @@ def test_the_planning_pack_is_prepared_then_downloaded(page, live_server, tmp_pa
     with zipfile.ZipFile(path) as archive:
         assert "plan_0101.pdf" in archive.namelist()
         assert archive.read("plan_0101.pdf").startswith(b"%PDF")
+
+
+def test_first_screen_is_map_first_and_names_what_is_new_and_late(page, live_server, demo_patterns):
+    """With no action beyond opening `/`: the map fills most of a 1920×1080 screen and
+    «Novedades y atrasos» names the demo's spiking municipality and its CLAP-gap ones."""
+    DEMO_PATTERNS = demo_patterns
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    page.wait_for_selector("#map-panel.map-ready")
+    box = page.locator("#map").bounding_box()
+    assert box["y"] + box["height"] <= 1080 and box["width"] * box["height"] >= 0.6 * 1920 * 1080
+    page.wait_for_selector("#novelties .novelty")
+    spikes = page.eval_on_selector_all(".novelty-spike", "els => els.map(e => e.dataset.code)")
+    gaps = page.eval_on_selector_all(".novelty-clap", "els => els.map(e => e.dataset.code)")
+    assert DEMO_PATTERNS["spike"] in spikes
+    assert set(DEMO_PATTERNS["clap_gaps"]) <= set(gaps)
+    # On the first screen, each entry with its path (Estado › Municipio).
+    entry = page.locator(f".novelty-spike[data-code='{DEMO_PATTERNS['spike']}']")
+    assert entry.bounding_box()["y"] < 1080 and " › " in entry.inner_text()
+    screenshot(page, "room-first-screen-1920")
+    # A click drills the map there.
+    entry.locator("button").click()
+    page.wait_for_function(f"() => window.location.search.includes('territory={DEMO_PATTERNS['spike']}')")
+    page.wait_for_function(f"() => {MAP_JS}.data[0].locations.every(c => c.startsWith('{DEMO_PATTERNS['spike']}'))")
+    wait_for_map(page)
+    assert all(code.startswith(DEMO_PATTERNS["spike"]) for code in map_locations(page))
+    assert breadcrumb_text(page).count("›") == 2
+
+
+def test_relative_period_is_one_click_and_operator_mode_survives_a_reload(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    page.click("button.period-button:has-text('21 días')")
+    page.wait_for_function("() => new URLSearchParams(window.location.search).has('from')")
+    params = page.evaluate("Object.fromEntries(new URLSearchParams(window.location.search))")
+    import datetime as dt
+
+    start, end = dt.date.fromisoformat(params["from"]), dt.date.fromisoformat(params["to"])
+    assert (end - start).days == 20
+    page.click("#operator input[type=checkbox]")
+    page.wait_for_function("() => window.location.search.includes('operador=1')")
+    assert "Modo operador activo" in page.inner_text("#operator-status")
+    page.reload()
+    wait_for_map(page)
+    assert page.is_checked("#operator input[type=checkbox]")
+    assert "Modo operador activo" in page.inner_text("#operator-status")
+    assert "from=" in page.url and "operador=1" in page.url
+    page.click("button.period-button:has-text('Todo')")
+    page.wait_for_function("() => !window.location.search.includes('from=')")
+    assert "operador=1" in page.url
+
+
+def test_phone_has_the_map_first_and_the_controls_in_a_drawer(page, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    page.wait_for_selector("#map-panel.map-ready")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#map").bounding_box()
+    assert box["y"] < 844 / 2 and box["height"] >= 300
+    assert not page.locator("#side-panel").is_visible() or page.locator("#side-panel").bounding_box()["x"] < -200
+    assert page.evaluate("document.getElementById('legend-toggle').open") is False
+    page.click("#panel-toggle")
+    page.wait_for_function("() => document.getElementById('side-panel').getBoundingClientRect().left >= 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "room-phone-drawer-390")

@@ -1,0 +1,68 @@
+"""«Novedades y atrasos» for the room's view: geodata.novelties for the viewer's place,
+cached briefly (a wall screen and its operator ask for the same place every minute)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from sqlalchemy import Engine
+
+from dashboard.view import View
+from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.novelties import SpikeRule, novelties
+from geodata.place import resolve_place
+from geodata.settings import Settings
+
+CACHE_SECONDS = 60
+_cache: dict[tuple, tuple[float, dict]] = {}
+_lock = threading.Lock()
+
+# The relative periods beside the date range: key -> label (`period_dates` turns one into dates).
+RELATIVE_PERIODS: dict[str, str] = {
+    "7": "Últimos 7 días",
+    "21": "21 días",
+    "30": "30 días",
+    "90": "90 días",
+    "month": "Este mes",
+    "all": "Todo",
+}
+
+
+def period_dates(key: str, today: dt.date | None = None) -> tuple[str | None, str | None] | None:
+    """(from, to) ISO dates of a relative period ending today; (None, None) for «Todo»;
+    None for an unknown key."""
+    today = today or dt.date.today()
+    if key == "all":
+        return None, None
+    if key == "month":
+        return today.replace(day=1).isoformat(), today.isoformat()
+    if key in RELATIVE_PERIODS:
+        return (today - dt.timedelta(days=int(key) - 1)).isoformat(), today.isoformat()
+    return None
+
+
+def room_novelties(engine: Engine, view: View, scope: Scope = NATIONAL, settings: Settings | None = None,
+                   today: dt.date | None = None) -> dict:
+    """The panel's data for the view's territory (the country, or the scope's own, if unknown)."""
+    settings = settings or Settings(_env_file=None)
+    today = today or dt.date.today()
+    rule = SpikeRule(days=settings.spike_days, k=settings.spike_k)
+    key = (view.territory, scope, today, rule)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    with engine.connect() as conn:
+        try:
+            place = resolve_place(conn, view.territory, scope)
+        except ScopeError:
+            place = resolve_place(conn, None, scope)
+        data = novelties(conn, place, today, rule)
+    with _lock:
+        if len(_cache) > 256:
+            _cache.clear()
+        _cache[key] = (now, data)
+    return data

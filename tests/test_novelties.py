@@ -1,0 +1,74 @@
+"""«Novedades y atrasos» (geodata.novelties) on a small fixture: the spike rule both ways,
+CLAP gaps found at the municipality, scope."""
+
+import datetime as dt
+
+from sqlalchemy import insert
+
+from geodata.access import Scope
+from geodata.models import Case, Clap, ClapDelivery
+from geodata.novelties import SpikeRule, is_spike, novelties
+from geodata.place import resolve_place
+from tests.factories import small_tree, territory_id
+
+TODAY = dt.date(2025, 6, 30)
+RULE = SpikeRule(days=21, k=3.0, windows=8, min_cases=5)
+
+
+def test_spike_rule_both_ways():
+    steady = [4, 5, 6, 5, 4, 6, 5, 5]  # median 5, MAD 0.5 (floored at 1): threshold 8
+    assert is_spike(9, steady, RULE)[0]
+    assert not is_spike(8, steady, RULE)[0]
+    # One past burst does not raise the bar: the median and MAD ignore it.
+    assert is_spike(12, [5, 5, 40, 5, 6, 4, 5, 5], RULE)[0]
+    # A noisy baseline needs more; a quiet territory is not flagged for a few cases.
+    assert not is_spike(20, [2, 10, 18, 4, 12, 16, 6, 14], RULE)[0]
+    assert not is_spike(4, [0] * 8, RULE)[0]
+    assert not is_spike(3, [], RULE)[0]
+
+
+def _cases(conn, council: str, per_window: list[int]) -> None:
+    """`per_window[w]` cases reported in window w (0 = the last 21 days) at a council."""
+    tid = territory_id(conn, council)
+    rows = []
+    for w, n in enumerate(per_window):
+        for i in range(n):
+            day = TODAY - dt.timedelta(days=21 * w + (i % 21))
+            rows.append({"code": f"{council}-{w}-{i}", "reported_date": day, "category": "water",
+                         "area": "public_services", "territory_id": tid})
+    if rows:
+        conn.execute(insert(Case), rows)
+
+
+def test_novelties_name_the_spiking_municipality_and_the_clap_gap(engine):
+    with engine.begin() as conn:
+        small_tree(conn)
+        # Libertador (0101) spikes: 5 a window, then 20 in the last one. Acevedo (1501) is steady.
+        _cases(conn, "0101010101", [20, 5, 5, 6, 4, 5, 5, 5, 5])
+        _cases(conn, "1501", [6, 5, 6, 5, 4, 6, 5, 5, 5])
+        # Libertador's CLAPs stopped receiving 60 days ago; Acevedo's got a delivery last week.
+        for code, council, last in [("C1", "0101010101", 60), ("C2", "0101010102", 75), ("C3", "1501", 7)]:
+            cid = conn.execute(insert(Clap).values(code=code, name=f"CLAP {code}", households=100,
+                                                   territory_id=territory_id(conn, council)).returning(Clap.id)).scalar_one()
+            conn.execute(insert(ClapDelivery).values(clap_id=cid, delivery_date=TODAY - dt.timedelta(days=last),
+                                                     households_served=100))
+
+        national = novelties(conn, resolve_place(conn, None), TODAY, RULE)
+        assert [s["code"] for s in national["spikes"]] == ["0101"]
+        spike = national["spikes"][0]
+        assert spike["recent"] == 20 and spike["baseline"] == 5
+        assert spike["path"] == "Distrito Capital › Libertador"
+        # The gap is the municipality's: its newest delivery, 60 days ago (both CLAPs late).
+        assert [(g["code"], g["days"], g["late"], g["claps"]) for g in national["clap_gaps"]] == [("0101", 60, 2, 2)]
+        assert national["clap_gaps"][0]["path"] == "Distrito Capital › Libertador"
+
+        # At the state view still municipalities; Miranda's director sees nothing of Libertador.
+        state = novelties(conn, resolve_place(conn, "01"), TODAY, RULE)
+        assert [s["code"] for s in state["spikes"]] == ["0101"]
+        miranda = Scope(role="director", territory_code="15", territory_path="/15/")
+        theirs = novelties(conn, resolve_place(conn, None, miranda), TODAY, RULE)
+        assert theirs["spikes"] == [] and theirs["clap_gaps"] == []
+
+        # A lower bar (k) still does not flag the steady municipality; a higher one drops the spike.
+        assert [s["code"] for s in novelties(conn, resolve_place(conn, None), TODAY, SpikeRule(k=1.0))["spikes"]] == ["0101"]
+        assert novelties(conn, resolve_place(conn, None), TODAY, SpikeRule(k=20.0))["spikes"] == []
