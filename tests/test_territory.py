@@ -50,3 +50,52 @@ def test_subtree_membership(tree):
     assert territory.is_within(tree, "0101", "0101")
     assert not territory.is_within(tree, "1501", "01")
     assert not territory.is_within(tree, "01", "0101")
+
+
+def _statements_of(conn, call):
+    """The SQL statements (with their parameters) that `call()` runs on `conn`."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
+
+    event.listen(conn.engine, "before_cursor_execute", record)
+    try:
+        result = call()
+    finally:
+        event.remove(conn.engine, "before_cursor_execute", record)
+    return result, seen
+
+
+def _plans(conn, statements) -> list[str]:
+    from sqlalchemy import text
+
+    plans = []
+    with conn.begin_nested():
+        # A small test tree would be scanned whatever the indexes: ask whether an index *can* serve it.
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in statements:
+            rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            plans.append("\n".join(r[0] for r in rows))
+    return plans
+
+
+def test_resolve_by_code_is_one_unique_index_lookup(tree):
+    node, statements = _statements_of(tree, lambda: territory.resolve(tree, "0101"))
+    assert node.code == "0101"
+    assert len(statements) == 1
+    [plan] = _plans(tree, statements)
+    assert "uq_territory_code" in plan or "territory_code_key" in plan, plan
+    assert "Seq Scan" not in plan
+
+
+def test_iso_code_is_a_fallback_served_by_its_own_index(tree):
+    node, statements = _statements_of(tree, lambda: territory.resolve(tree, "ve-a"))
+    assert node.code == "01"
+    assert len(statements) == 2  # the code first, then the ISO code
+    plans = _plans(tree, statements)
+    assert "ix_territory_upper_iso_code" in plans[1], plans[1]
+    assert all("Seq Scan" not in p for p in plans), plans
+    assert all(" OR " not in s.upper() for s, _ in statements)
