@@ -3,7 +3,8 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
 
 `register(server, engine_getter, actor_getter=None)` adds
 
-- `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
+- `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, gzipped when accepted, with a private
+  `Cache-Control`, an `ETag` and 304 on `If-None-Match`;
 - `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
   or, for a slow format (pdf, png, xlsx, kml), more than `SALA_EXPORT_JOB_THRESHOLD`
   features, or a POST, a job (`layers.jobs`): 202 with the job as JSON;
@@ -25,6 +26,7 @@ a 400; an export over the size cap a 413.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import shutil
 import tempfile
@@ -41,13 +43,14 @@ from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
 from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
+from layers.lru import LRUCache
 from layers.output import DiskFull
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
 from layers.tiles import TileOutOfRange, render_tile
 
 # Query keys that are not layer filters.
 RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
-TILE_MAX_AGE = 300
+TILE_MAX_AGE = 60
 CHUNK = 256 * 1024
 
 
@@ -201,6 +204,39 @@ def _audit(engine: Engine, username: str | None, target: str, count: int) -> Non
         audit(conn, username, "export", target, via="web", count=count, query=request.args.to_dict(flat=False))
 
 
+TILE_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+# Compressing the same tile again for every room watching it is wasted CPU: the gzip
+# bodies are kept by the hash of the tile, which is also its ETag (never stale).
+_GZIPPED = LRUCache(256)
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def tile_response(data: bytes) -> Response:
+    """The tile's answer: gzip when the client accepts it (Flask-Compress does not know the
+    MVT media type), an ETag per representation, a short private cache, 304 on a match."""
+    digest = hashlib.sha1(data).hexdigest()
+    compressed = bool(data) and request.accept_encodings["gzip"] > 0
+    etag = f"{digest}-gz" if compressed else digest
+    headers = {
+        # Scoped content: browsers may cache, shared caches must not mix users.
+        "Cache-Control": f"private, max-age={TILE_MAX_AGE}",
+        "Vary": "Accept-Encoding, Cookie",
+    }
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304, headers=headers)
+        response.set_etag(etag)
+        return response
+    body = _GZIPPED.get_or_build(digest, lambda: _gzip(data)) if compressed else data
+    response = Response(body, mimetype=TILE_MEDIA_TYPE, headers=headers)
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    return response
+
+
 def register(
     server: Flask,
     engine_getter: Callable[[], Engine],
@@ -243,13 +279,7 @@ def register(
                 data = render_tile(conn, layer_id, z, x, y, params)
         except LayerError as exc:
             return _error(_status_for(exc), str(exc))
-        etag = hashlib.sha1(data).hexdigest()
-        response = Response(data, mimetype="application/vnd.mapbox-vector-tile")
-        response.set_etag(etag)
-        # Scoped content: browsers may cache, shared caches must not mix users.
-        response.headers["Cache-Control"] = f"private, max-age={TILE_MAX_AGE}"
-        response.headers["Vary"] = "Cookie"
-        return response.make_conditional(request)
+        return tile_response(data)
 
     def submitted(export_request: dict) -> Response:
         """The job just queued for this request: 202, its state, where to poll."""
