@@ -653,3 +653,15 @@ class ExportJob(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DataVersion(Base):
+    """Version stamps that writes bump in their own transaction, so caches in every server
+    process can key on them without counting rows. `territory` is bumped by a statement
+    trigger on every INSERT, UPDATE, DELETE or TRUNCATE of the tree (migration 0008)."""
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    changed_at: Mapped[dt.datetime] = _created()
