@@ -125,6 +125,13 @@ def test_boundary_version_is_a_stamp_that_every_tree_write_bumps(engine):
     seen.append(version())
     assert len(set(seen)) == len(seen), seen  # a rename changes it too (the count did not see it)
 
+    # Loads skip ordinary triggers (session_replication_role = replica); this one fires anyway.
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("UPDATE territory SET name = 'Antímano' WHERE code = '010102'"))
+    assert version() != seen[-1]
+    seen.append(version())
+
     # Bumped in the writer's transaction: nobody sees the new stamp before the new rows.
     with engine.connect() as writer:
         writer.begin()
