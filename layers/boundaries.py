@@ -46,7 +46,10 @@ def boundary_version(conn: Connection) -> str:
     read, shared by every server process. Without the stamp row (deleted by hand) it falls
     back to counting the nodes.
     """
-    stamp = conn.execute(text("SELECT version FROM data_version WHERE name = 'territory'")).scalar()
+    # The time of the last change makes the stamp differ between databases (a re-created
+    # demo at the same count of writes), so keys holding it never mix them up.
+    row = conn.execute(text("SELECT version, changed_at FROM data_version WHERE name = 'territory'")).first()
+    stamp = None if row is None else f"{row.version}|{row.changed_at.isoformat()}"
     if stamp is None:
         row = conn.execute(text("SELECT count(*), max(id) FROM territory")).one()
         stamp = f"count|{row[0]}|{row[1] or 0}"

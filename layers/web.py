@@ -46,7 +46,7 @@ from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_fil
 from layers.lru import LRUCache
 from layers.output import DiskFull
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
-from layers.tiles import TileOutOfRange, render_tile
+from layers.tiles import TileOutOfRange, open_tile
 
 # Query keys that are not layer filters.
 RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
@@ -214,26 +214,38 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def tile_response(data: bytes) -> Response:
+def _tile_headers() -> dict[str, str]:
+    # Scoped content: browsers may cache, shared caches must not mix users.
+    return {"Cache-Control": f"private, max-age={TILE_MAX_AGE}", "Vary": "Accept-Encoding, Cookie"}
+
+
+def _held_etag(digest: str) -> str | None:
+    """The ETag (gzip or plain representation of this content) the client says it holds."""
+    for etag in (f"{digest}-gz", digest):
+        if request.if_none_match.contains_weak(etag):
+            return etag
+    return None
+
+
+def tile_not_modified(etag: str) -> Response:
+    response = Response(status=304, headers=_tile_headers())
+    response.set_etag(etag)
+    return response
+
+
+def tile_response(data: bytes, stamp: str | None = None) -> Response:
     """The tile's answer: gzip when the client accepts it (Flask-Compress does not know the
-    MVT media type), an ETag per representation, a short private cache, 304 on a match."""
-    digest = hashlib.sha1(data).hexdigest()
+    MVT media type), an ETag per representation (from the tile's stamp when it has one,
+    else from the hash of its bytes), a short private cache, 304 when the client holds it."""
+    digest = stamp or hashlib.sha1(data).hexdigest()
+    if held := _held_etag(digest):
+        return tile_not_modified(held)
     compressed = bool(data) and request.accept_encodings["gzip"] > 0
-    etag = f"{digest}-gz" if compressed else digest
-    headers = {
-        # Scoped content: browsers may cache, shared caches must not mix users.
-        "Cache-Control": f"private, max-age={TILE_MAX_AGE}",
-        "Vary": "Accept-Encoding, Cookie",
-    }
-    if request.if_none_match.contains_weak(etag):
-        response = Response(status=304, headers=headers)
-        response.set_etag(etag)
-        return response
     body = _GZIPPED.get_or_build(digest, lambda: _gzip(data)) if compressed else data
-    response = Response(body, mimetype=TILE_MEDIA_TYPE, headers=headers)
+    response = Response(body, mimetype=TILE_MEDIA_TYPE, headers=_tile_headers())
     if compressed:
         response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(etag)
+    response.set_etag(f"{digest}-gz" if compressed else digest)
     return response
 
 
@@ -276,10 +288,13 @@ def register(
         try:
             params = params_from_request(scope_of())
             with engine_getter().connect() as conn:
-                data = render_tile(conn, layer_id, z, x, y, params)
+                tile_request = open_tile(conn, layer_id, z, x, y, params)
+                if tile_request.stamp is not None and (held := _held_etag(tile_request.stamp)):
+                    return tile_not_modified(held)  # known unchanged: not even rendered
+                data = tile_request.body()
         except LayerError as exc:
             return _error(_status_for(exc), str(exc))
-        return tile_response(data)
+        return tile_response(data, tile_request.stamp)
 
     def submitted(export_request: dict) -> Response:
         """The job just queued for this request: 202, its state, where to poll."""

@@ -143,9 +143,10 @@ def test_tile_route_gzips_when_accepted_and_answers_304(tile_client, records):
     assert again.headers["ETag"] == packed.headers["ETag"]
     assert again.headers["Cache-Control"] == "private, max-age=60"
     assert tile_client.get(url, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
-    # The plain ETag does not validate the gzip body, nor the reverse.
-    assert tile_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]}).status_code == 200
-    assert tile_client.get(url, headers={"If-None-Match": packed.headers["ETag"]}).status_code == 200
+    # Either representation's ETag says the client holds this content: 304 with that ETag.
+    held = tile_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]})
+    assert held.status_code == 304 and held.headers["ETag"] == plain.headers["ETag"]
+    assert tile_client.get(url, headers={"If-None-Match": '"stale", "other"'}).status_code == 200
 
     refused = tile_client.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
     assert "Content-Encoding" not in refused.headers and refused.data == raw
@@ -168,3 +169,66 @@ def test_tile_etag_changes_when_the_data_does(tile_client, records):
 def test_an_empty_tile_is_not_gzipped(tile_client):
     empty = tile_client.get("/tiles/councils/2/0/0.pbf", headers={"Accept-Encoding": "gzip"})
     assert empty.status_code == 200 and empty.data == b"" and "Content-Encoding" not in empty.headers
+
+
+def test_outline_tiles_are_stamped_by_the_boundary_version_and_not_rendered_again(tile_client, records, tmp_path):
+    from flask import Flask
+    from sqlalchemy import event, update
+
+    from geodata.access import Scope
+    from geodata.models import Territory
+    from geodata.permissions import Actor
+    from layers.jobs import JobQueue
+    from layers.web import register
+
+    rendered = []
+
+    def watch(_conn, _cursor, statement, *_args):
+        if "ST_AsMVT(" in statement:
+            rendered.append(statement)
+
+    z, x, y = tile_of(-66.95, 10.45, 10)
+    url = f"/tiles/councils/{z}/{x}/{y}.pbf"
+    event.listen(records, "before_cursor_execute", watch)
+    try:
+        first = tile_client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert first.status_code == 200 and len(rendered) == 1
+        # Held by the client: 304 without rendering; asked again: from the cache, not rendered.
+        assert tile_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}).status_code == 304
+        again = tile_client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+        assert len(rendered) == 1
+
+        # Another scope is another tile: its own stamp, rendered for it.
+        server = Flask("director")
+        register(server, lambda: records,
+                 lambda: Actor("dir", Scope(role="director", territory_code="15", territory_path="/15/")),
+                 jobs=JobQueue(lambda: records, tmp_path / "d", workers=1))
+        other = server.test_client().get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+        assert other.status_code == 200 and other.headers["ETag"] != first.headers["ETag"]
+        assert len(rendered) == 2
+
+        # A change of the tree changes the stamp: the held copy is stale, the tile is rendered anew.
+        with records.begin() as conn:
+            conn.execute(update(Territory).where(Territory.code == "0101010101").values(name="Consejo nuevo"))
+        fresh = tile_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+        assert fresh.status_code == 200 and fresh.headers["ETag"] != first.headers["ETag"]
+        assert len(rendered) == 3
+    finally:
+        event.remove(records, "before_cursor_execute", watch)
+    import gzip
+
+    names = {f["properties"]["name"] for f in decode(gzip.decompress(fresh.data))["councils"]["features"]}
+    assert "Consejo nuevo" in names
+
+
+def test_record_tiles_are_stamped_by_their_bytes(tile_client, records):
+    from tests.dashboard_fixtures import add_case
+
+    z, x, y = tile_of(-66.99, 10.41, 12)
+    url = f"/tiles/cases/{z}/{x}/{y}.pbf"
+    first = tile_client.get(url, headers={"Accept-Encoding": "gzip"})
+    with records.begin() as conn:
+        add_case(conn, "NUEVO-1", "0101010101", geom="SRID=4326;POINT(-66.99 10.41)")
+    second = tile_client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200 and second.headers["ETag"] != first.headers["ETag"]
