@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -150,6 +151,8 @@ class Territory(Base):
         Index("ix_territory_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
         Index(None, "level", "parent_id"),
         Index(None, "parent_id"),
+        # `resolve` falls back to the ISO 3166-2 code, compared case-insensitively.
+        Index("ix_territory_upper_iso_code", text("upper(iso_code)")),
     )
 
     id: Mapped[int] = _id()
@@ -389,6 +392,8 @@ class CaseSolution(Base):
         Index(
             "uq_case_solution_agreement", "case_id", "agreement_id", unique=True, postgresql_where="agreement_id IS NOT NULL"
         ),
+        # EXISTS (… WHERE case_id = c.id) in the live sums; the partial unique indexes cannot serve it.
+        Index(None, "case_id"),
         Index(None, "project_id"),
         Index(None, "agreement_id"),
     )
@@ -648,3 +653,15 @@ class ExportJob(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DataVersion(Base):
+    """Version stamps that writes bump in their own transaction, so caches in every server
+    process can key on them without counting rows. `territory` is bumped by a statement
+    trigger on every INSERT, UPDATE, DELETE or TRUNCATE of the tree (migration 0008)."""
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    changed_at: Mapped[dt.datetime] = _created()

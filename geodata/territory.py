@@ -65,9 +65,13 @@ def normalise_code(code: str) -> str:
 def resolve(conn: Connection, code: str) -> TerritoryNode | None:
     """The node with this code, at any level (INE code, P-code or ISO 3166-2 of a state)."""
     code = normalise_code(code)
-    row = conn.execute(
-        select(*_COLUMNS).where((Territory.code == code) | (func.upper(Territory.iso_code) == code.upper())).limit(1)
-    ).first()
+    # The code by its unique index; the ISO code (its own expression index) only when no
+    # code matches. Never an OR of the two: that defeats both indexes and scans the table.
+    row = conn.execute(select(*_COLUMNS).where(Territory.code == code)).first()
+    if row is None:
+        row = conn.execute(
+            select(*_COLUMNS).where(func.upper(Territory.iso_code) == code.upper()).order_by(Territory.id).limit(1)
+        ).first()
     return _node(row) if row else None
 
 

@@ -42,7 +42,7 @@ from geodata.access import NATIONAL, Scope
 from geodata.indicators import INDICATORS, MATERIALISED_MAX_DEPTH
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
 from geodata.rules import agreement_overdue, case_overdue
-from geodata.territory import normalise_code
+from geodata.territory import normalise_code, resolve
 from geodata.vocab import (
     AGREEMENT_STATUSES,
     AREAS,
@@ -251,15 +251,11 @@ def resolve_params(conn, params: LayerParams) -> LayerParams:
     """
     if params.territory is None:
         return params
-    code = normalise_code(params.territory)
-    row = conn.execute(
-        select(Territory.code, Territory.path).where(
-            or_(Territory.code == code, func.upper(Territory.iso_code) == code.upper())
-        )
-    ).first()
-    if row is None or not params.scope.allows(row.path):
+    # The code by its unique index, the ISO code only as a fallback (never an OR: a scan).
+    node = resolve(conn, params.territory)
+    if node is None or not params.scope.allows(node.path):
         raise UnknownTerritory(params.territory)
-    return replace(params, territory=row.code, territory_path=row.path)
+    return replace(params, territory=node.code, territory_path=node.path)
 
 
 def _territory_condition(params: LayerParams, path_column):

@@ -15,12 +15,15 @@ tiles draw outlines: they carry the territory attributes, not the indicators.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, String, cast, func, select
 
+from layers.boundaries import boundary_version
 from layers.features import indicator_relation, indicator_values
+from layers.lru import LRUCache
 from layers.registry import Layer, LayerError, LayerParams, get_layer, resolve_params
 
 MAX_ZOOM = 22
@@ -94,13 +97,58 @@ def tile_query(layer: Layer, params: LayerParams, z: int, x: int, y: int, indica
     return select(func.ST_AsMVT(features.table_valued(), layer.id, EXTENT, "geom")).where(features.c.geom.is_not(None))
 
 
-def render_tile(conn: Connection, layer_id: str | Layer, z: int, x: int, y: int, params: LayerParams | None = None) -> bytes:
-    """The tile's bytes (empty when nothing is in it or the zoom is below the layer's minimum)."""
+# Outline tiles (territory layers whose tiles carry no indicators: circuits, communes,
+# councils — the largest) read the territory tree only, so the layer, the tile, the resolved
+# parameters and the boundary version (a stamp in the database, the same in every server
+# process) say all about them: that is their ETag, known without rendering, and the key of
+# this cache of their bodies (never stale, only evicted).
+_OUTLINES = LRUCache(128)
+
+
+def reads_only_the_tree(layer: Layer) -> bool:
+    return layer.level is not None and not layer.tile_indicators
+
+
+@dataclass(frozen=True)
+class TileRequest:
+    """A checked tile request; `stamp` is its content's version when known before rendering."""
+
+    conn: Connection
+    layer: Layer
+    z: int
+    x: int
+    y: int
+    params: LayerParams
+    stamp: str | None
+
+    def body(self) -> bytes:
+        if self.stamp is None:
+            return _render(self.conn, self.layer, self.z, self.x, self.y, self.params)
+        return _OUTLINES.get_or_build(
+            self.stamp, lambda: _render(self.conn, self.layer, self.z, self.x, self.y, self.params)
+        )
+
+
+def open_tile(conn: Connection, layer_id: str | Layer, z: int, x: int, y: int, params: LayerParams | None = None) -> TileRequest:
+    """Check the tile, the layer and the parameters (scope included); nothing rendered yet."""
     check_tile(z, x, y)
     layer = layer_id if isinstance(layer_id, Layer) else get_layer(layer_id)
     params = resolve_params(conn, params or LayerParams())
+    stamp = None
+    if reads_only_the_tree(layer):
+        key = repr((str(conn.engine.url), layer.id, z, x, y, params, boundary_version(conn)))
+        stamp = hashlib.sha1(key.encode()).hexdigest()
+    return TileRequest(conn, layer, z, x, y, params, stamp)
+
+
+def _render(conn: Connection, layer: Layer, z: int, x: int, y: int, params: LayerParams) -> bytes:
     if z < layer.min_zoom:
         return b""
     values = indicator_values(conn, layer, params) if layer.tile_indicators else None
     data = conn.execute(tile_query(layer, params, z, x, y, values)).scalar()
     return bytes(data) if data else b""
+
+
+def render_tile(conn: Connection, layer_id: str | Layer, z: int, x: int, y: int, params: LayerParams | None = None) -> bytes:
+    """The tile's bytes (empty when nothing is in it or the zoom is below the layer's minimum)."""
+    return open_tile(conn, layer_id, z, x, y, params).body()

@@ -3,7 +3,8 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
 
 `register(server, engine_getter, actor_getter=None)` adds
 
-- `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, with `Cache-Control` and `ETag`;
+- `/tiles/<layer>/<z>/<x>/<y>.pbf` — MVT, gzipped when accepted, with a private
+  `Cache-Control`, an `ETag` and 304 on `If-None-Match`;
 - `/export/<layer>.<fmt>?territory=&from=&to=&round=&<filter>=…` — the file, streamed;
   or, for a slow format (pdf, png, xlsx, kml), more than `SALA_EXPORT_JOB_THRESHOLD`
   features, or a POST, a job (`layers.jobs`): 202 with the job as JSON;
@@ -25,6 +26,7 @@ a 400; an export over the size cap a 413.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import shutil
 import tempfile
@@ -41,13 +43,14 @@ from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
 from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
+from layers.lru import LRUCache
 from layers.output import DiskFull
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
-from layers.tiles import TileOutOfRange, render_tile
+from layers.tiles import TileOutOfRange, open_tile
 
 # Query keys that are not layer filters.
 RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
-TILE_MAX_AGE = 300
+TILE_MAX_AGE = 60
 CHUNK = 256 * 1024
 
 
@@ -201,6 +204,51 @@ def _audit(engine: Engine, username: str | None, target: str, count: int) -> Non
         audit(conn, username, "export", target, via="web", count=count, query=request.args.to_dict(flat=False))
 
 
+TILE_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
+# Compressing the same tile again for every room watching it is wasted CPU: the gzip
+# bodies are kept by the hash of the tile, which is also its ETag (never stale).
+_GZIPPED = LRUCache(256)
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def _tile_headers() -> dict[str, str]:
+    # Scoped content: browsers may cache, shared caches must not mix users.
+    return {"Cache-Control": f"private, max-age={TILE_MAX_AGE}", "Vary": "Accept-Encoding, Cookie"}
+
+
+def _held_etag(digest: str) -> str | None:
+    """The ETag (gzip or plain representation of this content) the client says it holds."""
+    for etag in (f"{digest}-gz", digest):
+        if request.if_none_match.contains_weak(etag):
+            return etag
+    return None
+
+
+def tile_not_modified(etag: str) -> Response:
+    response = Response(status=304, headers=_tile_headers())
+    response.set_etag(etag)
+    return response
+
+
+def tile_response(data: bytes, stamp: str | None = None) -> Response:
+    """The tile's answer: gzip when the client accepts it (Flask-Compress does not know the
+    MVT media type), an ETag per representation (from the tile's stamp when it has one,
+    else from the hash of its bytes), a short private cache, 304 when the client holds it."""
+    digest = stamp or hashlib.sha1(data).hexdigest()
+    if held := _held_etag(digest):
+        return tile_not_modified(held)
+    compressed = bool(data) and request.accept_encodings["gzip"] > 0
+    body = _GZIPPED.get_or_build(digest, lambda: _gzip(data)) if compressed else data
+    response = Response(body, mimetype=TILE_MEDIA_TYPE, headers=_tile_headers())
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(f"{digest}-gz" if compressed else digest)
+    return response
+
+
 def register(
     server: Flask,
     engine_getter: Callable[[], Engine],
@@ -240,16 +288,13 @@ def register(
         try:
             params = params_from_request(scope_of())
             with engine_getter().connect() as conn:
-                data = render_tile(conn, layer_id, z, x, y, params)
+                tile_request = open_tile(conn, layer_id, z, x, y, params)
+                if tile_request.stamp is not None and (held := _held_etag(tile_request.stamp)):
+                    return tile_not_modified(held)  # known unchanged: not even rendered
+                data = tile_request.body()
         except LayerError as exc:
             return _error(_status_for(exc), str(exc))
-        etag = hashlib.sha1(data).hexdigest()
-        response = Response(data, mimetype="application/vnd.mapbox-vector-tile")
-        response.set_etag(etag)
-        # Scoped content: browsers may cache, shared caches must not mix users.
-        response.headers["Cache-Control"] = f"private, max-age={TILE_MAX_AGE}"
-        response.headers["Vary"] = "Cookie"
-        return response.make_conditional(request)
+        return tile_response(data, tile_request.stamp)
 
     def submitted(export_request: dict) -> Response:
         """The job just queued for this request: 202, its state, where to poll."""

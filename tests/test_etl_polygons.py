@@ -256,3 +256,20 @@ def test_area_of_a_reprojected_file_is_measured_after_reprojection(engine, tmp_p
     )
     assert not np.isnan(geodesic_area_km2(np.array([shapely.from_wkb(bytes(wkb))]))[0])  # the reader's, not the database's
     assert abs(stored / exact - 1) < MAX_RELATIVE_ERROR
+
+
+def test_a_boundary_load_bumps_the_boundary_version(engine, tmp_path):
+    from layers.boundaries import boundary_version
+
+    def version():
+        with engine.connect() as conn:
+            return boundary_version(conn)
+
+    _state_and_municipality(engine)
+    before = version()
+    result = load_file(engine, "parish", _parish_grid(tmp_path, n=3), refresh=False)
+    assert result.inserted == 3
+    after = version()
+    assert after != before
+    load_file(engine, "parish", _parish_grid(tmp_path, n=3, renamed=1), refresh=False)
+    assert version() != after

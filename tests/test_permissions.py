@@ -107,6 +107,19 @@ def test_every_role_reads_tiles_ogc_and_geometry(room_app, username):
         assert client.get(url).status_code == 200, url
 
 
+def test_tiles_on_the_dashboard_server_are_gzipped_once(room_app):
+    """The tile route gzips itself; the dashboard's Flask-Compress must leave it alone."""
+    import gzip
+
+    import mapbox_vector_tile
+
+    client = signed_in(room_app, next(iter(USERS)))
+    response = client.get("/tiles/states/0/0/0.pbf", headers={"Accept-Encoding": "br, gzip"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    assert mapbox_vector_tile.decode(gzip.decompress(response.data))["states"]["features"]
+    assert client.get("/tiles/states/0/0/0.pbf", headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
 def test_the_alerts_page_shows_write_controls_only_to_who_may_write(room_app):
     def page(username):
         caller = DashCaller.flask(signed_in(room_app, username))

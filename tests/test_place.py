@@ -107,3 +107,28 @@ def test_period_conditions_cut_days_and_keep_records_of_no_round(demo_engine):
 def test_anything_else_is_a_500_that_leaks_nothing():
     status, message = describe(RuntimeError("password=secret"))
     assert status == 500 and "secret" not in message
+
+
+def test_the_code_and_the_iso_fallback_are_each_served_by_an_index(demo_engine):
+    """Never `code = :c OR upper(iso_code) = …`, which scans the tree: the code by its unique
+    index, the ISO code (only when no code matches) by its expression index."""
+    with demo_engine.connect() as conn:
+        seen = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many):
+            seen.append((statement, parameters))
+
+        event.listen(conn, "before_cursor_execute", record)
+        try:
+            assert resolve_place(conn, "0101", NATIONAL).code == "0101"
+            by_code = len(seen)
+            assert resolve_place(conn, "ve-a", NATIONAL).code == "01"
+        finally:
+            event.remove(conn, "before_cursor_execute", record)
+        assert by_code == 1 and len(seen) == 3  # the ISO code costs one more statement, only when needed
+        conn.rollback()
+        with conn.begin():
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # could an index serve it, whatever the size?
+            plans = ["\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + s, p)) for s, p in seen]
+    assert all("Seq Scan on territory" not in plan for plan in plans), plans
+    assert "ix_territory_upper_iso_code" in plans[2], plans[2]
