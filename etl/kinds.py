@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
 
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
-RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
-KINDS = TERRITORY_KINDS + RECORD_KINDS
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
+KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
 def header_key(name: str) -> str:
@@ -109,6 +109,8 @@ class KindSpec:
     label: str  # Spanish, for messages
     territory_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (level, aliases) deepest first
     extra_to_attributes: bool = False
+    writes: tuple[str, ...] = ()  # the tables a load of this kind writes (locked against other writers)
+    points_to: tuple[str, ...] = ()  # the tables its rows reference (locked against changes)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -192,7 +194,7 @@ def _territory_spec(level: str) -> KindSpec:
     if level == "commune":
         fields.append(Field("circuit_code", aliases=_level_code_aliases("circuit")))
         fields.append(Field("registration_date", "date", event=True, aliases=("registration_date", "fecha_registro")))
-    return KindSpec(level, tuple(fields), "polygon", word.replace("_", " "), extra_to_attributes=True)
+    return KindSpec(level, tuple(fields), "polygon", word.replace("_", " "), extra_to_attributes=True, writes=("territory",))
 
 
 _T = "territory_code"
@@ -216,6 +218,8 @@ SPECS["project"] = KindSpec(
     "point",
     "proyecto",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("project",),
+    points_to=("territory",),
 )
 SPECS["deposit"] = KindSpec(
     "deposit",
@@ -229,6 +233,8 @@ SPECS["deposit"] = KindSpec(
     ),
     "none",
     "depósito",
+    writes=("deposit",),
+    points_to=("project",),
 )
 SPECS["clap"] = KindSpec(
     "clap",
@@ -240,6 +246,8 @@ SPECS["clap"] = KindSpec(
     "point",
     "CLAP",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("clap",),
+    points_to=("territory",),
 )
 SPECS["clap-delivery"] = KindSpec(
     "clap-delivery",
@@ -257,6 +265,8 @@ SPECS["clap-delivery"] = KindSpec(
     ),
     "none",
     "entrega CLAP",
+    writes=("clap_delivery",),
+    points_to=("clap",),
 )
 SPECS["case"] = KindSpec(
     "case",
@@ -288,6 +298,8 @@ SPECS["case"] = KindSpec(
     "point",
     "caso",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("case_report", "case_solution", "case_status_change"),
+    points_to=("agreement", "project", "territory"),
 )
 SPECS["agreement"] = KindSpec(
     "agreement",
@@ -307,6 +319,8 @@ SPECS["agreement"] = KindSpec(
     ),
     "none",
     "acuerdo",
+    writes=("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
+    points_to=("case_report", "project", "territory"),
 )
 
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")

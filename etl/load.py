@@ -17,17 +17,15 @@ import json
 import logging
 import multiprocessing as mp
 import os
-import re
 import signal
-import struct
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
+from etl import copy as copy_format
 from etl import merge as merging
 from etl.columns import map_columns
 from etl.errors import Interrupted, LoadError, StrictRejects, UsageError
@@ -268,31 +266,13 @@ def _present_fields(spec, colmap, source) -> set[str]:
     return present
 
 
-# What each kind writes, and what the rows it writes point to.
-WRITES = {kind: ("territory",) for kind in TERRITORY_KINDS} | {
-    "project": ("project",),
-    "deposit": ("deposit",),
-    "clap": ("clap",),
-    "clap-delivery": ("clap_delivery",),
-    "case": ("case_report", "case_solution", "case_status_change"),
-    "agreement": ("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
-}
-POINTS_TO = {kind: () for kind in TERRITORY_KINDS} | {
-    "project": ("territory",),
-    "deposit": ("project",),
-    "clap": ("territory",),
-    "clap-delivery": ("clap",),
-    "case": ("agreement", "project", "territory"),
-    "agreement": ("case_report", "project", "territory"),
-}
-
-
 def _prepare(conn: Connection, kind: str) -> None:
     # Written tables in a self-conflicting mode (two loads of one table queue, never race),
     # referenced tables in SHARE (nobody changes them under us; other loads may read them
     # too), all in one global order so that concurrent loads cannot deadlock. Readers (the
     # dashboard) are never blocked.
-    modes = {table: "SHARE" for table in POINTS_TO[kind]} | {table: "SHARE ROW EXCLUSIVE" for table in WRITES[kind]}
+    spec = SPECS[kind]
+    modes = {table: "SHARE" for table in spec.points_to} | {table: "SHARE ROW EXCLUSIVE" for table in spec.writes}
     for table in sorted(modes):
         conn.execute(text(f"LOCK TABLE {table} IN {modes[table]} MODE"))
     # A million staged rows: keep the temp tables and the merge's hashes in memory, not on disk.
@@ -353,12 +333,12 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
     payload, geom_payload, keys = ([], ""), b"", np.zeros(0, dtype=object)
     if len(staged):
         keys = merging.staged_keys(ctx.spec.kind, staged)
-        payload = _copy_text(staged[copied])
+        payload = copy_format.text_rows(staged[copied])
         if polygons:
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
             if has.any():
-                geom_payload = _copy_polygons(staged["row_number"].to_numpy()[has], geom[has], validated.derived_area[has])
+                geom_payload = copy_format.polygons(staged["row_number"].to_numpy()[has], geom[has], validated.derived_area[has])
     return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
@@ -376,77 +356,6 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
     if workers > 1 and (source.total_rows or 0) >= PARALLEL_MIN_ROWS and "fork" in mp.get_all_start_methods():
         return chunks_in_processes(source.chunks(), serialise, read, workers)
     return chunks_in_thread(source.chunks(), serialise, read)
-
-
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-_COPY_TRAILER = struct.pack(">h", -1)
-
-
-def _copy_polygons(row_numbers, wkb, area) -> bytes:
-    """(row_number, geom, area_km2) rows in COPY's binary format: a third of the time of hex
-    text to write, a quarter to parse. NaN areas are NULL."""
-    head = struct.Struct(">hiii").pack
-    with_area = struct.Struct(">id").pack
-    null = struct.pack(">i", -1)
-    parts = [_COPY_HEADER]
-    for row, geom, km2 in zip(row_numbers.tolist(), wkb, area.tolist()):
-        parts += (head(3, 4, row, len(geom)), geom, null if km2 != km2 else with_area(8, km2))
-    parts.append(_COPY_TRAILER)
-    return b"".join(parts)
-
-
-_NULL = "\\N"
-_SPECIAL = re.compile(r"[\\\t\n\r]")
-
-
-def _copy_text(frame) -> tuple[list[str], str]:
-    """The frame in COPY's text format, a column at a time; returns (columns sent, text).
-
-    Columns with no value in the chunk are left out (the staging table fills in NULL).
-    Numbers go through Python's own formatting (floats in their shortest round-trip form,
-    several times faster than numpy's); text is escaped only in a column that holds a
-    backslash, tab or line break. Missing values and empty strings are NULL.
-    """
-    names, columns = [], []
-    for name in frame.columns:
-        series = frame[name]
-        if str(series.dtype) == "Int64":  # nullable whole numbers: to_numpy() would make them floats
-            missing = np.array(series.isna(), dtype=bool)
-            text_ = np.array(list(map(str, series.fillna(0).astype("int64").tolist())), dtype=object)
-        else:
-            values = series.to_numpy()
-            kind = values.dtype.kind
-            if kind == "f":
-                missing = np.isnan(values)
-                text_ = np.array(list(map(repr, values.tolist())), dtype=object)
-            elif kind in "iu":
-                missing = np.zeros(len(values), dtype=bool)
-                text_ = np.array(list(map(str, values.tolist())), dtype=object)
-            elif kind == "M":
-                missing = np.isnat(values)
-                text_ = values.astype("datetime64[D]").astype(str).astype(object)
-            else:
-                values = values.astype(object)
-                missing = np.array(pd.isna(values), dtype=bool)
-                text_ = np.where(missing, "", values)
-                if not missing.all():
-                    text_ = np.array([v if type(v) is str else str(v) for v in text_], dtype=object)
-                    # One scan of the whole column, not a regex call per value.
-                    if _SPECIAL.search("".join(text_)):
-                        text_ = np.array([_escape(v) for v in text_], dtype=object)
-                    missing |= text_ == ""
-        if missing.all():
-            continue
-        text_[missing] = _NULL
-        names.append(name)
-        columns.append(text_)
-    if not columns:
-        return [], ""
-    return names, "\n".join(map("\t".join, zip(*columns))) + "\n"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
