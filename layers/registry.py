@@ -163,7 +163,6 @@ class Layer:
     id_field: str = "code"
     min_zoom: int = 0  # vector tiles are empty below this zoom
     tile_limit: int = 20_000  # at most this many features per vector tile
-    uses_round: bool = False
     # Fields whose values are indicators of `geodata.indicators` for the feature's territory
     # (`level_values` by code), not columns of `select`: `layers.features` merges them.
     indicators: tuple[str, ...] = ()
@@ -470,7 +469,6 @@ for _id, _level, _indicators, _min_zoom in (
             date_field="updated_on",
             min_zoom=_min_zoom,
             tile_limit=50_000,
-            uses_round=_indicators,
             indicators=tuple(f.name for f in _INDICATOR_FIELDS) if _indicators else (),
             tile_indicators=_indicators and _level in _MATERIALISED_LEVELS,
         )
@@ -713,7 +711,6 @@ register(
         date_field="updated_on",
         period_field="start_date",
         min_zoom=5,
-        uses_round=True,
     )
 )
 
