@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import logging
 import multiprocessing as mp
 import os
 import signal
@@ -27,6 +26,7 @@ from sqlalchemy import Connection, Engine, text
 
 from etl import copy as copy_format
 from etl import merge as merging
+from etl import runs
 from etl.columns import map_columns
 from etl.errors import Interrupted, LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
@@ -41,13 +41,12 @@ from etl.validate import (
     validate_chunk,
 )
 from etl.workers import chunks_in_processes, chunks_in_thread
-from geodata import etl_runs, indicators
+from geodata import indicators
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
 from geodata.territory import rebuild_paths
 
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -116,8 +115,8 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
         # Unreadable or unusable: nothing to load, but the attempt is on record.
         sha = file_sha256(path) if path.exists() else ""
         with engine.begin() as conn:
-            run_id = _start_run(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
-            _fail_run(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
+            run_id = runs.start(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
+            runs.fail(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
         raise
     sha = file_sha256(path)
     result = LoadResult(None, kind, str(path), sha, dry_run=dry_run, layout=colmap.layout)
@@ -129,7 +128,7 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
     # The run is recorded by the session that then does the work, so that its backend pid
     # tells whether the run still runs (geodata.etl_runs).
     with engine.connect() as conn:
-        result.run_id = _start_run(conn, kind, path, sha, options, is_demo)
+        result.run_id = runs.start(conn, kind, path, sha, options, is_demo)
         conn.commit()
         try:
             with conn.begin(), _Progress(progress, source.total_rows, path.name) as bar:
@@ -161,12 +160,12 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
                         _after_territory_load(conn, kind)
                         result.integrity = run_check(conn, level=kind).counts
                     indicators.refresh(conn)
-                _finish_run(conn, result, "loaded")
+                runs.finish(conn, result, "loaded")
         except _DryRun:
             # The data went back; the run and its rejects stay on record.
             with engine.begin() as record:
-                _finish_run(record, result, "dry_run")
-                _store_rejects(record, result.run_id, result.rejects)
+                runs.finish(record, result, "dry_run")
+                runs.store_rejects(record, result.run_id, result.rejects)
             return result
         except BaseException as exc:
             # An interruption may surface as another error (the driver's, cancelling a COPY):
@@ -175,9 +174,9 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
             message = _describe(stop or exc, path) if stop or not isinstance(exc, LoadError) else str(exc)
             with contextlib.suppress(Exception):
                 with engine.begin() as record:
-                    _fail_run(record, result.run_id, message, result, "interrupted" if stop else "failed")
+                    runs.fail(record, result.run_id, message, result, "interrupted" if stop else "failed")
                     if isinstance(exc, StrictRejects):
-                        _store_rejects(record, result.run_id, result.rejects)
+                        runs.store_rejects(record, result.run_id, result.rejects)
             if stop is not None:
                 if stop is exc:
                     raise  # the rollback already happened
@@ -312,7 +311,7 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     for rows, chunk_rejects, (names, payload), geom_payload, keys in _prepared_chunks(source, ctx, copied, polygons, bar):
         sieve.add(keys)
         if chunk_rejects:
-            _store_rejects(conn, run_id, chunk_rejects)
+            runs.store_rejects(conn, run_id, chunk_rejects)
             rejects.extend(chunk_rejects)
         if payload:
             with raw.cursor() as cur, cur.copy(f"COPY stg ({', '.join(names)}) FROM STDIN") as copy:
@@ -358,59 +357,9 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
     return chunks_in_thread(source.chunks(), serialise, read)
 
 
-def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
-    if not rejects:
-        return
-    conn.execute(
-        text(
-            "INSERT INTO etl_reject (run_id, row_number, field, reason, raw) "
-            "VALUES (:run, :row, :field, :reason, CAST(:raw AS jsonb))"
-        ),
-        [
-            {"run": run_id, "row": r["row"], "field": r["field"], "reason": r["reason"],
-             "raw": json.dumps(r["values"], ensure_ascii=False, default=str)}
-            for r in rejects
-        ],
-    )
-
-
 def _after_territory_load(conn: Connection, level: str) -> None:
     rebuild_paths(conn)
     simplify_level(conn, level)
-
-
-def _start_run(conn: Connection, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
-    """Record a new run (the caller commits), by this process and this session, after marking
-    the runs whose process is gone (`geodata.etl_runs`)."""
-    for run in etl_runs.mark_abandoned(conn):
-        log.warning("carga %s: %s", run.run_id, run.message)
-    return conn.execute(
-        text(
-            "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo, pid, host, backend_pid) "
-            "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo, :pid, :host, pg_backend_pid()) "
-            "RETURNING id"
-        ),
-        {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo,
-         **etl_runs.this_process()},
-    ).scalar_one()
-
-
-def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
-    conn.execute(
-        text(
-            "UPDATE etl_run SET status = :status, finished_at = now(), inserted = :ins, updated = :upd, "
-            "unchanged = :unch, rejected = :rej WHERE id = :id"
-        ),
-        {"status": status, "ins": result.inserted, "upd": result.updated, "unch": max(result.unchanged, 0),
-         "rej": result.rejected, "id": result.run_id},
-    )
-
-
-def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult, status: str = "failed") -> None:
-    conn.execute(
-        text("UPDATE etl_run SET status = :status, finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
-        {"status": status, "msg": message[:4000], "rej": result.rejected, "id": run_id},
-    )
 
 
 def _describe(exc: BaseException, path: Path, with_file: bool = True) -> str:
