@@ -7,6 +7,9 @@ Ctrl-C and SIGTERM roll back and record the run as `interrupted`. The run record
 process and database session, so that the next load (or `sala db status`) marks a run
 whose process died without a word (kill -9) `abandoned` (geodata.etl_runs). Worker
 processes die with the load and never keep its database session open.
+
+What each kind is, writes and points to: etl.kinds; COPY encoding: etl.copy; the run's
+record: etl.runs; resolving and merging: etl.merge; worker pools: etl.workers.
 """
 
 from __future__ import annotations
@@ -46,7 +49,6 @@ from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
 from geodata.territory import rebuild_paths
-
 
 
 @dataclass
