@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 from flask import Flask, jsonify, request
 
+from geodata import errors as sala_errors
+
 CALLBACK_PATH = "/_dash-update-component"
 MAX_DEPTH = 64  # a figure's nesting is ~10; a crafted body of 100,000 brackets is refused
 
@@ -23,7 +25,7 @@ NUL_MESSAGE = "La solicitud contiene caracteres no válidos."
 CALLBACK_MESSAGE = "Solicitud de actualización no válida."
 
 
-class BadRequest(ValueError):
+class BadRequest(sala_errors.InvalidInput):
     pass
 
 

@@ -90,11 +90,6 @@ class View:
                 out[name] = list(value)
         return out
 
-    @property
-    def filter_key(self) -> tuple:
-        """The filters as one hashable value (for caches and the render key)."""
-        return (self.category, self.status, self.overdue, self.stage)
-
     def to_store(self) -> dict:
         data = asdict(self)
         for name in ("layers", "category", "status", "stage"):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from geodata import errors as sala_errors
 
-class LoadError(RuntimeError):
+
+class LoadError(sala_errors.SalaError, RuntimeError):
     """Nothing could be loaded: the message names the file, and the row and field when known."""
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None, field: str | None = None):
@@ -19,7 +21,7 @@ class LoadError(RuntimeError):
         self.detail = message
 
 
-class UsageError(ValueError):
+class UsageError(sala_errors.InvalidInput):
     """The command was called wrongly (unknown kind, bad --map, bad --crs): exit code 2."""
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
 
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
-RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
-KINDS = TERRITORY_KINDS + RECORD_KINDS
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
+KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
 def header_key(name: str) -> str:
@@ -102,6 +102,35 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A code in the file that must name an existing row: `field` looked up in `table`.
+
+    Resolved as `alias.id AS id_column`; a row whose code is not found is refused with
+    "<label> «code» no existe". An optional reference (`required=False`) may be empty."""
+
+    field: str
+    table: str
+    alias: str
+    id_column: str
+    label: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Merge:
+    """How the accepted rows of a simple kind are written: an upsert into `table` on `conflict`.
+
+    columns: table column -> SQL over the resolved row `r`; always: columns that an update
+    writes even when the file lacks them; key: the columns the conflict is on."""
+
+    table: str
+    conflict: str
+    columns: dict[str, str]
+    always: frozenset[str]
+    key: tuple[str, ...] = ("code",)
+
+
+@dataclass(frozen=True)
 class KindSpec:
     kind: str
     fields: tuple[Field, ...]
@@ -109,6 +138,10 @@ class KindSpec:
     label: str  # Spanish, for messages
     territory_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (level, aliases) deepest first
     extra_to_attributes: bool = False
+    writes: tuple[str, ...] = ()  # the tables a load of this kind writes (locked against other writers)
+    points_to: tuple[str, ...] = ()  # the tables its rows reference (locked against changes)
+    references: tuple[Reference, ...] = ()  # codes resolved to ids (after the territory refs)
+    merge: Merge | None = None  # None: territories and the kinds with a merge of their own (etl.merge)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -192,7 +225,7 @@ def _territory_spec(level: str) -> KindSpec:
     if level == "commune":
         fields.append(Field("circuit_code", aliases=_level_code_aliases("circuit")))
         fields.append(Field("registration_date", "date", event=True, aliases=("registration_date", "fecha_registro")))
-    return KindSpec(level, tuple(fields), "polygon", word.replace("_", " "), extra_to_attributes=True)
+    return KindSpec(level, tuple(fields), "polygon", word.replace("_", " "), extra_to_attributes=True, writes=("territory",))
 
 
 _T = "territory_code"
@@ -216,6 +249,20 @@ SPECS["project"] = KindSpec(
     "point",
     "proyecto",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("project",),
+    points_to=("territory",),
+    merge=Merge(
+        "project",
+        "(code)",
+        {
+            "code": "r.code", "name": "r.name", "territory_id": "r.territory_id",
+            "consultation_round": "r.consultation_round", "area": "r.area", "sector": "r.sector",
+            "budget": "r.budget", "currency": "COALESCE(r.currency, 'VES')", "stage": "COALESCE(r.stage, 'proposed')",
+            "progress": "COALESCE(r.progress, 0)", "start_date": "r.start_date", "end_date": "r.end_date",
+            "description": "r.description", "geom": "r.geom",
+        },
+        frozenset({"name", "territory_id", "consultation_round", "area", "sector"}),
+    ),
 )
 SPECS["deposit"] = KindSpec(
     "deposit",
@@ -229,6 +276,18 @@ SPECS["deposit"] = KindSpec(
     ),
     "none",
     "depósito",
+    writes=("deposit",),
+    points_to=("project",),
+    references=(Reference("project_code", "project", "pj", "project_id", "el proyecto"),),
+    merge=Merge(
+        "deposit",
+        "(code)",
+        {
+            "code": "r.code", "project_id": "r.project_id", "amount": "r.amount",
+            "currency": "COALESCE(r.currency, 'VES')", "deposit_date": "r.deposit_date", "bank": "r.bank",
+        },
+        frozenset({"project_id", "amount", "deposit_date"}),
+    ),
 )
 SPECS["clap"] = KindSpec(
     "clap",
@@ -240,6 +299,14 @@ SPECS["clap"] = KindSpec(
     "point",
     "CLAP",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("clap",),
+    points_to=("territory",),
+    merge=Merge(
+        "clap",
+        "(code)",
+        {"code": "r.code", "name": "r.name", "households": "r.households", "territory_id": "r.territory_id", "geom": "r.geom"},
+        frozenset({"name", "households", "territory_id"}),
+    ),
 )
 SPECS["clap-delivery"] = KindSpec(
     "clap-delivery",
@@ -257,6 +324,17 @@ SPECS["clap-delivery"] = KindSpec(
     ),
     "none",
     "entrega CLAP",
+    writes=("clap_delivery",),
+    points_to=("clap",),
+    references=(Reference("clap_code", "clap", "cl", "clap_id", "el CLAP"),),
+    merge=Merge(
+        "clap_delivery",
+        "(clap_id, delivery_date)",
+        {"clap_id": "r.clap_id", "delivery_date": "r.delivery_date", "households_served": "r.households_served",
+         "quantity": "r.quantity"},
+        frozenset({"households_served"}),
+        key=("clap_id", "delivery_date"),
+    ),
 )
 SPECS["case"] = KindSpec(
     "case",
@@ -288,6 +366,12 @@ SPECS["case"] = KindSpec(
     "point",
     "caso",
     territory_refs=RECORD_TERRITORY_REFS,
+    writes=("case_report", "case_solution", "case_status_change"),
+    points_to=("agreement", "project", "territory"),
+    references=(
+        Reference("project_code", "project", "pj", "project_id", "el proyecto", required=False),
+        Reference("agreement_code", "agreement", "ag", "agreement_id", "el acuerdo", required=False),
+    ),
 )
 SPECS["agreement"] = KindSpec(
     "agreement",
@@ -307,6 +391,8 @@ SPECS["agreement"] = KindSpec(
     ),
     "none",
     "acuerdo",
+    writes=("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
+    points_to=("case_report", "project", "territory"),
 )
 
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")

@@ -7,6 +7,9 @@ Ctrl-C and SIGTERM roll back and record the run as `interrupted`. The run record
 process and database session, so that the next load (or `sala db status`) marks a run
 whose process died without a word (kill -9) `abandoned` (geodata.etl_runs). Worker
 processes die with the load and never keep its database session open.
+
+What each kind is, writes and points to: etl.kinds; COPY encoding: etl.copy; the run's
+record: etl.runs; resolving and merging: etl.merge; worker pools: etl.workers.
 """
 
 from __future__ import annotations
@@ -14,21 +17,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import logging
 import multiprocessing as mp
 import os
-import re
 import signal
-import struct
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, Engine, text
 
+from etl import copy as copy_format
 from etl import merge as merging
+from etl import runs
 from etl.columns import map_columns
 from etl.errors import Interrupted, LoadError, StrictRejects, UsageError
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS
@@ -43,13 +44,11 @@ from etl.validate import (
     validate_chunk,
 )
 from etl.workers import chunks_in_processes, chunks_in_thread
-from geodata import etl_runs, indicators
+from geodata import indicators
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
 from geodata.territory import rebuild_paths
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -118,8 +117,8 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
         # Unreadable or unusable: nothing to load, but the attempt is on record.
         sha = file_sha256(path) if path.exists() else ""
         with engine.begin() as conn:
-            run_id = _start_run(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
-            _fail_run(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
+            run_id = runs.start(conn, kind, path, sha, {"layer": layer, "crs": crs, "mapping": mapping or {}}, is_demo)
+            runs.fail(conn, run_id, str(exc), LoadResult(run_id, kind, str(path), sha))
         raise
     sha = file_sha256(path)
     result = LoadResult(None, kind, str(path), sha, dry_run=dry_run, layout=colmap.layout)
@@ -131,7 +130,7 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
     # The run is recorded by the session that then does the work, so that its backend pid
     # tells whether the run still runs (geodata.etl_runs).
     with engine.connect() as conn:
-        result.run_id = _start_run(conn, kind, path, sha, options, is_demo)
+        result.run_id = runs.start(conn, kind, path, sha, options, is_demo)
         conn.commit()
         try:
             with conn.begin(), _Progress(progress, source.total_rows, path.name) as bar:
@@ -163,12 +162,12 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
                         _after_territory_load(conn, kind)
                         result.integrity = run_check(conn, level=kind).counts
                     indicators.refresh(conn)
-                _finish_run(conn, result, "loaded")
+                runs.finish(conn, result, "loaded")
         except _DryRun:
             # The data went back; the run and its rejects stay on record.
             with engine.begin() as record:
-                _finish_run(record, result, "dry_run")
-                _store_rejects(record, result.run_id, result.rejects)
+                runs.finish(record, result, "dry_run")
+                runs.store_rejects(record, result.run_id, result.rejects)
             return result
         except BaseException as exc:
             # An interruption may surface as another error (the driver's, cancelling a COPY):
@@ -177,9 +176,9 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
             message = _describe(stop or exc, path) if stop or not isinstance(exc, LoadError) else str(exc)
             with contextlib.suppress(Exception):
                 with engine.begin() as record:
-                    _fail_run(record, result.run_id, message, result, "interrupted" if stop else "failed")
+                    runs.fail(record, result.run_id, message, result, "interrupted" if stop else "failed")
                     if isinstance(exc, StrictRejects):
-                        _store_rejects(record, result.run_id, result.rejects)
+                        runs.store_rejects(record, result.run_id, result.rejects)
             if stop is not None:
                 if stop is exc:
                     raise  # the rollback already happened
@@ -268,31 +267,13 @@ def _present_fields(spec, colmap, source) -> set[str]:
     return present
 
 
-# What each kind writes, and what the rows it writes point to.
-WRITES = {kind: ("territory",) for kind in TERRITORY_KINDS} | {
-    "project": ("project",),
-    "deposit": ("deposit",),
-    "clap": ("clap",),
-    "clap-delivery": ("clap_delivery",),
-    "case": ("case_report", "case_solution", "case_status_change"),
-    "agreement": ("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
-}
-POINTS_TO = {kind: () for kind in TERRITORY_KINDS} | {
-    "project": ("territory",),
-    "deposit": ("project",),
-    "clap": ("territory",),
-    "clap-delivery": ("clap",),
-    "case": ("agreement", "project", "territory"),
-    "agreement": ("case_report", "project", "territory"),
-}
-
-
 def _prepare(conn: Connection, kind: str) -> None:
     # Written tables in a self-conflicting mode (two loads of one table queue, never race),
     # referenced tables in SHARE (nobody changes them under us; other loads may read them
     # too), all in one global order so that concurrent loads cannot deadlock. Readers (the
     # dashboard) are never blocked.
-    modes = {table: "SHARE" for table in POINTS_TO[kind]} | {table: "SHARE ROW EXCLUSIVE" for table in WRITES[kind]}
+    spec = SPECS[kind]
+    modes = {table: "SHARE" for table in spec.points_to} | {table: "SHARE ROW EXCLUSIVE" for table in spec.writes}
     for table in sorted(modes):
         conn.execute(text(f"LOCK TABLE {table} IN {modes[table]} MODE"))
     # A million staged rows: keep the temp tables and the merge's hashes in memory, not on disk.
@@ -332,7 +313,7 @@ def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, ba
     for rows, chunk_rejects, (names, payload), geom_payload, keys in _prepared_chunks(source, ctx, copied, polygons, bar):
         sieve.add(keys)
         if chunk_rejects:
-            _store_rejects(conn, run_id, chunk_rejects)
+            runs.store_rejects(conn, run_id, chunk_rejects)
             rejects.extend(chunk_rejects)
         if payload:
             with raw.cursor() as cur, cur.copy(f"COPY stg ({', '.join(names)}) FROM STDIN") as copy:
@@ -353,12 +334,12 @@ def _serialise(chunk, ctx: Context, copied: list[str], polygons: bool):
     payload, geom_payload, keys = ([], ""), b"", np.zeros(0, dtype=object)
     if len(staged):
         keys = merging.staged_keys(ctx.spec.kind, staged)
-        payload = _copy_text(staged[copied])
+        payload = copy_format.text_rows(staged[copied])
         if polygons:
             geom = staged["geom"].to_numpy()
             has = np.asarray([g is not None for g in geom], dtype=bool)
             if has.any():
-                geom_payload = _copy_polygons(staged["row_number"].to_numpy()[has], geom[has], validated.derived_area[has])
+                geom_payload = copy_format.polygons(staged["row_number"].to_numpy()[has], geom[has], validated.derived_area[has])
     return len(chunk.frame), validated.rejects, payload, geom_payload, keys
 
 
@@ -378,130 +359,9 @@ def _prepared_chunks(source: Source, ctx: Context, copied: list[str], polygons: 
     return chunks_in_thread(source.chunks(), serialise, read)
 
 
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-_COPY_TRAILER = struct.pack(">h", -1)
-
-
-def _copy_polygons(row_numbers, wkb, area) -> bytes:
-    """(row_number, geom, area_km2) rows in COPY's binary format: a third of the time of hex
-    text to write, a quarter to parse. NaN areas are NULL."""
-    head = struct.Struct(">hiii").pack
-    with_area = struct.Struct(">id").pack
-    null = struct.pack(">i", -1)
-    parts = [_COPY_HEADER]
-    for row, geom, km2 in zip(row_numbers.tolist(), wkb, area.tolist()):
-        parts += (head(3, 4, row, len(geom)), geom, null if km2 != km2 else with_area(8, km2))
-    parts.append(_COPY_TRAILER)
-    return b"".join(parts)
-
-
-_NULL = "\\N"
-_SPECIAL = re.compile(r"[\\\t\n\r]")
-
-
-def _copy_text(frame) -> tuple[list[str], str]:
-    """The frame in COPY's text format, a column at a time; returns (columns sent, text).
-
-    Columns with no value in the chunk are left out (the staging table fills in NULL).
-    Numbers go through Python's own formatting (floats in their shortest round-trip form,
-    several times faster than numpy's); text is escaped only in a column that holds a
-    backslash, tab or line break. Missing values and empty strings are NULL.
-    """
-    names, columns = [], []
-    for name in frame.columns:
-        series = frame[name]
-        if str(series.dtype) == "Int64":  # nullable whole numbers: to_numpy() would make them floats
-            missing = np.array(series.isna(), dtype=bool)
-            text_ = np.array(list(map(str, series.fillna(0).astype("int64").tolist())), dtype=object)
-        else:
-            values = series.to_numpy()
-            kind = values.dtype.kind
-            if kind == "f":
-                missing = np.isnan(values)
-                text_ = np.array(list(map(repr, values.tolist())), dtype=object)
-            elif kind in "iu":
-                missing = np.zeros(len(values), dtype=bool)
-                text_ = np.array(list(map(str, values.tolist())), dtype=object)
-            elif kind == "M":
-                missing = np.isnat(values)
-                text_ = values.astype("datetime64[D]").astype(str).astype(object)
-            else:
-                values = values.astype(object)
-                missing = np.array(pd.isna(values), dtype=bool)
-                text_ = np.where(missing, "", values)
-                if not missing.all():
-                    text_ = np.array([v if type(v) is str else str(v) for v in text_], dtype=object)
-                    # One scan of the whole column, not a regex call per value.
-                    if _SPECIAL.search("".join(text_)):
-                        text_ = np.array([_escape(v) for v in text_], dtype=object)
-                    missing |= text_ == ""
-        if missing.all():
-            continue
-        text_[missing] = _NULL
-        names.append(name)
-        columns.append(text_)
-    if not columns:
-        return [], ""
-    return names, "\n".join(map("\t".join, zip(*columns))) + "\n"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
-    if not rejects:
-        return
-    conn.execute(
-        text(
-            "INSERT INTO etl_reject (run_id, row_number, field, reason, raw) "
-            "VALUES (:run, :row, :field, :reason, CAST(:raw AS jsonb))"
-        ),
-        [
-            {"run": run_id, "row": r["row"], "field": r["field"], "reason": r["reason"],
-             "raw": json.dumps(r["values"], ensure_ascii=False, default=str)}
-            for r in rejects
-        ],
-    )
-
-
 def _after_territory_load(conn: Connection, level: str) -> None:
     rebuild_paths(conn)
     simplify_level(conn, level)
-
-
-def _start_run(conn: Connection, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
-    """Record a new run (the caller commits), by this process and this session, after marking
-    the runs whose process is gone (`geodata.etl_runs`)."""
-    for run in etl_runs.mark_abandoned(conn):
-        log.warning("carga %s: %s", run.run_id, run.message)
-    return conn.execute(
-        text(
-            "INSERT INTO etl_run (kind, file_name, sha256, status, options, is_demo, pid, host, backend_pid) "
-            "VALUES (:kind, :file, :sha, 'running', CAST(:options AS jsonb), :demo, :pid, :host, pg_backend_pid()) "
-            "RETURNING id"
-        ),
-        {"kind": kind, "file": str(path), "sha": sha, "options": json.dumps(options, default=str), "demo": is_demo,
-         **etl_runs.this_process()},
-    ).scalar_one()
-
-
-def _finish_run(conn: Connection, result: LoadResult, status: str) -> None:
-    conn.execute(
-        text(
-            "UPDATE etl_run SET status = :status, finished_at = now(), inserted = :ins, updated = :upd, "
-            "unchanged = :unch, rejected = :rej WHERE id = :id"
-        ),
-        {"status": status, "ins": result.inserted, "upd": result.updated, "unch": max(result.unchanged, 0),
-         "rej": result.rejected, "id": result.run_id},
-    )
-
-
-def _fail_run(conn: Connection, run_id: int, message: str, result: LoadResult, status: str = "failed") -> None:
-    conn.execute(
-        text("UPDATE etl_run SET status = :status, finished_at = now(), message = :msg, rejected = :rej WHERE id = :id"),
-        {"status": status, "msg": message[:4000], "rej": result.rejected, "id": run_id},
-    )
 
 
 def _describe(exc: BaseException, path: Path, with_file: bool = True) -> str:

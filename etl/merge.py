@@ -142,84 +142,79 @@ def _spatial_join(conn: Connection) -> None:
     conn.execute(text("ANALYZE spatial"))
 
 
-def _resolve_sql(spec: KindSpec) -> tuple[str, str, str]:
-    """(extra select columns, joins, reason WHEN-clauses with their fields) for a kind."""
-    kind = spec.kind
-    if kind in TERRITORY_KINDS:
-        parents = ", ".join(f"'{p}'" for p in TERRITORY_PARENTS[kind]) or "NULL"
-        cols = "p.id AS parent_id, p.path AS parent_path, p.depth AS parent_depth, c.id AS circuit_id"
-        joins = f"""
-            LEFT JOIN territory ex ON ex.code = s.code
-            LEFT JOIN territory p ON p.code = s.parent_code AND p.level IN ({parents})
-            LEFT JOIN territory c ON c.code = s.circuit_code AND c.level = 'circuit'
-        """
-        reasons = [
-            (
-                f"WHEN ex.id IS NOT NULL AND ex.level <> '{kind}' THEN 'el código «' || s.code || '» ya existe en otro nivel ('"
-                " || ex.level || ')'",
-                "code",
-            ),
-            (
-                f"WHEN '{kind}' <> 'state' AND p.id IS NULL THEN 'el territorio padre «' || s.parent_code || '» no existe "
-                f"(se esperaba: {' o '.join(LEVEL_NAMES[p] for p in TERRITORY_PARENTS[kind]) or '-'}; cargue antes ese nivel)'",
-                "parent_code",
-            ),
-            (
-                "WHEN s.circuit_code IS NOT NULL AND c.id IS NULL THEN 'el circuito comunal «' || s.circuit_code || '» no existe'",
-                "circuit_code",
-            ),
-        ]
-    elif kind in ("project", "clap"):
-        cols = f"{TERRITORY_ID} AS territory_id"
-        joins = TERRITORY_REF_SQL
-        reasons = list(TERRITORY_REF_REASONS)
-    elif kind == "case":
-        cols = f"{TERRITORY_ID} AS territory_id, pj.id AS project_id, ag.id AS agreement_id, ex.status AS old_status"
-        joins = (
-            TERRITORY_REF_SQL
-            + """
-            LEFT JOIN project pj ON pj.code = s.project_code
-            LEFT JOIN agreement ag ON ag.code = s.agreement_code
-            LEFT JOIN case_report ex ON ex.code = s.code
-        """
-        )
-        reasons = TERRITORY_REF_REASONS + [
-            ("WHEN s.project_code IS NOT NULL AND pj.id IS NULL THEN 'el proyecto «' || s.project_code || '» no existe'", "project_code"),
-            (
-                "WHEN s.agreement_code IS NOT NULL AND ag.id IS NULL THEN 'el acuerdo «' || s.agreement_code || '» no existe'",
-                "agreement_code",
-            ),
-        ]
-    elif kind == "deposit":
-        cols = "pj.id AS project_id"
-        joins = "LEFT JOIN project pj ON pj.code = s.project_code"
-        reasons = [("WHEN pj.id IS NULL THEN 'el proyecto «' || s.project_code || '» no existe'", "project_code")]
-    elif kind == "clap-delivery":
-        cols = "cl.id AS clap_id"
-        joins = "LEFT JOIN clap cl ON cl.code = s.clap_code"
-        reasons = [("WHEN cl.id IS NULL THEN 'el CLAP «' || s.clap_code || '» no existe'", "clap_code")]
-    elif kind == "agreement":
-        cols = "mu.id AS municipality_id, mc.missing AS missing_cases, mp.missing AS missing_projects"
-        joins = """
-            LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
-            LEFT JOIN LATERAL (
-                SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.case_codes, ';')) AS u(raw),
-                     LATERAL (SELECT btrim(u.raw) AS x) v
-                WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM case_report cr WHERE cr.code = v.x)
-            ) mc ON true
-            LEFT JOIN LATERAL (
-                SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.project_codes, ';')) AS u(raw),
-                     LATERAL (SELECT btrim(u.raw) AS x) v
-                WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM project pr WHERE pr.code = v.x)
-            ) mp ON true
-        """
-        reasons = [
-            ("WHEN mu.id IS NULL THEN 'el municipio «' || s.municipality_code || '» no existe'", "municipality_code"),
-            ("WHEN mc.missing IS NOT NULL THEN 'casos vinculados que no existen: ' || mc.missing", "case_codes"),
-            ("WHEN mp.missing IS NOT NULL THEN 'proyectos vinculados que no existen: ' || mp.missing", "project_codes"),
-        ]
-    else:  # pragma: no cover
-        raise AssertionError(kind)
+def _resolve_sql(spec: KindSpec) -> tuple[str, str, list]:
+    """(extra select columns, joins, reason WHEN-clauses with their fields) for a kind: its
+    territory refs and `references` as declared in etl.kinds, then what its own merge needs."""
+    if spec.kind in TERRITORY_KINDS:
+        return _resolve_territory(spec.kind)
+    if spec.kind in OWN_RESOLVE:
+        return OWN_RESOLVE[spec.kind]()
+    cols, joins, reasons = [], "", []
+    if spec.territory_refs:
+        cols.append(f"{TERRITORY_ID} AS territory_id")
+        joins += TERRITORY_REF_SQL
+        reasons += TERRITORY_REF_REASONS
+    for ref in spec.references:
+        cols.append(f"{ref.alias}.id AS {ref.id_column}")
+        joins += f"\n            LEFT JOIN {ref.table} {ref.alias} ON {ref.alias}.code = s.{ref.field}"
+        guard = "" if ref.required else f"s.{ref.field} IS NOT NULL AND "
+        reasons.append((f"WHEN {guard}{ref.alias}.id IS NULL THEN '{ref.label} «' || s.{ref.field} || '» no existe'", ref.field))
+    if spec.kind in OWN_COLUMNS:
+        extra_cols, extra_joins = OWN_COLUMNS[spec.kind]
+        cols.append(extra_cols)
+        joins += extra_joins
+    return ", ".join(cols), joins, reasons
+
+
+def _resolve_territory(kind: str) -> tuple[str, str, list]:
+    """A boundary: its parent (and circuit) by code, and a code not already on another level."""
+    parents = ", ".join(f"'{p}'" for p in TERRITORY_PARENTS[kind]) or "NULL"
+    cols = "p.id AS parent_id, p.path AS parent_path, p.depth AS parent_depth, c.id AS circuit_id"
+    joins = f"""
+        LEFT JOIN territory ex ON ex.code = s.code
+        LEFT JOIN territory p ON p.code = s.parent_code AND p.level IN ({parents})
+        LEFT JOIN territory c ON c.code = s.circuit_code AND c.level = 'circuit'
+    """
+    reasons = [
+        (
+            f"WHEN ex.id IS NOT NULL AND ex.level <> '{kind}' THEN 'el código «' || s.code || '» ya existe en otro nivel ('"
+            " || ex.level || ')'",
+            "code",
+        ),
+        (
+            f"WHEN '{kind}' <> 'state' AND p.id IS NULL THEN 'el territorio padre «' || s.parent_code || '» no existe "
+            f"(se esperaba: {' o '.join(LEVEL_NAMES[p] for p in TERRITORY_PARENTS[kind]) or '-'}; cargue antes ese nivel)'",
+            "parent_code",
+        ),
+        (
+            "WHEN s.circuit_code IS NOT NULL AND c.id IS NULL THEN 'el circuito comunal «' || s.circuit_code || '» no existe'",
+            "circuit_code",
+        ),
+    ]
+    return cols, joins, reasons
+
+
+def _resolve_agreement() -> tuple[str, str, list]:
+    """An agreement: its municipality, and every linked case and project must exist."""
+    cols = "mu.id AS municipality_id, mc.missing AS missing_cases, mp.missing AS missing_projects"
+    joins = """
+        LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
+        LEFT JOIN LATERAL (
+            SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.case_codes, ';')) AS u(raw),
+                 LATERAL (SELECT btrim(u.raw) AS x) v
+            WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM case_report cr WHERE cr.code = v.x)
+        ) mc ON true
+        LEFT JOIN LATERAL (
+            SELECT string_agg(x, ', ') AS missing FROM unnest(string_to_array(s.project_codes, ';')) AS u(raw),
+                 LATERAL (SELECT btrim(u.raw) AS x) v
+            WHERE v.x <> '' AND NOT EXISTS (SELECT 1 FROM project pr WHERE pr.code = v.x)
+        ) mp ON true
+    """
+    reasons = [
+        ("WHEN mu.id IS NULL THEN 'el municipio «' || s.municipality_code || '» no existe'", "municipality_code"),
+        ("WHEN mc.missing IS NOT NULL THEN 'casos vinculados que no existen: ' || mc.missing", "case_codes"),
+        ("WHEN mp.missing IS NOT NULL THEN 'proyectos vinculados que no existen: ' || mp.missing", "project_codes"),
+    ]
     return cols, joins, reasons
 
 
@@ -310,39 +305,14 @@ OK_ROWS = "res r WHERE r.reason IS NULL AND r.keep"
 
 
 def merge(conn: Connection, spec: KindSpec, present: set[str], params: dict) -> tuple[int, int]:
-    """Write the accepted rows; returns (inserted, updated). `present`: fields the file has."""
-    kind = spec.kind
-    if kind in TERRITORY_KINDS:
-        return _merge_territory(conn, kind, present, params)
-    if kind == "project":
-        cols = {
-            "code": "r.code", "name": "r.name", "territory_id": "r.territory_id",
-            "consultation_round": "r.consultation_round", "area": "r.area", "sector": "r.sector",
-            "budget": "r.budget", "currency": "COALESCE(r.currency, 'VES')", "stage": "COALESCE(r.stage, 'proposed')",
-            "progress": "COALESCE(r.progress, 0)", "start_date": "r.start_date", "end_date": "r.end_date",
-            "description": "r.description", "geom": "r.geom",
-        }
-        always = {"name", "territory_id", "consultation_round", "area", "sector"}
-        return _merge_simple(conn, "project", "(code)", cols, always, present, params)
-    if kind == "deposit":
-        cols = {
-            "code": "r.code", "project_id": "r.project_id", "amount": "r.amount",
-            "currency": "COALESCE(r.currency, 'VES')", "deposit_date": "r.deposit_date", "bank": "r.bank",
-        }
-        return _merge_simple(conn, "deposit", "(code)", cols, {"project_id", "amount", "deposit_date"}, present, params)
-    if kind == "clap":
-        cols = {"code": "r.code", "name": "r.name", "households": "r.households", "territory_id": "r.territory_id", "geom": "r.geom"}
-        return _merge_simple(conn, "clap", "(code)", cols, {"name", "households", "territory_id"}, present, params)
-    if kind == "clap-delivery":
-        cols = {"clap_id": "r.clap_id", "delivery_date": "r.delivery_date", "households_served": "r.households_served",
-                "quantity": "r.quantity"}
-        return _merge_simple(conn, "clap_delivery", "(clap_id, delivery_date)", cols, {"households_served"}, present, params,
-                             key=("clap_id", "delivery_date"))
-    if kind == "case":
-        return _merge_case(conn, present, params)
-    if kind == "agreement":
-        return _merge_agreement(conn, present, params)
-    raise AssertionError(kind)  # pragma: no cover
+    """Write the accepted rows; returns (inserted, updated). `present`: fields the file has.
+    A kind's merge is declared with it (`KindSpec.merge`) unless it has one of its own here."""
+    if spec.kind in TERRITORY_KINDS:
+        return _merge_territory(conn, spec.kind, present, params)
+    if spec.merge is not None:
+        m = spec.merge
+        return _merge_simple(conn, m.table, m.conflict, m.columns, set(m.always), present, params, key=m.key)
+    return OWN_MERGES[spec.kind](conn, present, params)
 
 
 def _merge_simple(conn, table, conflict, cols, always, present, params, key=("code",), extra_returning="", updated_tail=""):
@@ -707,3 +677,9 @@ def _merge_agreement(conn: Connection, present: set[str], params: dict) -> tuple
         )
     )
     return counts
+
+
+# The kinds whose resolve or merge is more than their declaration in etl.kinds says.
+OWN_RESOLVE = {"agreement": _resolve_agreement}
+OWN_COLUMNS = {"case": ("ex.status AS old_status", "\n            LEFT JOIN case_report ex ON ex.code = s.code")}
+OWN_MERGES = {"case": _merge_case, "agreement": _merge_agreement}

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from geodata import errors as sala_errors
 from geodata.embedded import EmbeddedError, EmbeddedPostgres
 from geodata.settings import Settings, get_settings
 
@@ -21,7 +22,7 @@ CONNECT_TIMEOUT = 5
 _UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(sala_errors.Unavailable, RuntimeError):
     """The database cannot be reached or is not ready; the message names the fix."""
 
 

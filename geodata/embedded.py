@@ -25,12 +25,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from geodata import errors as sala_errors
+
 SERVER_USER = "postgres"
 DB_USER = "sala"
 DEFAULT_DB = "sala"
 
 
-class EmbeddedError(RuntimeError):
+class EmbeddedError(sala_errors.SalaError, RuntimeError):
     """A problem with the embedded server; the message always names the fix."""
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
+from geodata import errors as sala_errors
 from geodata.vocab import LEVELS
 
 # Tolerances in degrees (1e-3 degree is about 110 m at Venezuela's latitudes), coarse
@@ -50,7 +51,7 @@ NODING_GRID = 1e-9
 _POLYGON_ID, _MULTIPOLYGON_ID = 3, 6  # shapely.GeometryType
 
 
-class GeneraliseError(ValueError):
+class GeneraliseError(sala_errors.InvalidInput):
     """The level asked for does not exist."""
 
 

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Connection, text
 
+from geodata import errors as sala_errors
 from geodata.models import INTEGRITY_KINDS
 from geodata.territory import resolve
 from geodata.vocab import LEVELS
@@ -54,7 +55,7 @@ COVERAGE_LEVELS = (("state", "municipality"), ("municipality", "parish"))
 INE_DIGITS = {"state": 2, "municipality": 4, "parish": 6}
 
 
-class IntegrityError(ValueError):
+class IntegrityError(sala_errors.InvalidInput):
     """The check was asked for something that does not exist (a level, a territory)."""
 
 

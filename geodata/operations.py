@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
+from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import Action, Actor
 from geodata.models import Agreement, AlertAck, AuditLog, Case, Clap, ClapDelivery, Deposit, Project, ShiftLogEntry, Territory
@@ -29,7 +30,7 @@ PROJECT_STILL_DAYS = 30
 MAX_NOTE = 2000
 
 
-class OperationError(ValueError):
+class OperationError(sala_errors.InvalidInput):
     """A note that cannot be saved (empty, too long); the message is shown as is."""
 
 

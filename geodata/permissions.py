@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from sqlalchemy import Connection
 
+from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope, scope_for
 from geodata.vocab import ROLES
 
@@ -57,7 +58,7 @@ ACTION_LABELS: dict[Action, str] = {
 }
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(sala_errors.Forbidden):
     """The actor's role does not allow the action; the message (Spanish) is for the user."""
 
     def __init__(self, actor: Actor, action: Action):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, exists, func, select
 from sqlalchemy.orm import aliased
 
+from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import (
     Agreement,
@@ -42,7 +43,7 @@ NEED_STAGES = ("proposed", "approved")
 UNANSWERED_LIST_LIMIT = 200
 
 
-class NotAMunicipality(ValueError):
+class NotAMunicipality(sala_errors.InvalidInput):
     """The Map of Solutions is drawn per municipality; the code given is above one."""
 
 

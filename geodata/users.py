@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from geodata import errors as sala_errors
 from geodata.access import Scope, scope_for
 from geodata.models import AppUser, AuditLog, Territory
 from geodata.permissions import Action, Actor, local_admin
@@ -39,7 +40,7 @@ MAX_FAILURES, FAILURE_WINDOW = 5, dt.timedelta(minutes=5)  # failed logins per u
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$")
 
 
-class UserError(ValueError):
+class UserError(sala_errors.InvalidInput):
     """A user cannot be created or changed as asked; the message is for the person asking."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyogrio
 from sqlalchemy import Connection
 
+from geodata import errors as sala_errors
 from geodata.settings import get_settings
 from geodata.vocab import LEVEL_LABELS
 from layers.features import (
@@ -69,7 +70,7 @@ FORMATS: dict[str, Format] = {
 }
 
 
-class ExportTooLarge(ExportError):
+class ExportTooLarge(sala_errors.TooLarge, ExportError):
     def __init__(self, count: int, cap: int):
         self.count, self.cap = count, cap
         super().__init__(

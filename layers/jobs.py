@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from geodata import errors as sala_errors
 from geodata import export_jobs as store
 from geodata.access import Scope
 from layers.exports import FORMATS, check_export, export_layer
@@ -44,12 +45,12 @@ DATABASE_DOWN = "No se pudo consultar la base de datos; vuelva a pedir la export
 Runner = Callable[[Connection, dict, Scope, Path, Callable[[str, int], None]], tuple[str, str, int | None]]
 
 
-class JobNotFound(LayerError):
+class JobNotFound(sala_errors.NotFound, LayerError):
     def __init__(self):
         super().__init__("Exportación desconocida o vencida: vuelva a pedirla.")
 
 
-class JobNotReady(LayerError):
+class JobNotReady(sala_errors.Conflict, LayerError):
     def __init__(self, job: store.Job):
         self.job = job
         message = job.message if job.state == store.FAILED else "La exportación aún no está lista."

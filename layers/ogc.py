@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Connection, String, cast, func, select
 
+from geodata import errors as sala_errors
 from geodata.models import Territory
 from layers.features import enriched_rows, feature_dict, feature_select
 from layers.registry import Layer, LayerError, LayerParams, list_layers, resolve_params
@@ -36,7 +37,7 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 
 
-class NotFound(LookupError):
+class NotFound(sala_errors.NotFound):
     pass
 
 

@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import errno
 import os
 import shutil
@@ -41,6 +43,8 @@ class TargetRefused(ExportError):
 
 class DiskFull(ExportError):
     """The disk (or the user's quota) filled up while writing; nothing was left behind."""
+
+    status = HTTPStatus.INSUFFICIENT_STORAGE
 
     def __init__(self, path: Path):
         self.path = path

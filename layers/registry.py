@@ -16,6 +16,8 @@ and to the caller's `Scope`, so no export or tile can show what the role may not
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -38,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope
 from geodata.indicators import INDICATORS, MATERIALISED_MAX_DEPTH
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
@@ -56,18 +59,24 @@ from geodata.vocab import (
 SRID = 4326
 
 
-class LayerError(ValueError):
-    """Bad layer parameters (a filter the layer lacks, a value outside its vocabulary…)."""
+class LayerError(sala_errors.InvalidInput):
+    """Bad layer parameters (a filter the layer lacks, a value outside its vocabulary…).
+
+    A LayerError that is also a LookupError (a tile out of range…) is a 404, as `NotFound` is."""
+
+    @property
+    def status(self) -> int:
+        return int(HTTPStatus.NOT_FOUND if isinstance(self, LookupError) else HTTPStatus.BAD_REQUEST)
 
 
-class UnknownLayer(LayerError, LookupError):
+class UnknownLayer(sala_errors.NotFound, LayerError):
     def __init__(self, layer_id: str):
         self.layer_id = layer_id
         known = ", ".join(LAYERS)
         super().__init__(f"Capa desconocida: «{layer_id}». Capas disponibles: {known}.")
 
 
-class UnknownTerritory(LayerError, LookupError):
+class UnknownTerritory(sala_errors.NotFound, LayerError):
     def __init__(self, code: str):
         self.code = code
         super().__init__(f"Territorio desconocido: «{code}» (no existe o está fuera de su ámbito).")
@@ -154,7 +163,6 @@ class Layer:
     id_field: str = "code"
     min_zoom: int = 0  # vector tiles are empty below this zoom
     tile_limit: int = 20_000  # at most this many features per vector tile
-    uses_round: bool = False
     # Fields whose values are indicators of `geodata.indicators` for the feature's territory
     # (`level_values` by code), not columns of `select`: `layers.features` merges them.
     indicators: tuple[str, ...] = ()
@@ -457,7 +465,6 @@ for _id, _level, _indicators, _min_zoom in (
             date_field="updated_on",
             min_zoom=_min_zoom,
             tile_limit=50_000,
-            uses_round=_indicators,
             indicators=tuple(f.name for f in _INDICATOR_FIELDS) if _indicators else (),
             tile_indicators=_indicators and _level in _MATERIALISED_LEVELS,
         )
@@ -700,7 +707,6 @@ register(
         date_field="updated_on",
         period_field="start_date",
         min_zoom=5,
-        uses_round=True,
     )
 )
 

@@ -38,15 +38,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, jsonify, request, send_file
 from sqlalchemy import Engine
 
+from geodata import errors as sala_errors
 from geodata.access import Scope
 from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
-from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer
+from layers.exports import FORMATS, ExportError, export_layer
 from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
 from layers.lru import LRUCache
-from layers.output import DiskFull
-from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, get_layer
-from layers.tiles import TileOutOfRange, open_tile
+from layers.registry import LayerError, LayerParams, get_layer
+from layers.tiles import open_tile
 
 # Query keys that are not layer filters.
 RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
@@ -150,13 +150,8 @@ def _error(status: int, message: str, *, ogc_style: bool = False) -> Response:
 
 
 def _status_for(exc: Exception) -> int:
-    if isinstance(exc, UnknownLayer | UnknownTerritory | TileOutOfRange | ogc.NotFound):
-        return 404
-    if isinstance(exc, ExportTooLarge):
-        return 413
-    if isinstance(exc, DiskFull):
-        return 507
-    return 400
+    """The status of an error is its class's (geodata.errors): one mapping for every route."""
+    return sala_errors.describe(exc)[0]
 
 
 def _stream_file(path: Path, folder: Path) -> Iterable[bytes]:
