@@ -31,6 +31,26 @@ YEAR = 31536000
 # Answers 200 when the database does, 503 while it cannot be reached; the page polls it
 # to know when to retry (assets/database-unavailable.js). Public: it tells nothing else.
 HEALTH_PATH = "/salud"
+
+# Dash's page, in Spanish: `lang` tells screen readers and the browser (hyphenation,
+# date inputs) which language they read.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="es">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
 RETRY_SECONDS = 5
 
 
@@ -150,6 +170,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         compress=True,
         title=texts.APP_TITLE,
         update_title=None,
+        index_string=INDEX_STRING,
     )
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
