@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, headers, ids, request_guard, texts
+from dashboard import auth, headers, ids, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, is_unavailable, ping
@@ -158,6 +158,9 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         ],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,
+        # Bundles are compressed once and kept (dashboard.static_cache); data is not kept.
+        COMPRESS_CACHE_KEY=static_cache.cache_key,
+        COMPRESS_CACHE_BACKEND=static_cache.StaticCompressedCache,
     )
     app = Dash(
         __name__,
