@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, headers, ids, request_guard, texts
+from dashboard import auth, headers, ids, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, is_unavailable, ping
@@ -31,6 +31,26 @@ YEAR = 31536000
 # Answers 200 when the database does, 503 while it cannot be reached; the page polls it
 # to know when to retry (assets/database-unavailable.js). Public: it tells nothing else.
 HEALTH_PATH = "/salud"
+
+# Dash's page, in Spanish: `lang` tells screen readers and the browser (hyphenation,
+# date inputs) which language they read.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="es">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
 RETRY_SECONDS = 5
 
 
@@ -138,6 +158,9 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         ],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,
+        # Bundles are compressed once and kept (dashboard.static_cache); data is not kept.
+        COMPRESS_CACHE_KEY=static_cache.cache_key,
+        COMPRESS_CACHE_BACKEND=static_cache.StaticCompressedCache,
     )
     app = Dash(
         __name__,
@@ -150,6 +173,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         compress=True,
         title=texts.APP_TITLE,
         update_title=None,
+        index_string=INDEX_STRING,
     )
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter

@@ -214,3 +214,18 @@ LEGEND_TOGGLE = "Leyenda"
 MAP_LOADING = "Cargando el mapa…"
 RELATIVE_PERIODS = "Períodos"
 OPERATOR_ON = "Modo operador activo: se actualiza cada {seconds} s."
+# What every dropdown reads out (dcc.Dropdown `labels`), in Spanish.
+DROPDOWN_LABELS = {
+    "select_all": "Seleccionar todo",
+    "deselect_all": "Quitar la selección",
+    "selected_count": "{num_selected} seleccionados",
+    "search": "Buscar",
+    "clear_search": "Borrar la búsqueda",
+    "clear_selection": "Quitar la selección",
+    "no_options_found": "Sin resultados",
+}
+DATE_MONTH_FORMAT = "MMMM YYYY"
+DATE_DISPLAY_FORMAT = "DD/MM/YYYY"
+NOT_FOUND_TITLE = "Página no encontrada"
+NOT_FOUND_TEXT = "La dirección no corresponde a ninguna página de la sala."
+NOT_FOUND_BACK = "Volver a la sala"

@@ -6,6 +6,8 @@ opens on exactly that view in one round trip.
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_ag_grid as dag
 from dash import dcc, html
@@ -41,7 +43,7 @@ def filters(view) -> html.Div:
                     [
                         html.Label(control["label"], htmlFor=component_id),
                         dcc.Dropdown(id=component_id, options=control["options"], value=_filter_value(view, name), multi=True,
-                                     placeholder=texts.FILTER_ANY, className=f"filter filter-{name}"),
+                                     placeholder=texts.FILTER_ANY, labels=texts.DROPDOWN_LABELS, className=f"filter filter-{name}"),
                     ],
                     className="filter-field",
                 )
@@ -67,7 +69,8 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
             html.Div(
                 [
                     html.Label(texts.INDICATOR, htmlFor=ids.INDICATOR),
-                    dcc.Dropdown(id=ids.INDICATOR, options=vm.indicator_options(), value=view.indicator, clearable=False),
+                    dcc.Dropdown(id=ids.INDICATOR, options=vm.indicator_options(), value=view.indicator, clearable=False,
+                                 labels=texts.DROPDOWN_LABELS),
                 ],
                 className="control control-indicator",
             ),
@@ -87,7 +90,8 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
             html.Div(
                 [
                     html.Label(texts.ROUND, htmlFor=ids.ROUND),
-                    dcc.Dropdown(id=ids.ROUND, options=rounds, value=view.round, placeholder=texts.ROUND_PLACEHOLDER),
+                    dcc.Dropdown(id=ids.ROUND, options=rounds, value=view.round, placeholder=texts.ROUND_PLACEHOLDER,
+                                 labels=texts.DROPDOWN_LABELS),
                 ],
                 className="control control-round",
             ),
@@ -98,7 +102,10 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                         id=ids.DATES,
                         start_date=view.date_from,
                         end_date=view.date_to,
-                        display_format="DD/MM/YYYY",
+                        display_format=texts.DATE_DISPLAY_FORMAT,
+                        month_format=texts.DATE_MONTH_FORMAT,
+                        max_date_allowed=date.today().isoformat(),
+                        initial_visible_month=view.date_to or date.today().isoformat(),
                         start_date_placeholder_text=texts.DATES_FROM,
                         end_date_placeholder_text=texts.DATES_TO,
                         first_day_of_week=1,
@@ -141,9 +148,9 @@ def downloads(view) -> html.Div:
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
-                         className="export-layer", placeholder=texts.EXPORT_LAYER, style=shown),
+                         className="export-layer", placeholder=texts.EXPORT_LAYER, style=shown, labels=texts.DROPDOWN_LABELS),
             dcc.Dropdown(id=ids.EXPORT_FORMAT, options=formats, value=vm.DEFAULT_EXPORT_FORMAT, clearable=False,
-                         className="export-format", placeholder=texts.EXPORT_FORMAT, style=shown),
+                         className="export-format", placeholder=texts.EXPORT_FORMAT, style=shown, labels=texts.DROPDOWN_LABELS),
             html.A(texts.EXPORT, id=ids.EXPORT_LINK, href=links["export_href"] or "", className="button", download="",
                    style={} if links["export_href"] and not links["export_job"] else parts.HIDDEN),
             *parts.job_control(ids.EXPORT_BUTTON, ids.EXPORT_STATUS, ids.EXPORT_FILE, ids.EXPORT_JOB, ids.EXPORT_POLL,

@@ -41,7 +41,7 @@ def picker(code: str | None) -> html.Div:
         [
             html.Label(texts.SOL_PICKER, htmlFor=ids.SOL_PICKER),
             dcc.Dropdown(id=ids.SOL_PICKER, options=svm.municipality_options(session.engine(), session.scope()), value=code,
-                         placeholder=texts.SOL_CHOOSE, clearable=False),
+                         placeholder=texts.SOL_CHOOSE, clearable=False, labels=texts.DROPDOWN_LABELS),
         ],
         className="control sol-picker",
     )
@@ -69,9 +69,9 @@ def layout(**query) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Div([html.H3(texts.SOL_PROBLEMS), dcc.Graph(id=ids.SOL_CATEGORIES, figure=page.categories, config={"displaylogo": False})],
+                    html.Div([html.H3(texts.SOL_PROBLEMS), dcc.Graph(id=ids.SOL_CATEGORIES, figure=page.categories, config={"displaylogo": False, "locale": "es"})],
                              className="sol-col"),
-                    html.Div([html.H3(texts.SOL_SOLUTIONS), dcc.Graph(id=ids.SOL_MAP, figure=page.map, config={"displaylogo": False, "scrollZoom": True}),
+                    html.Div([html.H3(texts.SOL_SOLUTIONS), dcc.Graph(id=ids.SOL_MAP, figure=page.map, config={"displaylogo": False, "scrollZoom": True, "locale": "es"}),
                               html.Div(texts.ATTRIBUTION, className="map-note")],
                              className="sol-col"),
                 ],

@@ -1,0 +1,90 @@
+"""Spanish and accessible, in the real Chromium: `lang`, the Spanish strings of Plotly's
+toolbar, the date picker and the dropdowns, and axe-core (the npm package, pinned,
+installed into bench/.peers/axe-core on first use) with no serious or critical violation."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bench.common import PEERS, require
+from tests.e2e.test_dashboard_e2e import wait_for_map
+
+pytestmark = pytest.mark.e2e
+
+AXE = "axe-core@4.10.2"
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    folder = PEERS / "axe-core"
+    script = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        require("npm", "install Node.js 20 (Debian: nodejs, npm)")
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), AXE], check=True)
+    return script
+
+
+def serious_violations(page, axe_js: Path) -> list[str]:
+    page.add_script_tag(path=str(axe_js))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_page_is_spanish_with_spanish_toolbar_and_dropdowns(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.title() == "Sala de Autogobierno"
+    # Plotly's own toolbar reads its `es` locale (served by the app, not a CDN).
+    titles = page.eval_on_selector_all("#map .modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")
+    assert titles and not any("Download" in (t or "") or "Zoom" in (t or "") for t in titles), titles
+    chart_titles = page.eval_on_selector_all(".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")
+    assert any((t or "").startswith("Descargar") for t in chart_titles), chart_titles
+    # A dropdown's search and its «no results».
+    page.click(f"#{'round'} .dash-dropdown") if page.locator("#round .dash-dropdown").count() else page.click("#round")
+    search = page.locator("input[type=search], .dash-dropdown-search input, .dash-dropdown-search").first
+    search.wait_for()
+    assert (search.get_attribute("placeholder") or "") == "Buscar"
+    search.fill("zzzzzz")
+    page.get_by_text("Sin resultados").first.wait_for()
+
+
+def test_date_picker_is_spanish_monday_first_without_future_dates(page, live_server):
+    import datetime as dt
+
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    page.locator("#dates input").first.click()
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+              "noviembre", "diciembre"]
+    today = dt.date.today()
+    page.get_by_text(months[today.month - 1], exact=False).first.wait_for()
+    body = page.inner_text("body").lower()
+    assert "january" not in body and "monday" not in body and "mo\ntu" not in body
+    assert ("lu" in body) and ("do" in body)
+
+
+@pytest.mark.parametrize("path", ["/", "/soluciones?territory=0101", "/operador", "/login"])
+def test_no_serious_or_critical_axe_violation(page, live_server, axe_js, path):
+    page.goto(live_server + path)
+    if path == "/":
+        wait_for_map(page)
+    else:
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1500)
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert serious_violations(page, axe_js) == []
+
+
+def test_unknown_address_is_a_spanish_not_found(page, live_server):
+    page.goto(live_server + "/no-existe")
+    page.get_by_text("Página no encontrada").first.wait_for()
+    page.get_by_text("Volver a la sala").first.wait_for()
