@@ -234,6 +234,10 @@ def map_figure(
         font={"family": FONT},
         paper_bgcolor="#ffffff",
     )
+    if bbox:
+        # The server only guesses the frame; the browser fits this box to the real one, with padding
+        # (assets/room-layout.js), once per view, so a pan or zoom by the user is kept.
+        layout["meta"] = {"fit": [float(v) for v in bbox], "fit_key": uirevision, "server_zoom": zoom}
     return {"data": [choropleth, *point_traces], "layout": layout}
 
 

@@ -415,3 +415,31 @@ def test_phone_has_the_map_first_and_the_controls_in_a_drawer(page, live_server)
     page.wait_for_function("() => document.getElementById('side-panel').getBoundingClientRect().left >= 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "room-phone-drawer-390")
+
+
+FITTED = """() => {
+  const gd = document.querySelector('#map-panel .js-plotly-plot');
+  const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  if (!sub || !gd.dataset.fitKey) return null;
+  const [xmin, ymin, xmax, ymax] = gd.layout.meta.fit;
+  const a = sub.map.project([xmin, ymax]), b = sub.map.project([xmax, ymin]);
+  const r = gd.getBoundingClientRect();
+  return {left: a.x, top: a.y, right: b.x, bottom: b.y, width: r.width, height: r.height};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (390, 844)])
+def test_each_level_is_fitted_to_the_real_frame_with_padding(page, live_server, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    for territory in ("", "?territory=01"):
+        page.goto(live_server + "/" + territory)
+        wait_for_map(page)
+        page.wait_for_function(FITTED)
+        page.wait_for_timeout(500)  # a redraw of the same view would put the server's guess back
+        box = page.evaluate(FITTED)
+        # Nothing cut at an edge: the territory's box lies inside the frame, off its edges…
+        assert box["left"] >= 4 and box["top"] >= 4, box
+        assert box["right"] <= box["width"] - 4 and box["bottom"] <= box["height"] - 4, box
+        # …and fills it along one side (not a third of the frame, as the server's 820×560 guess drew it).
+        fill = max((box["right"] - box["left"]) / box["width"], (box["bottom"] - box["top"]) / box["height"])
+        assert fill >= 0.8, box
