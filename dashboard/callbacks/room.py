@@ -158,13 +158,21 @@ def register(app) -> None:
         Output(ids.CASE_PANEL, "hidden"),
         Input(ids.MAP, "clickData"),
         Input(ids.CASE_CLOSE, "n_clicks"),
+        State(ids.VIEW, "data"),
         prevent_initial_call=True,
     )
-    def case_detail(click, _close):
-        code = vm.clicked_case(click) if ctx.triggered_id == ids.MAP else None
-        if code is None:
+    def case_detail(click, _close, view_data):
+        if ctx.triggered_id != ids.MAP:
             return no_update, True
-        return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
+        code = vm.clicked_case(click)
+        if code is not None:
+            return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
+        # A communal council has nothing below it: its click opens its card instead of drilling.
+        card = vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
+                                  session.scope())
+        if card is None:
+            return no_update, True
+        return parts.territory_panel(card), False
 
     # The URL follows the view without a page load: Dash's router re-renders a page when
     # its Location changes, so the address bar is written directly. Back/forward and

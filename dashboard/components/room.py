@@ -96,6 +96,14 @@ def case_panel(data: dict) -> list:
     return body
 
 
+def territory_panel(data: dict) -> list:
+    """A communal council's card: its name, where it is, households, population and the KPIs."""
+    if data.get("error"):
+        return [html.P(data["error"], className="case-error", role="alert")]
+    fields = html.Dl([part for label, value in data["fields"] for part in (html.Dt(label), html.Dd(value))], className="case-fields")
+    return [html.Div([html.H3(data["title"], className="case-title")], className="case-head"), fields]
+
+
 HIDDEN = {"display": "none"}
 JOB_POLL_MS = 1000  # how often a download being prepared is asked how far it is
 

@@ -443,3 +443,36 @@ def test_each_level_is_fitted_to_the_real_frame_with_padding(page, live_server, 
         # …and fills it along one side (not a third of the frame, as the server's 820×560 guess drew it).
         fill = max((box["right"] - box["left"]) / box["width"], (box["bottom"] - box["top"]) / box["height"])
         assert fill >= 0.8, box
+
+
+def test_a_council_click_opens_its_card(page, live_server, demo_engine):
+    with demo_engine.connect() as conn:
+        commune = conn.execute(
+            select(Territory.code).where(Territory.level == "commune", Territory.code.like("0101%")).order_by(Territory.code)
+        ).scalars().first()
+        council = children(conn, commune)[0]
+        lon, lat = conn.execute(
+            select(func.ST_X(Territory.label_point), func.ST_Y(Territory.label_point)).where(Territory.code == council.code)
+        ).one()
+    page.goto(live_server + f"/?territory={commune}")
+    wait_for_map(page)
+    page.wait_for_function(FITTED)
+    page.wait_for_timeout(500)
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+            const gd = {MAP_JS};
+            const m = gd._fullLayout.map._subplot.map;
+            const p = m.project([lon, lat]);
+            const box = m.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""",
+        [lon, lat],
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    card = page.locator("#case-panel")
+    card.get_by_text(f"{council.name} ({council.code})").wait_for()
+    text = card.inner_text()
+    assert "Familias" in text and "Casos abiertos" in text and "Libertador" in text, text
+    # The view stays on the commune (a council has nothing below it to drill into).
+    assert f"territory={commune}" in page.evaluate("window.location.search")
