@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from dashboard import figures, texts
-from dashboard.classify import classify, format_number, format_value, legend_items
+from dashboard.classify import classify, format_value, legend_items
 from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
@@ -609,33 +609,6 @@ def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
         ],
         "timeline": [(_date(day), CASE_STATUSES.get(status, status)) for status, day in case["timeline"]],
     }
-
-
-def territory_panel(engine: Engine, view: View, code: str | None, scope: Scope = NATIONAL,
-                    today: dt.date | None = None) -> dict | None:
-    """The card of a clicked territory that has nothing below it (a communal council): its
-    path, households and population, and the KPI indicators over the view's period. None for
-    a territory a click drills into instead (or no territory); an unknown one or one outside
-    the scope gives only `error`."""
-    from geodata import cards
-
-    if not code:
-        return None
-    with engine.connect() as conn:
-        if not cards.is_leaf(conn, code):
-            return None
-        try:
-            card = cards.territory_card(conn, code, view.period, scope, today=today)
-        except ScopeError:
-            return {"code": code, "error": texts.TERRITORY_NOT_FOUND.format(code=code)}
-    fields = [
-        (texts.CARD_LEVEL, LEVEL_LABELS.get(card["level"], card["level"])),
-        (texts.CARD_PATH, " › ".join(card["path"][:-1]) or "—"),
-        (texts.CARD_HOUSEHOLDS, format_number(card["households"], ",.0f")),
-        (texts.CARD_POPULATION, format_number(card["population"], ",.0f")),
-    ]
-    fields += [(INDICATORS[i].label, format_value(i, card["values"].get(i))) for i in KPI_IDS]
-    return {"code": card["code"], "error": None, "title": f"{card['name']} ({card['code']})", "fields": fields}
 
 
 def consultation_rounds(engine: Engine) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dashboard import viewmodels as vm
+from dashboard import cards_vm as vm
 from dashboard.view import View
 from geodata import cards
 from geodata.access import NATIONAL, Scope, ScopeError

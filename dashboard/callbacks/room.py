@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids, inputs, session, texts
+from dashboard import cards_vm
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
@@ -168,7 +169,7 @@ def register(app) -> None:
         if code is not None:
             return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
         # A communal council has nothing below it: its click opens its card instead of drilling.
-        card = vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
+        card = cards_vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
                                   session.scope())
         if card is None:
             return no_update, True
