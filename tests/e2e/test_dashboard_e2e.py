@@ -52,6 +52,20 @@ def grid_rows(page, grid_id: str) -> list[dict]:
     )
 
 
+def screen_point(page, lon: float, lat: float) -> tuple[float, float]:
+    """Where a lon/lat is on screen, through MapLibre's own projection."""
+    return tuple(page.evaluate(
+        f"""([lon, lat]) => {{
+            const gd = {MAP_JS};
+            const m = gd._fullLayout.map._subplot.map;
+            const p = m.project([lon, lat]);
+            const box = m.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""",
+        [lon, lat],
+    ))
+
+
 def breadcrumb_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("#breadcrumb")).strip()
 
@@ -99,16 +113,7 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
         ).one()
         municipalities = {n.code for n in children(conn, "15")}
     # Where Miranda's label point is on screen, through MapLibre's own projection.
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
-            const p = m.project([lon, lat]);
-            const box = m.getCanvas().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""",
-        [lon, lat],
-    )
+    x, y = screen_point(page, lon, lat)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     page.wait_for_function("() => window.location.search.includes('territory=15')")
@@ -458,16 +463,7 @@ def test_a_council_click_opens_its_card(page, live_server, demo_engine):
     wait_for_map(page)
     page.wait_for_function(FITTED)
     page.wait_for_timeout(500)
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
-            const p = m.project([lon, lat]);
-            const box = m.getCanvas().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""",
-        [lon, lat],
-    )
+    x, y = screen_point(page, lon, lat)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     card = page.locator("#case-panel")
