@@ -26,12 +26,12 @@ def territory_panel(engine: Engine, view: View, code: str | None, scope: Scope =
     if not code:
         return None
     with engine.connect() as conn:
-        if not cards.is_leaf(conn, code):
-            return None
         try:
-            card = cards.territory_card(conn, code, view.period, scope, today=today)
+            card = cards.leaf_card(conn, code, view.period, scope, today=today)
         except ScopeError:
             return {"code": code, "error": texts.TERRITORY_NOT_FOUND.format(code=code)}
+    if card is None:
+        return None
     fields = [
         (texts.CARD_LEVEL, LEVEL_LABELS.get(card["level"], card["level"])),
         (texts.CARD_PATH, " › ".join(card["path"][:-1]) or "—"),

@@ -11,29 +11,28 @@ from sqlalchemy.engine import Connection
 from geodata import indicators
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import Territory
-from geodata.territory import breadcrumb, children, resolve
+from geodata.place import resolve_place
 
 
-def is_leaf(conn: Connection, code: str) -> bool:
-    """True when `code` is a territory with nothing below it (a click on it cannot drill)."""
-    node = resolve(conn, code)
-    return node is not None and not children(conn, node.code)
-
-
-def territory_card(
+def leaf_card(
     conn: Connection,
     code: str,
     period: indicators.Period = indicators.ALL_TIME,
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
-) -> dict:
-    """`code, name, level, path` (names from the state down), `population`, `households`
-    and `values` (every indicator of the territory over `period`, as on the KPI cards).
-    Raises ScopeError for an unknown territory or one outside `scope` (the same either way)."""
-    node = resolve(conn, code)
-    if node is None or not scope.allows(node.path):
-        raise ScopeError(f"territorio {code!r} no encontrado")
+) -> dict | None:
+    """The card of `code` when it has nothing below it (a click on it cannot drill), else
+    None: `code, name, level, path` (names from the state down), `population`, `households`
+    and `values` (every indicator over `period`, as on the KPI cards). Raises ScopeError
+    for an unknown territory or one outside `scope` (the same either way)."""
+    # One statement: the node, its ancestors and whether it has children.
+    place = resolve_place(conn, code, scope)
+    if not place.leaf:
+        return None
+    if not place.in_scope:  # seen only as the way down to the scope
+        raise ScopeError(code)
+    node = place.node
     population, households = conn.execute(
         select(Territory.population, Territory.households).where(Territory.id == node.id)
     ).one()
@@ -41,7 +40,7 @@ def territory_card(
         "code": node.code,
         "name": node.name,
         "level": node.level,
-        "path": [name for part, name in breadcrumb(conn, node.code) if part is not None],
+        "path": [name for part, name in place.breadcrumb if part is not None],
         "population": population,
         "households": households,
         "values": indicators.summary(conn, node.code, period, scope, today=today),

@@ -27,17 +27,17 @@ def _council_and_commune(conn):
 def test_card_of_a_council_in_scope_and_refused_outside(demo_engine):
     with demo_engine.connect() as conn:
         council, _ = _council_and_commune(conn)
-        card = cards.territory_card(conn, council.code, scope=NATIONAL)
+        card = cards.leaf_card(conn, council.code, scope=NATIONAL)
         state = council.code[:2]
         other = "01" if state != "01" else "15"
         assert card["code"] == council.code and card["level"] == "council"
         assert len(card["path"]) >= 4 and card["path"][-1] == card["name"]
         assert card["values"]["cases_open"] is not None
-        assert cards.territory_card(conn, council.code, scope=_director(state))["code"] == council.code
+        assert cards.leaf_card(conn, council.code, scope=_director(state))["code"] == council.code
         with pytest.raises(ScopeError):
-            cards.territory_card(conn, council.code, scope=_director(other))
+            cards.leaf_card(conn, council.code, scope=_director(other))
         with pytest.raises(ScopeError):
-            cards.territory_card(conn, "no-existe", scope=NATIONAL)
+            cards.leaf_card(conn, "no-existe", scope=NATIONAL)
 
 
 def test_panel_only_for_a_leaf(demo_engine):
