@@ -1,23 +1,18 @@
 """«Novedades y atrasos» for the room's view: geodata.novelties for the viewer's place,
-cached briefly (a wall screen and its operator ask for the same place every minute)."""
+in the room's read cache until the next load (a wall screen and its operator ask for the
+same place every minute)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-
 from sqlalchemy import Engine
 
 from dashboard.view import View
+from dashboard.viewmodels import cached_read
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.novelties import SpikeRule, novelties
 from geodata.place import resolve_place
 from geodata.settings import Settings
-
-CACHE_SECONDS = 60
-_cache: dict[tuple, tuple[float, dict]] = {}
-_lock = threading.Lock()
 
 # The relative periods beside the date range: key -> label (`period_dates` turns one into dates).
 RELATIVE_PERIODS: dict[str, str] = {
@@ -49,20 +44,9 @@ def room_novelties(engine: Engine, view: View, scope: Scope = NATIONAL, settings
     settings = settings or Settings(_env_file=None)
     today = today or dt.date.today()
     rule = SpikeRule(days=settings.spike_days, k=settings.spike_k)
-    key = (view.territory, scope, today, rule)
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
     with engine.connect() as conn:
         try:
             place = resolve_place(conn, view.territory, scope)
         except ScopeError:
             place = resolve_place(conn, None, scope)
-        data = novelties(conn, place, today, rule)
-    with _lock:
-        if len(_cache) > 256:
-            _cache.clear()
-        _cache[key] = (now, data)
-    return data
+        return cached_read(conn, ("novelties", place.code, scope, today, rule), lambda: novelties(conn, place, today, rule))

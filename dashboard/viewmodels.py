@@ -202,13 +202,19 @@ def cached_indicators(conn, function: str, code: str | None, period, scope: Scop
     """One of the read functions above for (code, period, scope, day), cached until the
     next indicator refresh: records only arrive through loads, and every load refreshes.
     `filters` (record filters) only for the `points_*` reads."""
-    refreshed = indicators.last_refresh(conn)
-    stamp = refreshed["refreshed_at"] if refreshed else None
     day = today or dt.date.today()
     frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
-    key = (str(conn.engine.url), stamp, function, code, period, scope, day, frozen)
     extra = (frozen,) if frozen else ()
-    return _indicator_cache.get_or_build(key, lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
+    return cached_read(conn, (function, code, period, scope, day, frozen),
+                       lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
+
+
+def cached_read(conn, key: tuple, build):
+    """`build()` cached per database and until the next indicator refresh (records only
+    arrive through loads, and every load refreshes): the room's one process cache of reads."""
+    refreshed = indicators.last_refresh(conn)
+    stamp = refreshed["refreshed_at"] if refreshed else None
+    return _indicator_cache.get_or_build((str(conn.engine.url), stamp, *key), build)
 
 
 @dataclass
