@@ -58,8 +58,8 @@ FILTERS = "Filtros de registros"
 FILTER_OVERDUE_ONLY = "Solo vencidos"
 FILTER_ANY = "Todos"
 FILTERS_NOTE = (
-    "Los filtros se aplican a los registros individuales (desde el municipio) y a las descargas; "
-    "los indicadores y las burbujas por territorio cubren todos los registros."
+    "Los filtros se aplican al mapa, los indicadores, la tabla, las burbujas y los gráficos, "
+    "a los registros individuales (desde el municipio) y a las descargas."
 )
 EXPORT = "Descargar"
 EXPORT_LAYER = "Capa"

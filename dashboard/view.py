@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
-from geodata.indicators import INDICATORS, Period
+from geodata.indicators import INDICATORS, Period, RecordFilter
 from geodata.records import RECORD_KINDS
 from geodata.territory import normalise_code
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
@@ -75,6 +75,11 @@ class View:
             date_to=dt.date.fromisoformat(self.date_to) if self.date_to else None,
             consultation_round=self.round,
         )
+
+    @property
+    def record_filter(self) -> RecordFilter:
+        """The record filters as the indicators apply them (choropleth, KPIs, table, charts)."""
+        return RecordFilter(self.category, self.status, self.overdue, self.stage)
 
     def filters_for(self, layer_id: str) -> dict[str, list[str]]:
         """The on-screen filters that apply to a registry layer, as `LayerParams.filters`."""

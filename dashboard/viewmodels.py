@@ -183,9 +183,13 @@ _indicator_cache = LRUCache(1024)
 
 
 _CACHED_READS = {
-    "child_values": lambda conn, code, period, scope, day: indicators.child_values(conn, code, period, scope, today=day),
-    "summary": lambda conn, code, period, scope, day: indicators.summary(conn, code, period, scope, today=day),
-    "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
+    # `filters` of the indicator reads: a RecordFilter (the facts by dimension answer it).
+    "child_values": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.child_values(
+        conn, code, period, scope, today=day, filters=filters),
+    "summary": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.summary(
+        conn, code, period, scope, today=day, filters=filters),
+    "weekly_series": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.weekly_series(
+        conn, code, period, scope, today=day, filters=filters),
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
     **{
         f"points_{kind}": (
@@ -198,13 +202,19 @@ _CACHED_READS = {
 }
 
 
-def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None, filters: dict | None = None):
+def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None,
+                      filters: dict | indicators.RecordFilter | None = None):
     """One of the read functions above for (code, period, scope, day), cached until the
     next indicator refresh: records only arrive through loads, and every load refreshes.
-    `filters` (record filters) only for the `points_*` reads."""
+    `filters`: the layer's filters (a dict) for the `points_*` reads, a RecordFilter for
+    the indicator reads."""
     day = today or dt.date.today()
-    frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
-    extra = (frozen,) if frozen else ()
+    if isinstance(filters, indicators.RecordFilter):
+        frozen = filters if filters.any else ()
+        extra = (filters,) if filters.any else ()
+    else:
+        frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
+        extra = (frozen,) if frozen else ()
     return cached_read(conn, (function, code, period, scope, day, frozen),
                        lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
 
@@ -400,9 +410,12 @@ def room(
             view = view.with_(territory=None)
             place = locate(conn, None, scope)
         version = boundary_version(conn)
-        rows = _timed(timings, "child_values", cached_indicators, conn, "child_values", place.parent_code, period, scope, today)
-        values = _timed(timings, "summary", cached_indicators, conn, "summary", place.code, period, scope, today)
-        weekly = _timed(timings, "weekly_series", cached_indicators, conn, "weekly_series", place.code, period, scope, today)
+        chosen = view.record_filter
+        rows = _timed(timings, "child_values", cached_indicators, conn, "child_values", place.parent_code, period, scope, today,
+                      chosen)
+        values = _timed(timings, "summary", cached_indicators, conn, "summary", place.code, period, scope, today, chosen)
+        weekly = _timed(timings, "weekly_series", cached_indicators, conn, "weekly_series", place.code, period, scope, today,
+                        chosen)
         bbox = _timed(timings, "bbox", territory_bbox, conn, place.parent_code, scope)
         # Built now so the route serving it answers from the cache.
         _timed(timings, "boundaries", children_boundaries, conn, place.parent_code, scope)
@@ -505,7 +518,7 @@ def indicator_switch(engine: Engine, view: View, scope: Scope = NATIONAL, today:
     """The patch for an indicator switch: the precomputed values of the same children."""
     with engine.connect() as conn:
         place = locate(conn, view.territory, scope)
-        rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today)
+        rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today, view.record_filter)
     leg, classes = legend(view.indicator, rows)
     child_label = LEVEL_LABELS_PLURAL.get(rows[0]["level"], "Territorios") if rows else "Territorios"
     parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY

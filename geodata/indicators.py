@@ -26,7 +26,7 @@ from sqlalchemy import Connection, bindparam, select, text
 from geodata import facts
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.database import is_superuser
-from geodata.facts import NO_FILTER, RecordFilter
+from geodata.facts import NO_FILTER, RecordFilter  # noqa: F401  (the indicators' filter, re-exported)
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
 from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
 from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS

@@ -33,7 +33,7 @@ def _filter_value(view, name: str):
 
 def filters(view) -> html.Div:
     """The record filters (cases: category, status, overdue; projects: stage), with the
-    note that the choropleth and KPIs are not filtered (they are precomputed)."""
+    note that they apply to everything on screen (the facts carry their dimensions)."""
     fields = []
     for control in vm.filter_controls():
         name, component_id = control["name"], ids.FILTERS[control["name"]]
