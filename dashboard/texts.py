@@ -15,6 +15,15 @@ NAV_OPERATOR = "Alertas y turno"
 LOGOUT = "Salir"
 
 INDICATOR = "Indicador"
+# The period's change against the previous equal period (KPIs and the «variación» map).
+SHOW = "Mostrar en el mapa"
+SHOW_VALUE = "Valor"
+SHOW_VARIATION = "Variación"
+CHANGE_VS_PREVIOUS = "{change} vs. período anterior"
+CHANGE_NONE = "Sin cambio"
+VARIATION_TITLE = "Variación de {indicator} vs. período anterior"
+VARIATION_SCHEME = "Cambio respecto al período anterior de igual duración"
+VARIATION_NEEDS_DATES = "La variación necesita un período con fechas (p. ej. «30 días»): se muestra el valor."
 LAYERS = "Capas"
 LAYER_LABELS = {
     "cases": "Casos 1x10",

@@ -67,6 +67,7 @@ class View:
     status: tuple[str, ...] = ()
     overdue: bool = False
     stage: tuple[str, ...] = ()
+    variation: bool = False  # the choropleth shows the change against the previous equal period
 
     @property
     def period(self) -> Period:
@@ -129,6 +130,8 @@ class View:
                 params[name] = ",".join(getattr(self, name))
         if self.overdue:
             params["overdue"] = "1"
+        if self.variation:
+            params["variacion"] = "1"
         return "?" + urlencode(params, safe=",") if params else ""
 
     def with_(self, **changes) -> View:
@@ -177,4 +180,5 @@ def parse(params: dict) -> View:
         status=_choices("status", params.get("status")),
         overdue=_flag(params.get("overdue")),
         stage=_choices("stage", params.get("stage")),
+        variation=_flag(params.get("variacion", params.get("variation"))),
     )

@@ -76,6 +76,15 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
             ),
             html.Div(
                 [
+                    html.Label(texts.SHOW, htmlFor=ids.SHOW),
+                    dcc.RadioItems(id=ids.SHOW, options=[{"label": texts.SHOW_VALUE, "value": "value"},
+                                                         {"label": texts.SHOW_VARIATION, "value": "variation"}],
+                                   value="variation" if view.variation else "value", inline=True, className="checklist"),
+                ],
+                className="control control-show",
+            ),
+            html.Div(
+                [
                     html.Label(texts.LAYERS),
                     dcc.Checklist(
                         id=ids.LAYERS,
