@@ -56,3 +56,23 @@ def test_choosing_agua_recolours_the_national_choropleth(page, live_server, demo
     page.wait_for_function(f"(k) => document.querySelector('#kpi-cases_open .kpi-value').innerText !== k", arg=kpi_before)
     assert _count(page.inner_text("#kpi-cases_open .kpi-value")) == sum(open_water.values())
     screenshot(page, "map-room-agua")
+
+
+def test_variation_against_the_previous_period_on_kpis_and_map(page, live_server):
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    page.click("button.period-button:has-text('30 días')")
+    page.wait_for_function("() => new URLSearchParams(window.location.search).has('from')")
+    page.wait_for_function("() => document.querySelector('#kpi-cases_open .kpi-change') !== null")
+    assert "vs. período anterior" in page.inner_text("#kpi-cases_open .kpi-change")
+    page.click("#show label:has-text('Variación')")
+    page.wait_for_function("() => document.querySelector('#legend').innerText.includes('Variación de')")
+    page.wait_for_function("() => window.location.search.includes('variacion=1')")
+    wait_for_map(page)
+    # A diverging scale centred at 0: white («Sin cambio») in the middle of the legend.
+    assert "Sin cambio" in page.inner_text("#legend")
+    scale = page.evaluate(f"{MAP_JS}.data[0].colorscale.map(s => s[1])")
+    assert "#f7f7f7" in scale and "#2166ac" in scale
+    hovers = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    assert any(h.startswith(("+", "−")) for h in hovers) and all("vs." in h for h in hovers)
+    screenshot(page, "map-room-variation")
