@@ -15,6 +15,15 @@ NAV_OPERATOR = "Alertas y turno"
 LOGOUT = "Salir"
 
 INDICATOR = "Indicador"
+# The period's change against the previous equal period (KPIs and the «variación» map).
+SHOW = "Mostrar en el mapa"
+SHOW_VALUE = "Valor"
+SHOW_VARIATION = "Variación"
+CHANGE_VS_PREVIOUS = "{change} vs. período anterior"
+CHANGE_NONE = "Sin cambio"
+VARIATION_TITLE = "Variación de {indicator} vs. período anterior"
+VARIATION_SCHEME = "Cambio respecto al período anterior de igual duración"
+VARIATION_NEEDS_DATES = "La variación necesita un período con fechas (p. ej. «30 días»): se muestra el valor."
 LAYERS = "Capas"
 LAYER_LABELS = {
     "cases": "Casos 1x10",
@@ -58,8 +67,8 @@ FILTERS = "Filtros de registros"
 FILTER_OVERDUE_ONLY = "Solo vencidos"
 FILTER_ANY = "Todos"
 FILTERS_NOTE = (
-    "Los filtros se aplican a los registros individuales (desde el municipio) y a las descargas; "
-    "los indicadores y las burbujas por territorio cubren todos los registros."
+    "Los filtros se aplican al mapa, los indicadores, la tabla, las burbujas y los gráficos, "
+    "a los registros individuales (desde el municipio) y a las descargas."
 )
 EXPORT = "Descargar"
 EXPORT_LAYER = "Capa"

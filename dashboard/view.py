@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
-from geodata.indicators import INDICATORS, Period
+from geodata.indicators import INDICATORS, Period, RecordFilter
 from geodata.records import RECORD_KINDS
 from geodata.territory import normalise_code
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
@@ -67,6 +67,7 @@ class View:
     status: tuple[str, ...] = ()
     overdue: bool = False
     stage: tuple[str, ...] = ()
+    variation: bool = False  # the choropleth shows the change against the previous equal period
 
     @property
     def period(self) -> Period:
@@ -75,6 +76,11 @@ class View:
             date_to=dt.date.fromisoformat(self.date_to) if self.date_to else None,
             consultation_round=self.round,
         )
+
+    @property
+    def record_filter(self) -> RecordFilter:
+        """The record filters as the indicators apply them (choropleth, KPIs, table, charts)."""
+        return RecordFilter(self.category, self.status, self.overdue, self.stage)
 
     def filters_for(self, layer_id: str) -> dict[str, list[str]]:
         """The on-screen filters that apply to a registry layer, as `LayerParams.filters`."""
@@ -124,6 +130,8 @@ class View:
                 params[name] = ",".join(getattr(self, name))
         if self.overdue:
             params["overdue"] = "1"
+        if self.variation:
+            params["variacion"] = "1"
         return "?" + urlencode(params, safe=",") if params else ""
 
     def with_(self, **changes) -> View:
@@ -172,4 +180,5 @@ def parse(params: dict) -> View:
         status=_choices("status", params.get("status")),
         overdue=_flag(params.get("overdue")),
         stage=_choices("stage", params.get("stage")),
+        variation=_flag(params.get("variacion", params.get("variation"))),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from dashboard import figures, texts
+from dashboard import figures, texts, variation
 from dashboard.classify import classify, format_value, legend_items
 from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
@@ -183,9 +183,13 @@ _indicator_cache = LRUCache(1024)
 
 
 _CACHED_READS = {
-    "child_values": lambda conn, code, period, scope, day: indicators.child_values(conn, code, period, scope, today=day),
-    "summary": lambda conn, code, period, scope, day: indicators.summary(conn, code, period, scope, today=day),
-    "weekly_series": lambda conn, code, period, scope, day: indicators.weekly_series(conn, code, period, scope, today=day),
+    # `filters` of the indicator reads: a RecordFilter (the facts by dimension answer it).
+    "child_values": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.child_values(
+        conn, code, period, scope, today=day, filters=filters),
+    "summary": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.summary(
+        conn, code, period, scope, today=day, filters=filters),
+    "weekly_series": lambda conn, code, period, scope, day, filters=indicators.NO_FILTER: indicators.weekly_series(
+        conn, code, period, scope, today=day, filters=filters),
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
     **{
         f"points_{kind}": (
@@ -198,13 +202,19 @@ _CACHED_READS = {
 }
 
 
-def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None, filters: dict | None = None):
+def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None,
+                      filters: dict | indicators.RecordFilter | None = None):
     """One of the read functions above for (code, period, scope, day), cached until the
     next indicator refresh: records only arrive through loads, and every load refreshes.
-    `filters` (record filters) only for the `points_*` reads."""
+    `filters`: the layer's filters (a dict) for the `points_*` reads, a RecordFilter for
+    the indicator reads."""
     day = today or dt.date.today()
-    frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
-    extra = (frozen,) if frozen else ()
+    if isinstance(filters, indicators.RecordFilter):
+        frozen = filters if filters.any else ()
+        extra = (filters,) if filters.any else ()
+    else:
+        frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
+        extra = (frozen,) if frozen else ()
     return cached_read(conn, (function, code, period, scope, day, frozen),
                        lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
 
@@ -261,7 +271,9 @@ def legend(indicator_id: str, rows: list[dict]) -> tuple[dict, Any]:
     return {"title": title, "scheme": scheme, "items": legend_items(c, indicator_id)}, c
 
 
-def kpi_cards(values: dict) -> list[dict]:
+def kpi_cards(values: dict, previous: dict | None = None) -> list[dict]:
+    """The KPI cards; with `previous` (the previous equal period's values) each card whose
+    indicator has a period also says its change («+12 % vs. período anterior»)."""
     cards = []
     for ind_id in KPI_IDS:
         ind = INDICATORS[ind_id]
@@ -274,7 +286,22 @@ def kpi_cards(values: dict) -> list[dict]:
                 "alert": ind_id in ALERT_KPIS and bool(value),
             }
         )
+        if previous is not None:
+            cards[-1]["change"] = variation.change_text(ind_id, value, previous.get(ind_id))
     return cards
+
+
+def map_values(conn, place: Place, view: View, scope: Scope, today: dt.date | None, rows: list[dict]):
+    """What the choropleth shows: (rows, legend, classes, hover texts or None, note or None).
+    The chosen indicator's values, or with «variación» their change against the previous
+    equal period (a diverging scale centred at 0)."""
+    previous = variation.previous_period(view.period) if view.variation else None
+    if previous is None:
+        leg, classes = legend(view.indicator, rows)
+        return rows, leg, classes, None, texts.VARIATION_NEEDS_DATES if view.variation else None
+    before = cached_indicators(conn, "child_values", place.parent_code, previous, scope, today, view.record_filter)
+    changed, leg, classes, hover = variation.choropleth(rows, before, view.indicator)
+    return changed, leg, classes, hover, None
 
 
 def grid_columns(indicator_id: str) -> list[dict]:
@@ -346,6 +373,7 @@ def rendered_key(view: View) -> dict:
         "layers": list(view.layers),
         "period": [view.round, view.date_from, view.date_to],
         "filters": [list(view.category), list(view.status), view.overdue, list(view.stage)],
+        **({"variation": True} if view.variation else {}),
     }
 
 
@@ -400,9 +428,17 @@ def room(
             view = view.with_(territory=None)
             place = locate(conn, None, scope)
         version = boundary_version(conn)
-        rows = _timed(timings, "child_values", cached_indicators, conn, "child_values", place.parent_code, period, scope, today)
-        values = _timed(timings, "summary", cached_indicators, conn, "summary", place.code, period, scope, today)
-        weekly = _timed(timings, "weekly_series", cached_indicators, conn, "weekly_series", place.code, period, scope, today)
+        chosen = view.record_filter
+        rows = _timed(timings, "child_values", cached_indicators, conn, "child_values", place.parent_code, period, scope, today,
+                      chosen)
+        values = _timed(timings, "summary", cached_indicators, conn, "summary", place.code, period, scope, today, chosen)
+        weekly = _timed(timings, "weekly_series", cached_indicators, conn, "weekly_series", place.code, period, scope, today,
+                        chosen)
+        previous = variation.previous_period(period)
+        before = _timed(timings, "summary_before", cached_indicators, conn, "summary", place.code, previous, scope, today,
+                        chosen) if previous else None
+        map_rows, leg, classes, hover, show_note = _timed(timings, "map_values", map_values, conn, place, view, scope, today,
+                                                          rows)
         bbox = _timed(timings, "bbox", territory_bbox, conn, place.parent_code, scope)
         # Built now so the route serving it answers from the cache.
         _timed(timings, "boundaries", children_boundaries, conn, place.parent_code, scope)
@@ -427,12 +463,14 @@ def room(
         demo = indicators.demo_loaded(conn)
 
     started = time.perf_counter()
-    leg, classes = legend(view.indicator, rows)
     outline = [geo_url(None, version)]
     if place.map_parent is not None and place.map_parent.depth >= 1:
         outline.append(geo_url(place.map_parent.path_codes[-2], version))
+    trace = figures.choropleth_trace(geo_url(place.parent_code, version), map_rows, view.indicator, classes)
+    if hover is not None:
+        trace["customdata"] = hover
     fig = figures.map_figure(
-        figures.choropleth_trace(geo_url(place.parent_code, version), rows, view.indicator, classes),
+        trace,
         [figures.points_trace(ps.kind, ps) for ps in pointsets],
         bbox,
         figures.base_layers(outline, settings.basemap_url, settings.basemap_attribution, demo)
@@ -446,7 +484,7 @@ def room(
     child_level = rows[0]["level"] if rows else None
     child_label = LEVEL_LABELS_PLURAL.get(child_level, "Territorios")
     parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
-    notes = [texts.MAP_LEAF.format(name=name) if place.leaf else texts.MAP_HINT]
+    notes = [texts.MAP_LEAF.format(name=name) if place.leaf else texts.MAP_HINT, *([show_note] if show_note else [])]
     for ps in pointsets:
         layer = texts.LAYER_LABELS[ps.kind]
         if ps.aggregated:
@@ -465,7 +503,7 @@ def room(
         figure=fig,
         legend=leg,
         map_note=" · ".join(notes),
-        kpis=kpi_cards(values),
+        kpis=kpi_cards(values, before),
         grid_title=texts.GRID_TITLE.format(level=child_label, name=parent_name, indicator=INDICATORS[view.indicator].label),
         grid_columns=grid_columns(view.indicator),
         grid_rows=grid_rows(ranked(rows, view.indicator)),
@@ -505,12 +543,15 @@ def indicator_switch(engine: Engine, view: View, scope: Scope = NATIONAL, today:
     """The patch for an indicator switch: the precomputed values of the same children."""
     with engine.connect() as conn:
         place = locate(conn, view.territory, scope)
-        rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today)
-    leg, classes = legend(view.indicator, rows)
+        rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today, view.record_filter)
+        map_rows, leg, classes, hover, _note = map_values(conn, place, view, scope, today, rows)
+    choropleth = figures.choropleth_values(map_rows, view.indicator, classes)
+    if hover is not None:
+        choropleth["customdata"] = hover
     child_label = LEVEL_LABELS_PLURAL.get(rows[0]["level"], "Territorios") if rows else "Territorios"
     parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
     return IndicatorSwitch(
-        choropleth=figures.choropleth_values(rows, view.indicator, classes),
+        choropleth=choropleth,
         legend=leg,
         grid_columns=grid_columns(view.indicator),
         grid_rows=grid_rows(ranked(rows, view.indicator)),
@@ -633,6 +674,7 @@ def apply_event(
     trigger: str,
     *,
     indicator: str | None = None,
+    show: str | None = None,
     layers: list[str] | None = None,
     round_: str | None = None,
     date_from: str | None = None,
@@ -645,7 +687,7 @@ def apply_event(
 ) -> View:
     """The view after one user action on the map room.
 
-    trigger: "indicator", "layers", "round", "dates", "clear" (whole period), "filters"
+    trigger: "indicator", "show" (`show`: "value" or "variation" on the map), "layers", "round", "dates", "clear" (whole period), "filters"
     (`filters`: the values of the record filter controls by URL name), "map" (a click on a
     territory or bubble), "grid" (a row of the ranked table) or "crumb".
     """
@@ -653,6 +695,8 @@ def apply_event(
 
     if trigger == "indicator" and isinstance(indicator, str) and indicator in INDICATORS:
         return view.with_(indicator=indicator)
+    if trigger == "show":
+        return view.with_(variation=show == "variation")
     if trigger == "layers":
         return view.with_(layers=parse({"layers": ",".join(str(x) for x in layers) if isinstance(layers, list) else layers}).layers)
     if trigger in ("round", "dates"):

@@ -23,8 +23,10 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, bindparam, select, text
 
+from geodata import facts
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.database import is_superuser
+from geodata.facts import NO_FILTER, RecordFilter  # noqa: F401  (the indicators' filter, re-exported)
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
 from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
 from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS
@@ -109,11 +111,13 @@ def _zeros(except_: dict[str, str]) -> str:
     return ", ".join(f"{except_.get(m, '0')} AS {m}" for m in FACT_MEASURES)
 
 
-def _record_rows(territory_filter: str) -> str:
+def _record_rows(territory_filter: str, record_filter: RecordFilter = NO_FILTER) -> str:
     """SQL for one row per record event: territory_id, day, round and every measure.
 
     `territory_filter` is a condition on a `territory_id` column, written by this module
-    (never from input); its parameters are bound by the caller.
+    (never from input); its parameters are bound by the caller, as are the record
+    filter's (`facts.params`): cases and projects (with their deposits) it leaves out
+    are not summed, as in the facts by dimension.
     """
     open_list = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
     days_to_resolve = "(c.resolved_date - c.reported_date)"
@@ -149,19 +153,22 @@ def _record_rows(territory_filter: str) -> str:
         }
     )
     f = territory_filter
+    cases = facts.case_condition(record_filter)
+    projects = facts.project_condition(record_filter)
     return f"""
         SELECT c.territory_id, c.reported_date AS day, '' AS round, {case_reported}
-          FROM case_report c WHERE {f.format(col='c.territory_id')}
+          FROM case_report c WHERE {f.format(col='c.territory_id')} AND {cases}
         UNION ALL
         SELECT c.territory_id, c.resolved_date, '', {case_resolved}
           FROM case_report c
          WHERE c.resolved_date IS NOT NULL AND c.status IN ('resolved', 'closed') AND {f.format(col='c.territory_id')}
+           AND {cases}
         UNION ALL
         SELECT p.territory_id, coalesce(p.start_date, p.created_at::date), p.consultation_round, {project}
-          FROM project p WHERE {f.format(col='p.territory_id')}
+          FROM project p WHERE {f.format(col='p.territory_id')} AND {projects}
         UNION ALL
         SELECT p.territory_id, d.deposit_date, p.consultation_round, {deposit}
-          FROM deposit d JOIN project p ON p.id = d.project_id WHERE {f.format(col='p.territory_id')}
+          FROM deposit d JOIN project p ON p.id = d.project_id WHERE {f.format(col='p.territory_id')} AND {projects}
         UNION ALL
         SELECT k.territory_id, cd.delivery_date, '', {delivery}
           FROM clap_delivery cd JOIN clap k ON k.id = cd.clap_id WHERE {f.format(col='k.territory_id')}
@@ -224,6 +231,7 @@ def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP
             ),
             _params(today),
         )
+        facts.refresh(conn, _params(today), MATERIALISED_MAX_DEPTH)
     _refresh_snapshot(conn, today, gap_days)
     seconds = time.perf_counter() - started
     conn.execute(
@@ -348,7 +356,24 @@ def _period_sql(period: Period, day_col: str, round_col: str) -> tuple[str, dict
     return (" AND ".join(clauses) or "TRUE"), params
 
 
-def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | None) -> dict[str, dict]:
+def _filtered(conn: Connection, out: dict[str, dict], key: str, ids: list[int], period: Period,
+              record_filter: RecordFilter) -> dict[str, dict]:
+    """`out` (indicator_fact's sums per code) with the measures a record filter acts on
+    read from the facts by dimension instead (0 where no record matches)."""
+    if not record_filter.any:
+        return out
+    dates = Period(period.date_from, period.date_to)  # cases belong to no round
+    by_dimension = facts.sums(conn, key, ids, record_filter, _period_sql(dates, "f.day", "f.round"),
+                              _period_sql(period, "f.day", "f.round"))
+    zeros = dict.fromkeys(facts.filtered_measures(record_filter), 0)
+    for code, sums in out.items():
+        sums.update(zeros)
+        sums.update(by_dimension.get(code, {}))
+    return out
+
+
+def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | None,
+          record_filter: RecordFilter = NO_FILTER) -> dict[str, dict]:
     """Summed measures per node code (or under '' when rolled up)."""
     if not target.nodes:
         return {}
@@ -363,20 +388,21 @@ def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | No
         )
         stmt = text(sql).bindparams(bindparam("ids", expanding=True))
         params["ids"] = [n.id for n in target.nodes]
-    else:
-        where, params = _period_sql(period, "r.day", "r.round")
-        key = group or f"split_part(t.path, '/', {target.depth + 2})"
-        subtree = _ALL if target.prefix is None else _SUBTREE
-        sql = (
-            f"WITH r AS ({_record_rows(subtree)}) "
-            f"SELECT {key} AS code, {sums} FROM r JOIN territory t ON t.id = r.territory_id "
-            f"WHERE {where} GROUP BY 1"
-        )
-        stmt = text(sql)
-        if target.prefix is not None:
-            params["prefix"] = _like_prefix(target.prefix)
-        params.update(_params(today))
-    rows = conn.execute(stmt, params).mappings()
+        rows = conn.execute(stmt, params).mappings()
+        out = {row["code"]: dict(row) for row in rows}
+        return _filtered(conn, out, key, params["ids"], period, record_filter)
+    where, params = _period_sql(period, "r.day", "r.round")
+    key = group or f"split_part(t.path, '/', {target.depth + 2})"
+    subtree = _ALL if target.prefix is None else _SUBTREE
+    sql = (
+        f"WITH r AS ({_record_rows(subtree, record_filter)}) "
+        f"SELECT {key} AS code, {sums} FROM r JOIN territory t ON t.id = r.territory_id "
+        f"WHERE {where} GROUP BY 1"
+    )
+    if target.prefix is not None:
+        params["prefix"] = _like_prefix(target.prefix)
+    params.update(_params(today), **facts.params(record_filter))
+    rows = conn.execute(text(sql), params).mappings()
     return {row["code"]: dict(row) for row in rows}
 
 
@@ -488,9 +514,11 @@ def child_values(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
+    filters: RecordFilter = NO_FILTER,
 ) -> list[dict]:
     """One dict per child of `parent_code` (None: the states) with `code, name, level`
-    and every indicator id. Children outside the scope are left out."""
+    and every indicator id, counting the records `filters` keeps. Children outside the
+    scope are left out."""
     if parent_code is None:
         nodes = _visible_states(conn, scope)
         target = _Target(nodes, 0, None)
@@ -500,7 +528,7 @@ def child_values(
             raise ScopeError(f"territorio {parent_code!r} no encontrado")
         nodes = [n for n in children(conn, parent.code) if scope.allows(n.path)]
         target = _Target(nodes, parent.depth + 1, parent.path)
-    sums = _sums(conn, target, period, today)
+    sums = _sums(conn, target, period, today, filters)
     snap = _snapshot(conn, target)
     return [
         {"code": n.code, "name": n.name, "level": n.level, **_compose(sums.get(n.code, {}), snap.get(n.code, {}))}
@@ -516,6 +544,7 @@ def level_values(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
+    filters: RecordFilter = NO_FILTER,
 ) -> dict[str, dict]:
     """Indicator values of every territory of `level` inside `within` (None: the country),
     keyed by code: what map layers and exports join to their features."""
@@ -531,7 +560,7 @@ def level_values(
     for depth in sorted({n.depth for n in nodes}):
         group = [n for n in nodes if n.depth == depth]
         target = _Target(group, depth, prefix)
-        sums = _sums(conn, target, period, today)
+        sums = _sums(conn, target, period, today, filters)
         snap = _snapshot(conn, target)
         for n in group:
             out[n.code] = _compose(sums.get(n.code, {}), snap.get(n.code, {}))
@@ -545,14 +574,16 @@ def summary(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
+    filters: RecordFilter = NO_FILTER,
 ) -> dict:
-    """The indicator values of one territory (None: the country, or all the scope shows)."""
+    """The indicator values of one territory (None: the country, or all the scope shows),
+    counting the records `filters` keeps."""
     if code is None:
         target = _Target(_visible_states(conn, scope), 0, None, rollup=True)
     else:
         node = _resolve_visible(conn, code, scope)
         target = _Target([node], node.depth, node.path, rollup=True)
-    sums = _sums(conn, target, period, today)
+    sums = _sums(conn, target, period, today, filters)
     snap = _snapshot(conn, target)
     return _compose(sums.get("", {}), snap.get("", {}))
 
@@ -564,8 +595,10 @@ def weekly_series(
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
+    filters: RecordFilter = NO_FILTER,
 ) -> list[dict]:
-    """Per ISO week (Monday): cases reported and resolved, deposits, CLAP deliveries."""
+    """Per ISO week (Monday): cases reported and resolved, deposits, CLAP deliveries, of
+    the records `filters` keeps."""
     if code is None:
         nodes = _visible_states(conn, scope)
         depth, prefix = 0, None
@@ -583,13 +616,18 @@ def weekly_series(
             f"WHERE territory_id IN :ids AND {where} GROUP BY 1 ORDER BY 1"
         ).bindparams(bindparam("ids", expanding=True))
         params["ids"] = [n.id for n in nodes]
-    else:
-        where, params = _period_sql(period, "r.day", "r.round")
-        stmt = text(
-            f"WITH r AS ({_record_rows(_SUBTREE)}) SELECT date_trunc('week', r.day)::date AS week, {cols} "
-            f"FROM r WHERE r.day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1"
-        )
-        params.update(_params(today), prefix=_like_prefix(prefix))
+        weeks = {row["week"]: dict(row) for row in conn.execute(stmt, params).mappings()}
+        if filters.any:
+            # The filtered weeks' sums, keyed by week as the facts by dimension give them.
+            _filtered(conn, weeks, "date_trunc('week', f.day)::date", params["ids"], period, filters)
+        keep = ("week", "cases_reported", "cases_resolved", "deposits_amount", "deliveries")
+        return [{k: _num(weeks[w].get(k)) for k in keep} for w in sorted(weeks)]
+    where, params = _period_sql(period, "r.day", "r.round")
+    stmt = text(
+        f"WITH r AS ({_record_rows(_SUBTREE, filters)}) SELECT date_trunc('week', r.day)::date AS week, {cols} "
+        f"FROM r WHERE r.day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1"
+    )
+    params.update(_params(today), prefix=_like_prefix(prefix), **facts.params(filters))
     return [{k: _num(v) for k, v in row.items()} for row in conn.execute(stmt, params).mappings()]
 
 

@@ -549,6 +549,52 @@ indicator_fact = Table(
 )
 
 
+# The same facts split by the room's record filters, so a filter recolours the
+# choropleth and moves the KPIs, the table and the charts (read instead of
+# indicator_fact when a filter is on). Cases by category, status and whether open and
+# past due (judged on the refresh day, as cases_overdue is): "open" and "overdue" are
+# sums of cases_reported over those keys, so they need no columns of their own.
+CASE_FACT_MEASURES: tuple[str, ...] = (
+    "cases_reported",
+    "cases_with_solution",
+    "cases_resolved",
+    "resolve_days_sum",
+    *(f"resolved_in_{i:02d}" for i in range(len(RESOLVE_DAY_BUCKETS))),
+)
+case_fact = Table(
+    "case_fact",
+    Base.metadata,
+    Column("territory_id", BigInteger, ForeignKey("territory.id", ondelete="CASCADE"), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("overdue", Boolean, nullable=False),
+    Column("day", Date, nullable=False),
+    *(_fact_measure(m) for m in CASE_FACT_MEASURES),
+    # Category first after the territory: the filter asked most (one category) is a seek.
+    PrimaryKeyConstraint("territory_id", "category", "status", "overdue", "day"),
+)
+# Projects (at their start) and their deposits by the project's stage and round.
+PROJECT_FACT_MEASURES: tuple[str, ...] = (
+    "projects_total",
+    "projects_funded",
+    "projects_in_progress",
+    "projects_stalled",
+    "projects_completed",
+    "budget_approved",
+    "deposits_amount",
+)
+project_fact = Table(
+    "project_fact",
+    Base.metadata,
+    Column("territory_id", BigInteger, ForeignKey("territory.id", ondelete="CASCADE"), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("round", String(10), nullable=False),
+    *(_fact_measure(m) for m in PROJECT_FACT_MEASURES),
+    PrimaryKeyConstraint("territory_id", "stage", "day", "round"),
+)
+
+
 class IndicatorSnapshot(Base):
     """What is a state of now rather than of a period, per territory (every level):
     people, CLAPs and how long since their last delivery. Additive, so a country or a

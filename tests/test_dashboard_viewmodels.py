@@ -487,13 +487,15 @@ def test_filters_reach_the_point_layers_and_the_downloads(engine, tree):
         overdue = vm.record_points(conn, "cases", "0101", None, vm.NATIONAL, today=TODAY, filters={"overdue": ["true"]})
     assert {p["category"] for p in water.points} == {"water"} and water.total == len(water.points) < 4
     assert all(p["overdue"] for p in overdue.points) and "C1" in {p["code"] for p in overdue.points}
-    # The room draws only the chosen category; the choropleth and KPIs stay as they were.
+    # The room draws only the chosen category, and (issue 11) the choropleth and KPIs follow it.
     view = View("0101", layers=("cases",), category=("security",))
     room = vm.room(engine, view, settings=settings(), today=TODAY)
     unfiltered = vm.room(engine, view.with_(category=()), settings=settings(), today=TODAY)
     cases = room.figure["data"][1]
     assert len(cases["lon"]) == 1 and len(unfiltered.figure["data"][1]["lon"]) == 4
-    assert room.kpis == unfiltered.kpis and room.figure["data"][0]["z"] == unfiltered.figure["data"][0]["z"]
+    kpi = {k["id"]: k["value"] for k in room.kpis}
+    assert room.kpis != unfiltered.kpis and kpi["cases_open"] == "1"  # the one security case, open
+    assert [r["cases_reported"] for r in room.grid_rows] != [r["cases_reported"] for r in unfiltered.grid_rows]
     assert room.rendered != unfiltered.rendered  # a filter change redraws the points
     links = vm.download_links(engine, View("0101", category=("water",), status=("reported",), stage=("stalled",)), "cases", "csv")
     assert links["export_href"] == "/export/cases.csv?territory=0101&category=water&status=reported"

@@ -16,6 +16,7 @@ from dashboard.view import View
 _TRIGGERS = {
     **{component_id: "filters" for component_id in ids.FILTERS.values()},
     ids.INDICATOR: "indicator",
+    ids.SHOW: "show",
     ids.LAYERS: "layers",
     ids.ROUND: "round",
     ids.DATES: "dates",
@@ -97,6 +98,7 @@ def register(app) -> None:
         Output(ids.DATES, "end_date"),
         *_SCREEN,
         Input(ids.INDICATOR, "value"),
+        Input(ids.SHOW, "value"),
         Input(ids.LAYERS, "value"),
         Input(ids.ROUND, "value"),
         Input(ids.DATES, "start_date"),
@@ -112,7 +114,7 @@ def register(app) -> None:
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
-    def on_action(indicator, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
+    def on_action(indicator, show, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
                   _novelties, _periods, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
@@ -137,6 +139,7 @@ def register(app) -> None:
             view,
             trigger,
             indicator=indicator,
+            show=show,
             layers=layers,
             round_=round_,
             date_from=date_from,

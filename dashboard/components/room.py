@@ -46,7 +46,8 @@ def legend(data: dict) -> list:
 def kpi_cards(cards: list[dict]) -> list:
     return [
         html.Div(
-            [html.Div(card["value"], className="kpi-value"), html.Div(card["label"], className="kpi-label")],
+            [html.Div(card["value"], className="kpi-value"), html.Div(card["label"], className="kpi-label"),
+             *([html.Div(card["change"], className="kpi-change")] if card.get("change") else [])],
             className="kpi" + (" kpi-alert" if card["alert"] else ""),
             id=f"kpi-{card['id']}",
         )

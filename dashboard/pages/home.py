@@ -33,7 +33,7 @@ def _filter_value(view, name: str):
 
 def filters(view) -> html.Div:
     """The record filters (cases: category, status, overdue; projects: stage), with the
-    note that the choropleth and KPIs are not filtered (they are precomputed)."""
+    note that they apply to everything on screen (the facts carry their dimensions)."""
     fields = []
     for control in vm.filter_controls():
         name, component_id = control["name"], ids.FILTERS[control["name"]]
@@ -73,6 +73,15 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                                  labels=texts.DROPDOWN_LABELS),
                 ],
                 className="control control-indicator",
+            ),
+            html.Div(
+                [
+                    html.Label(texts.SHOW, htmlFor=ids.SHOW),
+                    dcc.RadioItems(id=ids.SHOW, options=[{"label": texts.SHOW_VALUE, "value": "value"},
+                                                         {"label": texts.SHOW_VARIATION, "value": "variation"}],
+                                   value="variation" if view.variation else "value", inline=True, className="checklist"),
+                ],
+                className="control control-show",
             ),
             html.Div(
                 [
