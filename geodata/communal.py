@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geoalchemy2 import Geometry
 from sqlalchemy import Float, Integer, Numeric, and_, cast, func, select
 from sqlalchemy.orm import aliased
 
@@ -20,51 +19,50 @@ SRID = 4326
 SECURITY_CATEGORY = "security"
 
 
-def case_point(case_table=Case, territory=None):
-    """Where a case is: its own point, or its territory's label point."""
-    t = territory if territory is not None else aliased(Territory)
-    return func.coalesce(case_table.geom, t.label_point, type_=Geometry("POINT", srid=SRID)), t
-
-
 def quadrant_security_cases(date_from: dt.date | None, date_to: dt.date | None, as_of, within=None):
     """Per quadrant id: the 1x10 cases of category «seguridad» reported in the period whose
     point falls inside it, how many are open and how many overdue on `as_of`. A subquery
     (quadrant_id, security_cases, open_security_cases, overdue_security_cases).
 
-    `within(path_column)`: a condition on the quadrant's territory path (the view's subtree
-    and scope), so a municipality's view joins only its own quadrants."""
-    ct = aliased(Territory, name="ct")
-    point, _ = case_point(Case, ct)
+    A case is where its own point is, or at its territory's label point when it has none.
+    The two are joined apart, each through its own spatial index (case_report.geom,
+    territory.label_point): one join on the COALESCE of both could use neither and tests
+    every case against every quadrant. `within(path_column)`: a condition on the quadrant's
+    territory path (the view's subtree and scope)."""
     conds = [Case.category == SECURITY_CATEGORY]
     if date_from:
         conds.append(Case.reported_date >= date_from)
     if date_to:
         conds.append(Case.reported_date <= date_to)
-    cases = (
-        select(
-            point.label("geom"),
-            Case.status.in_(OPEN_CASE_STATUSES).label("open"),
-            case_overdue(as_of).label("overdue"),
-        )
-        .select_from(Case)
-        .join(ct, ct.id == Case.territory_id)
-        .where(*conds)
-        .subquery("security_case")
-    )
     q = aliased(PeaceQuadrant, name="qq")
     qt = aliased(Territory, name="qt")
+    ct = aliased(Territory, name="ct")
+    scoped = within(qt.path) if within is not None else and_(True)
+    counted = (Case.status.in_(OPEN_CASE_STATUSES).label("open"), case_overdue(as_of).label("overdue"))
+    own = (
+        select(q.id.label("quadrant_id"), *counted)
+        .select_from(q)
+        .join(qt, qt.id == q.territory_id)
+        .join(Case, and_(q.geom.op("&&")(Case.geom), func.ST_Intersects(q.geom, Case.geom)))
+        .where(scoped, *conds)
+    )
+    borrowed = (
+        select(q.id.label("quadrant_id"), *counted)
+        .select_from(q)
+        .join(qt, qt.id == q.territory_id)
+        .join(ct, and_(q.geom.op("&&")(ct.label_point), func.ST_Intersects(q.geom, ct.label_point)))
+        .join(Case, and_(Case.territory_id == ct.id, Case.geom.is_(None)))
+        .where(scoped, *conds)
+    )
+    cases = own.union_all(borrowed).subquery("security_case")
     return (
         select(
-            q.id.label("quadrant_id"),
+            cases.c.quadrant_id,
             func.count().label("security_cases"),
             func.count().filter(cases.c.open).label("open_security_cases"),
             func.count().filter(cases.c.overdue).label("overdue_security_cases"),
         )
-        .select_from(q)
-        .join(qt, qt.id == q.territory_id)
-        .join(cases, and_(q.geom.op("&&")(cases.c.geom), func.ST_Intersects(q.geom, cases.c.geom)))
-        .where(within(qt.path) if within is not None else and_(True))
-        .group_by(q.id)
+        .group_by(cases.c.quadrant_id)
         .subquery("security")
     )
 
