@@ -120,6 +120,7 @@ def shell() -> html.Div:
                         [
                             dcc.Link(texts.NAV_ROOM, href="/", className="nav-link"),
                             dcc.Link(texts.NAV_SOLUTIONS, href="/soluciones", className="nav-link"),
+                            dcc.Link(texts.NAV_COMMUNAL, href="/comunal", className="nav-link"),
                             dcc.Link(texts.NAV_OPERATOR, href="/operador", className="nav-link"),
                         ],
                         id=ids.NAV,

@@ -95,3 +95,13 @@ LEGEND_TOGGLE = "legend-toggle"
 SIDE_PANEL = "side-panel"
 ROOM = "room"
 OPERATOR_STATUS = "operator-status"  # the confirmation that operator mode is on
+
+# «Sistema comunal» page
+COM_TITLE = "com-title"
+COM_BREADCRUMB = "com-breadcrumb"
+COM_KPIS = "com-kpis"
+COM_MAP = "com-map"
+COM_TABLE = "com-table"
+COM_SECTORS = "com-sectors"
+COM_ERROR = "com-error"
+COM_DOWNLOADS = "com-downloads"

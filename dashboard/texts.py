@@ -244,3 +244,29 @@ CARD_LEVEL = "Nivel"
 CARD_PATH = "Ubicación"
 CARD_HOUSEHOLDS = "Familias"
 CARD_POPULATION = "Población"
+
+# «Sistema comunal» page: quadrants, defence plans, communal economy, justice of the peace.
+NAV_COMMUNAL = "Sistema comunal"
+COM_TITLE = "Sistema comunal — {name}"
+COM_KPIS = {
+    "quadrants": "Cuadrantes de paz",
+    "quadrants_stale": "Cuadrantes sin reporte reciente",
+    "security_cases": "Casos de seguridad en los cuadrantes",
+    "defense_plans": "Planes de defensa",
+    "defense_plans_stale": "Planes sin revisión en el último año",
+    "businesses_active": "Empresas comunales activas",
+    "business_workers": "Trabajadores de las empresas activas",
+    "peace_judges": "Jueces de paz",
+    "peace_cases": "Casos de justicia de paz",
+    "peace_open": "Casos de paz abiertos",
+    "peace_resolution_rate": "Resolución de casos de paz (%)",
+}
+COM_TABLE = "Por territorio"
+COM_TERRITORY = "Territorio"
+COM_SECTORS = "Empresas comunales activas por sector"
+COM_MAP = "Casos de seguridad 1x10 en los cuadrantes de paz"
+COM_MAP_QUADRANTS = "Cuadrantes de paz (casos de seguridad)"
+COM_MAP_JUDGES = "Jueces de paz"
+COM_MAP_PLANS = "Planes de defensa"
+COM_EMPTY = "No hay territorios por debajo de este nivel."
+COM_DOWNLOADS = "Descargar capas"

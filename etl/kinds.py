@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
 
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
+# The communal system's kinds (etl.communal_kinds) come after the room's records.
+COMMUNAL_KINDS = ("quadrant", "defense-plan", "business", "peace-judge", "peace-case")
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement") + COMMUNAL_KINDS
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -134,7 +136,7 @@ class Merge:
 class KindSpec:
     kind: str
     fields: tuple[Field, ...]
-    geometry: str  # "polygon" (territories), "point" or "none"
+    geometry: str  # "polygon" (territories: polygons or label points), "area" (a record's polygon), "point" or "none"
     label: str  # Spanish, for messages
     territory_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (level, aliases) deepest first
     extra_to_attributes: bool = False
@@ -142,6 +144,7 @@ class KindSpec:
     points_to: tuple[str, ...] = ()  # the tables its rows reference (locked against changes)
     references: tuple[Reference, ...] = ()  # codes resolved to ids (after the territory refs)
     merge: Merge | None = None  # None: territories and the kinds with a merge of their own (etl.merge)
+    date_order: tuple[tuple[str, str], ...] = ()  # (later, earlier) date fields: a row with later < earlier is refused
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -249,6 +252,7 @@ SPECS["project"] = KindSpec(
     "point",
     "proyecto",
     territory_refs=RECORD_TERRITORY_REFS,
+    date_order=(("end_date", "start_date"),),
     writes=("project",),
     points_to=("territory",),
     merge=Merge(
@@ -366,6 +370,7 @@ SPECS["case"] = KindSpec(
     "point",
     "caso",
     territory_refs=RECORD_TERRITORY_REFS,
+    date_order=(("resolved_date", "reported_date"), ("due_date", "reported_date")),
     writes=("case_report", "case_solution", "case_status_change"),
     points_to=("agreement", "project", "territory"),
     references=(
@@ -391,9 +396,15 @@ SPECS["agreement"] = KindSpec(
     ),
     "none",
     "acuerdo",
+    date_order=(("due_date", "cabinet_date"), ("done_date", "cabinet_date")),
     writes=("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
     points_to=("case_report", "project", "territory"),
 )
+
+from etl.communal_kinds import COMMUNAL_SPECS  # noqa: E402 (they are declared with this module's types)
+
+assert tuple(COMMUNAL_SPECS) == COMMUNAL_KINDS
+SPECS.update(COMMUNAL_SPECS)
 
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")
 LAT_ALIASES = ("lat", "latitude", "latitud", "y")

@@ -224,7 +224,10 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str], candidates: li
     _mark_duplicates(conn, spec, columns, candidates)
     if spec.territory_refs:
         _territory_names(conn)
-        _spatial_join(conn)
+        if spec.geometry in ("point", "area"):
+            _spatial_join(conn)
+        else:  # a kind with no geometry is placed by its codes alone
+            conn.execute(text("CREATE TEMP TABLE spatial (row_number integer, id bigint) ON COMMIT DROP"))
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
     geom = "g.geom, g.area_km2 AS derived_area_km2, " if territory else ""

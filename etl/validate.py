@@ -35,11 +35,6 @@ MAX_AMOUNT = 1e15
 REFERENCE = Path(__file__).resolve().parents[1] / "geodata" / "reference"
 
 # Cross-field order rules the database also enforces: (later, earlier, kind).
-DATE_ORDER = {
-    "case": (("resolved_date", "reported_date"), ("due_date", "reported_date")),
-    "project": (("end_date", "start_date"),),
-    "agreement": (("due_date", "cabinet_date"), ("done_date", "cabinet_date")),
-}
 POINT_TYPE, POLYGON_TYPES = 0, (3, 6)
 TYPE_NAMES = {
     0: "punto",
@@ -85,6 +80,8 @@ def staging_columns(spec: KindSpec) -> list[tuple[str, str]]:
     if spec.geometry == "point":
         # Points travel as two numbers, lighter to write and parse than EWKB; the server builds them.
         cols += [("lon", "double precision"), ("lat", "double precision")]
+    if spec.geometry == "area":
+        cols.append(("geom_wkb", "text"))  # the polygon as hex WKB; the server builds `shape` and `geom`
     return cols
 
 
@@ -97,6 +94,12 @@ def staging_ddl(spec: KindSpec) -> str:
     ddl = ", ".join(f"{name} {kind}" for name, kind in staging_copy_columns(spec))
     if spec.geometry == "point" and spec.kind not in TERRITORY_KINDS:
         ddl += ", geom geometry GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
+    if spec.geometry == "area":
+        # `geom` is the polygon's interior point, so the spatial join that places points
+        # (etl.merge) places a polygon given no territory code in the territory holding it.
+        polygon = "ST_Force2D(ST_SetSRID(ST_GeomFromWKB(decode(geom_wkb, 'hex')), 4326))"
+        ddl += f", shape geometry GENERATED ALWAYS AS (ST_Multi({polygon})) STORED"
+        ddl += f", geom geometry GENERATED ALWAYS AS (ST_PointOnSurface({polygon})) STORED"
     return ddl
 
 
@@ -364,7 +367,7 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
             marks.mark(values.isna().to_numpy(), f"falta el campo obligatorio «{f.name}»", f.name)
         out[f.name] = parsed
 
-    for later, earlier in DATE_ORDER.get(spec.kind, ()):
+    for later, earlier in spec.date_order:
         before = (out[later] < out[earlier]).fillna(False).to_numpy()
         marks.mark(before, f"«{later}» es anterior a «{earlier}»", later)
 
@@ -381,6 +384,8 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
                 point = np.where(borrowed, None, point)
     if xy is not None:
         has_point = ~np.isnan(xy[0])
+    elif spec.geometry == "area":  # a polygon places its record as a point does (its interior point)
+        has_point = np.asarray([g is not None for g in geom], dtype=bool)
     else:
         has_point = np.asarray([g is not None for g in point], dtype=bool)
 
@@ -398,6 +403,9 @@ def validate_chunk(chunk: Chunk, ctx: Context) -> Validated:
         if spec.kind == "case":
             derived = out["category"].map(CATEGORY_AREA)
             out["area"] = out["area"].where(out["area"].notna(), derived)
+        if spec.geometry == "area":
+            marks.mark(np.asarray([g is None for g in geom], dtype=bool), f"falta el polígono del {spec.label}", "geometry")
+            out["geom_wkb"] = np.asarray([None if g is None else bytes(g).hex() for g in geom], dtype=object)
         if spec.geometry == "point" and xy is not None:
             out["lon"], out["lat"] = xy
         elif spec.geometry == "point":
@@ -441,7 +449,7 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     geoms = np.full(n, None, dtype=object)
     if chunk.geometry is not None:
         geoms = np.asarray(chunk.geometry, dtype=object)
-        if spec.geometry == "polygon":
+        if spec.geometry in ("polygon", "area"):
             missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
             marks.mark(missing, "geometría vacía", "geometry")
         else:
@@ -493,8 +501,9 @@ def _geometry(chunk: Chunk, ctx: Context, marks: _Marks) -> tuple[np.ndarray, np
     type_ids[present] = shapely.get_type_id(geoms[present])
     is_point = type_ids == POINT_TYPE
     is_polygon = np.isin(type_ids, POLYGON_TYPES)
-    expected = "polígono o punto" if spec.geometry == "polygon" else "punto"
-    wrong = present & ~(is_point | (is_polygon if spec.geometry == "polygon" else False))
+    expected = {"polygon": "polígono o punto", "area": "polígono"}.get(spec.geometry, "punto")
+    allowed = {"polygon": is_point | is_polygon, "area": is_polygon}.get(spec.geometry, is_point)
+    wrong = present & ~allowed
     if wrong.any():
         names = np.array([TYPE_NAMES.get(t, str(t)) for t in type_ids], dtype=object)
         marks.mark(wrong, lambda m: "tipo de geometría «" + names[m] + f"» no válido (se esperaba {expected})", "geometry")

@@ -711,3 +711,7 @@ class DataVersion(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     changed_at: Mapped[dt.datetime] = _created()
+
+
+# The communal system's tables register on the same Base (see that module's docstring).
+from geodata import communal_models  # noqa: E402,F401

@@ -36,3 +36,20 @@ def agreement_overdue(as_of, agreement=Agreement):
 def clap_without_recent_delivery(last_delivery, as_of: dt.date):
     """No delivery ever, or the last one more than CLAP_GAP_DAYS before `as_of`."""
     return last_delivery.is_(None) | (last_delivery < as_of - dt.timedelta(days=CLAP_GAP_DAYS))
+
+
+# The communal system's staleness: a peace quadrant with no patrol report for this many
+# days, a defence plan not reviewed or exercised for this many, are flagged.
+QUADRANT_STALE_DAYS = 21
+DEFENSE_PLAN_REVIEW_DAYS = 365
+
+
+def quadrant_stale(last_report, as_of):
+    """No report ever, or the last one more than QUADRANT_STALE_DAYS before `as_of` (a date
+    or a SQL date expression)."""
+    return last_report.is_(None) | (last_report < as_of - literal(QUADRANT_STALE_DAYS))
+
+
+def defense_plan_stale(last_review, as_of):
+    """Never reviewed, or not for DEFENSE_PLAN_REVIEW_DAYS before `as_of`."""
+    return last_review.is_(None) | (last_review < as_of - literal(DEFENSE_PLAN_REVIEW_DAYS))

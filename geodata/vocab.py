@@ -100,3 +100,33 @@ ROLES = {
 }
 
 CONSULTATION_ROUND_PATTERN = r"^[0-9]{4}-[0-9]{1,2}$"
+
+# The rest of the communal government system (issue: quadrants, defence plans, communal
+# economy, communal justice of peace).
+DEFENSE_PLAN_STATUSES = {
+    "drafting": "En formulación",
+    "active": "Activo",
+    "exercised": "Ejercitado",
+    "suspended": "Suspendido",
+}
+
+BUSINESS_STATUSES = {
+    "active": "Activa",
+    "in_formation": "En conformación",
+    "inactive": "Inactiva",
+}
+
+BUSINESS_FORMS = {
+    "eps_direct": "EPS de propiedad social comunal directa",
+    "eps_indirect": "EPS de propiedad social comunal indirecta",
+    "family_unit": "Unidad productiva familiar",
+    "exchange_group": "Grupo de intercambio solidario",
+}
+
+PEACE_CASE_STATUSES = {
+    "open": "Abierto",
+    "in_mediation": "En conciliación",
+    "resolved": "Resuelto",
+    "referred": "Remitido",
+}
+OPEN_PEACE_CASE_STATUSES = ("open", "in_mediation")

@@ -976,3 +976,7 @@ register(
         min_zoom=0,
     )
 )
+
+
+# The communal system's layers register here too (see that module).
+from layers import communal as _communal_layers  # noqa: E402,F401

@@ -147,7 +147,34 @@ def add_records(conn: Connection, *, demo: bool = False) -> None:
                 is_demo=demo,
             )
         )
+    _add_communal(conn, demo)
     # The parishes of the small tree leave the north of Libertador uncovered: a gap to show.
     run_check(conn)
     # As after every load: the materialised indicators the territory layers read.
     refresh(conn)
+
+
+def _add_communal(conn: Connection, demo: bool) -> None:
+    """One of each communal record: a quadrant over Altagracia, a defence plan, a business,
+    a justice of the peace with one case."""
+    from geodata.communal_models import CommunalBusiness, DefensePlan, PeaceCase, PeaceJudge, PeaceQuadrant
+
+    conn.execute(insert(PeaceQuadrant).values(
+        code="CP-1", name="Cuadrante Altagracia", territory_id=tid(conn, "0101"), responsible_body="PNB",
+        last_report_date=dt.date(2025, 3, 1), is_demo=demo,
+        geom="SRID=4326;MULTIPOLYGON(((-67 10.4,-66.9 10.4,-66.9 10.5,-67 10.5,-67 10.4)))",
+    ))
+    conn.execute(insert(DefensePlan).values(
+        code="PD-1", name="Plan Altagracia", territory_id=tid(conn, "010101"), status="active",
+        last_review_date=dt.date(2024, 1, 10), is_demo=demo,
+    ))
+    conn.execute(insert(CommunalBusiness).values(
+        code="EPS-1", name="Panadería El Panal", territory_id=tid(conn, "01010101"), sector="alimentos",
+        legal_form="eps_direct", workers=8, status="active", geom=pt(-66.99, 10.41), is_demo=demo,
+    ))
+    judge = conn.execute(insert(PeaceJudge).values(
+        code="JP-1", name="Jueza Carmen Díaz", territory_id=tid(conn, "01010101"), is_demo=demo,
+    ).returning(PeaceJudge.id)).scalar_one()
+    conn.execute(insert(PeaceCase).values(
+        code="EXP-1", judge_id=judge, case_date=dt.date(2025, 2, 1), case_type="vecinal", status="open", is_demo=demo,
+    ))

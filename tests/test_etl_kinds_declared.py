@@ -19,7 +19,7 @@ def test_every_kind_is_declared_once():
 @pytest.mark.parametrize("kind", KINDS)
 def test_declaration_is_complete(kind):
     spec: KindSpec = SPECS[kind]
-    assert spec.kind == kind and spec.label and spec.geometry in ("polygon", "point", "none")
+    assert spec.kind == kind and spec.label and spec.geometry in ("polygon", "area", "point", "none")
     names = spec.names
     assert len(set(names)) == len(names), "a field declared twice"
     assert all(f.aliases for f in spec.fields), "a field no header can name"

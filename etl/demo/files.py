@@ -10,13 +10,21 @@ import pandas as pd
 from etl.demo.cabinet import AGREEMENT_COLUMNS
 from etl.demo.cases import CASE_COLUMNS
 from etl.demo.clap import CLAP_COLUMNS, DELIVERY_COLUMNS
+from etl.demo.communal import (
+    BUSINESS_COLUMNS,
+    DEFENSE_PLAN_COLUMNS,
+    PEACE_CASE_COLUMNS,
+    PEACE_JUDGE_COLUMNS,
+    QUADRANT_COLUMNS,
+)
 from etl.demo.projects import DEPOSIT_COLUMNS, PROJECT_COLUMNS
 from etl.demo.reference import STATES_GEOJSON
 
 # Load order: parents before children, records after their territory, and links on one
 # side only: agreements name their projects; cases name their project and agreement.
 LOAD_ORDER = ("state", "municipality", "parish", "circuit", "commune", "council",
-              "project", "deposit", "clap", "clap-delivery", "agreement", "case")
+              "project", "deposit", "clap", "clap-delivery", "agreement", "case",
+              "quadrant", "defense-plan", "business", "peace-judge", "peace-case")
 
 TERRITORY_FILES = {
     "municipality": ("municipalities.gpkg", ["code", "name", "parent_code", "capital", "population", "households"]),
@@ -33,6 +41,11 @@ RECORD_FILES = {
     "clap-delivery": ("clap_deliveries.csv", DELIVERY_COLUMNS),
     "agreement": ("agreements.csv", AGREEMENT_COLUMNS),
     "case": ("cases.csv", CASE_COLUMNS),
+    "quadrant": ("peace_quadrants.csv", QUADRANT_COLUMNS),  # polygons as WKT, as a spreadsheet export has them
+    "defense-plan": ("defense_plans.csv", DEFENSE_PLAN_COLUMNS),
+    "business": ("communal_businesses.csv", BUSINESS_COLUMNS),
+    "peace-judge": ("peace_judges.csv", PEACE_JUDGE_COLUMNS),
+    "peace-case": ("peace_cases.csv", PEACE_CASE_COLUMNS),
 }
 
 

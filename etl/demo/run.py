@@ -22,6 +22,7 @@ import pandas as pd
 from etl.demo.cabinet import generate_agreements
 from etl.demo.cases import Patterns, generate_cases
 from etl.demo.clap import generate_claps
+from etl.demo.communal import generate_communal
 from etl.demo.config import Scale, get_scale
 from etl.demo.files import LOAD_ORDER, write_files
 from etl.demo.projects import generate_projects
@@ -29,8 +30,9 @@ from etl.demo.reference import read_reference
 from etl.demo.territory import Territories, build_territory
 
 
-# Kinds no other kind refers to, loaded beside the others (in their own order).
-INDEPENDENT_KINDS = ("clap", "clap-delivery")
+# Kinds the cases do not refer to, loaded beside them on a second connection, in their own
+# order (a justice of the peace before the cases attended).
+INDEPENDENT_KINDS = ("clap", "clap-delivery", "quadrant", "defense-plan", "business", "peace-judge", "peace-case")
 
 
 @dataclass
@@ -121,8 +123,10 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     emit({"case": cases})
     claps, deliveries, behind = generate_claps(t, config, share, seed, today)
     emit({"clap": claps, "clap-delivery": deliveries})
+    communal = generate_communal(t, config, share, seed, today)
+    emit(communal)
     frames = {"project": projects, "deposit": deposits, "clap": claps, "clap-delivery": deliveries,
-              "agreement": agreements, "case": cases}
+              "agreement": agreements, "case": cases, **communal}
     return frames, patterns, behind
 
 

@@ -1,0 +1,72 @@
+"""Sistema comunal (`/comunal?territory=<code>`): peace quadrants, defence plans, the
+communal economy and the justice of the peace of a territory, child by child."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import communal_vm as cvm
+from dashboard import ids, session, texts
+from dashboard.view import parse
+
+dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {texts.APP_TITLE}", name=texts.NAV_COMMUNAL)
+
+GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "locale": "es"}
+
+
+def _link(code: str | None, name: str) -> dcc.Link:
+    return dcc.Link(name, href="/comunal" + (f"?territory={code}" if code else ""), className="crumb-link")
+
+
+def _crumbs(crumbs: list[dict]) -> list:
+    items = []
+    for i, crumb in enumerate(crumbs):
+        if i:
+            items.append(html.Span("›", className="crumb-sep"))
+        items.append(_link(crumb["code"], crumb["name"]))
+    return items
+
+
+def _table(rows: list[dict]) -> html.Table:
+    """A plain table: each territory's name drills down (keyboard and screen readers included)."""
+    head = html.Thead(html.Tr([html.Th(texts.COM_TERRITORY, scope="col")]
+                              + [html.Th(texts.COM_KPIS[c], scope="col") for c in cvm.TABLE_COLUMNS]))
+    body = html.Tbody([
+        html.Tr([html.Th(_link(r["code"], r["name"]), scope="row")] + [html.Td(r[c], className="num") for c in cvm.TABLE_COLUMNS])
+        for r in rows
+    ])
+    return html.Table([head, body], id=ids.COM_TABLE, className="data-table")
+
+
+def layout(**query) -> html.Div:
+    view = parse(query)
+    page = cvm.communal_page(session.engine(), view, session.scope())
+    if page.error:
+        return html.Div([html.H2(texts.NAV_COMMUNAL), html.P(page.error, id=ids.COM_ERROR, className="error", role="alert"),
+                         dcc.Link(texts.NAV_COMMUNAL, href="/comunal")], className="solutions")
+    return html.Div(
+        [
+            html.Nav(_crumbs(page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
+            html.H2(page.title, id=ids.COM_TITLE, className="room-title"),
+            html.Div(
+                [html.Div([html.Div(k["value"], className="kpi-value"), html.Div(k["label"], className="kpi-label")],
+                          className="kpi", id=f"com-kpi-{k['id']}") for k in page.kpis],
+                id=ids.COM_KPIS, className="kpis kpis-row",
+            ),
+            html.Div(
+                [
+                    html.Div([html.H3(texts.COM_MAP), dcc.Graph(id=ids.COM_MAP, figure=page.map, config=GRAPH_CONFIG),
+                              html.Div(texts.ATTRIBUTION, className="map-note")], className="sol-col"),
+                    html.Div([dcc.Graph(id=ids.COM_SECTORS, figure=page.sectors, config={"displaylogo": False, "locale": "es"})]
+                             if page.sectors else [], className="sol-col"),
+                ],
+                className="sol-row",
+            ),
+            html.H3(texts.COM_TABLE),
+            html.Div(_table(page.rows) if page.rows else html.P(texts.COM_EMPTY), className="table-scroll"),
+            html.H3(texts.COM_DOWNLOADS),
+            html.Ul([html.Li(html.A(d["label"] + " (CSV)", href=d["href"])) for d in page.downloads], id=ids.COM_DOWNLOADS),
+        ],
+        className="solutions",
+    )
