@@ -192,8 +192,12 @@ def export_layer(
             from layers.xlsx import write_xlsx
 
             write_xlsx(conn, layer, params, tmp, crs=crs)
-        elif form.id in ("gpkg", "kml"):
-            write_ogr(conn, layer, params, tmp, driver="GPKG" if form.id == "gpkg" else "LIBKML", crs=crs)
+        elif form.id == "kml":
+            from layers.kml import write_kml
+
+            write_kml(conn, layer, params, tmp)
+        elif form.id == "gpkg":
+            write_ogr(conn, layer, params, tmp, driver="GPKG", crs=crs)
         elif form.id == "shp":
             write_shapefile_zip(conn, layer, params, tmp, crs=crs)
         else:
@@ -281,9 +285,6 @@ def write_ogr(
     for i, batch in enumerate(iter_batches(conn, layer, params, crs=crs)):
         if columns:
             batch = batch.rename(columns=columns)
-        if driver == "LIBKML" and "name" not in batch.columns:
-            # LIBKML takes a placemark's <name> from the `name` field: without one, Google Earth shows blank labels.
-            batch.insert(0, "name", batch[layer.id_field].astype("string"))
         options = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
         pyogrio.write_dataframe(
             batch,

@@ -70,7 +70,7 @@ def feature_select(
     limit: int | None = None,
 ):
     """The layer's SQL attributes (`sql_field_names`) plus its geometry as `geom_wkb`,
-    `geom_json`, `lon`/`lat` or `wkt`; pass its rows through `enrich` for every field.
+    `geom_json`, `lon`/`lat`, `wkt` or `kml`; pass its rows through `enrich` for every field.
 
     `order_by` (field names, `-` for descending) and `limit` pick e.g. the newest N features;
     without them the query is the layer's own, in its own order."""
@@ -85,6 +85,9 @@ def feature_select(
         extra = [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
     elif geometry == "wkt":
         extra = [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
+    elif geometry == "kml":
+        # KML is EPSG:4326 by definition: ST_AsKML writes it (15 significant digits, as GDAL's writers).
+        extra = [func.ST_AsKML(sub.c.geom).label("kml")]
     else:
         raise ValueError(geometry)
     query = select(*attrs, *extra)
