@@ -171,14 +171,17 @@ def export_layer(
     title: str | None = None,
     max_features: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    labels: str | None = None,
 ) -> ExportResult:
     """Write the layer (territory, period, filters of `params`) to `path` in `fmt`,
-    telling `progress(phase, percent)` what it is doing.
+    telling `progress(phase, percent)` what it is doing. `labels="es"` heads the columns
+    of a CSV or XLSX with the fields' Spanish labels instead of their names.
 
     Raises UnknownLayer / UnknownTerritory / ExportTooLarge / ExportError before anything
     is written; nothing is left at `path` if writing fails half-way.
     """
     report = progress or (lambda phase, percent: None)
+    check_labels(labels)
     check_target(path)
     report("Contando los elementos", 0)
     layer, params, form, count = check_export(conn, layer_id, params, fmt, crs=crs, max_features=max_features)
@@ -187,11 +190,11 @@ def export_layer(
         if form.id == "geojson":
             write_geojson(conn, layer, params, tmp, crs=crs)
         elif form.id == "csv":
-            write_csv(conn, layer, params, tmp, crs=crs)
+            write_csv(conn, layer, params, tmp, crs=crs, labels=labels)
         elif form.id == "xlsx":
             from layers.xlsx import write_xlsx
 
-            write_xlsx(conn, layer, params, tmp, crs=crs)
+            write_xlsx(conn, layer, params, tmp, crs=crs, labels=labels)
         elif form.id == "kml":
             from layers.kml import write_kml
 
@@ -245,14 +248,32 @@ def geometry_columns(layer: Layer, crs: int) -> list[str]:
     return ["wkt"]
 
 
-def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+LABELS = ("es",)
+
+
+def check_labels(labels: str | None) -> None:
+    if labels is not None and labels not in LABELS:
+        raise ExportError(f"Encabezados desconocidos: «{labels}» (use «es» para los nombres en español, u omita la opción).")
+
+
+def column_headers(layer: Layer, crs: int, labels: str | None = None) -> list[str]:
+    """A table's header row: the field names (what `sala load` reads back), or with
+    `labels="es"` their Spanish labels; then the geometry columns."""
+    if labels == "es":
+        spanish = {"lon": "longitud", "lat": "latitud", "x": "x", "y": "y", "wkt": "wkt"}
+        return [f.label for f in layer.fields] + [spanish[c] for c in geometry_columns(layer, crs)]
+    return layer.field_names + geometry_columns(layer, crs)
+
+
+def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84,
+              labels: str | None = None) -> None:
     """UTF-8 with a BOM (so Excel reads the accents); points as lon/lat, polygons as WKT."""
     geometry = "xy" if layer.geometry_type == "Point" else "wkt"
     precision = 6 if crs == WGS84 else 2
     n = len(layer.fields)
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(layer.field_names + geometry_columns(layer, crs))
+        writer.writerow(column_headers(layer, crs, labels))
         for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
             values = [_csv_value(v) for v in row[:n]]
             extra = [("" if v is None else round(v, precision)) for v in row[n:]] if geometry == "xy" else [row[n] or ""]

@@ -103,6 +103,24 @@ def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams 
     return conn.execute(select(func.count()).select_from(layer.select(params).subquery())).scalar_one()
 
 
+def has_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> bool:
+    """Whether the layer has at least one feature for `params`: the first row of its query,
+    unordered (so PostgreSQL stops at the first one it finds, not after sorting them all)."""
+    layer, params = prepare(conn, layer_id, params)
+    first = layer.select(params).order_by(None).limit(1).subquery()
+    return conn.execute(select(func.count()).select_from(first)).scalar_one() > 0
+
+
+def layers_with_features(conn: Connection, params: LayerParams | None = None) -> list[Layer]:
+    """The registry's layers that have something for `params` (a territory's subtree and a
+    period): what a download may offer. A municipality has no states, a parish no
+    municipalities; a record layer may be empty in a period."""
+    from layers.registry import list_layers
+
+    params = resolve_params(conn, params or LayerParams())
+    return [layer for layer in list_layers() if has_features(conn, layer, params)]
+
+
 def indicator_values(conn: Connection, layer: Layer, params: LayerParams) -> dict[str, dict]:
     """The indicator values of the layer's territories, by code: `geodata.indicators.level_values`
     for its level, within the territory asked for, for its period and round, in its scope

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from layers.cells import spreadsheet_text
-from layers.exports import ATTRIBUTION, SOURCE, describe_params, geometry_columns
+from layers.exports import ATTRIBUTION, SOURCE, column_headers, describe_params
 from layers.features import WGS84, iter_rows, json_value
 from layers.kml import xml_text
 from layers.registry import Layer, LayerParams
@@ -161,12 +161,6 @@ class StreamedWorkbook:
             self._zip.writestr(name, text)
 
 
-def header_names(layer: Layer, crs: int, labels: str | None = None) -> list[str]:
-    """The header row: field names, or with `labels="es"` their Spanish labels (then the geometry columns)."""
-    names = [f.label for f in layer.fields] if labels == "es" else layer.field_names
-    return names + geometry_columns(layer, crs)
-
-
 def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84,
                labels: str | None = None) -> None:
     """The data sheet (streamed), then the fields and the export's context."""
@@ -174,10 +168,10 @@ def write_xlsx(conn: Connection, layer: Layer, params: LayerParams, path: Path, 
     precision = 6 if crs == WGS84 else 2
     n = len(layer.fields)
     guard = spreadsheet_text
-    widths = [max(10, min(40, len(h) + 2)) for h in header_names(layer, crs, labels)]
+    widths = [max(10, min(40, len(h) + 2)) for h in column_headers(layer, crs, labels)]
     with StreamedWorkbook(path) as book:
         with book.sheet("datos", widths=widths) as sheet:
-            sheet.header(header_names(layer, crs, labels))
+            sheet.header(column_headers(layer, crs, labels))
             for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
                 values = [guard(v) if isinstance(v, str) else v for v in row[:n]]
                 if geometry == "xy":
