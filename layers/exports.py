@@ -318,7 +318,49 @@ def write_ogr(
             **options,
         )
         written += len(batch)
+    if driver == "GPKG":
+        add_gpkg_aliases(path, name, layer, columns)
     return written
+
+
+def _aliases(layer: Layer) -> list[tuple]:
+    """Each field with its alias: its label, made unique within the layer (the schema requires it)."""
+    seen: set[str] = set()
+    out = []
+    for f in layer.fields:
+        alias = f.label if f.label not in seen else f"{f.label} ({f.name})"
+        seen.add(alias)
+        out.append((f, alias))
+    return out
+
+
+def add_gpkg_aliases(path: Path, table: str, layer: Layer, columns: dict[str, str] | None = None) -> None:
+    """The fields' Spanish labels as the GeoPackage's column aliases (`gpkg_data_columns`,
+    the schema extension: QGIS and GDAL show them as the fields' aliases) and the layer's
+    title and description in `gpkg_contents`."""
+    import sqlite3
+
+    columns = columns or {}
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, "
+            "title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
+            "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
+            "'http://www.geopackage.org/spec121/#extension_schema', 'read-write')"
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) VALUES (?, ?, ?, ?, ?)",
+            [(table, columns.get(f.name, f.name), alias, f.label, f"{f.label} ({f.name})") for f, alias in _aliases(layer)],
+        )
+        db.execute("UPDATE gpkg_contents SET identifier = ?, description = ? WHERE table_name = ?",
+                   (layer.title, layer.description or layer.title, table))
 
 
 def short_names(names: list[str], width: int = 10) -> dict[str, str]:

@@ -87,7 +87,7 @@ def _table_heading() -> Block:
 
 def _row_block(item: Item) -> Block:
     status = item.status_label + (" · vencido" if item.overdue else "")
-    cells = [str(item.number), item.text, item.institution, item.due_date.isoformat() if item.due_date else "—",
+    cells = [str(item.number), f"{item.code} — {item.text}", item.institution, item.due_date.isoformat() if item.due_date else "—",
              status, item.follow_up]
     wrapped = [_wrap(text, width - 6) for text, (_, width) in zip(cells, COLUMNS)]
     height = max(len(lines) for lines in wrapped) * LINE + 6
