@@ -31,9 +31,9 @@ TOP = HEIGHT - 96.0  # below the page header
 BOTTOM = 54.0  # above the footer
 FONT = 8.0
 LINE = FONT * 1.3
-CHAR = FONT * 0.54  # average width of a DejaVu Sans character at FONT points
+CHAR = FONT * 0.6  # average width of a DejaVu Sans character at FONT points, with room to spare
 # The agreement table: (heading, width in points); the widths fill the text column.
-COLUMNS = (("Nº", 24), ("Acuerdo", 166), ("Responsable", 92), ("Límite", 56), ("Estatus", 54), ("Seguimiento", 123))
+COLUMNS = (("Nº", 24), ("Acuerdo", 162), ("Responsable", 92), ("Límite", 60), ("Estatus", 54), ("Seguimiento", 123))
 STATUS_COLOURS = {"done": "#1a7f37", "in_progress": "#9a6700", "pending": "#444444"}
 OVERDUE = "#b42318"
 
@@ -55,7 +55,7 @@ def _rect(fig, x: float, y: float, w: float, h: float, **kw) -> None:
 
 
 def _wrap(text: str, width: float, size: float = FONT) -> list[str]:
-    chars = max(4, int(width / (size * 0.54)) - 1)
+    chars = max(4, int(width / (size * 0.6)) - 1)
     return textwrap.wrap(spreadsheet_text(text or ""), chars, break_long_words=True) or [""]
 
 
