@@ -91,7 +91,8 @@ def start(engine: Engine, jobs: JobQueue, kind: str, view: View, *, layer_id: st
         else:
             if not layer_id or not fmt:
                 return JobLine(text=texts.EXPORT_UNKNOWN, failed=True)
-            request = layer_request(layer_id, fmt, view_params(view, layer_id, scope))
+            # Spanish headers for the XLSX a person opens (as `viewmodels.download_links`).
+            request = layer_request(layer_id, fmt, view_params(view, layer_id, scope), labels="es" if fmt == "xlsx" else None)
         job = jobs.submit(request, username=username, scope=scope)
     except (LayerError, PermissionDenied) as exc:
         return JobLine(text=_WORDS[kind][2].format(message=str(exc)), failed=True)
@@ -116,3 +117,35 @@ def follow(jobs: JobQueue, kind: str, job_id: str | None, *, actor: Actor = OPEN
     if job.state == "done":
         return JobLine(job=job.id, text=ready, href=f"/export/jobs/{job.id}/file")
     return JobLine(job=job.id, text=failed.format(message=job.message or ""), failed=True)
+
+
+@dataclass(frozen=True)
+class MinutesOffer:
+    """The SINCO minutes the view offers: the municipality's cabinet dates (newest first),
+    the one chosen and its download links by format; nothing above a municipality."""
+
+    code: str | None = None
+    dates: tuple[str, ...] = ()
+    chosen: str | None = None
+    links: dict | None = None
+
+
+def minutes_offer(engine: Engine, view: View, chosen: str | None = None, actor: Actor = OPEN_ACCESS) -> MinutesOffer:
+    """The cabinet sessions of the municipality in view and the links of `chosen` (or the latest)."""
+    from layers.minutes import FORMATS, cabinet_dates
+    from layers.web import minutes_url
+
+    if not actor.may(Action.EXPORT):
+        return MinutesOffer()
+    code = pack_code(engine, view, actor.scope)
+    if code is None:
+        return MinutesOffer()
+    try:
+        with engine.connect() as conn:
+            dates = tuple(d.isoformat() for d in cabinet_dates(conn, code, actor.scope))
+    except LayerError:
+        return MinutesOffer()
+    if not dates:
+        return MinutesOffer(code)
+    day = chosen if chosen in dates else dates[0]
+    return MinutesOffer(code, dates, day, {fmt: minutes_url(code, day, fmt) for fmt in FORMATS})

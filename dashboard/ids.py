@@ -49,6 +49,9 @@ EXPORT_LAYER = "export-layer"
 EXPORT_FORMAT = "export-format"
 EXPORT_LINK = "export-link"
 EXPORT_NOTE = "export-note"  # why there is no download (the role, an unknown layer or format)
+# The SINCO minutes: the cabinet date chosen, the box shown for a municipality, a link per format.
+MINUTES_BOX, MINUTES_DATE = "minutes-box", "minutes-date"
+MINUTES_LINKS = {"pdf": "minutes-pdf", "csv": "minutes-csv", "xlsx": "minutes-xlsx"}
 # A download that runs as a job (dashboard.downloads_vm): its button, progress line, file
 # link, the job followed and the poll, for the planning pack and for slow or large exports.
 PACK_BUTTON, PACK_STATUS, PACK_FILE, PACK_JOB, PACK_POLL = "pack-button", "pack-status", "pack-file", "pack-job", "pack-poll"

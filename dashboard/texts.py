@@ -75,6 +75,12 @@ EXPORT_LAYER = "Capa"
 EXPORT_FORMAT = "Formato"
 EXPORT_NOT_ALLOWED = "Su rol no permite descargar datos."
 EXPORT_UNKNOWN = "Capa o formato desconocido: elija uno de la lista."
+EXPORT_EMPTY = "Sin elementos: ninguna capa tiene datos en este territorio y periodo."
+# The SINCO minutes of the municipality's cabinet (layers.minutes): a session date, three links.
+MINUTES = "Acta de acuerdos"
+MINUTES_DATE = "Gabinete del"
+MINUTES_FORMATS = {"pdf": "Acta (PDF)", "csv": "CSV", "xlsx": "XLSX"}
+MINUTES_HINT = "Acta final de acuerdos del gabinete (SINCO): por área y mesa, con responsable, límite y seguimiento."
 # Long exports run as jobs: a button starts one, a line follows it, a link fetches the file.
 PACK_PREPARE = "Preparar paquete"
 PACK_PREPARING = "Preparando el paquete de planificación…"

@@ -721,14 +721,37 @@ DEFAULT_EXPORT_LAYER = "cases"
 DEFAULT_EXPORT_FORMAT = "geojson"
 
 
-def export_options() -> tuple[list[dict], list[dict]]:
-    """The layers and formats the download control offers (from the layer registry)."""
+def export_options(engine: Engine | None = None, view: View | None = None, scope=NATIONAL) -> tuple[list[dict], list[dict]]:
+    """The layers and formats the download control offers (from the layer registry); given
+    the view, only the layers with something in its territory and period (a municipality is
+    not offered «Estados», which would export nothing)."""
     from layers.exports import FORMATS
-    from layers.registry import list_layers
+    from layers.features import layers_with_features
+    from layers.registry import LayerError, list_layers
 
-    layers = [{"label": layer.title, "value": layer.id} for layer in list_layers()]
+    offered = list_layers()
+    if engine is not None and view is not None:
+        from dashboard.downloads_vm import view_params
+
+        try:
+            with engine.connect() as conn:
+                offered = layers_with_features(conn, view_params(view, None, scope))
+        except LayerError:
+            offered = []
+    layers = [{"label": layer.title, "value": layer.id} for layer in offered]
     formats = [{"label": f.label, "value": f.id} for f in FORMATS.values()]
     return layers, formats
+
+
+def export_picker(engine: Engine, view: View, current, scope=NATIONAL) -> tuple[list[dict], str | None, str]:
+    """The layer picker for the view: its options, the layer chosen (kept if it is still
+    offered, else the default or the first one) and a note when nothing has elements."""
+    layers, _ = export_options(engine, view, scope)
+    values = [o["value"] for o in layers]
+    if not values:
+        return [], None, texts.EXPORT_EMPTY
+    chosen = current if current in values else (DEFAULT_EXPORT_LAYER if DEFAULT_EXPORT_LAYER in values else values[0])
+    return layers, chosen, ""
 
 
 def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPEN_ACCESS, jobs=None) -> dict:
@@ -751,7 +774,10 @@ def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPE
     known = isinstance(layer_id, str) and layer_id in {layer.id for layer in list_layers()}
     if not known or not isinstance(fmt, str) or fmt not in FORMATS:
         return {**none, "message": texts.EXPORT_UNKNOWN}
-    export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id))
+    # An XLSX is opened by a person: its header row in Spanish (the `campos` sheet maps it
+    # back for `sala load`). A CSV goes into other systems and scripts: field names.
+    labels = "es" if fmt == "xlsx" else None
+    export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id), labels=labels)
     code = downloads_vm.pack_code(engine, view, actor.scope)
     as_job = downloads_vm.export_is_job(engine, jobs, view, layer_id, fmt, actor.scope) if jobs else fmt in SLOW_FORMATS
     return {"export_href": export_href, "export_job": as_job, "pack_href": web.pack_url(code, view.period) if code else None,

@@ -42,10 +42,12 @@ def open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Source:
             break
     total = (ws.max_row - 1) if ws.max_row else None
     formulas = _has_formulas(path, ws)
+    names = _field_names(book) if ws.title != FIELDS_SHEET else {}
     book.close()
     if header is None:
         raise LoadError("la hoja está vacía", file=str(path))
     columns = [str(h).strip() if h is not None else f"columna_{i + 1}" for i, h in enumerate(header)]
+    columns = [names.get(c, c) for c in columns]
     width = len(columns)
 
     def cells(values) -> list:
@@ -85,6 +87,24 @@ def open_xlsx(path: Path, sheet: str | None, chunk_rows: int) -> Source:
                 written[0].close()
 
     return Source(path, columns, None, False, total, None, reader)
+
+
+FIELDS_SHEET = "campos"
+GEOMETRY_LABELS = {"longitud": "lon", "latitud": "lat"}
+
+
+def _field_names(book) -> dict[str, str]:
+    """Spanish column labels → field names, from the `campos` sheet of a Sala export
+    (columns `campo`, `descripción`): an export headed with the labels (`--labels es`)
+    loads back as one headed with the names. {} for any other workbook."""
+    if FIELDS_SHEET not in book.sheetnames:
+        return {}
+    rows = book[FIELDS_SHEET].iter_rows(values_only=True)
+    head = next(rows, None)
+    if not head or [str(h or "").strip().lower() for h in head[:2]] != ["campo", "descripción"]:
+        return {}
+    names = {str(label).strip(): str(name).strip() for name, label, *_ in rows if name and label}
+    return {**GEOMETRY_LABELS, **names} if names else {}
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")

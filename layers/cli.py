@@ -82,7 +82,8 @@ def _fail(message: str, code: int) -> None:
 
 
 def export_command(
-    layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`) o `pack` para el paquete de planificación"),
+    layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`), `pack` para el paquete de planificación "
+                                "o `minutes` para el acta de acuerdos de un gabinete"),
     territory: str = typer.Option(None, "--territory", "-t", help="código del territorio (INE, P-code o ISO 3166-2)"),
     date_from: str = typer.Option(None, "--from", help="inicio del periodo (AAAA-MM-DD o DD/MM/AAAA)"),
     date_to: str = typer.Option(None, "--to", help="fin del periodo"),
@@ -94,8 +95,11 @@ def export_command(
     paper: str = typer.Option("A4", "--paper", help="A4 o A3 (mapas y paquete)"),
     title: str = typer.Option(None, "--title", help="título del mapa impreso"),
     as_user: str = typer.Option(None, "--as-user", help="exporta con el rol y el ámbito de este usuario de Sala"),
+    cabinet_date: str = typer.Option(None, "--date", help="`minutes`: fecha del gabinete (por defecto, la última sesión)"),
+    labels: str = typer.Option(None, "--labels", help="`es`: encabezados de CSV y XLSX con los nombres en español"),
 ) -> None:
-    """Export a layer of a territory (period and filters as on screen), or `pack` for a municipality's planning pack."""
+    """Export a layer of a territory (period and filters as on screen), `pack` for a municipality's
+    planning pack, or `minutes` for the final minutes of agreements of its cabinet on a date."""
     from geodata.database import get_engine
     from geodata.users import audit
 
@@ -117,6 +121,9 @@ def export_command(
         )
         # Absolute, but not resolved: a symlink given as the output must be seen (and refused), not followed.
         output = Path(os.path.abspath(output.expanduser()))
+        if layer == "minutes":
+            _minutes(actor, territory, parse_date(cabinet_date, "--date"), output, fmt)
+            return
         if layer == "pack":
             if not territory:
                 raise LayerError("El paquete de planificación necesita --territory CODIGO (un municipio).")
@@ -131,7 +138,7 @@ def export_command(
         if fmt not in FORMATS:
             raise LayerError(f"Indique --format ({'|'.join(FORMATS)}): no se deduce de «{output.name}».")
         with get_engine().connect() as conn:
-            result = export_layer(conn, layer, params, fmt, output, crs=crs, paper=paper, title=title)
+            result = export_layer(conn, layer, params, fmt, output, crs=crs, paper=paper, title=title, labels=labels)
         with get_engine().begin() as conn:
             audit(conn, actor.username, "export", f"{layer}.{fmt}", via="cli", count=result.count, territory=territory)
         console.print(f"[green]Exportado[/] {result.count} elementos de «{layer}» a {result.path} ({FORMATS[fmt].label})")
@@ -151,6 +158,28 @@ def export_command(
         _fail(f"No se pudo escribir {output}: {exc}", 1)
     except SQLAlchemyError as exc:
         _fail(f"No se pudo consultar la base de datos ({type(exc).__name__}). ¿Está en marcha? Ejecute `sala db up`.", 1)
+
+
+def _minutes(actor, territory: str | None, cabinet_date: dt.date | None, output: Path, fmt: str | None) -> None:
+    """`sala export minutes`: the SINCO minutes of a municipality's cabinet session (PDF, CSV or XLSX)."""
+    from geodata.database import get_engine
+    from geodata.users import audit
+    from layers.minutes import FORMATS as MINUTES_FORMATS
+    from layers.minutes import export_minutes
+
+    if not territory:
+        raise LayerError("El acta de acuerdos necesita --territory CODIGO (un municipio).")
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
+    if fmt not in MINUTES_FORMATS:
+        raise LayerError(f"El acta se escribe en {', '.join(MINUTES_FORMATS)}: indique --format o una extensión de -o.")
+    with get_engine().connect() as conn:
+        result = export_minutes(conn, territory, cabinet_date, fmt, output, scope=actor.scope)
+    with get_engine().begin() as conn:
+        audit(conn, actor.username, "export", f"minutes/{territory}/{result.cabinet_date.isoformat()}.{fmt}", via="cli",
+              count=result.count, territory=territory)
+    pages = f", {result.pages} páginas" if result.pages else ""
+    console.print(f"[green]Acta escrita[/] {result.path}: {result.count} acuerdos del gabinete del "
+                  f"{result.cabinet_date.isoformat()}{pages}")
 
 
 def _pack_with_progress(engine, territory: str, output: Path, params: LayerParams, paper: str):

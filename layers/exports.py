@@ -171,14 +171,17 @@ def export_layer(
     title: str | None = None,
     max_features: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    labels: str | None = None,
 ) -> ExportResult:
     """Write the layer (territory, period, filters of `params`) to `path` in `fmt`,
-    telling `progress(phase, percent)` what it is doing.
+    telling `progress(phase, percent)` what it is doing. `labels="es"` heads the columns
+    of a CSV or XLSX with the fields' Spanish labels instead of their names.
 
     Raises UnknownLayer / UnknownTerritory / ExportTooLarge / ExportError before anything
     is written; nothing is left at `path` if writing fails half-way.
     """
     report = progress or (lambda phase, percent: None)
+    check_labels(labels)
     check_target(path)
     report("Contando los elementos", 0)
     layer, params, form, count = check_export(conn, layer_id, params, fmt, crs=crs, max_features=max_features)
@@ -187,13 +190,17 @@ def export_layer(
         if form.id == "geojson":
             write_geojson(conn, layer, params, tmp, crs=crs)
         elif form.id == "csv":
-            write_csv(conn, layer, params, tmp, crs=crs)
+            write_csv(conn, layer, params, tmp, crs=crs, labels=labels)
         elif form.id == "xlsx":
             from layers.xlsx import write_xlsx
 
-            write_xlsx(conn, layer, params, tmp, crs=crs)
-        elif form.id in ("gpkg", "kml"):
-            write_ogr(conn, layer, params, tmp, driver="GPKG" if form.id == "gpkg" else "LIBKML", crs=crs)
+            write_xlsx(conn, layer, params, tmp, crs=crs, labels=labels)
+        elif form.id == "kml":
+            from layers.kml import write_kml
+
+            write_kml(conn, layer, params, tmp)
+        elif form.id == "gpkg":
+            write_ogr(conn, layer, params, tmp, driver="GPKG", crs=crs)
         elif form.id == "shp":
             write_shapefile_zip(conn, layer, params, tmp, crs=crs)
         else:
@@ -241,14 +248,32 @@ def geometry_columns(layer: Layer, crs: int) -> list[str]:
     return ["wkt"]
 
 
-def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84) -> None:
+LABELS = ("es",)
+
+
+def check_labels(labels: str | None) -> None:
+    if labels is not None and labels not in LABELS:
+        raise ExportError(f"Encabezados desconocidos: «{labels}» (use «es» para los nombres en español, u omita la opción).")
+
+
+def column_headers(layer: Layer, crs: int, labels: str | None = None) -> list[str]:
+    """A table's header row: the field names (what `sala load` reads back), or with
+    `labels="es"` their Spanish labels; then the geometry columns."""
+    if labels == "es":
+        spanish = {"lon": "longitud", "lat": "latitud", "x": "x", "y": "y", "wkt": "wkt"}
+        return [f.label for f in layer.fields] + [spanish[c] for c in geometry_columns(layer, crs)]
+    return layer.field_names + geometry_columns(layer, crs)
+
+
+def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84,
+              labels: str | None = None) -> None:
     """UTF-8 with a BOM (so Excel reads the accents); points as lon/lat, polygons as WKT."""
     geometry = "xy" if layer.geometry_type == "Point" else "wkt"
     precision = 6 if crs == WGS84 else 2
     n = len(layer.fields)
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(layer.field_names + geometry_columns(layer, crs))
+        writer.writerow(column_headers(layer, crs, labels))
         for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
             values = [_csv_value(v) for v in row[:n]]
             extra = [("" if v is None else round(v, precision)) for v in row[n:]] if geometry == "xy" else [row[n] or ""]
@@ -281,9 +306,6 @@ def write_ogr(
     for i, batch in enumerate(iter_batches(conn, layer, params, crs=crs)):
         if columns:
             batch = batch.rename(columns=columns)
-        if driver == "LIBKML" and "name" not in batch.columns:
-            # LIBKML takes a placemark's <name> from the `name` field: without one, Google Earth shows blank labels.
-            batch.insert(0, "name", batch[layer.id_field].astype("string"))
         options = {"encoding": "UTF-8"} if driver == "ESRI Shapefile" else {}
         pyogrio.write_dataframe(
             batch,
@@ -296,7 +318,49 @@ def write_ogr(
             **options,
         )
         written += len(batch)
+    if driver == "GPKG":
+        add_gpkg_aliases(path, name, layer, columns)
     return written
+
+
+def _aliases(layer: Layer) -> list[tuple]:
+    """Each field with its alias: its label, made unique within the layer (the schema requires it)."""
+    seen: set[str] = set()
+    out = []
+    for f in layer.fields:
+        alias = f.label if f.label not in seen else f"{f.label} ({f.name})"
+        seen.add(alias)
+        out.append((f, alias))
+    return out
+
+
+def add_gpkg_aliases(path: Path, table: str, layer: Layer, columns: dict[str, str] | None = None) -> None:
+    """The fields' Spanish labels as the GeoPackage's column aliases (`gpkg_data_columns`,
+    the schema extension: QGIS and GDAL show them as the fields' aliases) and the layer's
+    title and description in `gpkg_contents`."""
+    import sqlite3
+
+    columns = columns or {}
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, "
+            "title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+            "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE (table_name, name))"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
+            "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
+            "'http://www.geopackage.org/spec121/#extension_schema', 'read-write')"
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) VALUES (?, ?, ?, ?, ?)",
+            [(table, columns.get(f.name, f.name), alias, f.label, f"{f.label} ({f.name})") for f, alias in _aliases(layer)],
+        )
+        db.execute("UPDATE gpkg_contents SET identifier = ?, description = ? WHERE table_name = ?",
+                   (layer.title, layer.description or layer.title, table))
 
 
 def short_names(names: list[str], width: int = 10) -> dict[str, str]:

@@ -70,7 +70,7 @@ def feature_select(
     limit: int | None = None,
 ):
     """The layer's SQL attributes (`sql_field_names`) plus its geometry as `geom_wkb`,
-    `geom_json`, `lon`/`lat` or `wkt`; pass its rows through `enrich` for every field.
+    `geom_json`, `lon`/`lat`, `wkt` or `kml`; pass its rows through `enrich` for every field.
 
     `order_by` (field names, `-` for descending) and `limit` pick e.g. the newest N features;
     without them the query is the layer's own, in its own order."""
@@ -85,6 +85,9 @@ def feature_select(
         extra = [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
     elif geometry == "wkt":
         extra = [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
+    elif geometry == "kml":
+        # KML is EPSG:4326 by definition: ST_AsKML writes it (15 significant digits, as GDAL's writers).
+        extra = [func.ST_AsKML(sub.c.geom).label("kml")]
     else:
         raise ValueError(geometry)
     query = select(*attrs, *extra)
@@ -98,6 +101,24 @@ def feature_select(
 def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> int:
     layer, params = prepare(conn, layer_id, params)
     return conn.execute(select(func.count()).select_from(layer.select(params).subquery())).scalar_one()
+
+
+def has_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> bool:
+    """Whether the layer has at least one feature for `params`: the first row of its query,
+    unordered (so PostgreSQL stops at the first one it finds, not after sorting them all)."""
+    layer, params = prepare(conn, layer_id, params)
+    first = layer.select(params).order_by(None).limit(1).subquery()
+    return conn.execute(select(func.count()).select_from(first)).scalar_one() > 0
+
+
+def layers_with_features(conn: Connection, params: LayerParams | None = None) -> list[Layer]:
+    """The registry's layers that have something for `params` (a territory's subtree and a
+    period): what a download may offer. A municipality has no states, a parish no
+    municipalities; a record layer may be empty in a period."""
+    from layers.registry import list_layers
+
+    params = resolve_params(conn, params or LayerParams())
+    return [layer for layer in list_layers() if has_features(conn, layer, params)]
 
 
 def indicator_values(conn: Connection, layer: Layer, params: LayerParams) -> dict[str, dict]:

@@ -65,10 +65,11 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def layer_request(layer_id: str, fmt: str, params: LayerParams, *, crs: int = 4326, paper: str = "A4",
-                  title: str | None = None, query: dict | None = None) -> dict[str, Any]:
+                  title: str | None = None, query: dict | None = None, labels: str | None = None) -> dict[str, Any]:
     """A layer export, as a job records it (JSON)."""
     return {"kind": "layer", "layer": layer_id, "format": fmt, **_period(params), "filters": params.filters,
-            "crs": crs, "paper": paper, "title": title, "query": query or {}, "target": f"{layer_id}.{fmt}"}
+            "crs": crs, "paper": paper, "title": title, "query": query or {}, "target": f"{layer_id}.{fmt}",
+            "labels": labels}
 
 
 def pack_request(code: str, params: LayerParams, *, paper: str = "A4", query: dict | None = None) -> dict[str, Any]:
@@ -145,7 +146,8 @@ def run_request(conn: Connection, request: dict, scope: Scope, folder: Path, pro
     layer, fmt = get_layer(request["layer"]), request["format"]
     filename = export_filename(layer, fmt, params)
     result = export_layer(conn, layer, params, fmt, folder / filename, crs=request.get("crs") or 4326,
-                          paper=request.get("paper") or "A4", title=request.get("title"), progress=progress)
+                          paper=request.get("paper") or "A4", title=request.get("title"), progress=progress,
+                          labels=request.get("labels"))
     return filename, FORMATS[fmt].media_type, result.count
 
 

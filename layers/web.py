@@ -10,6 +10,9 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
   features, or a POST, a job (`layers.jobs`): 202 with the job as JSON;
 - `/export/pack/<code>.zip?from=&to=&round=` (GET or POST) — the municipality's planning
   pack, always a job (202);
+- `/export/minutes/<code>.<fmt>?date=` — the final minutes of agreements of the
+  municipality's cabinet session on that date (pdf, csv, xlsx; `layers.minutes`), made
+  there and then (a few dozen agreements);
 - `/export/jobs/<id>` — the job's state as JSON (phase, percent, message, file URL);
   `/export/jobs/<id>/file` — its file once done (409 before). A job is seen only by the
   user and scope that started it (404 for anyone else);
@@ -42,14 +45,14 @@ from geodata import errors as sala_errors
 from geodata.access import Scope
 from geodata.permissions import OPEN_ACCESS, Action, Actor, PermissionDenied
 from layers import ogc
-from layers.exports import FORMATS, ExportError, export_layer
+from layers.exports import FORMATS, ExportError, check_labels, export_layer
 from layers.jobs import JobNotFound, JobNotReady, JobQueue, describe, export_filename, layer_request, needs_job, pack_request
 from layers.lru import LRUCache
 from layers.registry import LayerError, LayerParams, get_layer
 from layers.tiles import open_tile
 
 # Query keys that are not layer filters.
-RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime"}
+RESERVED = {"territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime", "labels"}
 TILE_MAX_AGE = 60
 CHUNK = 256 * 1024
 
@@ -91,17 +94,25 @@ def _query(territory: str | None, period, filters: dict[str, list[str]] | None, 
 
 
 def export_url(layer_id: str, fmt: str, territory: str | None = None, period=None, filters: dict[str, list[str]] | None = None,
-               *, paper: str | None = None) -> str:
+               *, paper: str | None = None, labels: str | None = None) -> str:
     """The download URL of exactly what is on screen (layer, territory, period, filters)."""
     if fmt not in FORMATS:
         raise ExportError(f"Formato desconocido: «{fmt}».")
     extra = [("paper", paper)] if paper else []
+    if labels:
+        extra.append(("labels", labels))
     return f"/export/{layer_id}.{fmt}" + _query(territory, period, filters, extra)
 
 
 def pack_url(code: str, period=None) -> str:
     """The planning pack download of a municipality for the period on screen."""
     return f"/export/pack/{code}.zip" + _query(None, period, None)
+
+
+def minutes_url(code: str, cabinet_date, fmt: str) -> str:
+    """The SINCO minutes of a municipality's cabinet session (`layers.minutes`) as pdf, csv or xlsx."""
+    day = cabinet_date.isoformat() if hasattr(cabinet_date, "isoformat") else str(cabinet_date)
+    return f"/export/minutes/{code}.{fmt}?" + urlencode([("date", day)])
 
 
 def tile_url(layer_id: str, territory: str | None = None, period=None, filters: dict[str, list[str]] | None = None) -> str:
@@ -312,18 +323,21 @@ def register(
             if crs == 0:
                 raise ExportError("crs inválido: use un código EPSG, p. ej. 4326.")
             paper, title = request.args.get("paper", "A4"), request.args.get("title") or None
+            labels = request.args.get("labels") or None
+            check_labels(labels)
             with engine_getter().connect() as conn:
                 as_job = request.method == "POST" or needs_job(conn, layer.id, form.id, params, jobs.threshold)
             if as_job:
                 return submitted(layer_request(layer.id, form.id, params, crs=crs, paper=paper, title=title,
-                                               query=request.args.to_dict(flat=False)))
+                                               query=request.args.to_dict(flat=False), labels=labels))
         except LayerError as exc:
             return _error(_status_for(exc), str(exc))
 
         def make(folder: Path):
             filename = export_filename(layer, form.id, params)
             with engine_getter().connect() as conn:
-                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs, paper=paper, title=title)
+                result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs, paper=paper, title=title,
+                                      labels=labels)
             _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
             return filename, form.media_type
 
@@ -337,6 +351,28 @@ def register(
                                           query=request.args.to_dict(flat=False)))
         except LayerError as exc:
             return _error(_status_for(exc), str(exc))
+
+    @bp.route("/export/minutes/<code>.<fmt>")
+    def minutes(code: str, fmt: str):
+        from layers.minutes import FORMATS as MINUTES_FORMATS
+        from layers.minutes import export_minutes, minutes_filename
+
+        try:
+            if fmt.lower() not in MINUTES_FORMATS:
+                raise ExportError(f"El acta se descarga en PDF, CSV o XLSX, no en «{fmt}».")
+            day = _date_arg("date")
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
+
+        def make(folder: Path):
+            with engine_getter().connect() as conn:
+                result = export_minutes(conn, code, day, fmt.lower(), folder / "acta", scope=scope_of())
+            filename = minutes_filename(code, result.cabinet_date, result.format)
+            (folder / "acta").rename(folder / filename)
+            _audit(engine_getter(), user_of(), f"minutes/{code}/{result.cabinet_date.isoformat()}.{result.format}", result.count)
+            return filename, MINUTES_FORMATS[result.format]
+
+        return _build_download("sala-minutes-", make)
 
     @bp.route("/export/jobs/<job_id>")
     def job_status(job_id: str):

@@ -38,6 +38,38 @@ def register(app) -> None:
         return (href or "", {} if href and not as_job else HIDDEN, {} if href and as_job else HIDDEN,
                 {} if links["pack_href"] else HIDDEN, links["message"] or "")
 
+    @app.callback(
+        Output(ids.EXPORT_LAYER, "options"),
+        Output(ids.EXPORT_LAYER, "value"),
+        Output(ids.EXPORT_NOTE, "children", allow_duplicate=True),
+        Input(ids.VIEW, "data"),
+        State(ids.EXPORT_LAYER, "value"),
+        prevent_initial_call=True,
+    )
+    def picker(view_data, current):
+        # Only the layers with something in the territory and period in view («Estados» is no download of a municipality).
+        view = View.from_store(inputs.mapping(view_data))
+        options, chosen, note = vm.export_picker(session.engine(), view, inputs.text(current, limit=64), session.actor().scope)
+        return options, chosen, note
+
+    @app.callback(
+        Output(ids.MINUTES_DATE, "options"),
+        Output(ids.MINUTES_DATE, "value"),
+        Output(ids.MINUTES_BOX, "style"),
+        *[Output(link, "href") for link in ids.MINUTES_LINKS.values()],
+        Input(ids.VIEW, "data"),
+        Input(ids.MINUTES_DATE, "value"),
+        prevent_initial_call=True,
+    )
+    def minutes(view_data, chosen):
+        view = View.from_store(inputs.mapping(view_data))
+        # A new view starts from its latest cabinet session; a date picked keeps its own.
+        day = inputs.text(chosen, limit=16) if ctx.triggered_id == ids.MINUTES_DATE else None
+        offer = dvm.minutes_offer(session.engine(), view, day, session.actor())
+        links = offer.links or {}
+        return ([{"label": d, "value": d} for d in offer.dates], offer.chosen, {} if offer.dates else HIDDEN,
+                *[links.get(fmt, "") for fmt in ids.MINUTES_LINKS])
+
     for kind in _CONTROLS:
         _job_control(app, kind)
 

@@ -12,6 +12,7 @@ import dash
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard import downloads_vm as dvm
 from dashboard import ids, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
@@ -153,7 +154,8 @@ def downloads(view) -> html.Div:
     links = vm.download_links(session.engine(), view, None, None, session.actor(), session.jobs())
     allowed = links["message"] != texts.EXPORT_NOT_ALLOWED
     shown = {} if allowed else parts.HIDDEN
-    layers, formats = vm.export_options()
+    layers, formats = vm.export_options(session.engine(), view, session.actor().scope)
+    minutes = dvm.minutes_offer(session.engine(), view, actor=session.actor())
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
@@ -166,10 +168,29 @@ def downloads(view) -> html.Div:
                                texts.EXPORT_PREPARE, texts.EXPORT_READY, links["export_job"]),
             *parts.job_control(ids.PACK_BUTTON, ids.PACK_STATUS, ids.PACK_FILE, ids.PACK_JOB, ids.PACK_POLL,
                                texts.PACK_PREPARE, texts.PACK_READY, bool(links["pack_href"])),
-            html.Span(links["message"] or "", id=ids.EXPORT_NOTE, className="export-note", role="status"),
+            minutes_box(minutes),
+            html.Span(links["message"] or ("" if layers else texts.EXPORT_EMPTY), id=ids.EXPORT_NOTE, className="export-note",
+                      role="status"),
         ],
         className="downloads",
         **{"aria-label": texts.EXPORT},
+    )
+
+
+def minutes_box(offer) -> html.Div:
+    """The cabinet's minutes of agreements (a municipality in view): its session dates and a link per format."""
+    links = offer.links or {}
+    return html.Div(
+        [
+            html.Span(texts.MINUTES, className="minutes-title", title=texts.MINUTES_HINT),
+            dcc.Dropdown(id=ids.MINUTES_DATE, options=[{"label": d, "value": d} for d in offer.dates], value=offer.chosen,
+                         clearable=False, className="minutes-date", placeholder=texts.MINUTES_DATE, labels=texts.DROPDOWN_LABELS),
+            html.Div([html.A(texts.MINUTES_FORMATS[fmt], id=link_id, href=links.get(fmt, ""), className="button button-secondary",
+                             download="") for fmt, link_id in ids.MINUTES_LINKS.items()], className="minutes-links"),
+        ],
+        id=ids.MINUTES_BOX,
+        className="minutes",
+        style={} if offer.dates else parts.HIDDEN,
     )
 
 
