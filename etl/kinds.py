@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
 
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement")
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing")
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -393,6 +393,28 @@ SPECS["agreement"] = KindSpec(
     "acuerdo",
     writes=("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
     points_to=("case_report", "project", "territory"),
+)
+# The routing table: which institution answers a case category in a territory (and below
+# it, unless a deeper rule says otherwise); what the room's follow-up suggests.
+SPECS["routing"] = KindSpec(
+    "routing",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("rule_code", "cod_regla", "codigo_regla", "regla"), max_length=40),
+        Field("category", "enum", required=True, aliases=("category", "categoria", "tipo", "tipo_caso"), vocab=CATEGORY_VALUES),
+        Field("institution", required=True, aliases=("institution", "institucion", "ente", "ente_responsable", "responsable"),
+              max_length=200),
+    ),
+    "none",
+    "regla de enrutamiento",
+    territory_refs=RECORD_TERRITORY_REFS,
+    writes=("routing_rule",),
+    points_to=("territory",),
+    merge=Merge(
+        "routing_rule",
+        "(code)",
+        {"code": "r.code", "category": "r.category", "territory_id": "r.territory_id", "institution": "r.institution"},
+        frozenset({"category", "territory_id", "institution"}),
+    ),
 )
 
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")
