@@ -187,6 +187,10 @@ def register(app) -> None:
         function (query, operator) {
             let q = query || "";
             if (operator && operator.length) { q += (q ? "&" : "?") + "operador=1"; }
+            // A case opened by its address (?caso=K123) keeps it while its card is open, so a reload reopens it.
+            const caso = new URLSearchParams(window.location.search).get("caso");
+            const panel = document.getElementById("case-panel");
+            if (caso && panel && !panel.hidden) { q += (q ? "&" : "?") + "caso=" + encodeURIComponent(caso); }
             const target = window.location.pathname + q;
             if (target !== window.location.pathname + window.location.search) {
                 const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
