@@ -211,3 +211,16 @@ def test_effective_status_rule_both_ways():
     assert followup.effective_status(("reported", day), ("resolved", day + dt.timedelta(days=1))) == "resolved"
     assert followup.effective_status(("in_progress", day), ("resolved", day - dt.timedelta(days=1))) == "in_progress"
     assert followup.effective_status(("in_progress", day), ("resolved", day)) == "resolved"  # same day: the room's
+
+
+def test_the_audit_log_lists_follow_up_changes_with_filters(tree):
+    from geodata import audit
+
+    _save(tree, OP_CAPITAL, "C1", 0, institution="Hidrocapital", note="primera")
+    _save(tree, OP_MIRANDA, "C5", 0, assignee="Luis")
+    with tree.connect() as conn:
+        mine = audit.entries(conn, username="op.capital", action="follow_up")
+        assert [r["action"] for r in mine] == ["follow_up_comment", "follow_up_route"] or \
+            sorted(r["action"] for r in mine) == ["follow_up_comment", "follow_up_route"]
+        assert {r["target"] for r in audit.entries(conn, target="case:C5")} == {"case:C5"}
+        assert audit.entries(conn, action="follow_up", since=dt.date(2100, 1, 1)) == []
