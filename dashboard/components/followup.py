@@ -39,8 +39,10 @@ def _form(data: dict) -> list:
         return [store, updated, html.P(texts.FOLLOW_READ_ONLY, className="muted")]
     hint = html.Small(texts.FOLLOW_SUGGESTED.format(institution=data["suggested"]), className="muted follow-hint") \
         if data["suggested"] else None
+    # The message first: a conflict must be seen without scrolling the card.
     return [
         store,
+        message,
         updated,
         _field(texts.FOLLOW_INSTITUTION,
                dcc.Input(id=ids.FOLLOW_INSTITUTION, value=data["institution"], maxLength=200, className="follow-input"), hint),
@@ -54,7 +56,6 @@ def _form(data: dict) -> list:
                dcc.Textarea(id=ids.FOLLOW_NOTE, value=data["note"], placeholder=texts.FOLLOW_NOTE_PLACEHOLDER,
                             maxLength=2000, className="follow-note")),
         html.Button(texts.FOLLOW_SAVE, id=ids.FOLLOW_SAVE, n_clicks=0, className="button"),
-        message,
     ]
 
 
