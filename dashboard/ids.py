@@ -87,6 +87,15 @@ OPS_MESSAGE = "ops-message"
 CASE_PANEL = "case-panel"
 CASE_BODY = "case-body"
 CASE_CLOSE = "case-close"
+CASE_CARD = "case-card"  # the card inside the panel (or alone): what a follow-up save re-renders
+FOLLOW_RECORD = "follow-record"  # the record and the follow-up version the card was read at
+FOLLOW_INSTITUTION = "follow-institution"
+FOLLOW_ASSIGNEE = "follow-assignee"
+FOLLOW_DUE = "follow-due"
+FOLLOW_STATUS = "follow-status"
+FOLLOW_NOTE = "follow-note"
+FOLLOW_SAVE = "follow-save"
+FOLLOW_MESSAGE = "follow-message"
 
 # «Novedades y atrasos», the map-first layout
 NOVELTIES = "novelties"

@@ -210,6 +210,40 @@ CASE_NO_SOLUTIONS = "Ninguna solución vinculada."
 CASE_HISTORY = "Historial"
 CASE_NOT_FOUND = "No se encontró el caso «{code}» (no existe o está fuera de su ámbito)."
 
+# The follow-up of a case (its card in the room, `?caso=K123`)
+FOLLOW_TITLE = "Seguimiento"
+FOLLOW_INSTITUTION = "Institución responsable"
+FOLLOW_SUGGESTED = "Sugerida por la tabla de enrutamiento: {institution}. Guardar la confirma; puede cambiarla."
+FOLLOW_ASSIGNEE = "Responsable del seguimiento"
+FOLLOW_DUE = "Fecha límite"
+FOLLOW_STATUS = "Estado"
+FOLLOW_NOTE = "Nota o comentario"
+FOLLOW_NOTE_PLACEHOLDER = "Qué se hizo, con quién se habló…"
+FOLLOW_SAVE = "Guardar seguimiento"
+FOLLOW_SAVED = "Seguimiento guardado."
+FOLLOW_READ_ONLY = "Su rol permite consultar el seguimiento, no modificarlo."
+FOLLOW_UPDATED = "Última modificación: {user}, {at}"
+FOLLOW_OPEN = "Abrir ficha del caso"
+FOLLOW_SOURCE_LOAD = "Carga"
+FOLLOW_SOURCE_ROOM = "Sala"
+FOLLOW_ACTIONS = {
+    "route": "Enrutado a {value}",
+    "assign": "Asignado a {value}",
+    "due_date": "Fecha límite: {value}",
+    "status": "Estado: {value}",
+    "comment": "Comentario",
+}
+FOLLOW_CLEARED = {
+    "route": "Institución retirada",
+    "assign": "Responsable retirado",
+    "due_date": "Fecha límite retirada",
+    "status": "Estado",
+    "comment": "Comentario",
+}
+# When the load and the room disagree: both, with their dates, and which one is shown.
+FOLLOW_STATUS_BOTH = "{shown} — sala: {room} ({room_day}); carga: {loaded} ({loaded_day}); {winner}"
+FOLLOW_WINNER = {"room": "vale el de la sala, más reciente", "loaded": "vale el de la carga, más reciente", None: ""}
+
 # «Novedades y atrasos» (the first-screen panel) and the map-first layout
 NOVELTIES = "Novedades y atrasos"
 NOVELTIES_LOADING = "Calculando novedades…"

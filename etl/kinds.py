@@ -16,7 +16,7 @@ from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATU
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
 # The communal system's kinds (etl.communal_kinds) come after the room's records.
 COMMUNAL_KINDS = ("quadrant", "defense-plan", "business", "peace-judge", "peace-case")
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement") + COMMUNAL_KINDS
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing") + COMMUNAL_KINDS
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -399,6 +399,28 @@ SPECS["agreement"] = KindSpec(
     date_order=(("due_date", "cabinet_date"), ("done_date", "cabinet_date")),
     writes=("agreement", "agreement_project", "cabinet", "case_solution", "working_table"),
     points_to=("case_report", "project", "territory"),
+)
+# The routing table: which institution answers a case category in a territory (and below
+# it, unless a deeper rule says otherwise); what the room's follow-up suggests.
+SPECS["routing"] = KindSpec(
+    "routing",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("rule_code", "cod_regla", "codigo_regla", "regla"), max_length=40),
+        Field("category", "enum", required=True, aliases=("category", "categoria", "tipo", "tipo_caso"), vocab=CATEGORY_VALUES),
+        Field("institution", required=True, aliases=("institution", "institucion", "ente", "ente_responsable", "responsable"),
+              max_length=200),
+    ),
+    "none",
+    "regla de enrutamiento",
+    territory_refs=RECORD_TERRITORY_REFS,
+    writes=("routing_rule",),
+    points_to=("territory",),
+    merge=Merge(
+        "routing_rule",
+        "(code)",
+        {"code": "r.code", "category": "r.category", "territory_id": "r.territory_id", "institution": "r.institution"},
+        frozenset({"category", "territory_id", "institution"}),
+    ),
 )
 
 from etl.communal_kinds import COMMUNAL_SPECS  # noqa: E402 (they are declared with this module's types)

@@ -122,10 +122,14 @@ def _territory_names(conn: Connection) -> None:
     )
 
 
-def _spatial_join(conn: Connection) -> None:
+def _spatial_join(conn: Connection, points: bool = True) -> None:
     """`spatial`: for the rows placed by coordinates alone, the deepest loaded territory
     holding the point. Only those rows are joined (a per-row subquery over every staged
-    row would cost a sort setup each, even when it has nothing to do)."""
+    row would cost a sort setup each, even when it has nothing to do). A kind without
+    points (the routing table) names its territories by code only: the table is empty."""
+    if not points:
+        conn.execute(text("CREATE TEMP TABLE spatial (row_number bigint, id bigint) ON COMMIT DROP"))
+        return
     conn.execute(
         text(
             """
@@ -224,10 +228,7 @@ def resolve(conn: Connection, spec: KindSpec, columns: list[str], candidates: li
     _mark_duplicates(conn, spec, columns, candidates)
     if spec.territory_refs:
         _territory_names(conn)
-        if spec.geometry in ("point", "area"):
-            _spatial_join(conn)
-        else:  # a kind with no geometry is placed by its codes alone
-            conn.execute(text("CREATE TEMP TABLE spatial (row_number integer, id bigint) ON COMMIT DROP"))
+        _spatial_join(conn, points=spec.geometry in ("point", "area"))
     cols, joins, reasons = _resolve_sql(spec)
     territory = spec.kind in TERRITORY_KINDS
     geom = "g.geom, g.area_km2 AS derived_area_km2, " if territory else ""
@@ -291,7 +292,7 @@ def _upsert(table: str, conflict: str, insert_cols: list[str], select_exprs: lis
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in update_cols)
     old = ", ".join(f"t.{c}" for c in update_cols)
     new = ", ".join(f"EXCLUDED.{c}" for c in update_cols)
-    stamp = ", updated_at = now()" if table in ("territory", "project", "agreement", "case_report") else ""
+    stamp = ", updated_at = now()" if table in ("territory", "project", "agreement", "case_report", "routing_rule") else ""
     return f"""
         WITH m AS (
             INSERT INTO {table} AS t ({', '.join(insert_cols)})

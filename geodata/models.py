@@ -495,6 +495,80 @@ class ShiftLogEntry(Base):
     at: Mapped[dt.datetime] = _created()
 
 
+
+# What the room follows up (DESIGN § 4 Access: operators and directors follow up records).
+FOLLOW_UP_KINDS: tuple[str, ...] = ("case", "agreement", "project")
+FOLLOW_UP_ACTIONS: tuple[str, ...] = ("route", "assign", "due_date", "status", "comment")
+
+
+class FollowUp(Base):
+    """The room's follow-up of one record, kept apart from the loaded row so that no load
+    overwrites it: the institution it is routed to, who follows it, its due date and the
+    status the room set. Keyed by the record's business key (kind, code), which loads
+    never change. `version` grows with every change: a write names the version it read
+    and is refused when another operator changed the record since (optimistic locking)."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        CheckConstraint(one_of("record_kind", FOLLOW_UP_KINDS), name="record_kind"),
+        UniqueConstraint("record_kind", "record_code"),
+    )
+
+    id: Mapped[int] = _id()
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_code: Mapped[str] = mapped_column(String(40))
+    institution: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(120))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(16))
+    status_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[dt.datetime] = _created()
+
+
+class FollowUpEntry(Base):
+    """One change the room made to a record (who, when, what, note): its follow-up history,
+    shown beside the status changes loads observed."""
+
+    __tablename__ = "follow_up_entry"
+    __table_args__ = (
+        CheckConstraint(one_of("record_kind", FOLLOW_UP_KINDS), name="record_kind"),
+        CheckConstraint(one_of("action", FOLLOW_UP_ACTIONS), name="action"),
+        Index(None, "record_kind", "record_code", "at"),
+    )
+
+    id: Mapped[int] = _id()
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_code: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = _created()
+
+
+class RoutingRule(Base):
+    """Which institution answers a case category in a territory (and below it): the
+    suggestion the room's operator confirms or changes. Loaded as a file (`sala load
+    routing`) by an administrator; the deepest rule above a case wins."""
+
+    __tablename__ = "routing_rule"
+    __table_args__ = (
+        CheckConstraint(one_of("category", CASE_CATEGORIES), name="category"),
+        Index(None, "category", "territory_id"),
+    )
+
+    id: Mapped[int] = _id()
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    category: Mapped[str] = mapped_column(String(16))
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territory.id", ondelete="RESTRICT"))
+    institution: Mapped[str] = mapped_column(String(200))
+    is_demo: Mapped[bool] = _demo()
+    load_run_id: Mapped[int | None] = _run_fk()
+    created_at: Mapped[dt.datetime] = _created()
+    updated_at: Mapped[dt.datetime] = _created()
+
 # Lower edges (days) of the buckets that count cases by time to resolve: medians are
 # estimated from these sums, so they can be materialised and added across territories.
 RESOLVE_DAY_BUCKETS: tuple[int, ...] = (0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365)

@@ -112,3 +112,29 @@ def password(
     new = _read_password(password_stdin)
     _run(lambda conn: set_password(conn, username, new, by=local_admin()))
     console.print(f"Contraseña de «{username}» cambiada.")
+
+
+def audit_command(
+    user: str = typer.Option(None, "--user", help="only this user"),
+    action: str = typer.Option(None, "--action", help="action or its prefix (follow_up, alert_ack, login…)"),
+    target: str = typer.Option(None, "--target", help="exact target, e.g. case:K123"),
+    since: str = typer.Option(None, "--since", help="from this day (YYYY-MM-DD)"),
+    limit: int = typer.Option(100, "--limit", help="at most this many rows"),
+) -> None:
+    """List the audit log, newest first, with filters."""
+    import datetime as dt
+
+    from geodata import audit
+
+    try:
+        day = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        err.print("[bold red]Error:[/] --since: no es una fecha válida (AAAA-MM-DD).")
+        raise typer.Exit(2)
+    found: list[dict] = []
+    _run(lambda conn: found.extend(audit.entries(conn, username=user, action=action, target=target, since=day, limit=limit)))
+    table = Table("cuándo", "usuario", "acción", "objeto", "detalle")
+    for row in found:
+        table.add_row(f"{row['at']:%Y-%m-%d %H:%M}", row["username"] or "—", row["action"], row["target"] or "—",
+                      ", ".join(f"{k}={v}" for k, v in (row["detail"] or {}).items() if v is not None))
+    console.print(table if found else "Ningún registro con esos filtros.")

@@ -34,7 +34,7 @@ HOSTILE_VALUES = [
 # Values a path segment or query argument may carry.
 HOSTILE_TEXT = ["\x00", HUGE, "-1", "0", "x" * 3000, "%FF", "../..", "[]", "{\"a\":1}", "é", "01", "9999", " "]
 QUERY_KEYS = ["territory", "from", "to", "round", "paper", "title", "crs", "f", "bbox", "limit", "offset", "datetime",
-              "status", "category", "stage", "overdue", "colour", "next", "v"]
+              "status", "category", "stage", "overdue", "colour", "next", "v", "caso"]
 REALISTIC = {"layer_id": "cases", "collection_id": "cases", "fid": "C1", "code": "0101", "fmt": "csv", "z": "0", "x": "0",
              "y": "0", "path": "operador", "filename": "sala.css", "package_name": "dash", "fingerprinted_path": "x.js"}
 

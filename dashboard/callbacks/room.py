@@ -7,9 +7,11 @@ from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids, inputs, session, texts
 from dashboard import cards_vm
+from dashboard import followup_vm as fvm
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
+from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
 from dashboard.view import View
 
@@ -170,7 +172,7 @@ def register(app) -> None:
             return no_update, True
         code = vm.clicked_case(click)
         if code is not None:
-            return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
+            return followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), code)), False
         # A communal council has nothing below it: its click opens its card instead of drilling.
         card = cards_vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
                                   session.scope())
@@ -188,6 +190,10 @@ def register(app) -> None:
         function (query, operator) {
             let q = query || "";
             if (operator && operator.length) { q += (q ? "&" : "?") + "operador=1"; }
+            // A case opened by its address (?caso=K123) keeps it while its card is open, so a reload reopens it.
+            const caso = new URLSearchParams(window.location.search).get("caso");
+            const panel = document.getElementById("case-panel");
+            if (caso && panel && !panel.hidden) { q += (q ? "&" : "?") + "caso=" + encodeURIComponent(caso); }
             const target = window.location.pathname + q;
             if (target !== window.location.pathname + window.location.search) {
                 const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";

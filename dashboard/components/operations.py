@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from dash import dcc, html
 
 from dashboard import ids, texts
@@ -24,6 +26,9 @@ def alert_list(data: dict, controls: dict) -> list:
                     html.Div([html.Span(item["kind_label"], className="alert-kind"), html.Span(item["label"], className="alert-label")]),
                     html.Div(f"{item['territory_name']}{days}", className="alert-meta"),
                     html.Div(item["ack_text"], className="alert-ack-text") if item["ack_text"] else None,
+                    # A case's alert opens its card in the room, where it is followed up.
+                    dcc.Link(texts.FOLLOW_OPEN, href=f"/?caso={quote(item['code'], safe='')}", className="alert-open")
+                    if item["kind"] == "case_overdue" else None,
                     html.Div(
                         [
                             dcc.Input(

@@ -13,10 +13,12 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import downloads_vm as dvm
-from dashboard import ids, session, texts
+from dashboard import followup_vm as fvm
+from dashboard import ids, inputs, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import viewmodels as vm
+from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
 from dashboard.view import parse
 
@@ -194,17 +196,21 @@ def minutes_box(offer) -> html.Div:
     )
 
 
-def case_panel() -> html.Aside:
-    """The detail card of the case whose point was clicked (filled by its callback)."""
+def case_panel(case_code: str | None = None) -> html.Aside:
+    """The detail card of the case whose point was clicked (filled by its callback), or of
+    the case the address names (`?caso=K123`: the case's own link, from its alert)."""
+    card = None
+    if case_code:
+        card = followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), case_code))
     return html.Aside(
         [
             html.Button("×", id=ids.CASE_CLOSE, n_clicks=0, className="case-close", title=texts.CASE_CLOSE,
                         **{"aria-label": texts.CASE_CLOSE}),
-            html.Div(id=ids.CASE_BODY, className="case-body", **{"aria-live": "polite"}),
+            html.Div(card, id=ids.CASE_BODY, className="case-body", **{"aria-live": "polite"}),
         ],
         id=ids.CASE_PANEL,
         className="case-panel",
-        hidden=True,
+        hidden=card is None,
     )
 
 
@@ -214,7 +220,7 @@ def operator_requested(query: dict) -> bool:
     return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
 
 
-def map_panel(room) -> html.Div:
+def map_panel(room, case_code: str | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
     buttons at the top right) and the case card."""
@@ -229,7 +235,7 @@ def map_panel(room) -> html.Div:
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
             ),
-            case_panel(),
+            case_panel(case_code),
         ],
         className="map-panel",
         id="map-panel",
@@ -278,7 +284,7 @@ def layout(**query) -> html.Div:
                     html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
                     html.Div(
                         [
-                            map_panel(room),
+                            map_panel(room, inputs.text(query.get("caso"), limit=40)),
                             html.Div(
                                 [
                                     html.Section(

@@ -1,7 +1,7 @@
 """communal system: peace quadrants, defence plans, communal businesses, justices of the peace and their cases
 
 Revision ID: 0015_communal_system
-Revises: 0009_facts_by_dimension
+Revises: 0011_followup
 Create Date: 2026-12-02 16:48:28.038490
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from geoalchemy2 import Geometry
 
 revision: str = '0015_communal_system'
-down_revision: Union[str, None] = '0009_facts_by_dimension'
+down_revision: Union[str, None] = '0011_followup'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

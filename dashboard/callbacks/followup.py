@@ -1,0 +1,51 @@
+"""The follow-up form of a case card: save, then show the card again as stored.
+
+It passes the signed-in actor and what was typed; `geodata.followup` checks the role,
+resolves the case to its territory against the actor's scope and compares the version the
+card was read at, so a second operator's save over a changed case is refused with the
+conflict message (the card then shows what the other operator did, the typed note kept).
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from dashboard import followup_vm as fvm
+from dashboard import ids, inputs, session
+from dashboard.components.followup import case_card
+
+
+def register(app) -> None:
+    @app.callback(
+        Output(ids.CASE_CARD, "children"),
+        Input(ids.FOLLOW_SAVE, "n_clicks"),
+        State(ids.FOLLOW_RECORD, "data"),
+        State(ids.FOLLOW_INSTITUTION, "value"),
+        State(ids.FOLLOW_ASSIGNEE, "value"),
+        State(ids.FOLLOW_DUE, "value"),
+        State(ids.FOLLOW_STATUS, "value"),
+        State(ids.FOLLOW_NOTE, "value"),
+        prevent_initial_call=True,
+    )
+    def save(clicks, record, institution, assignee, due, status, note):
+        if not inputs.count(clicks):
+            return no_update
+        record = inputs.mapping(record)
+        code = inputs.text(record.get("code"), limit=40)
+        if not code:
+            return no_update
+        version = record.get("version")
+        status = inputs.text(status, limit=20)
+        # The status the card showed, sent back unchanged, is no change of the room's.
+        if status == inputs.text(record.get("status"), limit=20):
+            status = None
+        actor, engine = session.actor(), session.engine()
+        # What was typed goes as sent (an empty control as empty): geodata refuses a value of
+        # the wrong type or length with a message, rather than this guessing what was meant.
+        saved, message = fvm.save_case(
+            engine, actor, code, version, institution="" if institution is None else institution,
+            assignee="" if assignee is None else assignee, due_date=due, status=status, note=note,
+        )
+        data = fvm.case_card(engine, actor, code, message=message, error=not saved,
+                             kept_note=None if saved else inputs.text(note, limit=4000))
+        return case_card(data).children

@@ -1,0 +1,70 @@
+"""The case card with its follow-up: the case's fields, its history (loads and room
+together) and the follow-up form (for a role that may follow up)."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids, texts
+from dashboard.components import room as parts
+
+
+def _history(items: list[dict]) -> html.Ol:
+    rows = []
+    for item in items:
+        parts_ = [html.Span(item["when"], className="timeline-date"), " — ",
+                  html.Span(item["source"], className="timeline-source"), " · ",
+                  html.Span(item["what"], className="timeline-status")]
+        if item["who"]:
+            parts_.append(html.Span(f" ({item['who']})", className="timeline-who"))
+        if item["note"]:
+            parts_.append(html.Div(item["note"], className="timeline-note"))
+        rows.append(html.Li(parts_, className="timeline-room" if item["room"] else "timeline-load"))
+    return html.Ol(rows, className="timeline")
+
+
+def _field(label: str, control, hint=None) -> html.Div:
+    return html.Div([html.Label([html.Span(label, className="follow-label"), control]), hint], className="follow-field")
+
+
+def _form(data: dict) -> list:
+    store = dcc.Store(id=ids.FOLLOW_RECORD, data={"kind": data["kind"], "code": data["code"], "version": data["version"],
+                                                 "status": data["status"]})
+    message = html.Div(
+        data["message"] or "", id=ids.FOLLOW_MESSAGE, role="alert" if data["error"] else "status",
+        className="follow-message" + (" follow-error" if data["error"] else ""),
+    )
+    updated = html.P(data["updated"], className="muted follow-updated") if data["updated"] else None
+    if not data["may_write"]:
+        return [store, updated, html.P(texts.FOLLOW_READ_ONLY, className="muted")]
+    hint = html.Small(texts.FOLLOW_SUGGESTED.format(institution=data["suggested"]), className="muted follow-hint") \
+        if data["suggested"] else None
+    # The message first: a conflict must be seen without scrolling the card.
+    return [
+        store,
+        message,
+        updated,
+        _field(texts.FOLLOW_INSTITUTION,
+               dcc.Input(id=ids.FOLLOW_INSTITUTION, value=data["institution"], maxLength=200, className="follow-input"), hint),
+        _field(texts.FOLLOW_ASSIGNEE,
+               dcc.Input(id=ids.FOLLOW_ASSIGNEE, value=data["assignee"], maxLength=120, className="follow-input")),
+        _field(texts.FOLLOW_DUE, dcc.Input(id=ids.FOLLOW_DUE, type="date", value=data["due_date"], className="follow-input")),
+        _field(texts.FOLLOW_STATUS,
+               dcc.Dropdown(id=ids.FOLLOW_STATUS, options=data["statuses"], value=data["status"], clearable=False,
+                            className="follow-status")),
+        _field(texts.FOLLOW_NOTE,
+               dcc.Textarea(id=ids.FOLLOW_NOTE, value=data["note"], placeholder=texts.FOLLOW_NOTE_PLACEHOLDER,
+                            maxLength=2000, className="follow-note")),
+        html.Button(texts.FOLLOW_SAVE, id=ids.FOLLOW_SAVE, n_clicks=0, className="button"),
+    ]
+
+
+def case_card(data: dict) -> html.Div:
+    """The whole card, in the container a follow-up save re-renders."""
+    if data.get("error"):
+        return html.Div(parts.case_panel(data), id=ids.CASE_CARD)
+    body = parts.case_panel({**data, "timeline": []})
+    # The plain timeline of `case_panel` gives way to the history of loads and room together.
+    body = body[:-2] + [html.H4(texts.CASE_HISTORY), _history(data["history"]),
+                        html.H4(texts.FOLLOW_TITLE), html.Div(_form(data["follow_up"]), className="follow-up")]
+    return html.Div(body, id=ids.CASE_CARD, className="case-card")

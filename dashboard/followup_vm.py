@@ -1,0 +1,132 @@
+"""The case card with its follow-up: what `components.followup.case_card` shows, and the
+save behind its form. Plain data in Spanish; `geodata.followup` checks role, scope and
+version, so nothing here (or in the browser) decides whether a write may happen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Engine
+
+from dashboard import texts
+from dashboard import viewmodels as vm
+from geodata import followup, records
+from geodata.access import ScopeError
+from geodata.models import Case, Territory
+from geodata.permissions import Action, Actor, PermissionDenied
+from geodata.vocab import CASE_STATUSES
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def _moment(value: dt.datetime) -> str:
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _entry_text(entry: dict) -> str:
+    """`Enrutado a Hidrocapital`, `Estado: Resuelto`, …: what one follow-up entry did."""
+    value = entry["value"]
+    if entry["action"] == "status":
+        value = CASE_STATUSES.get(value, value)
+    elif entry["action"] == "due_date" and value:
+        value = _day(dt.date.fromisoformat(value))
+    template = texts.FOLLOW_ACTIONS[entry["action"]] if value is not None else texts.FOLLOW_CLEARED[entry["action"]]
+    return template.format(value=value)
+
+
+def _history(timeline: list[tuple[str, dt.date]], entries: list[dict]) -> list[dict]:
+    """The loads' status changes and the room's entries in one list, oldest first (on one
+    day the load's first: its date has no time of day)."""
+    items = [
+        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": CASE_STATUSES.get(status, status),
+         "who": None, "note": None, "room": False}
+        for status, day in timeline
+    ]
+    for e in entries:
+        at = e["at"]
+        items.append(
+            {"sort": (at.astimezone().date(), 1, at), "when": _moment(at), "source": texts.FOLLOW_SOURCE_ROOM,
+             "what": _entry_text(e), "who": e["username"] or "—", "note": e["note"], "room": True}
+        )
+    items.sort(key=lambda i: (i["sort"][0], i["sort"][1], i["sort"][2] or dt.datetime.min.replace(tzinfo=dt.UTC)))
+    for item in items:
+        del item["sort"]
+    return items
+
+
+def _suggestion(conn, code: str) -> str | None:
+    from sqlalchemy import select
+
+    row = conn.execute(
+        select(Case.category, Territory.path).join(Territory, Territory.id == Case.territory_id).where(Case.code == code)
+    ).one()
+    return followup.suggest_institution(conn, row.category, row.path)
+
+
+def case_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | None = None, *,
+              message: str | None = None, error: bool = False, kept_note: str | None = None) -> dict:
+    """The case panel's data (`viewmodels.case_panel`) with the status both sides gave it,
+    the history of loads and room together, and the follow-up form: its current values, the
+    routing table's suggestion, the version it was read at, and whether the actor may save."""
+    if not code:
+        return {"code": code, "error": texts.CASE_NOT_FOUND.format(code="")}
+    card = vm.case_panel(engine, code, actor.scope, today)
+    if card.get("error"):
+        return card
+    with engine.connect() as conn:
+        try:
+            timeline = records.case_history(conn, code, actor.scope)
+            state = followup.state(conn, "case", code, actor.scope)
+        except (ScopeError, followup.FollowUpError):
+            return {"code": code, "error": texts.CASE_NOT_FOUND.format(code=code)}
+        suggestion = _suggestion(conn, code)
+    sides = followup.status_sides(timeline[-1], state)
+    status_label = texts.CASE_FIELDS["status"]
+    shown = CASE_STATUSES.get(sides["effective"], sides["effective"])
+    if sides["disagree"]:
+        loaded, room = sides["loaded"], sides["room"]
+        shown = texts.FOLLOW_STATUS_BOTH.format(
+            shown=shown,
+            room=CASE_STATUSES.get(room[0], room[0]), room_day=_day(room[1]),
+            loaded=CASE_STATUSES.get(loaded[0], loaded[0]), loaded_day=_day(loaded[1]),
+            winner=texts.FOLLOW_WINNER[sides["winner"]],
+        )
+    card["fields"] = [(label, shown if label == status_label else value) for label, value in card["fields"]]
+    if state["institution"]:
+        card["fields"] = [
+            (label, f"{state['institution']} ({texts.FOLLOW_SOURCE_ROOM.lower()})" if label == texts.CASE_FIELDS["institution"]
+             else value)
+            for label, value in card["fields"]
+        ]
+    card["history"] = _history(timeline, state["entries"])
+    card["follow_up"] = {
+        "kind": "case",
+        "code": code,
+        "version": state["version"],
+        "may_write": actor.may(Action.FOLLOW_UP),
+        "institution": state["institution"] or suggestion or "",
+        "suggested": suggestion if not state["institution"] and suggestion else None,
+        "assignee": state["assignee"] or "",
+        "due_date": state["due_date"].isoformat() if state["due_date"] else None,
+        "status": sides["effective"],
+        "statuses": [{"label": label, "value": value} for value, label in CASE_STATUSES.items()],
+        "updated": texts.FOLLOW_UPDATED.format(user=state["updated_by"] or "—", at=_moment(state["updated_at"]))
+        if state["updated_at"] else None,
+        "note": kept_note or "",
+        "message": message,
+        "error": error,
+    }
+    return card
+
+
+def save_case(engine: Engine, actor: Actor, code, version, *, institution, assignee, due_date, status, note) -> tuple[bool, str]:
+    """Save the follow-up form of a case in its own transaction: (saved, the message to show)."""
+    try:
+        with engine.begin() as conn:
+            followup.save(conn, actor, "case", code, version, institution=institution, assignee=assignee,
+                          due_date=due_date, status=status, note=note)
+    except (followup.FollowUpError, followup.FollowUpConflict, PermissionDenied) as exc:
+        return False, str(exc)
+    return True, texts.FOLLOW_SAVED
