@@ -35,12 +35,34 @@ LEGEND_NO_DATA = "Sin datos"
 LEGEND_CLASSES_QUANTILES = "cuantiles"
 LEGEND_CLASSES_BREAKS = "cortes naturales"
 LEGEND_CLASSES_UNIQUE = "valores únicos"
+# The classification the user chooses for the choropleth (dashboard.classify.METHODS).
+CLASSIFICATION = "Clasificación"
+CLASSIFICATION_METHODS = {"jenks": "Cortes naturales (Jenks)", "quantiles": "Cuantiles", "equal": "Intervalos iguales"}
+CLASSES = "Clases"
+LEGEND_SCHEMES = {
+    "fisher_jenks": "cortes naturales (Jenks)",
+    "quantiles": "cuantiles",
+    "equal_interval": "intervalos iguales",
+    "unique": "valores únicos",
+}
+LEGEND_SCHEME = "{scheme}, {k} clases"
+LEGEND_DIVERGING = ", divergente en 0"
+LEGEND_NO_CHANGE = "sin cambio"
+LEGEND_COUNT = "Número de territorios en la clase"
+LEGEND_POINTS = "Puntos"
+LEGEND_HEAT = "{layer}: mapa de calor ({total:n} registros)"
+LEGEND_HEAT_LOW = "menos"
+LEGEND_HEAT_HIGH = "más"
+LEGEND_OVERDUE = "Vencido (punto mayor, encima)"
+LEGEND_CLAP_LATE = "Sin entrega en {days} días (punto mayor, encima)"
+LEGEND_BUBBLES = "{layer}: burbujas por territorio (tamaño: registros)"
 ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
 ATTRIBUTION_DEMO = "Comunas y consejos comunales: límites de demostración generados"
 MAP_HINT = "Haga clic en un territorio para bajar un nivel; use la ruta de arriba para subir."
 MAP_LEAF = "{name} es el nivel más bajo: no tiene territorios debajo."
 POINTS_AGGREGATED = "{layer}: {total:n} registros, agrupados por {level}"
 POINTS_INDIVIDUAL = "{layer}: {shown:n} de {total:n} registros"
+POINTS_DENSITY = "{layer}: {total:n} registros, más de {limit:n}: mapa de calor; acerque a un territorio menor o filtre para ver cada punto"
 POINTS_TRUNCATED = "{layer}: se muestran los {shown:n} más recientes de {total:n}; acerque a un territorio menor"
 
 GRID_TITLE = "{level} de {name}, ordenados por «{indicator}»"

@@ -22,6 +22,8 @@ _TRIGGERS = {
     ids.CLEAR_PERIOD: "clear",
     ids.MAP: "map",
     ids.GRID: "grid",
+    ids.CLASSIFICATION: "classification",
+    ids.CLASSES: "classification",
 }
 
 _SCREEN = [
@@ -44,6 +46,7 @@ _SCREEN = [
     Output(ids.ALERTS_LINK, "children"),
     Output(ids.ERROR, "children"),
     Output(ids.ERROR, "hidden"),
+    Output(ids.POINT_LEGEND, "children"),
     Output(ids.RENDERED, "data"),
     Output(ids.URL_SYNC, "data"),
 ]
@@ -83,6 +86,7 @@ def _screen(view: View, rendered: dict | None) -> list:
         room.alerts_label,
         room.error,
         not room.error,
+        parts.point_legend(room.point_legend),
         room.rendered,
         room.view.to_query(),
     ]
@@ -108,12 +112,14 @@ def register(app) -> None:
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
         Input({"type": ids.NOVELTY, "kind": ALL, "code": ALL}, "n_clicks"),
         Input({"type": ids.PERIOD_BUTTON, "key": ALL}, "n_clicks"),
+        Input(ids.CLASSIFICATION, "value"),
+        Input(ids.CLASSES, "value"),
         State(ids.VIEW, "data"),
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
     def on_action(indicator, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
-                  _novelties, _periods, view_data, rendered):
+                  _novelties, _periods, classification, classes, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
@@ -146,6 +152,8 @@ def register(app) -> None:
             cell_clicked=cell,
             crumb_code=crumb_code,
             scope=session.scope(),
+            classification=inputs.text(classification, limit=16),
+            classes=inputs.text(classes, limit=2),
         )
         if new == view:
             return unchanged

@@ -29,18 +29,38 @@ def breadcrumb(crumbs: list[dict]) -> list:
     return items
 
 
+def _legend_item(item: dict) -> html.Li:
+    """A class (or a status) with its colour, its label and how many it holds."""
+    shape = item.get("shape")
+    parts = [html.Span(className="swatch" + (f" swatch-{shape}" if shape else ""), style={"background": item["color"]}),
+             html.Span(item["label"], className="legend-label")]
+    if item.get("count") is not None:
+        parts.append(html.Span(_n(item["count"]), className="legend-count", title=texts.LEGEND_COUNT))
+    return html.Li(parts, className="legend-item")
+
+
 def legend(data: dict) -> list:
     return [
         html.Div(data["title"], className="legend-title"),
-        html.Ul(
-            [
-                html.Li([html.Span(className="swatch", style={"background": item["color"]}), html.Span(item["label"])])
-                for item in data["items"]
-            ],
-            className="legend-items",
-        ),
+        html.Ul([_legend_item(item) for item in data["items"]], className="legend-items"),
         html.Div(data["scheme"], className="legend-scheme") if data.get("scheme") else None,
     ]
+
+
+def point_legend(sections: list[dict]) -> list:
+    """The key of the point layers: their statuses with counts, a heat map's ramp, or bubbles."""
+    out = []
+    for section in sections:
+        body = [html.Div(section["title"], className="legend-subtitle")]
+        if section.get("gradient"):
+            low, high = section["gradient"]
+            body.append(html.Div([html.Span(section["ends"][0]),
+                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {low}, {high})"}),
+                                  html.Span(section["ends"][1])], className="legend-heat"))
+        else:
+            body.append(html.Ul([_legend_item(item) for item in section["items"]], className="legend-items"))
+        out.append(html.Div(body, className="legend-points-layer"))
+    return out
 
 
 def kpi_cards(cards: list[dict]) -> list:

@@ -63,6 +63,27 @@ def filters(view) -> html.Div:
     )
 
 
+def classification(view) -> html.Div:
+    """How the choropleth is classed: the method and the number of classes (3–7)."""
+    from dashboard.classify import MAX_CLASSES, MIN_CLASSES
+
+    return html.Div(
+        [
+            html.Label(texts.CLASSIFICATION, htmlFor=ids.CLASSIFICATION),
+            dcc.Dropdown(id=ids.CLASSIFICATION, value=view.classification, clearable=False, labels=texts.DROPDOWN_LABELS,
+                         options=[{"label": label, "value": key} for key, label in texts.CLASSIFICATION_METHODS.items()]),
+            html.Div(
+                [html.Span(texts.CLASSES, className="classes-label", id="classes-label"),
+                 dcc.RadioItems(id=ids.CLASSES, value=view.classes, inline=True, className="classes-choice",
+                                options=[{"label": str(k), "value": k} for k in range(MIN_CLASSES, MAX_CLASSES + 1)],
+                                **{"aria-labelledby": "classes-label"})],
+                className="classes-field",
+            ),
+        ],
+        className="control control-classification",
+    )
+
+
 def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = False) -> html.Div:
     return html.Div(
         [
@@ -74,6 +95,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                 ],
                 className="control control-indicator",
             ),
+            classification(view),
             html.Div(
                 [
                     html.Label(texts.LAYERS),
@@ -194,7 +216,8 @@ def map_panel(room) -> html.Div:
             dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map", responsive=True),
             html.Details(
                 [html.Summary(texts.LEGEND_TOGGLE, className="legend-toggle"),
-                 html.Div(parts.legend(room.legend), id=ids.LEGEND)],
+                 html.Div(parts.legend(room.legend), id=ids.LEGEND),
+                 html.Div(parts.point_legend(room.point_legend), id=ids.POINT_LEGEND, className="legend-points")],
                 open=True,
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
