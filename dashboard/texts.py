@@ -257,3 +257,47 @@ CARD_LEVEL = "Nivel"
 CARD_PATH = "Ubicación"
 CARD_HOUSEHOLDS = "Familias"
 CARD_POPULATION = "Población"
+
+# Record cards (a click on a project or CLAP point; shared links ?caso= / ?proyecto= / ?clap=)
+RECORD_SHARE_PARAMS = {"cases": "caso", "projects": "proyecto", "claps": "clap"}
+RECORD_SHARE = "Enlace para compartir"
+RECORD_NOT_FOUND = {
+    "cases": "No se encontró el caso «{code}» (no existe o está fuera de su ámbito).",
+    "projects": "No se encontró el proyecto «{code}» (no existe o está fuera de su ámbito).",
+    "claps": "No se encontró el CLAP «{code}» (no existe o está fuera de su ámbito).",
+}
+PROJECT_TITLE = "Proyecto {code}"
+PROJECT_STALLED = "paralizado"
+PROJECT_FIELDS = {
+    "name": "Proyecto",
+    "stage": "Etapa",
+    "progress": "Avance",
+    "round": "Consulta popular",
+    "area": "Área",
+    "sector": "Sector",
+    "budget": "Presupuesto",
+    "deposited": "Depositado",
+    "start_date": "Inicio",
+    "end_date": "Culminación",
+    "territory": "Territorio",
+}
+PROJECT_DEPOSITED = "{amount} ({share} del presupuesto)"
+PROJECT_HISTORY = "Depósitos"
+PROJECT_NO_DEPOSITS = "Ningún depósito registrado."
+PROJECT_DEPOSIT = "Bs. {amount}"
+PROJECT_ANSWERS = "Casos y acuerdos que atiende"
+PROJECT_ANSWERS_NONE = "Ningún caso ni acuerdo vinculado."
+CLAP_TITLE = "CLAP {code}"
+CLAP_LATE = "sin entrega en {days} días"
+CLAP_FIELDS = {
+    "name": "CLAP",
+    "households": "Familias registradas",
+    "last_delivery": "Última entrega",
+    "days_since": "Días desde la última entrega",
+    "deliveries": "Entregas registradas",
+    "territory": "Territorio",
+}
+CLAP_NEVER = "Nunca"
+CLAP_HISTORY = "Últimas entregas"
+CLAP_NO_DELIVERIES = "Ninguna entrega registrada."
+CLAP_DELIVERY = "{households} familias atendidas"

@@ -9,6 +9,7 @@ from dashboard import ids, inputs, session, texts
 from dashboard import cards_vm
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
+from dashboard import records_vm
 from dashboard import viewmodels as vm
 from dashboard.components import room as parts
 from dashboard.view import View
@@ -159,7 +160,7 @@ def register(app) -> None:
             return unchanged
         return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered)]
 
-    # A click on a case point opens its detail card; any other click on the map (a
+    # A click on a record point opens its card; any other click on the map (a
     # territory, which drills in `on_action`, or a bubble) or the close button closes it.
     # `on_action` leaves the view unchanged for a record point (`vm.clicked_code` is None).
     @app.callback(
@@ -173,9 +174,10 @@ def register(app) -> None:
     def case_detail(click, _close, view_data):
         if ctx.triggered_id != ids.MAP:
             return no_update, True
-        code = vm.clicked_case(click)
-        if code is not None:
-            return parts.case_panel(vm.case_panel(session.engine(), code, session.scope())), False
+        # A case, project or CLAP point opens its card (details, status, history, path, share link).
+        record = vm.clicked_record(click)
+        if record is not None:
+            return parts.record_panel(records_vm.record_panel(session.engine(), *record, session.scope())), False
         # A communal council has nothing below it: its click opens its card instead of drilling.
         card = cards_vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
                                   session.scope())

@@ -113,6 +113,44 @@ def case_panel(data: dict) -> list:
             className="timeline",
         ),
     ]
+    if data.get("share"):
+        body.append(share_link(data["share"]))
+    return body
+
+
+def share_link(href: str) -> html.A:
+    """The link that reopens the room with this card open and the map on its record."""
+    return html.A(texts.RECORD_SHARE, href=href, className="card-share", title=texts.RECORD_SHARE)
+
+
+def record_panel(data: dict) -> list:
+    """Any record's card: a case's detail panel, or a project's or CLAP's card (title and
+    badge, fields, what it answers, its history, the share link)."""
+    if data.get("error"):
+        return [html.P(data["error"], className="case-error", role="alert")]
+    if data.get("kind") == "cases":
+        return case_panel(data)
+    head = [html.H3(data["title"], className="case-title")]
+    if data.get("badge"):
+        head.append(html.Span(data["badge"], className="badge badge-overdue"))
+    body = [html.Div(head, className="case-head"),
+            html.Dl([part for label, value in data["fields"] for part in (html.Dt(label), html.Dd(value))], className="case-fields")]
+    if data.get("description"):
+        body += [html.H4(texts.CASE_DESCRIPTION), html.P(data["description"], className="case-description")]
+    if data.get("linked_title"):
+        body.append(html.H4(data["linked_title"]))
+        body.append(
+            html.Ul([html.Li([html.Strong(f"{x['kind']} {x['code']}"), f": {x['label']} ", html.Span(f"({x['status']})", className="muted")])
+                     for x in data["linked"]], className="case-solutions")
+            if data["linked"] else html.P(data["linked_none"], className="muted")
+        )
+    body.append(html.H4(data["history_title"]))
+    body.append(
+        html.Ol([html.Li([html.Span(day, className="timeline-date"), " — ", html.Span(text, className="timeline-status")])
+                 for day, text in data["history"]], className="timeline")
+        if data["history"] else html.P(data["history_none"], className="muted")
+    )
+    body.append(share_link(data["share"]))
     return body
 
 

@@ -15,6 +15,7 @@ from dash import dcc, html
 from dashboard import ids, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
+from dashboard import records_vm
 from dashboard import viewmodels as vm
 from dashboard.components import room as parts
 from dashboard.view import parse
@@ -186,17 +187,18 @@ def downloads(view) -> html.Div:
     )
 
 
-def case_panel() -> html.Aside:
-    """The detail card of the case whose point was clicked (filled by its callback)."""
+def case_panel(card: list | None = None) -> html.Aside:
+    """The card of the record or council clicked (filled by its callback), or of the record
+    a shared link names (`card`, open from the start)."""
     return html.Aside(
         [
             html.Button("×", id=ids.CASE_CLOSE, n_clicks=0, className="case-close", title=texts.CASE_CLOSE,
                         **{"aria-label": texts.CASE_CLOSE}),
-            html.Div(id=ids.CASE_BODY, className="case-body", **{"aria-live": "polite"}),
+            html.Div(card, id=ids.CASE_BODY, className="case-body", **{"aria-live": "polite"}),
         ],
         id=ids.CASE_PANEL,
         className="case-panel",
-        hidden=True,
+        hidden=card is None,
     )
 
 
@@ -206,7 +208,7 @@ def operator_requested(query: dict) -> bool:
     return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
 
 
-def map_panel(room) -> html.Div:
+def map_panel(room, card: list | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
     buttons at the top right) and the case card."""
@@ -222,7 +224,7 @@ def map_panel(room) -> html.Div:
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
             ),
-            case_panel(),
+            case_panel(card),
         ],
         className="map-panel",
         id="map-panel",
@@ -232,14 +234,23 @@ def map_panel(room) -> html.Div:
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
+    # A shared link to a record (`?caso=`, `?proyecto=`, `?clap=`): the room opens on its
+    # territory with its layer, the map on its point and its card open.
+    shared = records_vm.shared_record(query)
+    focus, card = None, None
+    if shared:
+        view, focus = records_vm.open_shared(engine, view, *shared, scope)
+        card = parts.record_panel(records_vm.record_panel(engine, *shared, scope))
     room = vm.room(engine, view, scope, settings, base_url=session.base_url())
+    if focus is not None:
+        room.figure = records_vm.focus_figure(room.figure, focus)
     rounds = vm.consultation_rounds(engine)
     operator = operator_requested(query)
     return html.Div(
         [
             dcc.Store(id=ids.VIEW, data=room.view.to_store()),
             dcc.Store(id=ids.RENDERED, data=room.rendered),
-            dcc.Store(id=ids.URL_SYNC, data=room.view.to_query()),
+            dcc.Store(id=ids.URL_SYNC, data=records_vm.share_query(room.view, *shared) if focus is not None else room.view.to_query()),
             dcc.Store(id=ids.LAST_REFRESH, data=ops.start_marker(engine) if operator else None),
             html.Aside(
                 [controls(room.view, rounds, settings.refresh_seconds, operator), downloads(room.view)],
@@ -271,7 +282,7 @@ def layout(**query) -> html.Div:
                     html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
                     html.Div(
                         [
-                            map_panel(room),
+                            map_panel(room, card),
                             html.Div(
                                 [
                                     html.Section(
