@@ -150,6 +150,7 @@ def points_trace(kind: str, pointset) -> dict:
         customdata=detail,
         hovertemplate="<b>%{customdata[1]}</b>" + lines + "<extra></extra>",
         name=label,
+        uid=f"points-{kind}",
     )
 
 
@@ -196,6 +197,8 @@ def density_trace(kind: str, pointset) -> dict:
         hoverinfo="skip",
         opacity=0.85,
         name=texts.LAYER_LABELS[kind],
+        # Under the layer's own points (the newest, drawn on it), which plotly names by their uid.
+        below=f"plotly-trace-layer-points-{kind}-circle",
     )
 
 

@@ -62,7 +62,7 @@ MAP_HINT = "Haga clic en un territorio para bajar un nivel; use la ruta de arrib
 MAP_LEAF = "{name} es el nivel más bajo: no tiene territorios debajo."
 POINTS_AGGREGATED = "{layer}: {total:n} registros, agrupados por {level}"
 POINTS_INDIVIDUAL = "{layer}: {shown:n} de {total:n} registros"
-POINTS_DENSITY = "{layer}: {total:n} registros, más de {limit:n}: mapa de calor; acerque a un territorio menor o filtre para ver cada punto"
+POINTS_DENSITY = "{layer}: mapa de calor de los {total:n} registros (más de {limit:n}); acerque a un territorio menor o filtre para ver cada punto"
 POINTS_TRUNCATED = "{layer}: se muestran los {shown:n} más recientes de {total:n}; acerque a un territorio menor"
 
 GRID_TITLE = "{level} de {name}, ordenados por «{indicator}»"

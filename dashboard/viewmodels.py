@@ -456,13 +456,14 @@ def room(
             else:
                 ps = _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope,
                             today, view.filters_for(kind), limit=settings.map_point_limit)
+                pointsets.append(ps)
                 if ps.truncated:
-                    # Too many to draw one by one: a heat map of all of them, not the newest few.
+                    # Too many to draw one by one: a heat map of all of them under the newest few,
+                    # so the map shows where every record is, not only the latest.
                     key = ("density", kind, place.parent_code, period, scope, today or dt.date.today(),
                            tuple(sorted((k, tuple(v)) for k, v in view.filters_for(kind).items())), bbox)
-                    ps = _timed(timings, f"density_{kind}", cached_read, conn, key, lambda kind=kind: density_points(
-                        conn, kind, place.parent_code, period, scope, today, view.filters_for(kind), bbox))
-                pointsets.append(ps)
+                    pointsets.append(_timed(timings, f"density_{kind}", cached_read, conn, key, lambda kind=kind: density_points(
+                        conn, kind, place.parent_code, period, scope, today, view.filters_for(kind), bbox)))
         crumbs = [
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
         ]

@@ -15,7 +15,7 @@ from layers.registry import Layer, LayerParams
 
 # Cells across the wider side of the box shown: fine enough for the heat map's blur, few
 # enough to stay a few kilobytes.
-CELLS_ACROSS = 120
+CELLS_ACROSS = 80
 
 
 def cell_size(bbox: tuple[float, float, float, float] | None, across: int = CELLS_ACROSS) -> float:

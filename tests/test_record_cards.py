@@ -121,14 +121,15 @@ def test_urgent_points_are_drawn_on_top_and_keyed_in_the_legend(engine, tree):
 def test_above_the_point_limit_the_room_draws_a_heat_map_of_all_records(engine, tree):
     room = vm.room(engine, View("0101", layers=("cases",)), settings=Settings(_env_file=None, map_point_limit=2), today=TODAY)
     go.Figure(room.figure)
-    heat = room.figure["data"][1]
-    assert heat["type"] == "densitymap" and sum(heat["z"]) == 4  # every case, not the newest 2
-    assert "mapa de calor" in room.map_note
-    assert room.point_legend[0]["title"] == "Casos 1x10: mapa de calor (4 registros)"
+    points, heat = room.figure["data"][1:]
+    assert heat["type"] == "densitymap" and sum(heat["z"]) == 4  # every case, under the newest 2
+    assert len(points["lon"]) == 2 and heat["below"] == f"plotly-trace-layer-{points['uid']}-circle"
+    assert "mapa de calor de los 4 registros" in room.map_note
+    assert room.point_legend[1]["title"] == "Casos 1x10: mapa de calor (4 registros)"
     # The filters still apply to it.
     water = vm.room(engine, View("0101", layers=("cases",), category=("water",)),
                     settings=Settings(_env_file=None, map_point_limit=1), today=TODAY)
-    assert sum(water.figure["data"][1]["z"]) == 2
+    assert sum(water.figure["data"][2]["z"]) == 2
 
 
 def test_the_classification_travels_in_the_url_and_patches_the_legend(engine, tree):
