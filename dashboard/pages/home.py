@@ -78,8 +78,6 @@ def classification(view) -> html.Div:
                  dcc.RadioItems(id=ids.CLASSES, value=view.classes, inline=True, className="classes-choice",
                                 options=[{"label": str(k), "value": k} for k in range(MIN_CLASSES, MAX_CLASSES + 1)])],
                 className="classes-field",
-                role="group",
-                **{"aria-labelledby": "classes-label"},
             ),
         ],
         className="control control-classification",
