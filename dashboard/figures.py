@@ -118,8 +118,12 @@ def points_trace(kind: str, pointset) -> dict:
             hovertemplate=f"<b>%{{customdata[1]}}</b><br>{label}: %{{customdata[2]}}<br>%{{customdata[3]}}<extra></extra>",
             name=label,
         )
+    if pointset.density:
+        return density_trace(kind, pointset)
     layer = get_layer(kind)
     style = layer.style
+    # Open and overdue on top of resolved: MapLibre draws a trace's points in order.
+    pts = sorted(pts, key=lambda p: draw_rank(kind, p))
     fields = [layer.field(name) for name in layer.popup]
     head, rest = fields[0], fields[1:]
     detail = [
@@ -140,11 +144,101 @@ def points_trace(kind: str, pointset) -> dict:
         lon=[p["lon"] for p in pts],
         lat=[p["lat"] for p in pts],
         mode="markers",
-        marker={"size": 9, "color": color, "opacity": 0.9},
+        # What needs attention (overdue, stalled, without deliveries) is drawn larger.
+        marker={"size": [POINT_SIZE_URGENT if draw_rank(kind, p) == URGENT else POINT_SIZE for p in pts], "color": color,
+                "opacity": 0.9},
         customdata=detail,
         hovertemplate="<b>%{customdata[1]}</b>" + lines + "<extra></extra>",
         name=label,
+        uid=f"points-{kind}",
     )
+
+
+POINT_SIZE, POINT_SIZE_URGENT = 9, 13
+SETTLED, OPEN, URGENT = 0, 1, 2
+_SETTLED = {"cases": {"resolved", "closed", "rejected"}, "projects": {"completed"}}
+# The colour ramps of the heat maps (transparent where there is nothing), by layer.
+HEAT_SCALES = {
+    "cases": [[0, "rgba(255,255,178,0)"], [0.15, "#fecc5c"], [0.5, "#fd8d3c"], [1, "#bd0026"]],
+    "projects": [[0, "rgba(239,243,255,0)"], [0.15, "#9ecae1"], [0.5, "#4292c6"], [1, "#08519c"]],
+    "claps": [[0, "rgba(242,240,247,0)"], [0.15, "#bcbddc"], [0.5, "#807dba"], [1, "#54278f"]],
+}
+
+
+def draw_rank(kind: str, p: dict) -> int:
+    """Where a record is drawn: settled ones (resolved, closed, completed) at the bottom,
+    open ones above, and on top what is late: an overdue case, a stalled project, a CLAP
+    with no delivery in CLAP_GAP_DAYS."""
+    from geodata.rules import CLAP_GAP_DAYS
+
+    if kind == "cases":
+        if p.get("overdue"):
+            return URGENT
+        return SETTLED if p.get("status") in _SETTLED["cases"] else OPEN
+    if kind == "projects":
+        if p.get("stage") == "stalled":
+            return URGENT
+        return SETTLED if p.get("stage") in _SETTLED["projects"] else OPEN
+    days = p.get("days_since_delivery")
+    return URGENT if days is None or days > CLAP_GAP_DAYS else OPEN
+
+
+def density_trace(kind: str, pointset) -> dict:
+    """A heat map of every record of the layer in view, from its counts per grid cell."""
+    cells = pointset.cells or []
+    return dict(
+        type="densitymap",
+        lon=[c["lon"] for c in cells],
+        lat=[c["lat"] for c in cells],
+        z=[c["count"] for c in cells],
+        radius=18,
+        colorscale=HEAT_SCALES[kind],
+        showscale=False,
+        hoverinfo="skip",
+        opacity=0.85,
+        name=texts.LAYER_LABELS[kind],
+        # Under the layer's own points (the newest, drawn on it), which plotly names by their uid.
+        below=f"plotly-trace-layer-points-{kind}-circle",
+    )
+
+
+def point_legend(pointsets) -> list[dict]:
+    """The key of the point layers on the map, for the legend: each status with its colour
+    and how many of the records drawn have it, what is drawn larger and on top, or that a
+    layer is a heat map or bubbles per territory."""
+    from geodata.rules import CLAP_GAP_DAYS
+
+    sections = []
+    for ps in pointsets:
+        label = texts.LAYER_LABELS[ps.kind]
+        if ps.aggregated:
+            sections.append({"title": texts.LEGEND_BUBBLES.format(layer=label),
+                             "items": [{"color": POINT_COLORS[ps.kind], "label": label, "count": ps.total, "shape": "bubble"}]})
+            continue
+        if ps.density:
+            scale = HEAT_SCALES[ps.kind]
+            sections.append({"title": texts.LEGEND_HEAT.format(layer=label, total=ps.total),
+                             "gradient": [scale[1][1], scale[-1][1]],
+                             "ends": [texts.LEGEND_HEAT_LOW, texts.LEGEND_HEAT_HIGH]})
+            continue
+        style = get_layer(ps.kind).style
+        items = []
+        if style.field:
+            counts: dict[str, int] = defaultdict(int)
+            for p in ps.points:
+                counts[str(p.get(style.field))] += 1
+            items = [{"color": color, "label": style.labels.get(value, value), "count": counts.get(value, 0)}
+                     for value, color in style.colors.items() if counts.get(value)]
+        else:
+            items = [{"color": style.color, "label": style.single_label or label, "count": len(ps.points)}]
+        urgent = sum(1 for p in ps.points if draw_rank(ps.kind, p) == URGENT)
+        if urgent:
+            text = {"cases": texts.LEGEND_OVERDUE, "projects": None,
+                    "claps": texts.LEGEND_CLAP_LATE.format(days=CLAP_GAP_DAYS)}[ps.kind]
+            if text:
+                items.append({"color": "#ffffff", "label": text, "count": urgent, "shape": "big"})
+        sections.append({"title": label, "items": items})
+    return sections
 
 
 # Popup fields that are a record's own name: shown alone as the popup's title.

@@ -44,12 +44,34 @@ LEGEND_NO_DATA = "Sin datos"
 LEGEND_CLASSES_QUANTILES = "cuantiles"
 LEGEND_CLASSES_BREAKS = "cortes naturales"
 LEGEND_CLASSES_UNIQUE = "valores únicos"
+# The classification the user chooses for the choropleth (dashboard.classify.METHODS).
+CLASSIFICATION = "Clasificación"
+CLASSIFICATION_METHODS = {"jenks": "Cortes naturales (Jenks)", "quantiles": "Cuantiles", "equal": "Intervalos iguales"}
+CLASSES = "Clases"
+LEGEND_SCHEMES = {
+    "fisher_jenks": "cortes naturales (Jenks)",
+    "quantiles": "cuantiles",
+    "equal_interval": "intervalos iguales",
+    "unique": "valores únicos",
+}
+LEGEND_SCHEME = "{scheme}, {k} clases"
+LEGEND_DIVERGING = ", divergente en 0"
+LEGEND_NO_CHANGE = "sin cambio"
+LEGEND_COUNT = "Número de territorios en la clase"
+LEGEND_POINTS = "Puntos"
+LEGEND_HEAT = "{layer}: mapa de calor ({total:n} registros)"
+LEGEND_HEAT_LOW = "menos"
+LEGEND_HEAT_HIGH = "más"
+LEGEND_OVERDUE = "Vencido (punto mayor, encima)"
+LEGEND_CLAP_LATE = "Sin entrega en {days} días (punto mayor, encima)"
+LEGEND_BUBBLES = "{layer}: burbujas por territorio (tamaño: registros)"
 ATTRIBUTION = "Límites: INE / OCHA vía geoBoundaries, CC BY 3.0 IGO"
 ATTRIBUTION_DEMO = "Comunas y consejos comunales: límites de demostración generados"
 MAP_HINT = "Haga clic en un territorio para bajar un nivel; use la ruta de arriba para subir."
 MAP_LEAF = "{name} es el nivel más bajo: no tiene territorios debajo."
 POINTS_AGGREGATED = "{layer}: {total:n} registros, agrupados por {level}"
 POINTS_INDIVIDUAL = "{layer}: {shown:n} de {total:n} registros"
+POINTS_DENSITY = "{layer}: mapa de calor de los {total:n} registros (más de {limit:n}); acerque a un territorio menor o filtre para ver cada punto"
 POINTS_TRUNCATED = "{layer}: se muestran los {shown:n} más recientes de {total:n}; acerque a un territorio menor"
 
 GRID_TITLE = "{level} de {name}, ordenados por «{indicator}»"
@@ -310,3 +332,47 @@ COM_MAP_JUDGES = "Jueces de paz"
 COM_MAP_PLANS = "Planes de defensa"
 COM_EMPTY = "No hay territorios por debajo de este nivel."
 COM_DOWNLOADS = "Descargar capas"
+
+# Record cards (a click on a project or CLAP point; shared links ?caso= / ?proyecto= / ?clap=)
+RECORD_SHARE_PARAMS = {"cases": "caso", "projects": "proyecto", "claps": "clap"}
+RECORD_SHARE = "Enlace para compartir"
+RECORD_NOT_FOUND = {
+    "cases": "No se encontró el caso «{code}» (no existe o está fuera de su ámbito).",
+    "projects": "No se encontró el proyecto «{code}» (no existe o está fuera de su ámbito).",
+    "claps": "No se encontró el CLAP «{code}» (no existe o está fuera de su ámbito).",
+}
+PROJECT_TITLE = "Proyecto {code}"
+PROJECT_STALLED = "paralizado"
+PROJECT_FIELDS = {
+    "name": "Proyecto",
+    "stage": "Etapa",
+    "progress": "Avance",
+    "round": "Consulta popular",
+    "area": "Área",
+    "sector": "Sector",
+    "budget": "Presupuesto",
+    "deposited": "Depositado",
+    "start_date": "Inicio",
+    "end_date": "Culminación",
+    "territory": "Territorio",
+}
+PROJECT_DEPOSITED = "{amount} ({share} del presupuesto)"
+PROJECT_HISTORY = "Depósitos"
+PROJECT_NO_DEPOSITS = "Ningún depósito registrado."
+PROJECT_DEPOSIT = "Bs. {amount}"
+PROJECT_ANSWERS = "Casos y acuerdos que atiende"
+PROJECT_ANSWERS_NONE = "Ningún caso ni acuerdo vinculado."
+CLAP_TITLE = "CLAP {code}"
+CLAP_LATE = "sin entrega en {days} días"
+CLAP_FIELDS = {
+    "name": "CLAP",
+    "households": "Familias registradas",
+    "last_delivery": "Última entrega",
+    "days_since": "Días desde la última entrega",
+    "deliveries": "Entregas registradas",
+    "territory": "Territorio",
+}
+CLAP_NEVER = "Nunca"
+CLAP_HISTORY = "Últimas entregas"
+CLAP_NO_DELIVERIES = "Ninguna entrega registrada."
+CLAP_DELIVERY = "{households} familias atendidas"

@@ -2,7 +2,8 @@
 
 `/?territory=0101&indicator=cases_overdue&layers=cases,claps&round=2025-1&from=2025-01-01&to=2025-06-30`
 `&category=water,gas&status=reported&overdue=1&stage=stalled` (filters of the record layers,
-their choices from the layer registry's `FilterDef`s).
+their choices from the layer registry's `FilterDef`s)
+`&classification=quantiles&classes=4` (how the choropleth is classed: `dashboard.classify`).
 Every parameter is optional; anything malformed is dropped with the default kept, so a
 hand-edited or stale link still opens (on the closest valid view) instead of failing.
 """
@@ -14,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
+from dashboard.classify import CLASSES, DEFAULT_METHOD, METHODS, clamp_classes
 from geodata.indicators import INDICATORS, Period, RecordFilter
 from geodata.records import RECORD_KINDS
 from geodata.territory import normalise_code
@@ -68,6 +70,8 @@ class View:
     overdue: bool = False
     stage: tuple[str, ...] = ()
     variation: bool = False  # the choropleth shows the change against the previous equal period
+    classification: str = DEFAULT_METHOD  # a key of dashboard.classify.METHODS
+    classes: int = CLASSES
 
     @property
     def period(self) -> Period:
@@ -132,6 +136,10 @@ class View:
             params["overdue"] = "1"
         if self.variation:
             params["variacion"] = "1"
+        if self.classification != DEFAULT_METHOD:
+            params["classification"] = self.classification
+        if self.classes != CLASSES:
+            params["classes"] = str(self.classes)
         return "?" + urlencode(params, safe=",") if params else ""
 
     def with_(self, **changes) -> View:
@@ -181,4 +189,11 @@ def parse(params: dict) -> View:
         overdue=_flag(params.get("overdue")),
         stage=_choices("stage", params.get("stage")),
         variation=_flag(params.get("variacion", params.get("variation"))),
+        classification=_method(params.get("classification")),
+        classes=clamp_classes(params.get("classes")),
     )
+
+
+def _method(raw) -> str:
+    value = str(raw or "").strip().lower()
+    return value if value in METHODS else DEFAULT_METHOD

@@ -96,10 +96,17 @@ class PointSet:
     points: list[dict[str, Any]]
     total: int
     aggregated: bool
+    # Too many records for points: their counts per grid cell, drawn as a heat map
+    # (`density_points`), instead of the newest few.
+    cells: list[dict[str, Any]] | None = None
 
     @property
     def truncated(self) -> bool:
-        return not self.aggregated and self.total > len(self.points)
+        return not self.aggregated and self.cells is None and self.total > len(self.points)
+
+    @property
+    def density(self) -> bool:
+        return self.cells is not None
 
 
 def reference_day(period: Period | None, today: dt.date | None) -> dt.date:
@@ -160,6 +167,27 @@ def record_points(
     return PointSet(kind, points, total, aggregated=False)
 
 
+def density_points(conn, kind: str, code: str | None, period: Period | None = None, scope: Scope = NATIONAL,
+                   today: dt.date | None = None, filters: dict[str, list[str]] | None = None, bbox=None) -> PointSet:
+    """Every record of `kind` the points would show (same territory, period, filters and
+    scope), counted per grid cell sized to `bbox`: the heat map drawn above the point limit."""
+    from layers.density import cell_size, density_cells
+
+    if code is not None and not scope.national:
+        node = resolve(conn, code)
+        if node is not None and not scope.allows(node.path) and scope.ancestor_visible(node.path):
+            code = scope.territory_code
+    period = period or Period()
+    params = LayerParams(territory=code, date_from=period.date_from, date_to=period.date_to,
+                         consultation_round=period.consultation_round, scope=scope, as_of=reference_day(period, today),
+                         filters=filters or None)
+    try:
+        cells = density_cells(conn, get_layer(kind), params, cell_size(bbox))
+    except UnknownTerritory:
+        raise ScopeError(code) from None
+    return PointSet(kind, [], sum(c["count"] for c in cells), aggregated=False, cells=cells)
+
+
 def aggregated_points(kind: str, rows: list[dict], anchors: dict[str, tuple[float, float]]) -> PointSet:
     """One bubble per child territory with records of `kind`, at its label point."""
     count_id, extra = _AGGREGATE_FIELDS[kind]
@@ -193,8 +221,8 @@ _CACHED_READS = {
     "solutions_map": lambda conn, code, period, scope, day: solutions.solutions_map(conn, code, period, scope, day),
     **{
         f"points_{kind}": (
-            lambda kind: lambda conn, code, period, scope, day, filters=None: record_points(
-                conn, kind, code, period, scope, today=day, filters=dict(filters) if filters else None
+            lambda kind: lambda conn, code, period, scope, day, filters=None, limit=DEFAULT_POINT_LIMIT: record_points(
+                conn, kind, code, period, scope, today=day, filters=dict(filters) if filters else None, limit=limit
             )
         )(kind)
         for kind in records.RECORD_KINDS
@@ -203,11 +231,11 @@ _CACHED_READS = {
 
 
 def cached_indicators(conn, function: str, code: str | None, period, scope: Scope, today: dt.date | None,
-                      filters: dict | indicators.RecordFilter | None = None):
+                      filters: dict | indicators.RecordFilter | None = None, limit: int | None = None):
     """One of the read functions above for (code, period, scope, day), cached until the
     next indicator refresh: records only arrive through loads, and every load refreshes.
     `filters`: the layer's filters (a dict) for the `points_*` reads, a RecordFilter for
-    the indicator reads."""
+    the indicator reads; `limit` (most points) only for the `points_*` reads."""
     day = today or dt.date.today()
     if isinstance(filters, indicators.RecordFilter):
         frozen = filters if filters.any else ()
@@ -215,6 +243,9 @@ def cached_indicators(conn, function: str, code: str | None, period, scope: Scop
     else:
         frozen = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items()))
         extra = (frozen,) if frozen else ()
+        if limit is not None and limit != DEFAULT_POINT_LIMIT:
+            return cached_read(conn, (function, code, period, scope, day, frozen, limit),
+                               lambda: _CACHED_READS[function](conn, code, period, scope, day, dict(frozen), limit))
     return cached_read(conn, (function, code, period, scope, day, frozen),
                        lambda: _CACHED_READS[function](conn, code, period, scope, day, *extra))
 
@@ -263,10 +294,14 @@ def locate(conn, code: str | None, scope: Scope) -> Place:
     return Place(node, parent, leaf=True)
 
 
-def legend(indicator_id: str, rows: list[dict]) -> tuple[dict, Any]:
+def legend(indicator_id: str, rows: list[dict], method: str = "jenks", k: int = 5) -> tuple[dict, Any]:
+    """The choropleth's legend (title, how it is classed, each class with its count and
+    «sin datos») and its classification, by the user's `method` and `k` classes."""
+    from dashboard.classify import scheme_label
+
     ind = INDICATORS[indicator_id]
-    c = classify([r.get(indicator_id) for r in rows], indicator_id)
-    scheme = {"fisher_jenks": texts.LEGEND_CLASSES_BREAKS, "unique": texts.LEGEND_CLASSES_UNIQUE}.get(c.scheme, "")
+    c = classify([r.get(indicator_id) for r in rows], indicator_id, k, method)
+    scheme = scheme_label(c)
     title = ind.label + (f" ({ind.unit})" if ind.unit and ind.unit not in ("Bs.",) else "")
     return {"title": title, "scheme": scheme, "items": legend_items(c, indicator_id)}, c
 
@@ -297,7 +332,7 @@ def map_values(conn, place: Place, view: View, scope: Scope, today: dt.date | No
     equal period (a diverging scale centred at 0)."""
     previous = variation.previous_period(view.period) if view.variation else None
     if previous is None:
-        leg, classes = legend(view.indicator, rows)
+        leg, classes = legend(view.indicator, rows, view.classification, view.classes)
         return rows, leg, classes, None, texts.VARIATION_NEEDS_DATES if view.variation else None
     before = cached_indicators(conn, "child_values", place.parent_code, previous, scope, today, view.record_filter)
     changed, leg, classes, hover = variation.choropleth(rows, before, view.indicator)
@@ -357,6 +392,7 @@ class Room:
     alerts_label: str
     rendered: dict
     timings: dict[str, float] = field(default_factory=dict)
+    point_legend: list[dict] = field(default_factory=list)  # the point layers' key (figures.point_legend)
 
 
 def _timed(timings: dict, name: str, fn, *args, **kwargs):
@@ -453,10 +489,16 @@ def room(
                 # Above a municipality: one bubble per child, from the indicators already read.
                 pointsets.append(aggregated_points(kind, rows, anchors))
             else:
-                pointsets.append(
-                    _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope, today,
-                           view.filters_for(kind))
-                )
+                ps = _timed(timings, f"points_{kind}", cached_indicators, conn, f"points_{kind}", place.parent_code, period, scope,
+                            today, view.filters_for(kind), limit=settings.map_point_limit)
+                pointsets.append(ps)
+                if ps.truncated:
+                    # Too many to draw one by one: a heat map of all of them under the newest few,
+                    # so the map shows where every record is, not only the latest.
+                    key = ("density", kind, place.parent_code, period, scope, today or dt.date.today(),
+                           tuple(sorted((k, tuple(v)) for k, v in view.filters_for(kind).items())), bbox)
+                    pointsets.append(_timed(timings, f"density_{kind}", cached_read, conn, key, lambda kind=kind: density_points(
+                        conn, kind, place.parent_code, period, scope, today, view.filters_for(kind), bbox)))
         crumbs = [
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
         ]
@@ -487,7 +529,9 @@ def room(
     notes = [texts.MAP_LEAF.format(name=name) if place.leaf else texts.MAP_HINT, *([show_note] if show_note else [])]
     for ps in pointsets:
         layer = texts.LAYER_LABELS[ps.kind]
-        if ps.aggregated:
+        if ps.density:
+            notes.append(texts.POINTS_DENSITY.format(layer=layer, total=ps.total, limit=settings.map_point_limit))
+        elif ps.aggregated:
             notes.append(texts.POINTS_AGGREGATED.format(layer=layer, total=ps.total, level=LEVEL_LABELS.get(child_level, "territorio").lower()))
         elif ps.truncated:
             notes.append(texts.POINTS_TRUNCATED.format(layer=layer, shown=len(ps.points), total=ps.total))
@@ -517,6 +561,7 @@ def room(
         alerts_label=texts.ALERTS_LINK.format(name=name),
         rendered=rendered_key(view),
         timings=timings,
+        point_legend=figures.point_legend(pointsets),
     )
 
 
@@ -684,12 +729,15 @@ def apply_event(
     cell_clicked: dict | None = None,
     crumb_code: str | None = None,
     scope: Scope = NATIONAL,
+    classification: str | None = None,
+    classes: int | str | None = None,
 ) -> View:
     """The view after one user action on the map room.
 
     trigger: "indicator", "show" (`show`: "value" or "variation" on the map), "layers", "round", "dates", "clear" (whole period), "filters"
     (`filters`: the values of the record filter controls by URL name), "map" (a click on a
-    territory or bubble), "grid" (a row of the ranked table) or "crumb".
+    territory or bubble), "grid" (a row of the ranked table), "crumb" or "classification"
+    (`classification`, `classes`: how the choropleth is classed).
     """
     from dashboard.view import parse
 
@@ -707,6 +755,9 @@ def apply_event(
     if trigger == "filters":
         chosen = parse({name: (filters or {}).get(name) for name in ROOM_FILTERS})
         return view.with_(category=chosen.category, status=chosen.status, overdue=chosen.overdue, stage=chosen.stage)
+    if trigger == "classification":
+        chosen = parse({"classification": classification, "classes": classes})
+        return view.with_(classification=chosen.classification, classes=chosen.classes)
     if trigger == "map":
         return drill(engine, view, clicked_code(click_data), scope)
     if trigger == "grid":

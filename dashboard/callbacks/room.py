@@ -10,6 +10,7 @@ from dashboard import cards_vm
 from dashboard import followup_vm as fvm
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
+from dashboard import records_vm
 from dashboard import viewmodels as vm
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
@@ -25,6 +26,8 @@ _TRIGGERS = {
     ids.CLEAR_PERIOD: "clear",
     ids.MAP: "map",
     ids.GRID: "grid",
+    ids.CLASSIFICATION: "classification",
+    ids.CLASSES: "classification",
 }
 
 _SCREEN = [
@@ -47,6 +50,7 @@ _SCREEN = [
     Output(ids.ALERTS_LINK, "children"),
     Output(ids.ERROR, "children"),
     Output(ids.ERROR, "hidden"),
+    Output(ids.POINT_LEGEND, "children"),
     Output(ids.RENDERED, "data"),
     Output(ids.URL_SYNC, "data"),
 ]
@@ -86,6 +90,7 @@ def _screen(view: View, rendered: dict | None) -> list:
         room.alerts_label,
         room.error,
         not room.error,
+        parts.point_legend(room.point_legend),
         room.rendered,
         room.view.to_query(),
     ]
@@ -112,12 +117,14 @@ def register(app) -> None:
         Input({"type": ids.CRUMB, "code": ALL}, "n_clicks"),
         Input({"type": ids.NOVELTY, "kind": ALL, "code": ALL}, "n_clicks"),
         Input({"type": ids.PERIOD_BUTTON, "key": ALL}, "n_clicks"),
+        Input(ids.CLASSIFICATION, "value"),
+        Input(ids.CLASSES, "value"),
         State(ids.VIEW, "data"),
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
     def on_action(indicator, show, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
-                  _novelties, _periods, view_data, rendered):
+                  _novelties, _periods, classification, classes, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
@@ -151,12 +158,14 @@ def register(app) -> None:
             cell_clicked=cell,
             crumb_code=crumb_code,
             scope=session.scope(),
+            classification=inputs.text(classification, limit=16),
+            classes=inputs.text(classes, limit=2),
         )
         if new == view:
             return unchanged
         return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered)]
 
-    # A click on a case point opens its detail card; any other click on the map (a
+    # A click on a record point opens its card; any other click on the map (a
     # territory, which drills in `on_action`, or a bubble) or the close button closes it.
     # `on_action` leaves the view unchanged for a record point (`vm.clicked_code` is None).
     @app.callback(
@@ -170,9 +179,13 @@ def register(app) -> None:
     def case_detail(click, _close, view_data):
         if ctx.triggered_id != ids.MAP:
             return no_update, True
-        code = vm.clicked_case(click)
-        if code is not None:
-            return followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), code)), False
+        # A case point opens its card with its follow-up; a project or CLAP point its card
+        # (details, status, history, path, share link).
+        record = vm.clicked_record(click)
+        if record is not None and record[0] == "cases":
+            return followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), record[1])), False
+        if record is not None:
+            return parts.record_panel(records_vm.record_panel(session.engine(), *record, session.scope())), False
         # A communal council has nothing below it: its click opens its card instead of drilling.
         card = cards_vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
                                   session.scope())

@@ -29,18 +29,38 @@ def breadcrumb(crumbs: list[dict]) -> list:
     return items
 
 
+def _legend_item(item: dict) -> html.Li:
+    """A class (or a status) with its colour, its label and how many it holds."""
+    shape = item.get("shape")
+    parts = [html.Span(className="swatch" + (f" swatch-{shape}" if shape else ""), style={"background": item["color"]}),
+             html.Span(item["label"], className="legend-label")]
+    if item.get("count") is not None:
+        parts.append(html.Span(_n(item["count"]), className="legend-count", title=texts.LEGEND_COUNT))
+    return html.Li(parts, className="legend-item")
+
+
 def legend(data: dict) -> list:
     return [
         html.Div(data["title"], className="legend-title"),
-        html.Ul(
-            [
-                html.Li([html.Span(className="swatch", style={"background": item["color"]}), html.Span(item["label"])])
-                for item in data["items"]
-            ],
-            className="legend-items",
-        ),
+        html.Ul([_legend_item(item) for item in data["items"]], className="legend-items"),
         html.Div(data["scheme"], className="legend-scheme") if data.get("scheme") else None,
     ]
+
+
+def point_legend(sections: list[dict]) -> list:
+    """The key of the point layers: their statuses with counts, a heat map's ramp, or bubbles."""
+    out = []
+    for section in sections:
+        body = [html.Div(section["title"], className="legend-subtitle")]
+        if section.get("gradient"):
+            low, high = section["gradient"]
+            body.append(html.Div([html.Span(section["ends"][0]),
+                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {low}, {high})"}),
+                                  html.Span(section["ends"][1])], className="legend-heat"))
+        else:
+            body.append(html.Ul([_legend_item(item) for item in section["items"]], className="legend-items"))
+        out.append(html.Div(body, className="legend-points-layer"))
+    return out
 
 
 def kpi_cards(cards: list[dict]) -> list:
@@ -94,6 +114,44 @@ def case_panel(data: dict) -> list:
             className="timeline",
         ),
     ]
+    if data.get("share"):
+        body.append(share_link(data["share"]))
+    return body
+
+
+def share_link(href: str) -> html.A:
+    """The link that reopens the room with this card open and the map on its record."""
+    return html.A(texts.RECORD_SHARE, href=href, className="card-share", title=texts.RECORD_SHARE)
+
+
+def record_panel(data: dict) -> list:
+    """Any record's card: a case's detail panel, or a project's or CLAP's card (title and
+    badge, fields, what it answers, its history, the share link)."""
+    if data.get("error"):
+        return [html.P(data["error"], className="case-error", role="alert")]
+    if data.get("kind") == "cases":
+        return case_panel(data)
+    head = [html.H3(data["title"], className="case-title")]
+    if data.get("badge"):
+        head.append(html.Span(data["badge"], className="badge badge-overdue"))
+    body = [html.Div(head, className="case-head"),
+            html.Dl([part for label, value in data["fields"] for part in (html.Dt(label), html.Dd(value))], className="case-fields")]
+    if data.get("description"):
+        body += [html.H4(texts.CASE_DESCRIPTION), html.P(data["description"], className="case-description")]
+    if data.get("linked_title"):
+        body.append(html.H4(data["linked_title"]))
+        body.append(
+            html.Ul([html.Li([html.Strong(f"{x['kind']} {x['code']}"), f": {x['label']} ", html.Span(f"({x['status']})", className="muted")])
+                     for x in data["linked"]], className="case-solutions")
+            if data["linked"] else html.P(data["linked_none"], className="muted")
+        )
+    body.append(html.H4(data["history_title"]))
+    body.append(
+        html.Ol([html.Li([html.Span(day, className="timeline-date"), " — ", html.Span(text, className="timeline-status")])
+                 for day, text in data["history"]], className="timeline")
+        if data["history"] else html.P(data["history_none"], className="muted")
+    )
+    body.append(share_link(data["share"]))
     return body
 
 

@@ -14,9 +14,10 @@ from dash import dcc, html
 
 from dashboard import downloads_vm as dvm
 from dashboard import followup_vm as fvm
-from dashboard import ids, inputs, session, texts
+from dashboard import ids, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
+from dashboard import records_vm
 from dashboard import viewmodels as vm
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
@@ -66,6 +67,26 @@ def filters(view) -> html.Div:
     )
 
 
+def classification(view) -> html.Div:
+    """How the choropleth is classed: the method and the number of classes (3–7)."""
+    from dashboard.classify import MAX_CLASSES, MIN_CLASSES
+
+    return html.Div(
+        [
+            html.Label(texts.CLASSIFICATION, htmlFor=ids.CLASSIFICATION),
+            dcc.Dropdown(id=ids.CLASSIFICATION, value=view.classification, clearable=False, labels=texts.DROPDOWN_LABELS,
+                         options=[{"label": label, "value": key} for key, label in texts.CLASSIFICATION_METHODS.items()]),
+            html.Div(
+                [html.Span(texts.CLASSES, className="classes-label", id="classes-label"),
+                 dcc.RadioItems(id=ids.CLASSES, value=view.classes, inline=True, className="classes-choice",
+                                options=[{"label": str(k), "value": k} for k in range(MIN_CLASSES, MAX_CLASSES + 1)])],
+                className="classes-field",
+            ),
+        ],
+        className="control control-classification",
+    )
+
+
 def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = False) -> html.Div:
     return html.Div(
         [
@@ -77,6 +98,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                 ],
                 className="control control-indicator",
             ),
+            classification(view),
             html.Div(
                 [
                     html.Label(texts.SHOW, htmlFor=ids.SHOW),
@@ -196,12 +218,9 @@ def minutes_box(offer) -> html.Div:
     )
 
 
-def case_panel(case_code: str | None = None) -> html.Aside:
-    """The detail card of the case whose point was clicked (filled by its callback), or of
-    the case the address names (`?caso=K123`: the case's own link, from its alert)."""
-    card = None
-    if case_code:
-        card = followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), case_code))
+def case_panel(card: list | None = None) -> html.Aside:
+    """The card of the record or council clicked (filled by its callback), or of the record
+    a shared link names (`card`, open from the start)."""
     return html.Aside(
         [
             html.Button("×", id=ids.CASE_CLOSE, n_clicks=0, className="case-close", title=texts.CASE_CLOSE,
@@ -220,7 +239,7 @@ def operator_requested(query: dict) -> bool:
     return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
 
 
-def map_panel(room, case_code: str | None = None) -> html.Div:
+def map_panel(room, card: list | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
     buttons at the top right) and the case card."""
@@ -230,12 +249,13 @@ def map_panel(room, case_code: str | None = None) -> html.Div:
             dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map", responsive=True),
             html.Details(
                 [html.Summary(texts.LEGEND_TOGGLE, className="legend-toggle"),
-                 html.Div(parts.legend(room.legend), id=ids.LEGEND)],
+                 html.Div(parts.legend(room.legend), id=ids.LEGEND),
+                 html.Div(parts.point_legend(room.point_legend), id=ids.POINT_LEGEND, className="legend-points")],
                 open=True,
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
             ),
-            case_panel(case_code),
+            case_panel(card),
         ],
         className="map-panel",
         id="map-panel",
@@ -245,14 +265,25 @@ def map_panel(room, case_code: str | None = None) -> html.Div:
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
+    # A shared link to a record (`?caso=`, `?proyecto=`, `?clap=`): the room opens on its
+    # territory with its layer, the map on its point and its card open.
+    shared = records_vm.shared_record(query)
+    focus, card = None, None
+    if shared:
+        view, focus = records_vm.open_shared(engine, view, *shared, scope)
+        # A case's card carries its follow-up (route, assign, due date, status, comments).
+        card = (followup_parts.case_card(fvm.case_card(engine, session.actor(), shared[1])) if shared[0] == "cases"
+                else parts.record_panel(records_vm.record_panel(engine, *shared, scope)))
     room = vm.room(engine, view, scope, settings, base_url=session.base_url())
+    if focus is not None:
+        room.figure = records_vm.focus_figure(room.figure, focus)
     rounds = vm.consultation_rounds(engine)
     operator = operator_requested(query)
     return html.Div(
         [
             dcc.Store(id=ids.VIEW, data=room.view.to_store()),
             dcc.Store(id=ids.RENDERED, data=room.rendered),
-            dcc.Store(id=ids.URL_SYNC, data=room.view.to_query()),
+            dcc.Store(id=ids.URL_SYNC, data=records_vm.share_query(room.view, *shared) if focus is not None else room.view.to_query()),
             dcc.Store(id=ids.LAST_REFRESH, data=ops.start_marker(engine) if operator else None),
             html.Aside(
                 [controls(room.view, rounds, settings.refresh_seconds, operator), downloads(room.view)],
@@ -284,7 +315,7 @@ def layout(**query) -> html.Div:
                     html.Div(room.error, id=ids.ERROR, className="error", role="alert", hidden=not room.error),
                     html.Div(
                         [
-                            map_panel(room, inputs.text(query.get("caso"), limit=40)),
+                            map_panel(room, card),
                             html.Div(
                                 [
                                     html.Section(
