@@ -276,7 +276,7 @@ def draw_theme_map(ax, theme: thematic.Theme, *, labels: bool = True) -> tuple[f
     thematic.frame_axes(ax, extent)
     thematic.draw_choropleth(ax, c, labels=False)
     if theme.outline is not None and len(theme.outline):
-        theme.outline.boundary.plot(ax=ax, color="#222222", linewidth=1.4, zorder=6)
+        thematic.draw_polygons(ax, list(theme.outline.geometry), edgecolor="#222222", linewidth=1.4, zorder=6)
     clustered = [layer for layer in theme.points if layer.clustered]
     for layer in theme.points:
         shift = (clustered.index(layer) - (len(clustered) - 1) / 2) * 0.4 if layer in clustered else 0.0
