@@ -87,13 +87,13 @@ def big_numbers(fig: Figure, numbers: Sequence[tuple[str, str, str]], top: float
         fig.text(x + 0.01, top - 0.106, cut(context, 62), fontsize=7, va="center", color="#555555")
 
 
-def map_with_legend(fig: Figure, theme: thematic.Theme, rect=(0.03, 0.07, 0.56, 0.64), legend_rect=(0.61, 0.44, 0.36, 0.28)) -> None:
+def map_with_legend(fig: Figure, theme: thematic.Theme, rect=(0.03, 0.07, 0.56, 0.64), legend_rect=(0.61, 0.44, 0.22, 0.28)) -> None:
     ax = fig.add_axes(list(rect))
     draw_theme_map(ax, theme)
     legend_ax = fig.add_axes(list(legend_rect))
     legend_ax.axis("off")
     c = theme.choropleth
-    draw_legend_entries(legend_ax, 1.0, cut(f"{c.title} (territorios por clase)", 58),
+    draw_legend_entries(legend_ax, 1.0, cut(c.title, 40) + " (n.º)",
                         [(color, f"{label}  ({n})", None) for color, label, n in c.legend], step=0.1)
 
 
@@ -141,4 +141,5 @@ def _is_numeric(value) -> bool:
 
 
 def text_block(fig: Figure, x: float, y: float, lines: Sequence[str], *, width: int = 70, size: float = 8.5) -> None:
-    fig.text(x, y, "\n".join(cut(line, width) for line in lines), fontsize=size, va="top", linespacing=1.5)
+    text = "\n".join(cut(part, width) for line in lines for part in line.split("\n"))
+    fig.text(x, y, text, fontsize=size, va="top", linespacing=1.5)

@@ -63,7 +63,7 @@ def money_line(projects) -> str:
         return "Proyectos: ninguno en el periodo."
     budget, deposited = projects["budget"].fillna(0).sum(), projects["deposited"].fillna(0).sum()
     pct = f" ({number(100 * deposited / budget)} %)" if budget else ""
-    return f"Proyectos: {number(len(projects))} · aprobado Bs. {money(budget)} · depositado Bs. {money(deposited)}{pct}"
+    return f"Proyectos: {number(len(projects))} · aprobado Bs. {money(budget)}\n    depositado Bs. {money(deposited)}{pct}"
 
 
 def summary_page(fig, *, numbers, theme: thematic.Theme, side_title: str, side_rows: list[list], side_lines: list[str],
@@ -78,7 +78,7 @@ def summary_page(fig, *, numbers, theme: thematic.Theme, side_title: str, side_r
               title="Los casos abiertos más urgentes")
     text_block(fig, 0.61, 0.225 if urgent_rows is None else 0.27, side_lines, width=78, size=7.5)
     if inset:
-        draw_inset(fig, [0.84, 0.07, 0.13, 0.13], theme)
+        draw_inset(fig, [0.84, 0.52, 0.13, 0.2], theme)
 
 
 def plan_pages(data: pd_.PackData, node, outline, country, state_code, extra_lines: list[str]) -> list[tuple[str, Draw]]:
@@ -92,9 +92,12 @@ def plan_pages(data: pd_.PackData, node, outline, country, state_code, extra_lin
                        country, state_code, node.code)
         summary_page(fig, numbers=case_numbers(totals, agreements), theme=theme, side_title="Principales problemas (casos abiertos)",
                      side_rows=pd_.top_categories(cases, 5), side_lines=[money_line(projects), *extra_lines], inset=True)
-        fig.text(0.61, 0.155, "Contenido: " + "; ".join(
-            f"{title.split(' — ')[0]} p. {i + 1}" for i, (title, _) in enumerate(pages) if not title.startswith("Parroquia")
-        )[:400], fontsize=6.5, va="top", wrap=True)
+        parish_pages = [i + 1 for i, (title, _) in enumerate(pages) if title.startswith("Parroquia")]
+        contents = "Contenido: resumen p. 1 · áreas del gabinete p. 2–4"
+        if parish_pages:
+            contents += f" · parroquias p. {parish_pages[0]}–{parish_pages[-1]}"
+        contents += f" · tablas p. {(parish_pages[-1] if parish_pages else 4) + 1}–{len(pages)}"
+        fig.text(0.61, 0.1, cut(contents, 80), fontsize=7, va="top")
 
     pages.append((f"Paquete de planificación — Municipio {node.name}", cover))
 
