@@ -74,7 +74,7 @@ def summary_page(fig, *, numbers, theme: thematic.Theme, side_title: str, side_r
     table(fig, (0.61, 0.27 if urgent_rows is None else 0.3, 0.36, 0.12), [("Categoría", 24), ("Área", 16), ("Abiertos", 8), ("Vencidos", 8)],
           side_rows, title=side_title)
     if urgent_rows is not None:
-        table(fig, (0.61, 0.07, 0.36, 0.12), [("Caso", 12), ("Categoría", 20), ("Días", 6), ("Vencido", 7)], urgent_rows,
+        table(fig, (0.61, 0.07, 0.36, 0.12), [("Caso", 15), ("Categoría", 17), ("Días", 6), ("Vencido", 7)], urgent_rows,
               title="Los casos abiertos más urgentes")
     text_block(fig, 0.61, 0.225 if urgent_rows is None else 0.27, side_lines, width=78, size=7.5)
     if inset:
@@ -155,7 +155,7 @@ def plan_pages(data: pd_.PackData, node, outline, country, state_code, extra_lin
         fig.text(0.03, 0.895, cut(f"{number(totals['open'])} casos abiertos, {number(totals['overdue'])} vencidos. Los 20 más urgentes: "
                                   "vencidos primero, luego los más antiguos. La lista completa está en csv/cases.csv y en la "
                                   "GeoPackage.", 190), fontsize=8, va="top", color="#333333")
-        table(fig, (0.03, 0.08, 0.94, 0.78), [("Caso", 11), ("Reporte", 10), ("Categoría", 16), ("Área", 15), ("Estatus", 10),
+        table(fig, (0.03, 0.08, 0.94, 0.78), [("Caso", 15), ("Reporte", 10), ("Categoría", 14), ("Área", 15), ("Estatus", 10),
                                               ("Límite", 10), ("Vencido", 7), ("Días", 5), ("Territorio", 22), ("Institución", 24)],
               rows)
 
