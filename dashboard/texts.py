@@ -40,7 +40,14 @@ DATES_TO = "Hasta"
 CLEAR_PERIOD = "Todo el período"
 OPERATOR_MODE = "Modo operador (actualización automática)"
 
-LEGEND_NO_DATA = "Sin datos"
+from layers.classify import (  # noqa: E402 (the legend's words live with the classification)
+    LEGEND_DIVERGING,
+    LEGEND_NO_CHANGE,
+    LEGEND_NO_DATA,
+    LEGEND_SCHEME,
+    LEGEND_SCHEMES,
+)
+
 LEGEND_CLASSES_QUANTILES = "cuantiles"
 LEGEND_CLASSES_BREAKS = "cortes naturales"
 LEGEND_CLASSES_UNIQUE = "valores únicos"
@@ -48,15 +55,6 @@ LEGEND_CLASSES_UNIQUE = "valores únicos"
 CLASSIFICATION = "Clasificación"
 CLASSIFICATION_METHODS = {"jenks": "Cortes naturales (Jenks)", "quantiles": "Cuantiles", "equal": "Intervalos iguales"}
 CLASSES = "Clases"
-LEGEND_SCHEMES = {
-    "fisher_jenks": "cortes naturales (Jenks)",
-    "quantiles": "cuantiles",
-    "equal_interval": "intervalos iguales",
-    "unique": "valores únicos",
-}
-LEGEND_SCHEME = "{scheme}, {k} clases"
-LEGEND_DIVERGING = ", divergente en 0"
-LEGEND_NO_CHANGE = "sin cambio"
 LEGEND_COUNT = "Número de territorios en la clase"
 LEGEND_POINTS = "Puntos"
 LEGEND_HEAT = "{layer}: mapa de calor ({total:n} registros)"

@@ -82,8 +82,8 @@ def _fail(message: str, code: int) -> None:
 
 
 def export_command(
-    layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`), `pack` para el paquete de planificación "
-                                "o `minutes` para el acta de acuerdos de un gabinete"),
+    layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`), `pack` (paquete de planificación de un municipio), "
+                                "`atlas` (un estado) o `minutes` (el acta de acuerdos de un gabinete)"),
     territory: str = typer.Option(None, "--territory", "-t", help="código del territorio (INE, P-code o ISO 3166-2)"),
     date_from: str = typer.Option(None, "--from", help="inicio del periodo (AAAA-MM-DD o DD/MM/AAAA)"),
     date_to: str = typer.Option(None, "--to", help="fin del periodo"),
@@ -123,6 +123,19 @@ def export_command(
         output = Path(os.path.abspath(output.expanduser()))
         if layer == "minutes":
             _minutes(actor, territory, parse_date(cabinet_date, "--date"), output, fmt)
+            return
+        if layer == "atlas":
+            if not territory:
+                raise LayerError("El atlas necesita --territory CODIGO (un estado).")
+            if output.suffix.lower() != ".pdf":
+                raise LayerError("El atlas se escribe en un .pdf.")
+            from layers.atlas import build_atlas
+
+            with get_engine().connect() as conn:
+                pages = build_atlas(conn, territory, output, params, paper=paper)
+            with get_engine().begin() as conn:
+                audit(conn, actor.username, "export", f"atlas/{territory}", via="cli", count=pages)
+            console.print(f"[green]Atlas escrito[/] {output} ({pages} páginas)")
             return
         if layer == "pack":
             if not territory:

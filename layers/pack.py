@@ -1,8 +1,9 @@
 """The planning pack of a municipality's Communal Government Cabinet: one zip with
 
-- `plan_<code>.pdf`: a cover with the summary, a map page per cabinet area (cases,
-  projects and agreements of that area) and tables of open and overdue cases, projects
-  and their money trail (every deposit), and agreements with status and due dates;
+- `plan_<code>.pdf` (`layers.pack_pdf`): the municipality's summary, a page per cabinet
+  area and per parish (three numbers, a choropleth, the top problems), then the tables
+  summarised: cases by category and parish, the 20 most urgent open cases, the projects'
+  money trail and the agreements with status and due date;
 - `capas_<code>.gpkg`: every layer of the registry for that territory, one GeoPackage layer each;
 - `csv/<layer>.csv`: the same layers as CSV;
 - `LEAME.txt`: what is in the pack and with which parameters.
@@ -27,8 +28,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from sqlalchemy import Connection, and_, select  # noqa: E402
 
-from geodata.models import Cabinet, Deposit, Project, Territory, WorkingTable  # noqa: E402
-from geodata.vocab import AREAS, OPEN_CASE_STATUSES  # noqa: E402
+from geodata.models import Cabinet, Territory, WorkingTable  # noqa: E402
+from geodata.vocab import AREAS  # noqa: E402
 from layers.exports import (  # noqa: E402
     ATTRIBUTION,
     SOURCE,
@@ -40,10 +41,14 @@ from layers.exports import (  # noqa: E402
     write_csv,
     write_ogr,
 )
+from layers import pack_pdf  # noqa: E402
 from layers.cells import spreadsheet_text  # noqa: E402
-from layers.features import count_features, data_date, features_frame, has_demo  # noqa: E402
-from layers.printing import DEMO_MARK, MapLayer, draw_page, paper_size  # noqa: E402
+from layers.features import count_features, data_date, has_demo  # noqa: E402
+from layers.pack_data import read_pack_data  # noqa: E402
+from layers.pack_pages import Frame  # noqa: E402
+from layers.printing import paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
+from layers.thematic import country_states, territory_shapes  # noqa: E402
 
 # The layers a municipality's pack carries (its own outline and everything below it).
 PACK_LAYERS = (
@@ -60,7 +65,6 @@ PACK_LAYERS = (
 )
 ROWS_PER_PAGE = {"A4": 24, "A3": 36}
 MAX_TABLE_ROWS = 480
-TABLES = 4  # open cases, projects, deposits, agreements
 
 # `progress(phase, percent)`: what the pack is doing now (Spanish, shown to users) and how
 # much of it is done.
@@ -69,7 +73,7 @@ Progress = Callable[[str, int], None]
 
 # What each step weighs towards 100 %, roughly its share of the time: the PDF's tables
 # (up to MAX_TABLE_ROWS rows, page after page) take longest.
-WEIGHTS = {"cover": 1, "map": 2, "table": 10, "gpkg": 1, "csv": 0.5, "zip": 2}
+WEIGHTS = {"read": 1, "pdf": 8, "gpkg": 1, "csv": 0.5, "zip": 1}
 
 
 class Steps:
@@ -99,12 +103,6 @@ class PackResult:
     path: Path
     parts: list[str]
     counts: dict[str, int]
-
-
-def _money(value) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _date(value) -> str:
@@ -165,21 +163,6 @@ def table_pages(pdf: PdfPages, paper: str, title: str, columns: list[tuple[str, 
     return len(chunks)
 
 
-def _deposits(conn: Connection, params: LayerParams) -> list:
-    conds = [Territory.path.startswith(params.territory_path, autoescape=True), params.scope.condition(Territory.path)]
-    if params.date_from:
-        conds.append(Deposit.deposit_date >= params.date_from)
-    if params.date_to:
-        conds.append(Deposit.deposit_date <= params.date_to)
-    return conn.execute(
-        select(Project.code, Project.name, Deposit.deposit_date, Deposit.amount, Deposit.currency, Deposit.bank)
-        .join(Project, Project.id == Deposit.project_id)
-        .join(Territory, Territory.id == Project.territory_id)
-        .where(and_(*conds))
-        .order_by(Project.code, Deposit.deposit_date)
-    ).all()
-
-
 def _cabinet(conn: Connection, municipality: str):
     row = conn.execute(
         select(Cabinet.id, Cabinet.installed_date)
@@ -194,121 +177,39 @@ def _cabinet(conn: Connection, municipality: str):
     return row.installed_date, tables
 
 
-PDF_WEIGHT = WEIGHTS["cover"] + WEIGHTS["map"] * len(AREAS) + WEIGHTS["table"] * TABLES
+PDF_WEIGHT = WEIGHTS["read"] + WEIGHTS["pdf"]
 
 
 def write_plan_pdf(conn: Connection, params: LayerParams, node, path: Path, *, paper: str = "A4", steps: Steps | None = None) -> int:
-    """The printable plan; returns its number of pages. Takes PDF_WEIGHT of `steps`."""
+    """The printable plan (`layers.pack_pdf`); returns its number of pages. Takes PDF_WEIGHT of `steps`."""
     steps = steps or Steps(None, PDF_WEIGHT)
-    steps.next("Plan en PDF: portada y resumen", "cover")
-    cases = features_frame(conn, "cases", params)
-    projects = features_frame(conn, "projects", params)
-    agreements = features_frame(conn, "agreements", params)
+    steps.next("Plan en PDF: leyendo casos, proyectos y acuerdos", "read")
+    data = read_pack_data(conn, params)
     demo = any(has_demo(conn, layer, params) for layer in ("cases", "projects", "agreements", "municipalities"))
     days = [d for d in (data_date(conn, layer, params) for layer in ("cases", "projects", "agreements", "claps")) if d]
-    data_day = max(days) if days else None
     installed, working_tables = _cabinet(conn, node.code)
-    open_cases = cases[cases["status"].isin(OPEN_CASE_STATUSES)] if len(cases) else cases
-    overdue_cases = cases[cases["overdue"].fillna(False).astype(bool)] if len(cases) else cases
-    pages = 0
-    title = f"Paquete de planificación — Municipio {node.name}"
-    with PdfPages(path, metadata={"Title": title, "Creator": SOURCE}) as pdf:
-        fig = plt.figure(figsize=paper_size(paper))
-        fig.text(0.05, 0.9, title, fontsize=22, fontweight="bold")
-        fig.text(0.05, 0.85, "Gabinete de Gobierno Comunal", fontsize=14)
-        info = describe_params(conn, params)
-        lines = [f"{k}: {v}" for k, v in info.items()]
-        lines.append(f"Gabinete instalado: {_date(installed) or 'sin registro'}")
-        if working_tables:
-            lines.append("Mesas de trabajo: " + "; ".join(f"{name} ({AREAS[area]})" for area, name in working_tables))
-        lines += [
-            "",
-            f"Casos 1x10: {len(cases)} · abiertos {len(open_cases)} · vencidos {len(overdue_cases)}",
-            f"Proyectos: {len(projects)} · presupuesto Bs. {_money(projects['budget'].fillna(0).sum() if len(projects) else 0)}"
-            f" · depositado Bs. {_money(projects['deposited'].fillna(0).sum() if len(projects) else 0)}",
-            f"Acuerdos: {len(agreements)} · pendientes {int((agreements['status'] != 'done').sum()) if len(agreements) else 0}"
-            f" · vencidos {int(agreements['overdue'].fillna(False).astype(bool).sum()) if len(agreements) else 0}",
-            "",
-            "Contenido: un mapa por área del gabinete; casos abiertos y vencidos; proyectos y su rastro de dinero;",
-            "acuerdos con su estatus y fecha límite. La carpeta incluye además la GeoPackage y los CSV de cada capa.",
-            "",
-            f"Fecha de los datos: {_date(data_day) or 'sin datos'} · Elaborado: {dt.date.today().isoformat()}",
-            f"Fuente: {SOURCE} · {ATTRIBUTION}",
-        ]
-        fig.text(0.05, 0.78, "\n".join(lines), fontsize=11, va="top", linespacing=1.6)
-        if demo:
-            fig.text(0.05, 0.1, DEMO_MARK, fontsize=16, fontweight="bold", color="white",
-                     bbox={"facecolor": "#c0392b", "edgecolor": "none", "pad": 5})
-        pdf.savefig(fig)
-        plt.close(fig)
-        pages += 1
+    extra = [f"Gabinete instalado: {_date(installed) or 'sin registro'}"]
+    if working_tables:
+        extra.append("Mesas de trabajo: " + "; ".join(f"{name} ({AREAS[area]})" for area, name in working_tables))
+    state_code = node.path.strip("/").split("/")[0]
+    pages = pack_pdf.plan_pages(data, node, territory_shapes(conn, [node.code]), country_states(conn), state_code, extra)
+    info = describe_params(conn, params)
+    frame = Frame(document=f"Paquete de planificación — Municipio {node.name} ({node.code}) · Gabinete de Gobierno Comunal",
+                  scope=scope_line(info, params), data_day=max(days) if days else None, demo=demo, paper=paper)
+    steps.next("Plan en PDF", "pdf")
 
-        frames = {"cases": cases, "projects": projects, "agreements": agreements}
-        for area, area_label in AREAS.items():
-            items = []
-            for layer_id, label in (("cases", "Casos"), ("projects", "Proyectos"), ("agreements", "Acuerdos")):
-                frame = frames[layer_id]
-                frame = frame[frame["area"] == area] if len(frame) else frame
-                items.append(MapLayer(get_layer(layer_id), frame, label=label))
-            steps.next(f"Plan en PDF: mapa del área {area_label}", "map")
-            fig = plt.figure(figsize=paper_size(paper))
-            draw_page(fig, conn, items, params, title=f"Área {area_label} — Municipio {node.name}", data_day=data_day, demo=demo)
-            pdf.savefig(fig)
-            plt.close(fig)
-            pages += 1
+    def on_page(done: int, total: int, title: str) -> None:
+        steps.phase = f"Plan en PDF: página {done} de {total} ({title.split(' — ')[0]})"
+        steps.within(done / total)
 
-        steps.next("Plan en PDF: casos abiertos y vencidos", "table")
-        case_rows = [
-            [r.code, _date(r.reported_date), r.category_label, r.area_label, r.status_label, _date(r.due_date),
-             "sí" if r.overdue else "", r.days_open, r.territory_name, r.institution]
-            for r in open_cases.sort_values(["overdue", "reported_date"], ascending=[False, True]).itertuples()
-        ] if len(open_cases) else []
-        pages += table_pages(
-            pdf, paper, "Casos 1x10 abiertos y vencidos",
-            [("Caso", 10), ("Reporte", 10), ("Categoría", 14), ("Área", 16), ("Estatus", 10), ("Límite", 10),
-             ("Vencido", 7), ("Días", 5), ("Territorio", 20), ("Institución", 20)],
-            case_rows,
-            note=f"{len(open_cases)} casos abiertos, {len(overdue_cases)} vencidos (fecha límite pasada).",
-            on_page=steps.within,
-        )
-        steps.next("Plan en PDF: proyectos", "table")
-        project_rows = [
-            [r.code, r.name, r.consultation_round, r.stage_label, r.area_label, _money(r.budget), _money(r.deposited),
-             "" if r.deposited_pct is None or r.deposited_pct != r.deposited_pct else f"{r.deposited_pct:.0f} %",
-             _date(r.last_deposit), r.territory_name]
-            for r in projects.itertuples()
-        ] if len(projects) else []
-        pages += table_pages(
-            pdf, paper, "Proyectos y su financiamiento",
-            [("Código", 9), ("Proyecto", 34), ("Consulta", 8), ("Etapa", 11), ("Área", 15), ("Presupuesto Bs.", 14),
-             ("Depositado Bs.", 14), ("%", 5), ("Últ. depósito", 10), ("Territorio", 18)],
-            project_rows,
-            on_page=steps.within,
-        )
-        steps.next("Plan en PDF: rastro del dinero", "table")
-        deposit_rows = [
-            [d.code, d.name, _date(d.deposit_date), _money(d.amount), d.currency, d.bank] for d in _deposits(conn, params)
-        ]
-        pages += table_pages(
-            pdf, paper, "Rastro del dinero: depósitos por proyecto",
-            [("Proyecto", 9), ("Nombre", 40), ("Fecha", 10), ("Monto", 14), ("Moneda", 6), ("Banco comunal", 30)],
-            deposit_rows,
-            on_page=steps.within,
-        )
-        steps.next("Plan en PDF: acuerdos del gabinete", "table")
-        agreement_rows = [
-            [r.code, _date(r.cabinet_date), r.area_label, r.working_table, r.text, r.institution, r.status_label,
-             _date(r.due_date), "sí" if r.overdue else ""]
-            for r in agreements.itertuples()
-        ] if len(agreements) else []
-        pages += table_pages(
-            pdf, paper, "Acuerdos del gabinete",
-            [("Código", 8), ("Gabinete", 10), ("Área", 15), ("Mesa", 15), ("Acuerdo", 45), ("Responsable", 20),
-             ("Estatus", 10), ("Límite", 10), ("Vencido", 7)],
-            agreement_rows,
-            on_page=steps.within,
-        )
-    return pages
+    return pack_pdf.render(path, frame, pages, f"Paquete de planificación — Municipio {node.name}", on_page)
+
+
+def scope_line(info: dict[str, str], params: LayerParams) -> str:
+    """Territory, period, round and filters of a document, for the foot of every page."""
+    filters = "; ".join(f"{k}: {v}" for k, v in info.items() if k not in ("Territorio", "Periodo", "Consulta popular"))
+    return " · ".join([*(f"{k}: {v}" for k, v in info.items() if k in ("Territorio", "Periodo", "Consulta popular")),
+                       f"Filtros: {filters or 'ninguno'}"])
 
 
 def check_pack(conn: Connection, code: str, params: LayerParams | None = None, *, max_features: int | None = None):
@@ -318,7 +219,8 @@ def check_pack(conn: Connection, code: str, params: LayerParams | None = None, *
     from geodata.settings import get_settings
 
     params = resolve_params(conn, replace(params or LayerParams(), territory=code, filters=None))
-    node = conn.execute(select(Territory.code, Territory.name, Territory.level).where(Territory.code == params.territory)).first()
+    node = conn.execute(select(Territory.code, Territory.name, Territory.level, Territory.path)
+                        .where(Territory.code == params.territory)).first()
     if node.level != "municipality":
         raise ExportError(f"El paquete de planificación se hace por municipio; «{node.code}» ({node.name}) no es un municipio.")
     cap = max_features or get_settings().export_max_features
@@ -367,8 +269,9 @@ def build_pack(
             *(f"{k}: {v}" for k, v in info.items()),
             f"Elaborado: {dt.datetime.now().isoformat(timespec='seconds')}",
             "",
-            f"{pdf_name}: documento imprimible ({pages} páginas): mapas por área del gabinete, casos abiertos y vencidos,",
-            "    proyectos y su rastro de dinero, acuerdos con estatus y fecha límite.",
+            f"{pdf_name}: documento imprimible ({pages} páginas): resumen del municipio, una página por área del gabinete",
+            "    y por parroquia, casos por categoría y parroquia, los 20 casos más urgentes, el rastro del dinero de los",
+            "    proyectos y los acuerdos con estatus y fecha límite. Las listas completas están en la GeoPackage y los CSV.",
             f"{gpkg_name}: todas las capas del municipio en EPSG:4326 (ábrala en QGIS).",
             "csv/: las mismas capas en CSV UTF-8 (puntos con lon/lat, polígonos en WKT).",
             "",

@@ -343,6 +343,30 @@ def register(
 
         return _build_download("sala-export-", make)
 
+    @bp.route("/print/map.<fmt>")
+    def print_room_view(fmt: str):
+        """The room's view printed: the same URL parameters as `/` (territory, indicator,
+        layers, period, filters), as one PDF or PNG page."""
+        from layers.printing import print_view
+        from layers.thematic import parse_view
+
+        try:
+            if fmt not in ("pdf", "png"):
+                raise ExportError(f"Formato de impresión desconocido: «{fmt}» (pdf o png).")
+            view = parse_view(request.args.to_dict(flat=False))
+            paper = request.args.get("paper", "A4")
+        except LayerError as exc:
+            return _error(_status_for(exc), str(exc))
+
+        def make(folder: Path):
+            filename = f"mapa_{view.territory or 'venezuela'}.{fmt}"
+            with engine_getter().connect() as conn:
+                print_view(conn, view, scope_of(), folder / filename, fmt=fmt, paper=paper)
+            _audit(engine_getter(), user_of(), f"print/{view.territory or 'venezuela'}", 1)
+            return filename, FORMATS[fmt].media_type
+
+        return _build_download("sala-print-", make)
+
     @bp.route("/export/pack/<code>.zip", methods=["GET", "POST"])
     def pack(code: str):
         try:

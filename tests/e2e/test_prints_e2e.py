@@ -1,0 +1,41 @@
+"""The planning pack from the browser: started by a click, its progress on screen, then
+downloaded and read page by page as a cabinet would."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_dashboard_e2e import wait_for_map
+
+
+def test_pack_from_the_browser_shows_progress_and_reads_as_a_plan(page, live_server, tmp_path):
+    page.goto(live_server + "/?territory=0101")
+    wait_for_map(page)
+    page.click("#pack-button")
+    page.wait_for_function(
+        "() => /Preparando el paquete de planificación… \\d+ %/.test(document.querySelector('#pack-status').innerText)",
+        timeout=120_000,
+    )
+    screenshot(page, "pack-progress-prints")
+    page.wait_for_selector("#pack-file", state="visible", timeout=400_000)
+    with page.expect_download() as download:
+        page.click("#pack-file")
+    path = tmp_path / "paquete.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("plan_0101.pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "plan_0101.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [" ".join(p.split()) for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 8
+    for number, content in enumerate(pages, start=1):
+        assert f"Página {number} de {len(pages)}" in content
+    joined = " ".join(pages)
+    for heading in ("Área Social", "Área Servicios Públicos", "Área Seguridad Integral", "Parroquia ",
+                    "los 20 más urgentes", "Rastro del dinero", "Acuerdos del gabinete"):
+        assert heading in joined, heading
+    urgent = next(p for p in pages if "los 20 más urgentes" in p)
+    assert 0 < len(re.findall(r"\b\d{4}-\d{2}-\d{2}\b", urgent))
