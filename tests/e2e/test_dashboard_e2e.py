@@ -395,11 +395,13 @@ def test_relative_period_is_one_click_and_operator_mode_survives_a_reload(page, 
     assert (end - start).days == 20
     page.click("#operator input[type=checkbox]")
     page.wait_for_function("() => window.location.search.includes('operador=1')")
-    assert "Modo operador activo" in page.inner_text("#operator-status")
+    # The confirmation comes from its own callback, racing the address: wait for it, then read it.
+    status = "() => (document.querySelector('#operator-status')?.innerText || '').includes('Modo operador activo')"
+    page.wait_for_function(status, timeout=10_000)
     page.reload()
     wait_for_map(page)
     assert page.is_checked("#operator input[type=checkbox]")
-    assert "Modo operador activo" in page.inner_text("#operator-status")
+    page.wait_for_function(status, timeout=10_000)
     assert "from=" in page.url and "operador=1" in page.url
     page.click("button.period-button:has-text('Todo')")
     page.wait_for_function("() => !window.location.search.includes('from=')")
