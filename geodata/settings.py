@@ -6,6 +6,7 @@ import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -49,6 +50,16 @@ class Settings(BaseSettings):
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     spike_days: int = Field(default=21, ge=1, le=366, description="«Novedades»: days of the recent window a case spike is measured on")
     spike_k: float = Field(default=3.0, gt=0, description="«Novedades»: a spike exceeds median + k·MAD of the previous windows")
+    hotspot_days: int = Field(default=90, ge=7, le=730, description="«Novedades»: days of recent cases a category hot spot is measured on")
+    hotspot_ratio: float = Field(
+        default=2.0, gt=1, description="«Novedades»: a hot spot's share of one category is at least this many times the parent's"
+    )
+    hotspot_min_cases: int = Field(default=8, ge=1, description="«Novedades»: fewest recent cases of the category for a hot spot")
+    visit_gap_minutes: int = Field(
+        default=30, ge=1, description="«Novedades»: a room opened again within this many minutes is the same visit"
+    )
+    timezone: str = Field(default="America/Caracas", description="the room's local time (IANA name): times and the shift changes")
+    shift_hours: str = Field(default="7,19", description="local hours at which a shift starts, comma-separated")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
     export_jobs: int = Field(default=2, ge=1, description="exports run at once as jobs, per server process; more wait queued")
     export_job_threshold: int = Field(
@@ -61,6 +72,29 @@ class Settings(BaseSettings):
     def _networks_parse(cls, value: str) -> str:
         _networks(value)
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"SALA_TIMEZONE: «{value}» no es una zona horaria conocida (p. ej. America/Caracas)") from None
+        return value
+
+    @field_validator("shift_hours")
+    @classmethod
+    def _hours_parse(cls, value: str) -> str:
+        _hours(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def shift_start_hours(self) -> tuple[int, ...]:
+        return _hours(self.shift_hours)
 
     @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -77,6 +111,16 @@ class Settings(BaseSettings):
     @property
     def cluster_dir(self) -> Path:
         return self.data_dir / "postgres"
+
+
+def _hours(text: str) -> tuple[int, ...]:
+    try:
+        hours = sorted({int(part) for part in (text or "").split(",") if part.strip()})
+    except ValueError:
+        hours = []
+    if not hours or not all(0 <= h <= 23 for h in hours):
+        raise ValueError(f"SALA_SHIFT_HOURS: «{text}» no es una lista de horas (0–23) separadas por comas, p. ej. 7,19")
+    return tuple(hours)
 
 
 def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
