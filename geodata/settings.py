@@ -50,14 +50,6 @@ class Settings(BaseSettings):
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     spike_days: int = Field(default=21, ge=1, le=366, description="«Novedades»: days of the recent window a case spike is measured on")
     spike_k: float = Field(default=3.0, gt=0, description="«Novedades»: a spike exceeds median + k·MAD of the previous windows")
-    hotspot_days: int = Field(default=90, ge=7, le=730, description="«Novedades»: days of recent cases a category hot spot is measured on")
-    hotspot_ratio: float = Field(
-        default=2.0, gt=1, description="«Novedades»: a hot spot's share of one category is at least this many times the parent's"
-    )
-    hotspot_min_cases: int = Field(default=8, ge=1, description="«Novedades»: fewest recent cases of the category for a hot spot")
-    visit_gap_minutes: int = Field(
-        default=30, ge=1, description="«Novedades»: a room opened again within this many minutes is the same visit"
-    )
     timezone: str = Field(default="America/Caracas", description="the room's local time (IANA name): times and the shift changes")
     shift_hours: str = Field(default="7,19", description="local hours at which a shift starts, comma-separated")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
