@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -16,9 +17,10 @@ from dashboard import viewmodels as vm
 from dashboard.view import View
 from geodata import operations, records
 from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.alerts import AlertFilter, alert_territories, shift_start
 from geodata.permissions import Action, Actor, PermissionDenied
 from geodata.settings import Settings
-from geodata.territory import resolve
+from geodata.territory import path_labels, resolve
 
 
 def start_marker(engine: Engine) -> dict:
@@ -72,26 +74,104 @@ def _since(marker, now: dt.datetime) -> dt.datetime:
     return since if since.tzinfo is not None else now
 
 
-def alerts_view(engine: Engine, code: str | None, scope: Scope = NATIONAL, today: dt.date | None = None) -> dict:
-    """Alerts of a territory with Spanish kind labels and counts, for the alerts page. A
-    territory unknown or outside the scope gives the scope's own alerts and `error`."""
+def thousands(n) -> str:
+    """A count with the Spanish thousands separator (1.234)."""
+    return f"{int(n):,}".replace(",", ".")
+
+
+def local_time(value, zone: ZoneInfo) -> str:
+    """A stored time (ISO text or datetime) as the room's local `dd/mm/aaaa hh:mm`."""
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:  # stored times are UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def local_date(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def alert_filter(view) -> AlertFilter:
+    """The kinds, severities and page kept in the page's store (unknown values dropped)."""
+    view = view if isinstance(view, dict) else {}
+
+    def strings(value) -> tuple[str, ...]:
+        return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+    offset = view.get("offset")
+    offset = offset if isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset <= 10**9 else 0
+    return AlertFilter(strings(view.get("kinds")), strings(view.get("severities")), offset).clean()
+
+
+def alerts_view(
+    engine: Engine,
+    code: str | None,
+    scope: Scope = NATIONAL,
+    today: dt.date | None = None,
+    filters: AlertFilter | None = None,
+    settings: Settings | None = None,
+    now: dt.datetime | None = None,
+    pinned: str | None = None,
+) -> dict:
+    """One page of the alerts of a territory, with Spanish labels, local times and counts,
+    for the alerts page. A territory unknown or outside the scope gives the scope's own
+    alerts and `error`. `today` and the shift's start are the room's local ones
+    (SALA_TIMEZONE, SALA_SHIFT_HOURS)."""
+    settings = settings or Settings(_env_file=None)
+    zone = settings.zone
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(zone)
+    today = today or now.date()
+    filters = (filters or AlertFilter()).clean()
+    started = shift_start(now, settings.shift_start_hours)
     error = None
     with engine.connect() as conn:
         try:
-            data = operations.alerts(conn, code, scope, today)
+            data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
         except ScopeError:
             error = texts.NOT_FOUND.format(code=code)
             code = scope.territory_code
-            data = operations.alerts(conn, code, scope, today)
-    data["territory"], data["error"] = code, error
+            data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
+    data["territory"], data["error"], data["kinds"], data["severities_chosen"] = code, error, list(filters.kinds), list(filters.severities)
+    data["shift_start"] = started.strftime("%d/%m/%Y %H:%M")
     for item in data["items"]:
         item["kind_label"] = texts.ALERT_KINDS[item["kind"]]
+        item["severity_label"] = texts.ALERT_SEVERITIES[item["severity"]]
+        item["map_href"] = f"/?territory={item['territory_code']}"
+        item["days_text"] = texts.OPS_DAYS.format(days=thousands(item["days"])) if item["days"] is not None else ""
+        item["since_text"] = texts.OPS_SINCE[item["kind"]].format(date=local_date(item["since"])) if item["since"] else ""
         ack = item["ack"]
         item["ack_text"] = (
-            texts.OPS_ACKED.format(user=ack["username"] or "—", at=ack["at"].replace("T", " "), note=ack["note"]) if ack else ""
+            texts.OPS_ACKED.format(user=ack["username"] or "—", at=local_time(ack["at"], zone), note=ack["note"]) if ack else ""
         )
-    data["summary"] = [{"kind": k, "label": texts.ALERT_KINDS[k], "count": n} for k, n in data["counts"].items()]
+    data["summary"] = [{"kind": k, "label": texts.ALERT_KINDS[k], "count": n, "count_text": thousands(n)} for k, n in data["counts"].items()]
+    total, first = data["total"], data["offset"] + 1
+    last = data["offset"] + len(data["items"])
+    data["range_text"] = texts.OPS_RANGE.format(first=thousands(first), last=thousands(last), total=thousands(total)) if data["items"] else ""
+    data["pending_text"] = texts.OPS_PENDING.format(pending=thousands(data["pending"]), carried=thousands(data["carried"]), since=data["shift_start"])
+    data["has_previous"] = data["offset"] > 0
+    data["has_next"] = last < total
     return data
+
+
+def alert_territory_options(engine: Engine, scope: Scope = NATIONAL, current: str | None = None) -> list[dict]:
+    """The territory filter's choices (the scope's own and two levels below), each labelled
+    with its path; the page's territory is added when it is deeper."""
+    with engine.connect() as conn:
+        places = alert_territories(conn, scope)
+        if current and current not in {p["code"] for p in places}:
+            node = resolve(conn, current)
+            if node is not None and scope.allows(node.path):
+                places += list(path_labels(conn, [current]).values())
+    return [{"label": p["path"], "value": p["code"]} for p in places]
+
+
+def shift_time(notes: list[dict], settings: Settings | None = None) -> list[dict]:
+    """The log's notes with their times in the room's local time."""
+    zone = (settings or Settings(_env_file=None)).zone
+    return [{**n, "at_text": local_time(n["at"], zone)} for n in notes]
 
 
 def _save(engine: Engine, write, *args) -> str | None:
@@ -114,10 +194,10 @@ def add_shift_note(engine: Engine, actor: Actor, note) -> str | None:
     return _save(engine, operations.add_shift_note, actor, note)
 
 
-def shift_notes(engine: Engine, scope: Scope = NATIONAL) -> list[dict]:
-    """The log of the scope's room."""
+def shift_notes(engine: Engine, scope: Scope = NATIONAL, settings: Settings | None = None) -> list[dict]:
+    """The log of the scope's room, its times in the room's local time."""
     with engine.connect() as conn:
-        return operations.shift_notes(conn, scope)
+        return shift_time(operations.shift_notes(conn, scope), settings)
 
 
 def controls(actor: Actor) -> dict:

@@ -202,6 +202,26 @@ OPS_EMPTY_NOTE = "Escriba una nota antes de guardar."
 OPS_ROOM_NATIONAL = "Sala nacional"
 OPS_ROOM = "Sala de {name} ({code})"
 OPS_READ_ONLY = "Su rol permite consultar las alertas y la bitácora, no reconocer alertas ni escribir en la bitácora."
+OPS_SEE_ON_MAP = "Ver en el mapa"
+OPS_DAYS = "{days} días"
+OPS_SINCE = {
+    "case_overdue": "vencido el {date}",
+    "agreement_overdue": "vencido el {date}",
+    "clap_no_delivery": "última entrega el {date}",
+    "project_not_moving": "primer depósito el {date}",
+}
+OPS_RANGE = "{first}–{last} de {total}"
+OPS_PENDING = "{pending} sin reconocer · {carried} pendientes de turnos anteriores (turno actual desde {since})"
+OPS_CARRIED = "Pendiente de turnos anteriores"
+OPS_PREVIOUS = "‹ Anteriores"
+OPS_NEXT = "Siguientes ›"
+OPS_FILTER_KIND = "Tipo de alerta"
+OPS_FILTER_SEVERITY = "Gravedad"
+OPS_FILTER_TERRITORY = "Territorio"
+OPS_FILTER_ALL = "Todos"
+OPS_FILTER_ALL_TERRITORIES = "Todo su ámbito"
+ALERT_SEVERITIES = {"high": "Alta", "medium": "Media", "low": "Baja"}
+ALERT_SEVERITY_HELP = {"high": "Alta (30 días o más de atraso)", "medium": "Media (7 a 29 días)", "low": "Baja (menos de 7 días)"}
 ALERT_KINDS = {
     "case_overdue": "Caso vencido",
     "agreement_overdue": "Acuerdo vencido",

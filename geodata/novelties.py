@@ -28,6 +28,7 @@ from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project
 from geodata.operations import PROJECT_STILL_DAYS
 from geodata.place import Place
 from geodata.rules import CLAP_GAP_DAYS, agreement_overdue
+from geodata.territory import path_labels
 
 MUNICIPALITY_DEPTH = 1
 
@@ -65,23 +66,7 @@ def is_spike(recent: int, previous: list[int], rule: SpikeRule) -> tuple[bool, f
 
 def _paths(conn: Connection, codes: set[str]) -> dict[str, dict]:
     """For each code: its name, level and path label (`Estado › Municipio`)."""
-    if not codes:
-        return {}
-    t = Territory.__table__
-    rows = conn.execute(select(t.c.code, t.c.name, t.c.level, t.c.path).where(t.c.code.in_(sorted(codes)))).all()
-    by_code = {r.code: r for r in rows}
-    parts_needed = {p for r in rows for p in r.path.strip("/").split("/") if p and p not in by_code}
-    if parts_needed:
-        for r in conn.execute(select(t.c.code, t.c.name, t.c.level, t.c.path).where(t.c.code.in_(sorted(parts_needed)))):
-            by_code[r.code] = r
-    out = {}
-    for code in codes:
-        r = by_code.get(code)
-        if r is None:
-            continue
-        names = [by_code[p].name for p in r.path.strip("/").split("/") if p in by_code]
-        out[code] = {"code": code, "name": r.name, "level": r.level, "path": " › ".join(names)}
-    return out
+    return path_labels(conn, codes)
 
 
 def spikes(conn: Connection, place: Place, today: dt.date, rule: SpikeRule = SpikeRule(), limit: int = 5) -> list[dict]:

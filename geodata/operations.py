@@ -12,145 +12,19 @@ note goes to the actor's own room. Nothing the browser sends chooses a territory
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import Connection, func, insert, select
-from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, insert, select
 
 from geodata import errors as sala_errors
-from geodata.access import NATIONAL, Scope, ScopeError
+from geodata.access import NATIONAL, Scope
+from geodata.alerts import PROJECT_STILL_DAYS, alerts, latest_acks  # noqa: F401  (the alerts list lives in geodata.alerts)
 from geodata.permissions import Action, Actor
-from geodata.models import Agreement, AlertAck, AuditLog, Case, Clap, ClapDelivery, Deposit, Project, ShiftLogEntry, Territory
-from geodata.rules import agreement_overdue, case_due_date, case_overdue, clap_without_recent_delivery
-from geodata.territory import resolve
-from geodata.vocab import CASE_CATEGORIES, PROJECT_STAGES
+from geodata.models import Agreement, AlertAck, AuditLog, Case, Clap, Project, ShiftLogEntry, Territory
 
-PROJECT_STILL_DAYS = 30
 MAX_NOTE = 2000
 
 
 class OperationError(sala_errors.InvalidInput):
     """A note that cannot be saved (empty, too long); the message is shown as is."""
-
-
-def _subtree(conn: Connection, t, code: str | None, scope: Scope) -> list:
-    clauses = [scope.condition(t.path)]
-    if code:
-        node = resolve(conn, code)
-        if node is None or not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
-            raise ScopeError(code)
-        clauses.append(t.path.startswith(node.path, autoescape=True))
-    return clauses
-
-
-def alerts(
-    conn: Connection,
-    code: str | None,
-    scope: Scope = NATIONAL,
-    today: dt.date | None = None,
-    limit: int = 50,
-) -> dict:
-    """What is late under `code`: `counts` per kind and the `items` (oldest first, at most
-    `limit` per kind), each with its key, Spanish label, days late and last acknowledgement."""
-    today = today or dt.date.today()
-    t = aliased(Territory)
-    where = _subtree(conn, t, code, scope)
-    items: list[dict] = []
-    counts: dict[str, int] = {}
-
-    def collect(kind: str, query, label, since_col: str):
-        counts[kind] = conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-        for r in conn.execute(query.limit(limit)).mappings():
-            since = r[since_col]
-            items.append(
-                {
-                    "key": f"{kind}:{r['code']}",
-                    "kind": kind,
-                    "code": r["code"],
-                    "label": label(r),
-                    "territory_name": r["territory_name"],
-                    "since": since.isoformat() if since else None,
-                    "days": (today - since).days if since else None,
-                }
-            )
-
-    collect(
-        "case_overdue",
-        select(Case.code, Case.category, Case.due_date, Case.institution, t.name.label("territory_name"))
-        .join(t, t.id == Case.territory_id)
-        .where(case_overdue(today), *where)
-        .order_by(case_due_date(), Case.code),
-        lambda r: f"Caso {r['code']} ({CASE_CATEGORIES.get(r['category'], r['category'])})"
-        + (f" · {r['institution']}" if r["institution"] else ""),
-        "due_date",
-    )
-    collect(
-        "agreement_overdue",
-        select(Agreement.code, Agreement.text, Agreement.institution, Agreement.due_date, t.name.label("territory_name"))
-        .join(t, t.id == Agreement.municipality_id)
-        .where(agreement_overdue(today), *where)
-        .order_by(Agreement.due_date, Agreement.code),
-        lambda r: f"Acuerdo {r['code']}: {r['text'][:120]} · {r['institution']}",
-        "due_date",
-    )
-    last = (
-        select(ClapDelivery.clap_id, func.max(ClapDelivery.delivery_date).label("last_day"))
-        .where(ClapDelivery.delivery_date <= today)
-        .group_by(ClapDelivery.clap_id)
-        .subquery()
-    )
-    collect(
-        "clap_no_delivery",
-        select(Clap.code, Clap.name, Clap.households, last.c.last_day, t.name.label("territory_name"))
-        .join(t, t.id == Clap.territory_id)
-        .outerjoin(last, last.c.clap_id == Clap.id)
-        .where(clap_without_recent_delivery(last.c.last_day, today), *where)
-        .order_by(last.c.last_day.asc().nulls_first(), Clap.code),
-        lambda r: f"{r['name']} ({r['households']} familias): "
-        + (f"última entrega {r['last_day'].isoformat()}" if r["last_day"] else "sin entregas registradas"),
-        "last_day",
-    )
-    first_deposit = (
-        select(Deposit.project_id, func.min(Deposit.deposit_date).label("first_day")).group_by(Deposit.project_id).subquery()
-    )
-    collect(
-        "project_not_moving",
-        select(
-            Project.code, Project.name, Project.stage, Project.progress, first_deposit.c.first_day,
-            t.name.label("territory_name"),
-        )
-        .join(t, t.id == Project.territory_id)
-        .join(first_deposit, first_deposit.c.project_id == Project.id)
-        .where(
-            # Money arrived, and the project is stalled or has not moved since.
-            (Project.stage == "stalled") | (Project.stage.in_(("funded", "in_progress")) & (Project.progress == 0)),
-            first_deposit.c.first_day < today - dt.timedelta(days=PROJECT_STILL_DAYS),
-            *where,
-        )
-        .order_by(first_deposit.c.first_day, Project.code),
-        lambda r: f"{r['name']} ({PROJECT_STAGES.get(r['stage'], r['stage'])}, {float(r['progress']):.0f} % de avance)",
-        "first_day",
-    )
-
-    acks = latest_acks(conn, [i["key"] for i in items])
-    for item in items:
-        item["ack"] = acks.get(item["key"])
-    # Unacknowledged first, then the longest late.
-    items.sort(key=lambda i: (i["ack"] is not None, -(i["days"] if i["days"] is not None else 10**6)))
-    return {"counts": counts, "items": items}
-
-
-def latest_acks(conn: Connection, keys: list[str]) -> dict[str, dict]:
-    if not keys:
-        return {}
-    rows = conn.execute(
-        select(AlertAck.alert_key, AlertAck.username, AlertAck.note, AlertAck.at)
-        .where(AlertAck.alert_key.in_(keys))
-        .order_by(AlertAck.alert_key, AlertAck.at.desc())
-        .ext(distinct_on(AlertAck.alert_key))
-    ).mappings()
-    return {r["alert_key"]: {"username": r["username"], "note": r["note"], "at": r["at"].isoformat(timespec="minutes")} for r in rows}
 
 
 def _clean_note(note) -> str:

@@ -6,6 +6,7 @@ import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
     map_point_limit: int = Field(
         default=2000, ge=1, description="above this many records of a layer in view the room draws a heat map instead of points"
     )
+    timezone: str = Field(default="America/Caracas", description="the room's local time (IANA name): times and the shift changes")
+    shift_hours: str = Field(default="7,19", description="local hours at which a shift starts, comma-separated")
     export_max_features: int = Field(default=1_000_000, ge=1, description="largest export, in features")
     export_jobs: int = Field(default=2, ge=1, description="exports run at once as jobs, per server process; more wait queued")
     export_job_threshold: int = Field(
@@ -64,6 +67,29 @@ class Settings(BaseSettings):
     def _networks_parse(cls, value: str) -> str:
         _networks(value)
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"SALA_TIMEZONE: «{value}» no es una zona horaria conocida (p. ej. America/Caracas)") from None
+        return value
+
+    @field_validator("shift_hours")
+    @classmethod
+    def _hours_parse(cls, value: str) -> str:
+        _hours(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def shift_start_hours(self) -> tuple[int, ...]:
+        return _hours(self.shift_hours)
 
     @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -80,6 +106,16 @@ class Settings(BaseSettings):
     @property
     def cluster_dir(self) -> Path:
         return self.data_dir / "postgres"
+
+
+def _hours(text: str) -> tuple[int, ...]:
+    try:
+        hours = sorted({int(part) for part in (text or "").split(",") if part.strip()})
+    except ValueError:
+        hours = []
+    if not hours or not all(0 <= h <= 23 for h in hours):
+        raise ValueError(f"SALA_SHIFT_HOURS: «{text}» no es una lista de horas (0–23) separadas por comas, p. ej. 7,19")
+    return tuple(hours)
 
 
 def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -166,3 +166,27 @@ def rebuild_paths(conn: Connection) -> int:
         )
     )
     return result.rowcount
+
+
+def path_labels(conn: Connection, codes) -> dict[str, dict]:
+    """For each code: its name, level and path label (`Miranda › Sucre › Petare`), in two
+    queries whatever the number of codes (the nodes, then the ancestors they name)."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    t = Territory.__table__
+    columns = (t.c.code, t.c.name, t.c.level, t.c.path)
+    rows = conn.execute(select(*columns).where(t.c.code.in_(sorted(codes)))).all()
+    by_code = {r.code: r for r in rows}
+    parts_needed = {p for r in rows for p in r.path.strip("/").split("/") if p and p not in by_code}
+    if parts_needed:
+        for r in conn.execute(select(*columns).where(t.c.code.in_(sorted(parts_needed)))):
+            by_code[r.code] = r
+    out = {}
+    for code in codes:
+        r = by_code.get(code)
+        if r is None:
+            continue
+        names = [by_code[p].name for p in r.path.strip("/").split("/") if p in by_code]
+        out[code] = {"code": code, "name": r.name, "level": r.level, "path": " › ".join(names)}
+    return out

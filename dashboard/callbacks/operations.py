@@ -7,7 +7,7 @@ territory store only says which alerts to list again, and is scope-checked as a 
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids, inputs, session, texts
 from dashboard import operations_vm as ops
@@ -16,6 +16,14 @@ from dashboard.components.operations import alert_list, shift_list
 
 def _territory(view) -> str | None:
     return inputs.text(inputs.mapping(view).get("territory"), limit=32)
+
+
+def _listed(view, pinned: str | None = None) -> dict:
+    """The alerts the page's store asks for (territory, filters, page), read within the
+    signed-in user's scope."""
+    actor = session.actor()
+    return ops.alerts_view(session.engine(), _territory(view), actor.scope, filters=ops.alert_filter(view),
+                           settings=session.settings(), pinned=pinned)
 
 
 def register(app) -> None:
@@ -37,8 +45,43 @@ def register(app) -> None:
         error = ops.acknowledge(session.engine(), actor, key, inputs.text(note))
         if error:
             return no_update, error
-        data = ops.alerts_view(session.engine(), _territory(view), actor.scope)
-        return alert_list(data, ops.controls(actor)), texts.OPS_SAVED
+        # The alert just acknowledged heads the list, with its note.
+        return alert_list(_listed(view, key), ops.controls(actor)), texts.OPS_SAVED
+
+    @app.callback(
+        Output(ids.ALERT_PAGE, "children"),
+        Output(ids.ALERTS_VIEW, "data"),
+        Output(ids.ALERTS_PREVIOUS, "disabled"),
+        Output(ids.ALERTS_NEXT, "disabled"),
+        Input(ids.ALERTS_KIND, "value"),
+        Input(ids.ALERTS_SEVERITY, "value"),
+        Input(ids.ALERTS_TERRITORY, "value"),
+        Input(ids.ALERTS_PREVIOUS, "n_clicks"),
+        Input(ids.ALERTS_NEXT, "n_clicks"),
+        State(ids.ALERTS_VIEW, "data"),
+        prevent_initial_call=True,
+    )
+    def list_alerts(kinds, severities, territory, _previous, _next, view):
+        # A new filter starts at the first page; the pager moves a page from where it is.
+        view = dict(inputs.mapping(view))
+        filters = ops.alert_filter(view)
+        offset = filters.offset
+        if ctx.triggered_id == ids.ALERTS_NEXT:
+            offset += filters.limit
+        elif ctx.triggered_id == ids.ALERTS_PREVIOUS:
+            offset = max(0, offset - filters.limit)
+        else:
+            offset = 0
+        view.update(
+            territory=inputs.text(territory, limit=32),
+            kinds=inputs.texts(kinds)[:10],
+            severities=inputs.texts(severities)[:10],
+            offset=offset,
+        )
+        data = _listed(view)
+        view.update(territory=data["territory"], offset=data["offset"])
+        listed = html.Div(alert_list(data, ops.controls(session.actor())), id=ids.ALERTS)
+        return listed, view, not data["has_previous"], not data["has_next"]
 
     @app.callback(
         Output(ids.SHIFT_LOG, "children"),

@@ -1,8 +1,9 @@
 """Alerts and shift hand-over (`/operador?territory=<code>`): what is late, acknowledged
 with a note, and the room's log for the next shift.
 
-The alerts follow the territory asked for (within the user's scope); the log is always
-the user's own room's (their territory's, or the national room's)."""
+The alerts follow the territory asked for (within the user's scope), filtered by kind,
+severity and territory a page at a time; the log is always the user's own room's (their
+territory's, or the national room's). Times are the room's local time (SALA_TIMEZONE)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import ids, session, texts
 from dashboard import operations_vm as ops
-from dashboard.components.operations import alert_list, shift_list
+from dashboard.components.operations import alert_filters, alert_list, pager, shift_list
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/operador", title=f"{texts.NAV_OPERATOR} · {texts.APP_TITLE}", name=texts.NAV_OPERATOR)
@@ -27,7 +28,9 @@ def layout(**query) -> html.Div:
     view = parse(query)
     engine, actor = session.engine(), session.actor()
     scope, controls = actor.scope, ops.controls(actor)
-    data = ops.alerts_view(engine, view.territory or scope.territory_code, scope)
+    settings = session.settings()
+    data = ops.alerts_view(engine, view.territory or scope.territory_code, scope, settings=settings)
+    territories = ops.alert_territory_options(engine, scope, data["territory"])
     writer = [
         dcc.Textarea(id=ids.SHIFT_NOTE, placeholder=texts.OPS_SHIFT_NOTE, className="shift-note"),
         html.Button(texts.OPS_SHIFT_SAVE, id=ids.SHIFT_SAVE, n_clicks=0, className="button"),
@@ -35,19 +38,27 @@ def layout(**query) -> html.Div:
     read_only = None if controls["acknowledge"] or controls["shift_log"] else html.P(texts.OPS_READ_ONLY, className="ops-note")
     return html.Div(
         [
-            dcc.Store(id=ids.ALERTS_VIEW, data={"territory": data["territory"]}),
+            dcc.Store(id=ids.ALERTS_VIEW, data={"territory": data["territory"], "kinds": [], "severities": [], "offset": 0}),
             html.H2(texts.OPS_TITLE, className="room-title"),
             html.Div(data["error"], className="error", role="alert") if data["error"] else None,
             html.Div(id=ids.OPS_MESSAGE, className="ops-message", role="status"),
             read_only,
             html.Div(
                 [
-                    html.Section([html.H3(texts.OPS_ALERTS), html.Div(alert_list(data, controls), id=ids.ALERTS)], className="ops-col"),
+                    html.Section(
+                        [
+                            html.H3(texts.OPS_ALERTS),
+                            alert_filters(data, territories),
+                            pager(data),
+                            html.Div(html.Div(alert_list(data, controls), id=ids.ALERTS), id=ids.ALERT_PAGE),
+                        ],
+                        className="ops-col",
+                    ),
                     html.Section(
                         [
                             html.H3(f"{texts.OPS_SHIFT} · {_room_label(scope)}"),
                             *writer,
-                            html.Ul(shift_list(ops.shift_notes(engine, scope)), id=ids.SHIFT_LOG, className="shift-log"),
+                            html.Ul(shift_list(ops.shift_notes(engine, scope, settings)), id=ids.SHIFT_LOG, className="shift-log"),
                         ],
                         className="ops-col",
                     ),

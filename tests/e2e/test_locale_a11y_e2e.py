@@ -34,7 +34,7 @@ def axe_js() -> Path:
 DASH_OWN = ("aria-allowed-attr (critical): [['#dates-wrapper']]", "aria-hidden-focus (serious)",
             "aria-input-field-name (serious): [['#classes'], ['#layers'], ['#filter-overdue'], ['#operator']]",
             "aria-prohibited-attr (serious): [['.dash-datepicker-clear']]", "nested-interactive (serious)")
-KNOWN_PAGES = ("/", "/soluciones?territory=0101")
+KNOWN_PAGES = ("/", "/soluciones?territory=0101", "/operador")  # /operador: its filters are dcc.Dropdowns
 
 
 def serious_violations(page, axe_js: Path) -> list[str]:
