@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from geodata.models import Case, Territory
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_dashboard_e2e import MAP_JS, map_locations, wait_for_map
+from tests.e2e.test_dashboard_e2e import MAP_JS, loneliest_point, map_locations, wait_for_map
 
 pytestmark = pytest.mark.e2e
 
@@ -47,25 +47,7 @@ def test_a_click_on_a_project_point_opens_its_card(page, live_server):
     wait_for_map(page)
     page.wait_for_selector("#point-legend .legend-subtitle")
     assert "Proyectos" in page.inner_text("#point-legend")
-    x, y, code = page.evaluate(
-        f"""() => {{
-            const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
-            const box = m.getCanvas().getBoundingClientRect();
-            const t = gd.data[1];
-            const pts = t.lon.map((lon, i) => {{
-                const p = m.project([lon, t.lat[i]]);
-                return [p.x, p.y, t.customdata[i][t.customdata[i].length - 1]];
-            }}).filter(([px, py]) => px > 40 && py > 40 && px < box.width - 40 && py < box.height - 40);
-            let best = null, bestGap = -1;
-            for (const p of pts) {{
-                let gap = Infinity;
-                for (const q of pts) if (q !== p) gap = Math.min(gap, Math.hypot(p[0] - q[0], p[1] - q[1]));
-                if (gap > bestGap) {{ best = p; bestGap = gap; }}
-            }}
-            return [box.left + best[0], box.top + best[1], best[2]];
-        }}"""
-    )
+    x, y, code = loneliest_point(page)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     panel = page.locator("#case-panel")

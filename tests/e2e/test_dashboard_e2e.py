@@ -66,6 +66,31 @@ def screen_point(page, lon: float, lat: float) -> tuple[float, float]:
     ))
 
 
+
+def loneliest_point(page) -> tuple[float, float, str]:
+    """(x, y, id) on screen of the record point farthest from its neighbours (so a click
+    hits it alone), placed through MapLibre's own projection."""
+    return page.evaluate(
+        f"""() => {{
+            const gd = {MAP_JS};
+            const m = gd._fullLayout.map._subplot.map;
+            const box = m.getCanvas().getBoundingClientRect();
+            const t = gd.data[1];
+            const pts = t.lon.map((lon, i) => {{
+                const p = m.project([lon, t.lat[i]]);
+                return [p.x, p.y, t.customdata[i][t.customdata[i].length - 1]];
+            }}).filter(([px, py]) => px > 40 && py > 40 && px < box.width - 40 && py < box.height - 40);
+            let best = null, bestGap = -1;
+            for (const p of pts) {{
+                let gap = Infinity;
+                for (const q of pts) if (q !== p) gap = Math.min(gap, Math.hypot(p[0] - q[0], p[1] - q[1]));
+                if (gap > bestGap) {{ best = p; bestGap = gap; }}
+            }}
+            return [box.left + best[0], box.top + best[1], best[2]];
+        }}"""
+    )
+
+
 def breadcrumb_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("#breadcrumb")).strip()
 
@@ -287,27 +312,7 @@ def test_click_on_a_case_point_opens_its_detail_and_history(page, live_server, d
     page.goto(live_server + "/?territory=0101&layers=cases")
     wait_for_map(page)
     search = page.evaluate("window.location.search")
-    # The case point farthest from its neighbours on screen (so the click hits it alone),
-    # placed through MapLibre's own projection.
-    x, y, code = page.evaluate(
-        f"""() => {{
-            const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
-            const box = m.getCanvas().getBoundingClientRect();
-            const t = gd.data[1];
-            const pts = t.lon.map((lon, i) => {{
-                const p = m.project([lon, t.lat[i]]);
-                return [p.x, p.y, t.customdata[i][t.customdata[i].length - 1]];
-            }}).filter(([px, py]) => px > 40 && py > 40 && px < box.width - 40 && py < box.height - 40);
-            let best = null, bestGap = -1;
-            for (const p of pts) {{
-                let gap = Infinity;
-                for (const q of pts) if (q !== p) gap = Math.min(gap, Math.hypot(p[0] - q[0], p[1] - q[1]));
-                if (gap > bestGap) {{ best = p; bestGap = gap; }}
-            }}
-            return [box.left + best[0], box.top + best[1], best[2]];
-        }}"""
-    )
+    x, y, code = loneliest_point(page)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     panel = page.locator("#case-panel")

@@ -53,7 +53,7 @@ def test_choosing_agua_recolours_the_national_choropleth(page, live_server, demo
     assert [v for _z, v in after.values()] != [v for _z, v in before.values()]
     assert [z for z, _v in after.values()] != [z for z, _v in before.values()] or len(set(open_water.values())) <= 1
     # The KPI follows: the country's open water cases.
-    page.wait_for_function(f"(k) => document.querySelector('#kpi-cases_open .kpi-value').innerText !== k", arg=kpi_before)
+    page.wait_for_function("(k) => document.querySelector('#kpi-cases_open .kpi-value').innerText !== k", arg=kpi_before)
     assert _count(page.inner_text("#kpi-cases_open .kpi-value")) == sum(open_water.values())
     screenshot(page, "map-room-agua")
 
