@@ -72,3 +72,23 @@ def test_novelties_name_the_spiking_municipality_and_the_clap_gap(engine):
         # A lower bar (k) still does not flag the steady municipality; a higher one drops the spike.
         assert [s["code"] for s in novelties(conn, resolve_place(conn, None), TODAY, SpikeRule(k=1.0))["spikes"]] == ["0101"]
         assert novelties(conn, resolve_place(conn, None), TODAY, SpikeRule(k=20.0))["spikes"] == []
+
+
+def test_quadrants_without_a_recent_report_are_named_by_municipality(engine):
+    """Stale and fresh quadrants both ways, in and out of a director's state."""
+    from geodata.communal_models import PeaceQuadrant
+
+    square = "SRID=4326;MULTIPOLYGON(((-67 10.4,-66.95 10.4,-66.95 10.45,-67 10.45,-67 10.4)))"
+    with engine.begin() as conn:
+        small_tree(conn)
+        for code, terr, last in (("Q1", "0101", TODAY - dt.timedelta(days=40)), ("Q2", "0101", None),
+                                 ("Q3", "0101", TODAY - dt.timedelta(days=3)), ("Q4", "1501", TODAY - dt.timedelta(days=60))):
+            conn.execute(insert(PeaceQuadrant).values(code=code, name=code, territory_id=territory_id(conn, terr),
+                                                      last_report_date=last, geom=square))
+    with engine.connect() as conn:
+        national = novelties(conn, resolve_place(conn, None), TODAY, RULE)["quadrants"]
+        miranda = novelties(conn, resolve_place(conn, None, Scope("director", "15", "/15/")), TODAY, RULE)["quadrants"]
+    # Q1 (40 days) and Q2 (never) are stale in Libertador, Q3 (3 days) is not; Q4 in Acevedo.
+    assert national["count"] == 3
+    assert [(q["code"], q["count"]) for q in national["top"]] == [("0101", 2), ("1501", 1)]
+    assert miranda["count"] == 1 and [q["code"] for q in miranda["top"]] == ["1501"]
