@@ -248,10 +248,11 @@ class JobQueue:
             failed = store.fail_orphans(conn, gone)
             self._sweep(conn)
             known = store.known_ids(conn) - set(failed)
-        if self.folder.is_dir():
-            for entry in self.folder.iterdir():
-                if entry.name not in known:  # expired, failed half-way, or of no job at all
-                    shutil.rmtree(entry, ignore_errors=True)
+            # Before the commit: once a job reads «failed», its half-made files are already gone.
+            if self.folder.is_dir():
+                for entry in self.folder.iterdir():
+                    if entry.name not in known:  # expired, failed half-way, or of no job at all
+                        shutil.rmtree(entry, ignore_errors=True)
         return len(failed)
 
     def _sweep(self, conn: Connection) -> None:
