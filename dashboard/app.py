@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from dashboard import auth, headers, ids, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
-from geodata.database import get_engine, is_unavailable, ping
+from geodata.database import get_engine, get_read_engine, is_unavailable, ping
 from geodata.embedded import EmbeddedError
 from layers.jobs import JobQueue
 from geodata.settings import Settings, get_settings
@@ -146,6 +146,10 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     def engine_getter():
         return get_engine(settings)
 
+    @cache
+    def read_engine_getter():
+        return get_read_engine(settings)
+
     # Compression settings must be in place before Dash initialises Flask-Compress.
     server = Flask(__name__)
     server.config.update(
@@ -178,15 +182,16 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     )
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
+    server.config["SALA_READ_ENGINE_GETTER"] = read_engine_getter
     server.secret_key = settings.secret_key.get_secret_value()
     request_guard.install(server, lambda: app.callback_map)
     auth.init_auth(server, engine_getter, settings)
     _register_database_health(server, engine_getter)
     # Every page, callback and route then runs as the signed-in user (an Actor: role and scope).
     server.config["SALA_ACTOR_GETTER"] = auth.current_actor
-    register_geo_routes(server, engine_getter, auth.current_actor)
+    register_geo_routes(server, read_engine_getter, auth.current_actor)
     jobs = JobQueue.from_settings(engine_getter, settings)
-    web.register(server, engine_getter, auth.current_actor, jobs=jobs)
+    web.register(server, engine_getter, auth.current_actor, jobs=jobs, read_engine_getter=read_engine_getter)
     server.after_request(_cache_headers)
     headers.install(app, settings.basemap_url)
     app.layout = shell()
@@ -196,7 +201,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     register_all(app)
     threading.Thread(target=_recover_jobs, args=(jobs,), name="sala-export-jobs", daemon=True).start()
     if warm:
-        threading.Thread(target=_warm, args=(engine_getter,), name="sala-warm-up", daemon=True).start()
+        threading.Thread(target=_warm, args=(read_engine_getter,), name="sala-warm-up", daemon=True).start()
     return app
 
 

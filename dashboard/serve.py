@@ -1,8 +1,17 @@
-"""`sala serve`: the dashboard under waitress (a production WSGI server, pure Python)."""
+"""`sala serve`: the dashboard under gunicorn (several processes, threads in each) or, with
+`--workers 1`, under waitress in this one process.
+
+Hundreds of rooms watch the map at once: one Python process serves one request's Python
+at a time (the GIL), so the room count is met with processes. Everything a process keeps
+(view caches, compressed bundles, tiles) is keyed by version stamps read from the database,
+so processes never disagree about what is current; export jobs are recorded in the
+database with the process that runs them, so any process answers their progress.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 
 import typer
 
@@ -29,7 +38,10 @@ def serve(
     host: str = typer.Option(None, help="Dirección donde escuchar (por defecto SALA_HOST)."),
     port: int = typer.Option(None, help="Puerto (por defecto SALA_PORT)."),
     debug: bool = typer.Option(False, help="Servidor de desarrollo de Dash con recarga y herramientas de depuración."),
-    threads: int = typer.Option(8, help="Hilos de waitress."),
+    threads: int = typer.Option(8, help="Hilos por proceso."),
+    workers: int = typer.Option(0, help="Procesos que atienden (0: uno por núcleo). Con 1, waitress en este proceso."),
+    backlog: int = typer.Option(2048, help="Conexiones que esperan en cola a ser aceptadas."),
+    connections: int = typer.Option(1000, help="Conexiones abiertas a la vez por proceso (las demás esperan en la cola)."),
 ) -> None:
     """Sirve el tablero (mapa, Mapa de Soluciones, alertas) en http://HOST:PORT."""
     from dashboard.app import create_app
@@ -40,11 +52,21 @@ def serve(
     if settings.default_secret_key and not is_loopback(host):
         typer.echo(f"Error: {DEFAULT_KEY_OFF_LOOPBACK.format(host=host)}", err=True)
         raise typer.Exit(1)
-    app = create_app(settings)
-    typer.echo(f"Sala en http://{host}:{port}")
+    workers = workers or os.cpu_count() or 1
     if debug:
-        app.run(host=host, port=port, debug=True)
+        create_app(settings).run(host=host, port=port, debug=True)
         return
-    import waitress
+    typer.echo(f"Sala en http://{host}:{port} ({workers} {'proceso' if workers == 1 else 'procesos'} × {threads} hilos)")
+    if workers == 1:
+        import waitress
 
-    waitress.serve(app.server, host=host, port=port, threads=threads, ident="sala")
+        waitress.serve(create_app(settings).server, host=host, port=port, threads=threads, ident="sala",
+                       backlog=backlog, connection_limit=connections)
+        return
+    from dashboard.gunicorn_app import SalaApplication
+
+    SalaApplication(settings, {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers, "threads": threads, "worker_class": "gthread",
+        "backlog": backlog, "worker_connections": connections,
+    }).run()

@@ -18,6 +18,13 @@ def engine() -> Engine:
     return current_app.config["SALA_ENGINE_GETTER"]()
 
 
+def read_engine() -> Engine:
+    """The engine for reads: the standbys of SALA_READ_DATABASE_URL first, the primary when
+    none answers (or without them). What a user just wrote is read back from `engine()`:
+    a standby may not have replayed it yet."""
+    return current_app.config["SALA_READ_ENGINE_GETTER"]()
+
+
 def settings() -> Settings:
     return current_app.config["SALA_SETTINGS"]
 

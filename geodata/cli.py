@@ -59,6 +59,30 @@ def down() -> None:
     stored = cluster.stored_port()
     keeps = f" (`sala db up` lo vuelve a arrancar en el puerto {stored[0]})" if stored else ""
     console.print(f"Servidor detenido{keeps}." if stopped else "El servidor no estaba en marcha.")
+    from geodata.replica import standby
+
+    try:
+        if standby(settings).stop():
+            console.print("Réplica detenida (`sala db replica` la vuelve a arrancar).")
+    except EmbeddedError as exc:
+        _fail(exc)
+
+
+@db_app.command("replica", help="Crea (la primera vez) y arranca una réplica en streaming de la base embebida, "
+                "para probar SALA_READ_DATABASE_URL en una sola máquina.")
+def replica() -> None:
+    """Create and start a streaming standby of the embedded cluster; print the URL to read from."""
+    from geodata.replica import start_standby
+
+    settings = get_settings()
+    try:
+        standby_cluster, port = start_standby(settings)
+        url = standby_cluster.url(port)
+    except (EmbeddedError, DatabaseError) as exc:
+        _fail(exc)
+    console.print(f"[green]Réplica en marcha[/] en el puerto {port} (carpeta {standby_cluster.cluster_dir}).")
+    console.print("Para que el tablero lea de ella:")
+    console.print(f"  export SALA_READ_DATABASE_URL='{url}'", soft_wrap=True, highlight=False)
 
 
 @db_app.command("status", help="Muestra el servidor embebido y su puerto, la URL, las versiones de PostgreSQL y PostGIS, la migración y las filas por tabla.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -76,13 +76,54 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 @lru_cache
-def _cached_engine(url: str) -> Engine:
-    return make_engine(url)
+def _cached_engine(url: str, statement_timeout: float = 0) -> Engine:
+    if not statement_timeout:
+        return make_engine(url)
+    # A web read that runs longer than this is cancelled by the server itself: a request
+    # thread (or a browser that went away) never leaves a runaway query holding a core.
+    options = f"-c statement_timeout={int(statement_timeout * 1000)}"
+    return make_engine(url, connect_args={"options": options})
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
-    """The application's engine (one per URL per process)."""
+    """The application's engine (one per URL per process): every write, and the reads of
+    the command line, the loads and the export jobs."""
     return _cached_engine(database_url(settings))
+
+
+def read_url(settings: Settings | None = None) -> str:
+    """Where the web server reads: the standbys of SALA_READ_DATABASE_URL in their order,
+    then the primary, as one multi-host URL with `target_session_attrs=prefer-standby`.
+    libpq (through psycopg) takes the first standby that answers, and the primary when
+    none does, so a read falls back by itself when a standby is down; a pooled connection
+    to a standby that went away fails its pre-ping and is replaced the same way."""
+    settings = settings or get_settings()
+    primary = make_url(database_url(settings))
+    standbys = [make_url(url) for url in settings.read_database_urls]
+    if not standbys:
+        return primary.render_as_string(hide_password=False)
+    for standby in standbys:
+        if (standby.username, standby.password, standby.database) != (primary.username, primary.password, primary.database):
+            raise DatabaseError(
+                f"SALA_READ_DATABASE_URL: {target_label(standby.render_as_string(hide_password=False))} no usa el mismo "
+                "usuario, contraseña y base de datos que la base principal (una réplica en streaming los comparte)"
+            )
+    hosts = tuple(f"{url.host or '127.0.0.1'}:{url.port or 5432}" for url in [*standbys, primary])
+    query = {key: value for key, value in primary.query.items() if key not in ("host", "port")}
+    url = URL.create(primary.drivername, primary.username, primary.password, database=primary.database,
+                     query={**query, "host": hosts, "target_session_attrs": "prefer-standby"})
+    return url.render_as_string(hide_password=False)
+
+
+def get_read_engine(settings: Settings | None = None) -> Engine:
+    """The web server's engine for reads (dashboard, tiles, OGC, exports): the standbys
+    first (`read_url`), every statement bounded by SALA_READ_STATEMENT_TIMEOUT."""
+    settings = settings or get_settings()
+    return _cached_engine(read_url(settings), settings.read_statement_timeout)
+
+
+def is_standby(conn: Connection) -> bool:
+    return bool(conn.execute(text("SELECT pg_is_in_recovery()")).scalar())
 
 
 def ensure_database(url: str) -> None:

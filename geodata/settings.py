@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default=None,
         description="PostGIS to use instead of the embedded one, e.g. postgresql+psycopg://u:p@host/db",
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="streaming standbys that serve the dashboard's, tiles', OGC's and exports' reads, comma-separated "
+        "URLs (same user, password and database as the primary); the primary answers when none does",
+    )
+    read_statement_timeout: float = Field(
+        default=60.0, ge=0, description="seconds a read of the web server may run before the database cancels it (0: no limit)"
+    )
     data_dir: Path = Field(default_factory=default_data_dir, description="embedded database and caches")
     db_port: int = Field(
         default=0, description="port of the embedded server; 0 uses the one stored for the data folder (chosen once)"
@@ -106,6 +114,15 @@ class Settings(BaseSettings):
     @property
     def cluster_dir(self) -> Path:
         return self.data_dir / "postgres"
+
+    @property
+    def replica_dir(self) -> Path:
+        """Where `sala db replica` keeps the embedded cluster's standby."""
+        return self.data_dir / "replica" / "postgres"
+
+    @property
+    def read_database_urls(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in (self.read_database_url or "").split(",") if part.strip())
 
 
 def _hours(text: str) -> tuple[int, ...]:

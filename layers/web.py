@@ -260,11 +260,14 @@ def register(
     engine_getter: Callable[[], Engine],
     actor_getter: Callable[[], Actor] | None = None,
     jobs: JobQueue | None = None,
+    read_engine_getter: Callable[[], Engine] | None = None,
 ) -> Blueprint:
     """Add the tile, export and OGC API routes to the dashboard's Flask server.
 
     `actor_getter` gives who makes the request (default: the open-access administrator);
-    `jobs` runs the long exports (default: a queue from the settings, files in the data folder).
+    `jobs` runs the long exports (default: a queue from the settings, files in the data folder);
+    `read_engine_getter` answers the reads (default `engine_getter`; the app gives the
+    standbys'), while the audit and the jobs' own records are written through `engine_getter`.
     """
     from geodata.settings import get_settings
 
@@ -276,6 +279,7 @@ def register(
     def user_of():
         return actor_of().username
 
+    reads = read_engine_getter or engine_getter
     jobs = jobs or JobQueue.from_settings(engine_getter, get_settings())
     server.config["SALA_JOBS"] = jobs
     bp = Blueprint("sala_layers", __name__)
@@ -293,7 +297,7 @@ def register(
     def tile(layer_id: str, z: int, x: int, y: int):
         try:
             params = params_from_request(scope_of())
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 tile_request = open_tile(conn, layer_id, z, x, y, params)
                 if tile_request.stamp is not None and (held := _held_etag(tile_request.stamp)):
                     return tile_not_modified(held)  # known unchanged: not even rendered
@@ -325,7 +329,7 @@ def register(
             paper, title = request.args.get("paper", "A4"), request.args.get("title") or None
             labels = request.args.get("labels") or None
             check_labels(labels)
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 as_job = request.method == "POST" or needs_job(conn, layer.id, form.id, params, jobs.threshold)
             if as_job:
                 return submitted(layer_request(layer.id, form.id, params, crs=crs, paper=paper, title=title,
@@ -335,7 +339,7 @@ def register(
 
         def make(folder: Path):
             filename = export_filename(layer, form.id, params)
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 result = export_layer(conn, layer, params, form.id, folder / filename, crs=crs, paper=paper, title=title,
                                       labels=labels)
             _audit(engine_getter(), user_of(), f"{layer.id}.{form.id}", result.count)
@@ -360,7 +364,7 @@ def register(
 
         def make(folder: Path):
             filename = f"mapa_{view.territory or 'venezuela'}.{fmt}"
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 print_view(conn, view, scope_of(), folder / filename, fmt=fmt, paper=paper)
             _audit(engine_getter(), user_of(), f"print/{view.territory or 'venezuela'}", 1)
             return filename, FORMATS[fmt].media_type
@@ -389,7 +393,7 @@ def register(
             return _error(_status_for(exc), str(exc))
 
         def make(folder: Path):
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 result = export_minutes(conn, code, day, fmt.lower(), folder / "acta", scope=scope_of())
             filename = minutes_filename(code, result.cabinet_date, result.format)
             (folder / "acta").rename(folder / filename)
@@ -442,14 +446,14 @@ def register(
 
     @bp.route("/ogc/collections")
     def ogc_collections():
-        with engine_getter().connect() as conn:
+        with reads().connect() as conn:
             return ogc_json(ogc.collections(conn, base(), LayerParams(scope=scope_of())))
 
     @bp.route("/ogc/collections/<collection_id>")
     def ogc_collection(collection_id: str):
         try:
             layer = get_layer(collection_id)
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 bbox = ogc.scope_extent(conn, LayerParams(scope=scope_of()))
         except LayerError as exc:
             return _error(_status_for(exc), str(exc), ogc_style=True)
@@ -462,7 +466,7 @@ def register(
             params = params_from_request(scope_of())
             limit = ogc.parse_limit(request.args.get("limit"))
             offset = ogc.parse_offset(request.args.get("offset"))
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 document = ogc.items(conn, layer, params, base=base(), limit=limit, offset=offset,
                                      query=list(request.args.items(multi=True)))
         except LayerError as exc:
@@ -474,7 +478,7 @@ def register(
         try:
             layer = get_layer(collection_id)
             params = params_from_request(scope_of())
-            with engine_getter().connect() as conn:
+            with reads().connect() as conn:
                 document = ogc.item(conn, layer, params, fid, base=base())
         except (LayerError, ogc.NotFound) as exc:
             return _error(_status_for(exc), str(exc), ogc_style=True)

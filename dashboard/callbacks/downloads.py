@@ -33,7 +33,7 @@ def register(app) -> None:
         view = View.from_store(inputs.mapping(view_data))
         # None (nothing chosen yet) means the defaults; anything else not a text is refused, not defaulted.
         layer_id, fmt = (None if v is None else inputs.text(v) or "" for v in (layer_id, fmt))
-        links = vm.download_links(session.engine(), view, layer_id, fmt, session.actor(), session.jobs())
+        links = vm.download_links(session.read_engine(), view, layer_id, fmt, session.actor(), session.jobs())
         href, as_job = links["export_href"], links["export_job"]
         return (href or "", {} if href and not as_job else HIDDEN, {} if href and as_job else HIDDEN,
                 {} if links["pack_href"] else HIDDEN, links["message"] or "")
@@ -49,7 +49,7 @@ def register(app) -> None:
     def picker(view_data, current):
         # Only the layers with something in the territory and period in view («Estados» is no download of a municipality).
         view = View.from_store(inputs.mapping(view_data))
-        options, chosen, note = vm.export_picker(session.engine(), view, inputs.text(current, limit=64), session.actor().scope)
+        options, chosen, note = vm.export_picker(session.read_engine(), view, inputs.text(current, limit=64), session.actor().scope)
         return options, chosen, note
 
     @app.callback(
@@ -65,7 +65,7 @@ def register(app) -> None:
         view = View.from_store(inputs.mapping(view_data))
         # A new view starts from its latest cabinet session; a date picked keeps its own.
         day = inputs.text(chosen, limit=16) if ctx.triggered_id == ids.MINUTES_DATE else None
-        offer = dvm.minutes_offer(session.engine(), view, day, session.actor())
+        offer = dvm.minutes_offer(session.read_engine(), view, day, session.actor())
         links = offer.links or {}
         return ([{"label": d, "value": d} for d in offer.dates], offer.chosen, {} if offer.dates else HIDDEN,
                 *[links.get(fmt, "") for fmt in ids.MINUTES_LINKS])

@@ -18,11 +18,11 @@ def _territory(view) -> str | None:
     return inputs.text(inputs.mapping(view).get("territory"), limit=32)
 
 
-def _listed(view, pinned: str | None = None) -> dict:
+def _listed(view, pinned: str | None = None, engine=None) -> dict:
     """The alerts the page's store asks for (territory, filters, page), read within the
-    signed-in user's scope."""
+    signed-in user's scope (from `engine` after a write: a standby may lag behind it)."""
     actor = session.actor()
-    return ops.alerts_view(session.engine(), _territory(view), actor.scope, filters=ops.alert_filter(view),
+    return ops.alerts_view(engine or session.read_engine(), _territory(view), actor.scope, filters=ops.alert_filter(view),
                            settings=session.settings(), pinned=pinned)
 
 
@@ -46,7 +46,7 @@ def register(app) -> None:
         if error:
             return no_update, error
         # The alert just acknowledged heads the list, with its note.
-        return alert_list(_listed(view, key), ops.controls(actor)), texts.OPS_SAVED
+        return alert_list(_listed(view, key, session.engine()), ops.controls(actor)), texts.OPS_SAVED
 
     @app.callback(
         Output(ids.ALERT_PAGE, "children"),

@@ -60,7 +60,7 @@ def _screen(view: View, rendered: dict | None) -> list:
     """The screen for `view`: a Patch of values and legend when only the indicator changed
     (the map keeps its geometry and place), everything otherwise."""
     if rendered == vm.rendered_key(view):
-        switch = vm.indicator_switch(session.engine(), view, session.scope())
+        switch = vm.indicator_switch(session.read_engine(), view, session.scope())
         figure = Patch()
         for key, value in switch.choropleth.items():
             figure["data"][0][key] = value
@@ -69,7 +69,7 @@ def _screen(view: View, rendered: dict | None) -> list:
         out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
         out[-1] = view.to_query()  # URL_SYNC is the last output
         return out
-    room = vm.room(session.engine(), view, session.scope(), session.settings(), base_url=session.base_url())
+    room = vm.room(session.read_engine(), view, session.scope(), session.settings(), base_url=session.base_url())
     return [
         room.figure,
         parts.legend(room.legend),
@@ -144,7 +144,7 @@ def register(app) -> None:
             trigger = _TRIGGERS.get(trigger_id, "")
         view = View.from_store(view_data)
         new = vm.apply_event(
-            session.engine(),
+            session.read_engine(),
             view,
             trigger,
             indicator=indicator,
@@ -185,9 +185,9 @@ def register(app) -> None:
         if record is not None and record[0] == "cases":
             return followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), record[1])), False
         if record is not None:
-            return parts.record_panel(records_vm.record_panel(session.engine(), *record, session.scope())), False
+            return parts.record_panel(records_vm.record_panel(session.read_engine(), *record, session.scope())), False
         # A communal council has nothing below it: its click opens its card instead of drilling.
-        card = cards_vm.territory_panel(session.engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
+        card = cards_vm.territory_panel(session.read_engine(), View.from_store(inputs.mapping(view_data)), vm.clicked_code(click),
                                   session.scope())
         if card is None:
             return no_update, True
@@ -225,7 +225,7 @@ def register(app) -> None:
     # never waits for it.
     @app.callback(Output(ids.NOVELTIES, "children"), Input(ids.VIEW, "data"))
     def novelties(view_data):
-        data = nvm.room_novelties(session.engine(), View.from_store(view_data), session.scope(), session.settings())
+        data = nvm.room_novelties(session.read_engine(), View.from_store(view_data), session.scope(), session.settings())
         return parts.novelties(data)
 
     @app.callback(
@@ -236,7 +236,7 @@ def register(app) -> None:
     )
     def operator_mode(value):
         on = bool(value)
-        return not on, ops.start_marker(session.engine()) if on else None
+        return not on, ops.start_marker(session.read_engine()) if on else None
 
     # Switching operator mode on is confirmed at once (the first refresh comes later).
     @app.callback(Output(ids.OPERATOR_STATUS, "children"), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
@@ -258,7 +258,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def operator_refresh(_n, view_data, marker):
-        result = ops.refresh(session.engine(), View.from_store(view_data), marker, session.scope(), session.settings(), session.base_url())
+        result = ops.refresh(session.read_engine(), View.from_store(view_data), marker, session.scope(), session.settings(), session.base_url())
         figure = Patch()
         # Only the traces: the layout (where the operator has panned and zoomed) stays.
         figure["data"] = result.room.figure["data"]

@@ -16,7 +16,7 @@ def register(app) -> None:
         Input("_pages_location", "pathname"),
     )
     def shell_status(_pathname):
-        badge = html.Span(texts.DEMO_BADGE, className="demo-badge", role="status") if vm.demo_loaded(session.engine()) else None
+        badge = html.Span(texts.DEMO_BADGE, className="demo-badge", role="status") if vm.demo_loaded(session.read_engine()) else None
         notice = auth.OPEN_ACCESS_MESSAGE if auth.access_is_open() else None
         user = session.username()
         account = [html.Span(user, className="user-name"), html.A(texts.LOGOUT, href=auth.LOGOUT_PATH, className="nav-link")] if user else None

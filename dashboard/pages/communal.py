@@ -41,7 +41,7 @@ def _table(rows: list[dict]) -> html.Table:
 
 def layout(**query) -> html.Div:
     view = parse(query)
-    page = cvm.communal_page(session.engine(), view, session.scope())
+    page = cvm.communal_page(session.read_engine(), view, session.scope())
     if page.error:
         return html.Div([html.H2(texts.NAV_COMMUNAL), html.P(page.error, id=ids.COM_ERROR, className="error", role="alert"),
                          dcc.Link(texts.NAV_COMMUNAL, href="/comunal")], className="solutions")

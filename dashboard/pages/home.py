@@ -175,11 +175,11 @@ def downloads(view) -> html.Div:
     """The layer and format to download, the link (or, for a slow or large export, the
     button that prepares it) and the planning pack's button; for a role that may not
     export, only the note saying so (the /export routes refuse it too)."""
-    links = vm.download_links(session.engine(), view, None, None, session.actor(), session.jobs())
+    links = vm.download_links(session.read_engine(), view, None, None, session.actor(), session.jobs())
     allowed = links["message"] != texts.EXPORT_NOT_ALLOWED
     shown = {} if allowed else parts.HIDDEN
-    layers, formats = vm.export_options(session.engine(), view, session.actor().scope)
-    minutes = dvm.minutes_offer(session.engine(), view, actor=session.actor())
+    layers, formats = vm.export_options(session.read_engine(), view, session.actor().scope)
+    minutes = dvm.minutes_offer(session.read_engine(), view, actor=session.actor())
     return html.Div(
         [
             dcc.Dropdown(id=ids.EXPORT_LAYER, options=layers, value=vm.DEFAULT_EXPORT_LAYER, clearable=False,
@@ -264,7 +264,7 @@ def map_panel(room, card: list | None = None) -> html.Div:
 
 def layout(**query) -> html.Div:
     view = parse(query)
-    engine, scope, settings = session.engine(), session.scope(), session.settings()
+    engine, scope, settings = session.read_engine(), session.scope(), session.settings()
     # A shared link to a record (`?caso=`, `?proyecto=`, `?clap=`): the room opens on its
     # territory with its layer, the map on its point and its card open.
     shared = records_vm.shared_record(query)

@@ -21,12 +21,12 @@ dash.register_page(__name__, path="/operador", title=f"{texts.NAV_OPERATOR} · {
 def _room_label(scope) -> str:
     if scope.national:
         return texts.OPS_ROOM_NATIONAL
-    return texts.OPS_ROOM.format(name=ops.territory_name(session.engine(), scope.territory_code), code=scope.territory_code)
+    return texts.OPS_ROOM.format(name=ops.territory_name(session.read_engine(), scope.territory_code), code=scope.territory_code)
 
 
 def layout(**query) -> html.Div:
     view = parse(query)
-    engine, actor = session.engine(), session.actor()
+    engine, actor = session.read_engine(), session.actor()
     scope, controls = actor.scope, ops.controls(actor)
     settings = session.settings()
     data = ops.alerts_view(engine, view.territory or scope.territory_code, scope, settings=settings)

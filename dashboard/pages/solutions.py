@@ -40,7 +40,7 @@ def picker(code: str | None) -> html.Div:
     return html.Div(
         [
             html.Label(texts.SOL_PICKER, htmlFor=ids.SOL_PICKER),
-            dcc.Dropdown(id=ids.SOL_PICKER, options=svm.municipality_options(session.engine(), session.scope()), value=code,
+            dcc.Dropdown(id=ids.SOL_PICKER, options=svm.municipality_options(session.read_engine(), session.scope()), value=code,
                          placeholder=texts.SOL_CHOOSE, clearable=False, labels=texts.DROPDOWN_LABELS),
         ],
         className="control sol-picker",
@@ -49,7 +49,7 @@ def picker(code: str | None) -> html.Div:
 
 def layout(**query) -> html.Div:
     view = parse(query)
-    page = svm.solutions_page(session.engine(), view, session.scope())
+    page = svm.solutions_page(session.read_engine(), view, session.scope())
     if page.error:
         return html.Div(
             [html.H2(texts.NAV_SOLUTIONS), picker(None), html.P(page.error, id=ids.SOL_ERROR, className="error", role="alert"),
