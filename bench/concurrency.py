@@ -1,11 +1,13 @@
 """Many rooms at once: locust on loopback against our server, bounded in time.
 
-`python -m bench.concurrency [--quick] [--server-cmd "…{port}…"] [--users 50,200] [--seconds 60]`
+`python -m bench.concurrency [--quick] [--server-cmd "…{port}…"] [--users 50,200] [--seconds 60]
+[--replica-url URL]`
 
-1. Starts the server (default: `sala serve` from this checkout on a free port, on the demo
-   database, read only). `--server-cmd` takes any command with `{port}` (and `{sala}` for
-   this checkout's `sala`), so the same run compares one process, N workers or a read
-   replica once those exist.
+1. Starts the server, in turn in each configuration: `sala serve --workers 1` (one
+   process, waitress), `sala serve` (one gunicorn worker per core) and, with
+   `--replica-url` (or SALA_READ_DATABASE_URL), `sala serve` reading from that standby;
+   from this checkout on a free port, on the demo database, read only. `--server-cmd`
+   takes instead any one command with `{port}` (and `{sala}` for this checkout's `sala`).
 2. Records one journey in Debian's Chromium (Playwright): open `/`, click the first state
    of the ranked table, then its first municipality, switch the indicator to «Casos
    vencidos»; every request the page made is kept, grouped by step, Dash's callback
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import subprocess
 import sys
 import time
@@ -41,7 +44,6 @@ from bench.tiles import fixed_tiles
 OUT = ROOT / "bench" / "out"
 GOALS_MS = {50: 500.0, 200: 1500.0}
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/favicon")
-TODAY_NOTE = "today `sala serve` is one process (waitress, 8 threads): no --workers, no read replica yet"
 
 
 def request_kind(path: str) -> str:
@@ -161,7 +163,8 @@ def _kind_of(name: str) -> str:
     return name.split()[-1]
 
 
-def report(users: int, seconds: int, result: dict) -> float:
+def report(users: int, seconds: int, result: dict) -> tuple[float, float]:
+    """Print one run; (p95 / goal, requests per second)."""
     stats = result["stats"]
     total = next(r for r in stats if r["Name"] == "Aggregated")
     errors = _errors(result["failures"])
@@ -184,30 +187,53 @@ def report(users: int, seconds: int, result: dict) -> float:
               f"p95 {float(row['95%']):7.0f} ms  max {float(row['Max Response Time']):7.0f} ms  failed {row['Failure Count']}")
     for row in result["failures"][:5]:
         print(f"    error ×{row['Occurrences']}: {row['Method']} {row['Name']}: {row['Error'][:160]}")
-    return p95 / (goal or GOALS_MS[50])
+    return p95 / (goal or GOALS_MS[50]), float(total["Requests/s"])
 
 
-def run(url: str, server_cmd: str | None, user_counts: list[int], seconds: int) -> float:
+SERVE = "{sala} serve --host 127.0.0.1 --port {port}"
+
+
+def configurations(server_cmd: str | None, replica_url: str | None) -> list[tuple[str, str, dict]]:
+    """(label, command template, extra environment) of each server to run the users against."""
+    if server_cmd:
+        return [(server_cmd, server_cmd, {})]
+    cores = os.cpu_count() or 1
+    found = [("1 process (waitress)", SERVE + " --workers 1", {}), (f"{cores} workers (gunicorn)", SERVE, {})]
+    if replica_url:
+        found.append((f"{cores} workers, reads on the replica", SERVE, {"SALA_READ_DATABASE_URL": replica_url}))
+    return found
+
+
+def run(url: str, server_cmd: str | None, user_counts: list[int], seconds: int, replica_url: str | None = None) -> float:
     OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
     sala = str(Path(sys.executable).with_name("sala"))
-    template = server_cmd or "{sala} serve --host 127.0.0.1 --port {port}"
-    command = template.format(port=port, sala=sala).split()
-    print(f"server: {template.replace('{sala}', 'sala')}" + ("" if server_cmd else f"  ({TODAY_NOTE})"), flush=True)
     locust_bin()
-    with server(command, port, env={"SALA_DATABASE_URL": url}) as base:
-        started = time.perf_counter()
-        journey = record_journey(base)
-        journey_path = OUT / "journey.json"
-        journey_path.write_text(json.dumps(journey, indent=1), encoding="utf-8")
-        sizes = {s["step"]: len(s["requests"]) for s in journey["steps"]}
-        print(f"journey recorded in {time.perf_counter() - started:.0f} s (municipality {journey['territory']}): "
-              f"{len(journey['static'])} static files once, then per loop " + ", ".join(f"{k} {v}" for k, v in sizes.items())
-              + " requests", flush=True)
-        ratio = 0.0
-        for users in user_counts:
-            ratio = report(users, seconds, run_locust(base, journey_path, users, seconds))
+    journey_path = OUT / "journey.json"
+    throughput: dict[str, list[float]] = {}
+    ratios: dict[str, float] = {}
+    for label, template, env in configurations(server_cmd, replica_url):
+        port = free_port()
+        print(f"server: {label}: {template.replace('{sala}', 'sala')}", flush=True)
+        with server(template.format(port=port, sala=sala).split(), port, env={"SALA_DATABASE_URL": url, **env}) as base:
+            if not throughput:  # recorded once, on the first server
+                started = time.perf_counter()
+                journey = record_journey(base)
+                journey_path.write_text(json.dumps(journey, indent=1), encoding="utf-8")
+                sizes = {s["step"]: len(s["requests"]) for s in journey["steps"]}
+                print(f"journey recorded in {time.perf_counter() - started:.0f} s (municipality {journey['territory']}): "
+                      f"{len(journey['static'])} static files once, then per loop "
+                      + ", ".join(f"{k} {v}" for k, v in sizes.items()) + " requests", flush=True)
+            for users in user_counts:
+                ratios[label], rate = report(users, seconds, run_locust(base, journey_path, users, seconds))
+                throughput.setdefault(label, []).append(rate)
+    if len(throughput) > 1:
+        first = next(iter(throughput.values()))
+        for label, rates in throughput.items():
+            print(f"throughput {label}: " + ", ".join(
+                f"{users} users {rate:.1f} req/s ({rate / base_rate:.2f}×)" for users, rate, base_rate in zip(user_counts, rates, first)))
     print("load generator and server share the two cores: the server's figures are pessimistic")
+    # The ratio is the default server's (`sala serve`: one worker per core, no replica), at the largest user count.
+    ratio = list(ratios.values())[0 if len(ratios) == 1 else 1]
     print(f"ratio={ratio:.2f}")
     return ratio
 
@@ -218,9 +244,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--server-cmd", default=None, help="server command with {port} (and {sala}); default: sala serve")
     parser.add_argument("--users", default="50,200", help="user counts, comma-separated")
     parser.add_argument("--seconds", type=int, default=60, help="run time per user count")
+    parser.add_argument("--replica-url", default=os.environ.get("SALA_READ_DATABASE_URL"),
+                        help="a standby of the demo database (`sala db replica`): adds a run reading from it")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     users = [10] if args.quick else [int(u) for u in args.users.split(",")]
-    run(demo_database_url(), args.server_cmd, users, 15 if args.quick else args.seconds)
+    run(demo_database_url(), args.server_cmd, users, 15 if args.quick else args.seconds, args.replica_url)
 
 
 if __name__ == "__main__":
