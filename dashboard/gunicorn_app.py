@@ -18,13 +18,17 @@ TIMEOUT_SECONDS = 120
 class SalaApplication(BaseApplication):
     def __init__(self, settings: Settings, options: dict):
         self.settings = settings
+        # No control socket (gunicorn ≥ 24 opens one in the user's home by default): two
+        # servers on one machine would share its path, and nothing here uses it.
         self.options = {"graceful_timeout": GRACEFUL_SECONDS, "timeout": TIMEOUT_SECONDS, "keepalive": 5,
-                        "accesslog": None, "errorlog": "-", "proc_name": "sala", **options}
+                        "accesslog": None, "errorlog": "-", "proc_name": "sala", "control_socket_disable": True,
+                        **options}
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # an older gunicorn lacks the newer settings
+                self.cfg.set(key, value)
 
     def load(self):
         from dashboard.app import create_app
