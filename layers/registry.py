@@ -980,3 +980,5 @@ register(
 
 # The communal system's layers register here too (see that module).
 from layers import communal as _communal_layers  # noqa: E402,F401
+# The reporting-completeness layer (silent communal councils) registers here too.
+from layers import reporting as _reporting_layer  # noqa: E402,F401
