@@ -31,6 +31,7 @@ LAYER_LABELS = {
     "claps": "CLAP",
     "communes": "Límites de comunas",
     "councils": "Límites de consejos comunales",
+    "reporting": "Consejos comunales sin reportar",
 }
 PERIOD = "Período"
 ROUND = "Consulta popular"
@@ -209,6 +210,8 @@ OPS_SINCE = {
     "agreement_overdue": "vencido el {date}",
     "clap_no_delivery": "última entrega el {date}",
     "project_not_moving": "primer depósito el {date}",
+    "project_no_deposit": "en marcha desde el {date}",
+    "council_silent": "último reporte el {date}",
 }
 OPS_RANGE = "{first}–{last} de {total}"
 OPS_PENDING = "{pending} sin reconocer · {carried} pendientes de turnos anteriores (turno actual desde {since})"
@@ -227,6 +230,8 @@ ALERT_KINDS = {
     "agreement_overdue": "Acuerdo vencido",
     "clap_no_delivery": "CLAP sin entrega",
     "project_not_moving": "Proyecto financiado sin avance",
+    "project_no_deposit": "Proyecto que avanza sin depósito",
+    "council_silent": "Consejo comunal sin reportar",
 }
 
 # Case detail panel (map room: a click on a case point, or ?caso=K123)
@@ -295,6 +300,8 @@ NOVELTY_CLAP_NEVER = "sin entregas registradas ({late} de {claps} CLAP)"
 NOVELTY_AGREEMENTS = "Acuerdos vencidos: {count}"
 NOVELTY_PROJECTS = "Proyectos financiados paralizados: {count}"
 NOVELTY_QUADRANTS = "Cuadrantes de paz sin reporte en {days} días: {count}"
+NOVELTY_SILENT = "Consejos comunales sin reportar en {days} días: {count} de {councils}"
+NOVELTY_SILENT_ITEM = "{count} consejos sin reportar"
 NOVELTY_NONE = "Ninguno"
 NOVELTY_GO = "Ver en el mapa: {path}"
 PANEL_TOGGLE = "Controles"

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts, variation
 from dashboard.classify import classify, format_value, legend_items
-from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
+from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, TILE_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import OPEN_ACCESS, Action, Actor
@@ -435,7 +435,8 @@ def outline_tiles(view: View, base_url: str = "") -> list[tuple[str, str, int]]:
     from layers.registry import get_layer
 
     return [
-        (kind, base_url.rstrip("/") + web.tile_url(kind, view.territory, view.period), get_layer(kind).min_zoom)
+        (kind, base_url.rstrip("/") + web.tile_url(kind, view.territory, view.period, TILE_FILTERS.get(kind)),
+         get_layer(kind).min_zoom)
         for kind in view.layers
         if kind in OUTLINE_KINDS
     ]
