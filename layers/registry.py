@@ -982,3 +982,5 @@ register(
 from layers import communal as _communal_layers  # noqa: E402,F401
 # The reporting-completeness layer (silent communal councils) registers here too.
 from layers import reporting as _reporting_layer  # noqa: E402,F401
+# The money layers (deposits by commune and by communal circuit) register here too.
+from layers import money as _money_layers  # noqa: E402,F401
