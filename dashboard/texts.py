@@ -377,15 +377,22 @@ PROJECT_FIELDS = {
     "area": "Área",
     "sector": "Sector",
     "budget": "Presupuesto",
+    "approved": "Monto aprobado",
     "deposited": "Depositado",
     "start_date": "Inicio",
     "end_date": "Culminación",
     "territory": "Territorio",
 }
 PROJECT_DEPOSITED = "{amount} ({share} del presupuesto)"
-PROJECT_HISTORY = "Depósitos"
-PROJECT_NO_DEPOSITS = "Ningún depósito registrado."
-PROJECT_DEPOSIT = "Bs. {amount}"
+PROJECT_HISTORY = "Depósitos y cambios de etapa (rastro del dinero)"
+PROJECT_NO_DEPOSITS = "Ningún depósito ni cambio de etapa registrado."
+PROJECT_DEPOSIT = "Depósito de Bs. {amount}"
+PROJECT_NO_BANK = "banco no indicado"
+PROJECT_STAGE_CHANGE = "Etapa: {previous} → {stage}"
+PROJECT_STARTED = "Inicio de la obra"
+PROJECT_ENDED = "Culminación"
+PROJECT_NO_DEPOSIT_BADGE = "avanza sin depósito"
+PROJECT_NOT_APPROVED = "sin aprobar"
 PROJECT_ANSWERS = "Casos y acuerdos que atiende"
 PROJECT_ANSWERS_NONE = "Ningún caso ni acuerdo vinculado."
 CLAP_TITLE = "CLAP {code}"
