@@ -295,8 +295,8 @@ def base_layers(outline_urls: list[str], basemap_url: str | None, basemap_attrib
 
 
 OUTLINE_STYLE = {"communes": ("#6a3d9a", 1.0), "councils": ("#8c6bb1", 0.5)}
-# Tile layers drawn filled: the silent councils (layers.reporting), in the layer's own red.
-FILL_STYLE = {"reporting": ("#de2d26", 0.55)}
+# Tile layers drawn filled: the silent councils (layers.reporting), dark over any choropleth.
+FILL_STYLE = {"reporting": ("#1a1a1a", 0.6)}
 
 
 def tile_layers(tiles: list[tuple[str, str, int]]) -> list[dict]:

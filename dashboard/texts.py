@@ -33,6 +33,7 @@ LAYER_LABELS = {
     "councils": "Límites de consejos comunales",
     "reporting": "Consejos comunales sin reportar",
 }
+REPORTING_NOTE = "Sombreados en negro: {count} consejos comunales sin reportar nada en {days} días"
 PERIOD = "Período"
 ROUND = "Consulta popular"
 ROUND_PLACEHOLDER = "Todas las consultas"
@@ -358,6 +359,14 @@ COM_MAP_JUDGES = "Jueces de paz"
 COM_MAP_PLANS = "Planes de defensa"
 COM_EMPTY = "No hay territorios por debajo de este nivel."
 COM_DOWNLOADS = "Descargar capas"
+# The money trail to the communal banks (geodata.money), on the «Sistema comunal» page.
+COM_MONEY = "Dinero a los bancos comunales"
+COM_MONEY_UNITS = {"commune": "Por comuna", "circuit": "Por circuito comunal"}
+COM_MONEY_COLUMNS = {"name": "Territorio", "projects": "Proyectos", "deposits": "Depósitos", "deposited": "Depositado (Bs.)",
+                     "banks": "Bancos comunales (monto)", "projects_without_deposit": "Avanzan sin depósito"}
+COM_MONEY_TOTAL = "{count} con depósitos o proyectos · Bs. {deposited} depositados · {without} proyectos avanzan sin depósito"
+COM_MONEY_SHOWN = "Se muestran las {shown} de más monto; la descarga trae todas."
+COM_MONEY_EMPTY = "Ninguna en este territorio."
 
 # Record cards (a click on a project or CLAP point; shared links ?caso= / ?proyecto= / ?clap=)
 RECORD_SHARE_PARAMS = {"cases": "caso", "projects": "proyecto", "claps": "clap"}
