@@ -153,11 +153,12 @@ def money_tables(money: dict, code: str | None) -> list[dict]:
         tables.append({
             "unit": unit,
             "title": texts.COM_MONEY_UNITS[unit],
-            "total": texts.COM_MONEY_TOTAL.format(count=format_number(data["count"]), deposited=format_number(data["deposited"]),
+            "total": texts.COM_MONEY_TOTAL.format(count=format_number(data["count"]), units=texts.COM_MONEY_UNIT_WORDS[unit],
+                                                  deposited=format_number(data["deposited"]),
                                                   without=format_number(data["without_deposit"])),
             "shown": texts.COM_MONEY_SHOWN.format(shown=len(rows)) if data["count"] > len(rows) else "",
             "rows": rows,
             "downloads": [{"label": f"{get_layer(layer_id).title} ({fmt.upper()})", "href": export_url(layer_id, fmt, code)}
-                          for fmt in ("csv", "xlsx")],
+                          for fmt in ("csv", "geojson")],
         })
     return tables

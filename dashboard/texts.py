@@ -364,8 +364,9 @@ COM_MONEY = "Dinero a los bancos comunales"
 COM_MONEY_UNITS = {"commune": "Por comuna", "circuit": "Por circuito comunal"}
 COM_MONEY_COLUMNS = {"name": "Territorio", "projects": "Proyectos", "deposits": "Depósitos", "deposited": "Depositado (Bs.)",
                      "banks": "Bancos comunales (monto)", "projects_without_deposit": "Avanzan sin depósito"}
-COM_MONEY_TOTAL = "{count} con depósitos o proyectos · Bs. {deposited} depositados · {without} proyectos avanzan sin depósito"
-COM_MONEY_SHOWN = "Se muestran las {shown} de más monto; la descarga trae todas."
+COM_MONEY_UNIT_WORDS = {"commune": "comunas", "circuit": "circuitos"}
+COM_MONEY_TOTAL = "{count} {units} con proyectos · Bs. {deposited} depositados · {without} proyectos avanzan sin depósito"
+COM_MONEY_SHOWN = ". Se muestran las {shown} de más monto; la descarga trae todas."
 COM_MONEY_EMPTY = "Ninguna en este territorio."
 
 # Record cards (a click on a project or CLAP point; shared links ?caso= / ?proyecto= / ?clap=)

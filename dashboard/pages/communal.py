@@ -51,7 +51,7 @@ def _money(tables: list[dict]) -> html.Section:
         ])
         parts += [
             html.H4(t["title"]),
-            html.P(t["total"] + (f" {t['shown']}" if t["shown"] else ""), className="muted"),
+            html.P(t["total"] + t["shown"], className="muted"),
             html.Div(html.Table([head, body], className="data-table money-table", id=f"com-money-{t['unit']}") if t["rows"]
                      else html.P(texts.COM_MONEY_EMPTY), className="table-scroll"),
             html.Ul([html.Li(html.A(d["label"], href=d["href"])) for d in t["downloads"]], className="money-downloads"),
