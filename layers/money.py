@@ -22,6 +22,11 @@ def _money_builder(unit: str):
         geom = t.geom
         if geometry == "display":
             geom = func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
+        if unit == "circuit":
+            # A circuit loaded without a boundary is drawn as the union of its communes.
+            c = aliased(Territory, name="c")
+            union = select(func.ST_Multi(func.ST_Union(c.geom))).where(c.circuit_id == t.id).scalar_subquery()
+            geom = func.coalesce(geom, union, type_=Geometry("MULTIPOLYGON", srid=SRID))
         return (
             select(
                 t.code.label("code"),
