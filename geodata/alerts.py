@@ -1,7 +1,7 @@
 """The alerts of /operador: what is late under a territory, filtered by kind and severity,
 ordered for a shift and read one page at a time.
 
-An alert is derived from the records, never stored (see geodata.operations). The four
+An alert is derived from the records, never stored (see geodata.operations). The
 kinds are one UNION ALL of narrow rows (kind, key, territory, the day the delay is
 counted from); the filters, the counts and the page's order and offset run on it in
 PostGIS, so the 64,000 alerts of the national room are never read into Python: a page
@@ -17,13 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, case, false, func, literal, select, union_all
+from sqlalchemy import Connection, Date, and_, case, cast, false, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
-from sqlalchemy import Date, cast
-
 from geodata.models import Agreement, AlertAck, Case, Clap, ClapDelivery, Deposit, IndicatorSnapshot, Project, Territory
 from geodata.rules import (
     CLAP_GAP_DAYS,

@@ -7,7 +7,7 @@ atrasos» have something true to find:
 
 - a parish gone quiet: every council of one parish in one municipality in eight (at least
   one), silent since 6 to 14 weeks ago;
-- scattered councils: one in forty elsewhere, silent since 5 to 26 weeks ago.
+- scattered councils: one in forty elsewhere, silent since 5 to 17 weeks ago.
 
 A silent council has no case reported and no CLAP delivery after its quiet day (its CLAPs
 are silent too). Councils with a project that started or ended after that day are left
@@ -45,7 +45,7 @@ def choose_silent(t: Territories, projects: pd.DataFrame, seed: int, today: dt.d
     others = councils.loc[~councils["code"].isin(quiet) & (councils["municipality_code"] != spared_municipality), "code"].to_numpy()
     scattered = rng.choice(others, max(1, int(round(len(others) * SCATTER_SHARE))), replace=False) if len(others) else []
     for code in sorted(scattered):
-        quiet[code] = today - dt.timedelta(days=int(rng.integers(35, 183)))
+        quiet[code] = today - dt.timedelta(days=int(rng.integers(35, 121)))
     return _spare_moving_projects(quiet, projects)
 
 
