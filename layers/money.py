@@ -11,7 +11,18 @@ from sqlalchemy.orm import aliased
 
 from geodata.models import Territory
 from geodata.money import unit_money
-from layers.registry import SRID, Field, Layer, LayerParams, Style, _bbox_condition, _territory_condition, register
+from layers.registry import (
+    SRID,
+    Field,
+    Layer,
+    LayerParams,
+    Style,
+    _bbox_condition,
+    _territory_condition,
+    named_with_parent,
+    register,
+    territory_polygon,
+)
 
 
 def _money_builder(unit: str):
@@ -19,9 +30,7 @@ def _money_builder(unit: str):
         t = aliased(Territory, name="t")
         parent = aliased(Territory, name="parent")
         m = unit_money(unit)
-        geom = t.geom
-        if geometry == "display":
-            geom = func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
+        geom = territory_polygon(t, geometry)
         if unit == "circuit":
             # A circuit loaded without a boundary is drawn as the union of its communes.
             c = aliased(Territory, name="c")
@@ -29,10 +38,7 @@ def _money_builder(unit: str):
             geom = func.coalesce(geom, union, type_=Geometry("MULTIPOLYGON", srid=SRID))
         return (
             select(
-                t.code.label("code"),
-                t.name.label("name"),
-                parent.code.label("parent_code"),
-                parent.name.label("parent_name"),
+                *named_with_parent(t, parent),
                 cast(func.coalesce(m.c.projects, 0), Integer).label("projects"),
                 cast(func.coalesce(m.c.budget_approved, 0), Float).label("budget_approved"),
                 cast(func.coalesce(m.c.deposits, 0), Integer).label("deposits"),

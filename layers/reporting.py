@@ -9,14 +9,12 @@ like every layer, so it is in the exports, the vector tiles, the OGC API and the
 
 from __future__ import annotations
 
-from geoalchemy2 import Geometry
 from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import aliased
 
 from geodata.models import IndicatorRefresh, IndicatorSnapshot, Territory
 from layers.registry import (
     BOOL_CHOICES,
-    SRID,
     Field,
     FilterDef,
     Layer,
@@ -25,7 +23,9 @@ from layers.registry import (
     _bbox_condition,
     _bool_filter,
     _territory_condition,
+    named_with_parent,
     register,
+    territory_polygon,
 )
 
 SILENT_COLORS = {"True": "#de2d26", "False": "#bdbdbd"}
@@ -37,19 +37,14 @@ def _reporting(params: LayerParams, geometry: str):
     parent = aliased(Territory, name="parent")
     s = aliased(IndicatorSnapshot, name="s")
     as_of = select(IndicatorRefresh.as_of).where(IndicatorRefresh.id == 1).scalar_subquery()
-    geom = t.geom
-    if geometry == "display":
-        geom = func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
+    geom = territory_polygon(t, geometry)
     silent = func.coalesce(s.councils_silent, 0) > 0
     conds = [t.level == "council", _territory_condition(params, t.path), _bbox_condition(params, t.geom)]
     if (b := _bool_filter(params, "silent")) is not None:
         conds.append(silent if b else ~silent)
     return (
         select(
-            t.code.label("code"),
-            t.name.label("name"),
-            parent.code.label("parent_code"),
-            parent.name.label("parent_name"),
+            *named_with_parent(t, parent),
             s.council_last_report.label("last_report"),
             (as_of - s.council_last_report).label("days_since_report"),
             silent.label("silent"),
