@@ -15,6 +15,7 @@ from dashboard.view import View
 from dashboard.viewmodels import cached_read, geo_url
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.communal_summary import communal_summary
+from geodata.money import money_summary
 from geodata.place import resolve_place
 from layers.boundaries import boundary_version, territory_bbox
 from layers.features import features_frame, features_geojson
@@ -27,6 +28,8 @@ TABLE_COLUMNS = ("quadrants", "quadrants_stale", "security_cases", "defense_plan
 # above it the map shows the children's totals.
 DETAIL_LEVELS = ("municipality", "parish", "commune", "council")
 LAYERS = ("quadrants", "defense_plans", "businesses", "peace_judges")
+MONEY_LAYERS = {"commune": "money_communes", "circuit": "money_circuits"}
+MONEY_SHOWN = 10
 
 
 @dataclass
@@ -40,6 +43,7 @@ class CommunalPage:
     sectors: dict | None = None
     map: dict | None = None
     downloads: list[dict] = field(default_factory=list)
+    money: list[dict] = field(default_factory=list)
 
 
 def _value(name: str, value) -> str:
@@ -122,6 +126,7 @@ def communal_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: dt
         version = boundary_version(conn)
         bbox = territory_bbox(conn, place.code, scope)
         detail = _detail(conn, place.code, view, scope) if place.level in DETAIL_LEVELS else None
+        money = cached_read(conn, ("money_summary", place.code, scope, day), lambda: money_summary(conn, place, MONEY_SHOWN))
     totals = data["totals"]
     return CommunalPage(
         title=texts.COM_TITLE.format(name=place.name),
@@ -132,4 +137,28 @@ def communal_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: dt
         sectors=sectors_figure(data["sectors"]) if data["sectors"] else None,
         map=map_figure(data["rows"], geo_url(place.code, version), bbox, detail),
         downloads=[{"label": get_layer(lid).title, "href": export_url(lid, "csv", place.code, view.period)} for lid in LAYERS],
+        money=money_tables(money, place.code),
     )
+
+
+def money_tables(money: dict, code: str | None) -> list[dict]:
+    """The deposits by commune and by circuit as the page shows them: a title, the totals,
+    the rows (most deposited first) formatted, and the downloads of the whole list."""
+    tables = []
+    for unit, layer_id in MONEY_LAYERS.items():
+        data = money[unit]
+        rows = [{**r, "projects": format_number(r["projects"]), "deposits": format_number(r["deposits"]),
+                 "deposited": format_number(r["deposited"]), "banks": r["banks"] or "—",
+                 "projects_without_deposit": format_number(r["projects_without_deposit"])} for r in data["rows"]]
+        tables.append({
+            "unit": unit,
+            "title": texts.COM_MONEY_UNITS[unit],
+            "total": texts.COM_MONEY_TOTAL.format(count=format_number(data["count"]), units=texts.COM_MONEY_UNIT_WORDS[unit],
+                                                  deposited=format_number(data["deposited"]),
+                                                  without=format_number(data["without_deposit"])),
+            "shown": texts.COM_MONEY_SHOWN.format(shown=len(rows)) if data["count"] > len(rows) else "",
+            "rows": rows,
+            "downloads": [{"label": f"{get_layer(layer_id).title} ({fmt.upper()})", "href": export_url(layer_id, fmt, code)}
+                          for fmt in ("csv", "geojson")],
+        })
+    return tables

@@ -295,6 +295,8 @@ def base_layers(outline_urls: list[str], basemap_url: str | None, basemap_attrib
 
 
 OUTLINE_STYLE = {"communes": ("#6a3d9a", 1.0), "councils": ("#8c6bb1", 0.5)}
+# Tile layers drawn filled: the silent councils (layers.reporting), dark over any choropleth.
+FILL_STYLE = {"reporting": ("#1a1a1a", 0.6)}
 
 
 def tile_layers(tiles: list[tuple[str, str, int]]) -> list[dict]:
@@ -302,6 +304,11 @@ def tile_layers(tiles: list[tuple[str, str, int]]) -> list[dict]:
     choropleth: communes and councils of the whole country without sending their geometry."""
     layers = []
     for kind, url, minzoom in tiles:
+        if kind in FILL_STYLE:
+            color, opacity = FILL_STYLE[kind]
+            layers.append({"sourcetype": "vector", "source": [url], "sourcelayer": kind, "type": "fill", "color": color,
+                           "opacity": opacity, "minzoom": minzoom})
+            continue
         color, width = OUTLINE_STYLE[kind]
         layers.append(
             {"sourcetype": "vector", "source": [url], "sourcelayer": kind, "type": "line", "color": color, "line": {"width": width}, "minzoom": minzoom}

@@ -70,6 +70,8 @@ def project_panel(engine: Engine, code: str, scope: Scope = NATIONAL) -> dict:
         (labels["area"], AREAS.get(p["area"], p["area"])),
         (labels["sector"], p["sector"] or "—"),
         (labels["budget"], f"Bs. {format_number(p['budget'])}" if p["budget"] is not None else "—"),
+        (labels["approved"], texts.PROJECT_NOT_APPROVED if p["stage"] == "proposed"
+         else f"Bs. {format_number(p['budget'])}" if p["budget"] is not None else "—"),
         (labels["deposited"], deposited),
         (labels["start_date"], _date(p["start_date"])),
         (labels["end_date"], _date(p["end_date"])),
@@ -84,18 +86,28 @@ def project_panel(engine: Engine, code: str, scope: Scope = NATIONAL) -> dict:
         "code": p["code"],
         "error": None,
         "title": texts.PROJECT_TITLE.format(code=p["code"]),
-        "badge": texts.PROJECT_STALLED if p["stage"] == "stalled" else None,
+        "badge": " · ".join(b for b, on in ((texts.PROJECT_STALLED, p["stage"] == "stalled"),
+                                             (texts.PROJECT_NO_DEPOSIT_BADGE, p["advanced_without_deposit"])) if on) or None,
         "fields": fields,
         "description": p["description"] or "",
         "linked_title": texts.PROJECT_ANSWERS,
         "linked": linked,
         "linked_none": texts.PROJECT_ANSWERS_NONE,
         "history_title": texts.PROJECT_HISTORY,
-        "history": [(_date(d["date"]), texts.PROJECT_DEPOSIT.format(amount=format_number(d["amount"])) + (f" · {d['bank']}" if d["bank"] else ""))
-                    for d in p["deposits"]],
+        "history": [(_date(e["date"]), _trail_text(e)) for e in p["trail"]],
         "history_none": texts.PROJECT_NO_DEPOSITS,
         "share": share_href("projects", p["code"]),
     }
+
+
+def _trail_text(event: dict) -> str:
+    """One line of a project's money trail (geodata.record_cards.money_trail)."""
+    if event["kind"] == "deposit":
+        return texts.PROJECT_DEPOSIT.format(amount=format_number(event["amount"])) + f" · {event['bank'] or texts.PROJECT_NO_BANK}"
+    if event["kind"] == "stage":
+        return texts.PROJECT_STAGE_CHANGE.format(previous=PROJECT_STAGES.get(event["from"], event["from"] or "—"),
+                                                 stage=PROJECT_STAGES.get(event["to"], event["to"]))
+    return texts.PROJECT_STARTED if event["kind"] == "start" else texts.PROJECT_ENDED
 
 
 def clap_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.date | None = None) -> dict:

@@ -31,7 +31,9 @@ LAYER_LABELS = {
     "claps": "CLAP",
     "communes": "Límites de comunas",
     "councils": "Límites de consejos comunales",
+    "reporting": "Consejos comunales sin reportar",
 }
+REPORTING_NOTE = "Sombreados en negro: {count} consejos comunales sin reportar nada en {days} días"
 PERIOD = "Período"
 ROUND = "Consulta popular"
 ROUND_PLACEHOLDER = "Todas las consultas"
@@ -209,6 +211,8 @@ OPS_SINCE = {
     "agreement_overdue": "vencido el {date}",
     "clap_no_delivery": "última entrega el {date}",
     "project_not_moving": "primer depósito el {date}",
+    "project_no_deposit": "en marcha desde el {date}",
+    "council_silent": "último reporte el {date}",
 }
 OPS_RANGE = "{first}–{last} de {total}"
 OPS_PENDING = "{pending} sin reconocer · {carried} pendientes de turnos anteriores (turno actual desde {since})"
@@ -227,6 +231,8 @@ ALERT_KINDS = {
     "agreement_overdue": "Acuerdo vencido",
     "clap_no_delivery": "CLAP sin entrega",
     "project_not_moving": "Proyecto financiado sin avance",
+    "project_no_deposit": "Proyecto que avanza sin depósito",
+    "council_silent": "Consejo comunal sin reportar",
 }
 
 # Case detail panel (map room: a click on a case point, or ?caso=K123)
@@ -295,6 +301,8 @@ NOVELTY_CLAP_NEVER = "sin entregas registradas ({late} de {claps} CLAP)"
 NOVELTY_AGREEMENTS = "Acuerdos vencidos: {count}"
 NOVELTY_PROJECTS = "Proyectos financiados paralizados: {count}"
 NOVELTY_QUADRANTS = "Cuadrantes de paz sin reporte en {days} días: {count}"
+NOVELTY_SILENT = "Consejos comunales sin reportar en {days} días: {count} de {councils}"
+NOVELTY_SILENT_ITEM = "{count} sin reportar"
 NOVELTY_NONE = "Ninguno"
 NOVELTY_GO = "Ver en el mapa: {path}"
 PANEL_TOGGLE = "Controles"
@@ -351,6 +359,15 @@ COM_MAP_JUDGES = "Jueces de paz"
 COM_MAP_PLANS = "Planes de defensa"
 COM_EMPTY = "No hay territorios por debajo de este nivel."
 COM_DOWNLOADS = "Descargar capas"
+# The money trail to the communal banks (geodata.money), on the «Sistema comunal» page.
+COM_MONEY = "Dinero a los bancos comunales"
+COM_MONEY_UNITS = {"commune": "Por comuna", "circuit": "Por circuito comunal"}
+COM_MONEY_COLUMNS = {"name": "Territorio", "projects": "Proyectos", "deposits": "Depósitos", "deposited": "Depositado (Bs.)",
+                     "banks": "Bancos comunales (monto)", "projects_without_deposit": "Avanzan sin depósito"}
+COM_MONEY_UNIT_WORDS = {"commune": "comunas", "circuit": "circuitos"}
+COM_MONEY_TOTAL = "{count} {units} con proyectos · Bs. {deposited} depositados · {without} proyectos avanzan sin depósito"
+COM_MONEY_SHOWN = ". Se muestran las {shown} de más monto; la descarga trae todas."
+COM_MONEY_EMPTY = "Ninguna en este territorio."
 
 # Record cards (a click on a project or CLAP point; shared links ?caso= / ?proyecto= / ?clap=)
 RECORD_SHARE_PARAMS = {"cases": "caso", "projects": "proyecto", "claps": "clap"}
@@ -370,15 +387,22 @@ PROJECT_FIELDS = {
     "area": "Área",
     "sector": "Sector",
     "budget": "Presupuesto",
+    "approved": "Monto aprobado",
     "deposited": "Depositado",
     "start_date": "Inicio",
     "end_date": "Culminación",
     "territory": "Territorio",
 }
 PROJECT_DEPOSITED = "{amount} ({share} del presupuesto)"
-PROJECT_HISTORY = "Depósitos"
-PROJECT_NO_DEPOSITS = "Ningún depósito registrado."
-PROJECT_DEPOSIT = "Bs. {amount}"
+PROJECT_HISTORY = "Depósitos y cambios de etapa (rastro del dinero)"
+PROJECT_NO_DEPOSITS = "Ningún depósito ni cambio de etapa registrado."
+PROJECT_DEPOSIT = "Depósito de Bs. {amount}"
+PROJECT_NO_BANK = "banco no indicado"
+PROJECT_STAGE_CHANGE = "Etapa: {previous} → {stage}"
+PROJECT_STARTED = "Inicio de la obra"
+PROJECT_ENDED = "Culminación"
+PROJECT_NO_DEPOSIT_BADGE = "avanza sin depósito"
+PROJECT_NOT_APPROVED = "sin aprobar"
 PROJECT_ANSWERS = "Casos y acuerdos que atiende"
 PROJECT_ANSWERS_NONE = "Ningún caso ni acuerdo vinculado."
 CLAP_TITLE = "CLAP {code}"

@@ -23,7 +23,10 @@ from geodata.vocab import CONSULTATION_ROUND_PATTERN
 from layers.registry import FilterDef, get_layer
 
 # Boundary layers below the level shown, drawn from vector tiles (layers.web) at any level.
-OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils")
+# «reporting»: the silent communal councils (layers.reporting), filled in red, at any level.
+OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils", "reporting")
+# The tile filters of a tile layer of the room: of the reporting layer, the silent only.
+TILE_FILTERS: dict[str, dict[str, list[str]]] = {"reporting": {"silent": ["true"]}}
 LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS)
 DEFAULT_INDICATOR = "cases_open"
 DEFAULT_LAYERS: tuple[str, ...] = ()

@@ -15,14 +15,14 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts, variation
 from dashboard.classify import classify, format_value, legend_items
-from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, View, filter_def
+from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, TILE_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import OPEN_ACCESS, Action, Actor
 from geodata.indicators import INDICATORS, Period
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, breadcrumb, children, resolve
-from geodata.rules import CASE_SLA_DAYS
+from geodata.rules import CASE_SLA_DAYS, silence_days
 from geodata.vocab import (
     AGREEMENT_STATUSES,
     AREAS,
@@ -48,6 +48,7 @@ KPI_IDS = (
     "clap_coverage",
     "claps_without_recent_delivery",
     "agreements_overdue",
+    "councils_silent",
 )
 GRID_IDS = (
     "cases_open",
@@ -59,10 +60,11 @@ GRID_IDS = (
     "clap_coverage",
     "clap_days_since_delivery",
     "agreements_overdue",
+    "councils_silent_share",
     "households",
 )
 # Indicators whose non-zero value the KPI cards flag as needing attention.
-ALERT_KPIS = {"cases_overdue", "projects_stalled", "claps_without_recent_delivery", "agreements_overdue"}
+ALERT_KPIS = {"cases_overdue", "projects_stalled", "claps_without_recent_delivery", "agreements_overdue", "councils_silent"}
 SOLUTIONS_LEVELS = ("municipality", "parish", "commune", "council")
 
 
@@ -435,7 +437,8 @@ def outline_tiles(view: View, base_url: str = "") -> list[tuple[str, str, int]]:
     from layers.registry import get_layer
 
     return [
-        (kind, base_url.rstrip("/") + web.tile_url(kind, view.territory, view.period), get_layer(kind).min_zoom)
+        (kind, base_url.rstrip("/") + web.tile_url(kind, view.territory, view.period, TILE_FILTERS.get(kind)),
+         get_layer(kind).min_zoom)
         for kind in view.layers
         if kind in OUTLINE_KINDS
     ]
@@ -527,6 +530,9 @@ def room(
     child_label = LEVEL_LABELS_PLURAL.get(child_level, "Territorios")
     parent_name = place.map_parent.name if place.map_parent else texts.COUNTRY
     notes = [texts.MAP_LEAF.format(name=name) if place.leaf else texts.MAP_HINT, *([show_note] if show_note else [])]
+    if "reporting" in view.layers:
+        notes.append(texts.REPORTING_NOTE.format(count=format_value("councils_silent", values.get("councils_silent")),
+                                                 days=silence_days()))
     for ps in pointsets:
         layer = texts.LAYER_LABELS[ps.kind]
         if ps.density:

@@ -1,7 +1,7 @@
 """The alerts of /operador: what is late under a territory, filtered by kind and severity,
 ordered for a shift and read one page at a time.
 
-An alert is derived from the records, never stored (see geodata.operations). The four
+An alert is derived from the records, never stored (see geodata.operations). The
 kinds are one UNION ALL of narrow rows (kind, key, territory, the day the delay is
 counted from); the filters, the counts and the page's order and offset run on it in
 PostGIS, so the 64,000 alerts of the national room are never read into Python: a page
@@ -17,19 +17,28 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, case, false, func, literal, select, union_all
+from sqlalchemy import Connection, Date, and_, case, cast, false, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.models import Agreement, AlertAck, Case, Clap, ClapDelivery, Deposit, Project, Territory
-from geodata.rules import CLAP_GAP_DAYS, agreement_overdue, case_due_date, case_overdue, clap_without_recent_delivery
+from geodata.models import Agreement, AlertAck, Case, Clap, ClapDelivery, Deposit, IndicatorSnapshot, Project, Territory
+from geodata.rules import (
+    CLAP_GAP_DAYS,
+    agreement_overdue,
+    case_due_date,
+    case_overdue,
+    clap_without_recent_delivery,
+    project_advanced_without_deposit,
+    silence_days,
+)
 from geodata.territory import path_labels, resolve
 from geodata.vocab import CASE_CATEGORIES, PROJECT_STAGES
 
 # A funded project is "not moving" this many days after its first deposit.
 PROJECT_STILL_DAYS = 30
-ALERT_KINDS = ("case_overdue", "agreement_overdue", "clap_no_delivery", "project_not_moving")
+ALERT_KINDS = ("case_overdue", "agreement_overdue", "clap_no_delivery", "project_not_moving", "project_no_deposit",
+               "council_silent")
 SEVERITIES = ("high", "medium", "low")
 # Days late from which an alert is of high / medium severity (a CLAP that never got a
 # delivery is high).
@@ -139,6 +148,24 @@ def _sources(t, today: dt.date, where: list, kinds: tuple[str, ...]):
             .join(t, t.id == Project.territory_id)
             .join(first, first.c.project_id == Project.id)
             .where(project_not_moving(), first.c.first_day < today - dt.timedelta(days=PROJECT_STILL_DAYS), *where)
+        )
+    if "project_no_deposit" in kinds:
+        count = select(Deposit.project_id, func.count().label("n")).group_by(Deposit.project_id).subquery()
+        since = func.coalesce(Project.start_date, cast(Project.updated_at, Date))
+        selects.append(
+            select(*row("project_no_deposit", Project.code, since, 0))
+            .join(t, t.id == Project.territory_id)
+            .outerjoin(count, count.c.project_id == Project.id)
+            .where(project_advanced_without_deposit(Project, count.c.n), *where)
+        )
+    if "council_silent" in kinds:
+        # Judged by the indicator refresh (the snapshot, geodata.rules.LAST_REPORT_SQL):
+        # a council's own row says whether it is silent and when it last reported.
+        s = IndicatorSnapshot
+        selects.append(
+            select(*row("council_silent", t.code, s.council_last_report, silence_days()))
+            .join(s, s.territory_id == t.id)
+            .where(t.level == "council", s.councils_silent > 0, *where)
         )
     return union_all(*selects).subquery("alert")
 
@@ -302,6 +329,22 @@ def _labels(conn: Connection, codes: dict[str, list[str]]) -> dict[str, str]:
         for r in conn.execute(query):
             stage = PROJECT_STAGES.get(r.stage, r.stage)
             out[f"project_not_moving:{r.code}"] = f"{r.name} ({stage}, {float(r.progress):.0f} % de avance)"
+    if codes.get("project_no_deposit"):
+        query = select(Project.code, Project.name, Project.stage, Project.progress).where(Project.code.in_(codes["project_no_deposit"]))
+        for r in conn.execute(query):
+            stage = PROJECT_STAGES.get(r.stage, r.stage)
+            out[f"project_no_deposit:{r.code}"] = f"{r.name} ({stage}, {float(r.progress):.0f} % de avance) sin depósitos registrados"
+    if codes.get("council_silent"):
+        s = IndicatorSnapshot
+        query = (
+            select(Territory.code, Territory.name, s.council_last_report, s.clap_count)
+            .outerjoin(s, s.territory_id == Territory.id)
+            .where(Territory.code.in_(codes["council_silent"]))
+        )
+        for r in conn.execute(query):
+            out[f"council_silent:{r.code}"] = f"{r.name}: " + (
+                f"último reporte {r.council_last_report.strftime('%d/%m/%Y')}" if r.council_last_report else "nunca ha reportado"
+            ) + f" ({_thousands(r.clap_count or 0)} CLAP)"
     return out
 
 

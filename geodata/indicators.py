@@ -29,7 +29,7 @@ from geodata.database import is_superuser
 from geodata.facts import NO_FILTER, RecordFilter  # noqa: F401  (the indicators' filter, re-exported)
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
 from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
-from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS
+from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS, COUNCIL_SILENT_SQL, LAST_REPORT_SQL, silence_days
 from geodata.vocab import OPEN_CASE_STATUSES
 
 # Depth of the deepest level kept in indicator_fact (0 state, 1 municipality, 2 parish).
@@ -83,6 +83,10 @@ _IND = [
     Indicator("clap_days_since_delivery", "Días desde la última entrega CLAP", "días", True, ",.0f",
               "Promedio de días desde la última entrega de cada CLAP"),
     Indicator("claps_without_recent_delivery", "CLAP sin entrega reciente", "comités", True, ",.0f"),
+    Indicator("councils_silent", "Consejos comunales sin reportar", "consejos", True, ",.0f",
+              "Consejos comunales sin ningún caso, entrega CLAP ni movimiento de proyecto en los últimos días (SALA_SILENCE_DAYS)"),
+    Indicator("councils_silent_share", "Consejos comunales sin reportar (%)", "% de consejos", True, ".0f",
+              "Porcentaje de los consejos comunales del territorio que no reportan nada en los últimos días"),
     Indicator("deliveries", "Entregas CLAP", "entregas", False, ",.0f"),
     Indicator("agreements_total", "Acuerdos de gabinete", "acuerdos", False, ",.0f"),
     Indicator("agreements_overdue", "Acuerdos vencidos", "acuerdos", True, ",.0f"),
@@ -188,7 +192,8 @@ def _params(today: dt.date | None = None, sla: int = CASE_SLA_DAYS) -> dict:
 
 # --- refresh -----------------------------------------------------------------------------
 
-def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP_GAP_DAYS) -> float:
+def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP_GAP_DAYS,
+            silent_days: int | None = None) -> float:
     """Rebuild indicator_fact and indicator_snapshot from the records; returns the seconds it took.
 
     Runs in the caller's transaction: readers keep seeing the previous values until it commits.
@@ -232,7 +237,7 @@ def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP
             _params(today),
         )
         facts.refresh(conn, _params(today), MATERIALISED_MAX_DEPTH)
-    _refresh_snapshot(conn, today, gap_days)
+    _refresh_snapshot(conn, today, gap_days, silence_days() if silent_days is None else silent_days)
     seconds = time.perf_counter() - started
     conn.execute(
         text(
@@ -269,14 +274,16 @@ def _planner_settings(conn: Connection, **settings: str):
             conn.execute(set_local, {"name": name, "value": value})
 
 
-def _refresh_snapshot(conn: Connection, today: dt.date, gap_days: int) -> None:
-    """People and CLAP state per territory of every level, summed over its subtree."""
+def _refresh_snapshot(conn: Connection, today: dt.date, gap_days: int, silent_days: int) -> None:
+    """People, CLAP state and silent councils (geodata.rules) per territory of every level,
+    summed over its subtree."""
     conn.execute(text("DELETE FROM indicator_snapshot"))
     conn.execute(
         text(
             """
             INSERT INTO indicator_snapshot (territory_id, households, population, clap_count, clap_households,
-                                            clap_delivered, clap_days_since_sum, claps_without_recent_delivery)
+                                            clap_delivered, clap_days_since_sum, claps_without_recent_delivery,
+                                            councils, councils_silent, council_last_report)
             WITH anc AS (  -- each territory paired with itself and every territory above it
                 SELECT t.id AS territory_id, a.id AS ancestor_id, t.level, t.households, t.population
                   FROM territory t
@@ -299,17 +306,27 @@ def _refresh_snapshot(conn: Connection, today: dt.date, gap_days: int) -> None:
                        count(*) FILTER (WHERE c.last_day IS NULL OR :today - c.last_day > :gap) AS without_recent
                   FROM claps c JOIN anc ON anc.territory_id = c.territory_id
                  GROUP BY anc.ancestor_id
+            ),
+            reports AS ({reports}),
+            council_sums AS (
+                SELECT anc.ancestor_id, count(*) AS n, count(*) FILTER (WHERE {silent}) AS silent,
+                       max(r.last_report) AS last_report
+                  FROM anc LEFT JOIN reports r ON r.territory_id = anc.territory_id
+                 WHERE anc.level = 'council'
+                 GROUP BY anc.ancestor_id
             )
             SELECT t.id,
                    coalesce(t.households, people.households), coalesce(t.population, people.population),
                    coalesce(cs.n, 0), coalesce(cs.households, 0), coalesce(cs.delivered, 0),
-                   coalesce(cs.days, 0), coalesce(cs.without_recent, 0)
+                   coalesce(cs.days, 0), coalesce(cs.without_recent, 0),
+                   coalesce(ks.n, 0), coalesce(ks.silent, 0), ks.last_report
               FROM territory t
               LEFT JOIN people ON people.ancestor_id = t.id
               LEFT JOIN clap_sums cs ON cs.ancestor_id = t.id
-            """
+              LEFT JOIN council_sums ks ON ks.ancestor_id = t.id
+            """.format(reports=LAST_REPORT_SQL, silent=COUNCIL_SILENT_SQL.format(col="r.last_report"))
         ),
-        {"today": today, "gap": gap_days},
+        {"today": today, "gap": gap_days, "as_of": today, "silence_days": silent_days},
     )
 
 
@@ -422,7 +439,8 @@ def _snapshot(conn: Connection, target: _Target) -> dict[str, dict]:
             SELECT {key} AS code, sum(s.households) AS households, sum(s.population) AS population,
                    sum(s.clap_count) AS clap_count, sum(s.clap_households) AS clap_households,
                    sum(s.clap_days_since_sum)::float / nullif(sum(s.clap_delivered), 0) AS clap_days_since_delivery,
-                   sum(s.claps_without_recent_delivery) AS claps_without_recent_delivery
+                   sum(s.claps_without_recent_delivery) AS claps_without_recent_delivery,
+                   sum(s.councils) AS councils, sum(s.councils_silent) AS councils_silent
               FROM indicator_snapshot s JOIN territory t ON t.id = s.territory_id
              WHERE s.territory_id IN :ids
              GROUP BY 1
@@ -487,6 +505,8 @@ def _compose(sums: dict, snap: dict) -> dict:
         "clap_coverage": _ratio(snap.get("clap_households"), households, 100),
         "clap_days_since_delivery": _num(snap.get("clap_days_since_delivery")),
         "claps_without_recent_delivery": _num(snap.get("claps_without_recent_delivery")) or 0,
+        "councils_silent": _num(snap.get("councils_silent")) or 0,
+        "councils_silent_share": _ratio(snap.get("councils_silent"), snap.get("councils"), 100),
         "deliveries": s["deliveries"],
         "agreements_total": s["agreements_total"],
         "agreements_overdue": s["agreements_overdue"],

@@ -382,6 +382,23 @@ class CaseStatusChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ProjectStageChange(Base):
+    """A project's stage history: each change of `project.stage`, whatever wrote it (a load,
+    the room), recorded by a trigger (migration 0018) on the day it was observed."""
+
+    __tablename__ = "project_stage_change"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", PROJECT_STAGES), name="stage"),
+        UniqueConstraint("project_id", "changed_on", "stage"),
+    )
+
+    id: Mapped[int] = _id()
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    previous_stage: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+
+
 class CaseSolution(Base):
     """A link from a problem (case) to what answers it: a project or an agreement."""
 
@@ -684,6 +701,12 @@ class IndicatorSnapshot(Base):
     clap_delivered: Mapped[int] = mapped_column(Integer, server_default="0")
     clap_days_since_sum: Mapped[int] = mapped_column(BigInteger, server_default="0")
     claps_without_recent_delivery: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Reporting completeness (geodata.rules: LAST_REPORT_SQL, SALA_SILENCE_DAYS): the
+    # communal councils of the subtree, how many of them are silent, and the newest report
+    # of any of them (a council's own row: its last report; 1 or 0 silent).
+    councils: Mapped[int] = mapped_column(Integer, server_default="0")
+    councils_silent: Mapped[int] = mapped_column(Integer, server_default="0")
+    council_last_report: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class IndicatorRefresh(Base):

@@ -12,7 +12,8 @@ query is scoped by the `Place` (`geodata.place.resolve_place` made the scope che
 - CLAP gaps: municipalities (or the place's children, below a municipality) by days
   since the last delivery to any of their CLAPs, found at that level (a state is never
   averaged: one municipality whose CLAPs stopped shows as itself);
-- overdue agreements and stalled funded projects: counts, and the municipalities with most.
+- overdue agreements and stalled funded projects: counts, and the municipalities with most;
+- silent communal councils (no report in SALA_SILENCE_DAYS): count, and where most are.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, Integer, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from geodata.communal_models import PeaceQuadrant
-from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory
+from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, IndicatorSnapshot, Project, Territory
 from geodata.operations import PROJECT_STILL_DAYS
 from geodata.place import Place
 from geodata.rules import CLAP_GAP_DAYS, agreement_overdue, quadrant_stale
@@ -186,9 +187,27 @@ def stale_quadrants(conn: Connection, place: Place, today: dt.date, limit: int =
     return {"count": sum(r.n for r in rows), "top": _top_municipalities(conn, place, rows[:limit])}
 
 
+def silent_councils(conn: Connection, place: Place, today: dt.date, limit: int = 3) -> dict:
+    """Communal councils with no report in SALA_SILENCE_DAYS (geodata.rules), counted by the
+    indicator refresh (the snapshot, as of its day): how many under the place, of how many,
+    and the municipalities (or the place's own level, below) with most."""
+    t = aliased(Territory)
+    s = IndicatorSnapshot
+    depth = max(MUNICIPALITY_DEPTH, place.depth)
+    rows = conn.execute(
+        select(t.code.label("unit"), s.councils_silent.label("n"), s.councils.label("of"))
+        .select_from(t)
+        .join(s, s.territory_id == t.id)
+        .where(t.depth == depth, t.level != "circuit", s.councils > 0, place.condition(t.path))
+        .order_by(s.councils_silent.desc(), t.code)
+    ).all()
+    top = [r for r in rows if r.n][:limit]
+    return {"count": sum(r.n for r in rows), "councils": sum(r.of for r in rows), "top": _top_municipalities(conn, place, top)}
+
+
 def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule: SpikeRule = SpikeRule()) -> dict:
     """Everything the panel shows for the place: spikes, clap_gaps, agreements, projects,
-    peace quadrants without a recent report."""
+    peace quadrants without a recent report, silent communal councils."""
     today = today or dt.date.today()
     return {
         "today": today.isoformat(),
@@ -198,4 +217,5 @@ def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule
         "agreements": overdue_agreements(conn, place, today),
         "projects": stalled_projects(conn, place, today),
         "quadrants": stale_quadrants(conn, place, today),
+        "silent": silent_councils(conn, place, today),
     }

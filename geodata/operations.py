@@ -44,6 +44,8 @@ _ALERT_RECORDS = {
     "agreement_overdue": (Agreement, Agreement.municipality_id),
     "clap_no_delivery": (Clap, Clap.territory_id),
     "project_not_moving": (Project, Project.territory_id),
+    "project_no_deposit": (Project, Project.territory_id),
+    "council_silent": (None, None),  # the record is the council itself
 }
 _RECORD_CODE_MAX = 40  # the record tables' code columns
 
@@ -57,6 +59,8 @@ def alert_territory_path(conn: Connection, alert_key) -> str | None:
     if kind not in _ALERT_RECORDS or not code or len(code) > _RECORD_CODE_MAX or "\x00" in code:
         return None
     model, territory_column = _ALERT_RECORDS[kind]
+    if model is None:
+        return conn.execute(select(Territory.path).where(Territory.code == code, Territory.level == "council")).scalar()
     return conn.execute(
         select(Territory.path).join(model, territory_column == Territory.id).where(model.code == code)
     ).scalar()

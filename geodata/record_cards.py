@@ -15,8 +15,19 @@ import datetime as dt
 from sqlalchemy import Connection, func, select
 
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.models import Agreement, AgreementProject, Case, CaseSolution, Clap, ClapDelivery, Deposit, Project, Territory
-from geodata.rules import CLAP_GAP_DAYS
+from geodata.models import (
+    Agreement,
+    AgreementProject,
+    Case,
+    CaseSolution,
+    Clap,
+    ClapDelivery,
+    Deposit,
+    Project,
+    ProjectStageChange,
+    Territory,
+)
+from geodata.rules import CLAP_GAP_DAYS, project_advanced_without_deposit
 from geodata.territory import breadcrumb
 
 # The record kinds a shared link names, with their model.
@@ -63,8 +74,9 @@ def _where(conn: Connection, model, code: str, scope: Scope, *columns):
 
 def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict:
     """One project for its card: what it is, its stage and progress, budget and what was
-    deposited, its deposits oldest first (its history), the cases and agreements it
-    answers, and its territory path. Codes are stored values; the caller labels them."""
+    deposited, its deposits oldest first, its stage changes, its money trail (both merged
+    by date), whether it advances with no deposit (geodata.rules), the cases and agreements
+    it answers, and its territory path. Codes are stored values; the caller labels them."""
     row = _where(conn, Project, code, scope, Project.code, Project.name, Project.consultation_round, Project.area,
                  Project.sector, Project.stage, Project.progress, Project.budget, Project.currency, Project.start_date,
                  Project.end_date, Project.description)
@@ -86,6 +98,14 @@ def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict
         .order_by(Agreement.code)
     ).all()
     deposited = sum((float(d.amount) for d in deposits), 0.0)
+    changes = conn.execute(
+        select(ProjectStageChange.changed_on, ProjectStageChange.previous_stage, ProjectStageChange.stage)
+        .where(ProjectStageChange.project_id == row.id)
+        .order_by(ProjectStageChange.changed_on, ProjectStageChange.id)
+    ).all()
+    without_deposit = conn.execute(
+        select(project_advanced_without_deposit(Project, len(deposits))).where(Project.id == row.id)
+    ).scalar_one()
     return {
         "code": row.code,
         "name": row.name,
@@ -106,7 +126,25 @@ def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict
         "deposits": [{"date": d.deposit_date, "amount": float(d.amount), "bank": d.bank} for d in deposits],
         "cases": [{"code": c.code, "category": c.category, "status": c.status} for c in cases],
         "agreements": [{"code": a.code, "text": a.text, "status": a.status} for a in agreements],
+        "stage_changes": [{"date": c.changed_on, "from": c.previous_stage, "to": c.stage} for c in changes],
+        "advanced_without_deposit": bool(without_deposit),
+        "trail": money_trail(row, deposits, changes),
     }
+
+
+def money_trail(project, deposits, changes) -> list[dict]:
+    """The project's trail, oldest first: its start, each deposit (date, amount, bank), each
+    recorded stage change, its completion. Dated events only; a start or end the stage
+    history already dates is not repeated."""
+    trail = [{"date": d.deposit_date, "kind": "deposit", "amount": float(d.amount), "bank": d.bank} for d in deposits]
+    trail += [{"date": c.changed_on, "kind": "stage", "from": c.previous_stage, "to": c.stage} for c in changes]
+    staged = {c.stage for c in changes}
+    if project.start_date and "in_progress" not in staged:
+        trail.append({"date": project.start_date, "kind": "start"})
+    if project.end_date and "completed" not in staged:
+        trail.append({"date": project.end_date, "kind": "end"})
+    order = {"start": 0, "stage": 1, "deposit": 2, "end": 3}
+    return sorted(trail, key=lambda e: (e["date"], order[e["kind"]]))
 
 
 def clap_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today: dt.date | None = None) -> dict:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     spike_days: int = Field(default=21, ge=1, le=366, description="«Novedades»: days of the recent window a case spike is measured on")
     spike_k: float = Field(default=3.0, gt=0, description="«Novedades»: a spike exceeds median + k·MAD of the previous windows")
+    silence_days: int = Field(
+        default=30, ge=1, le=366, description="a communal council with no report (case, CLAP delivery, project) in this many days is silent"
+    )
     map_point_limit: int = Field(
         default=2000, ge=1, description="above this many records of a layer in view the room draws a heat map instead of points"
     )

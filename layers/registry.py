@@ -393,21 +393,28 @@ _TAIL_FIELDS = (
 )
 
 
+def territory_polygon(t, geometry: str):
+    """A territory's boundary: the generalised one for low-zoom tiles (`display`), else the full one."""
+    if geometry == "display":
+        return func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
+    return t.geom
+
+
+def named_with_parent(t, parent) -> tuple:
+    """The first columns of a territory layer: code, name, parent_code, parent_name."""
+    return (t.code.label("code"), t.name.label("name"), parent.code.label("parent_code"), parent.name.label("parent_name"))
+
+
 def _territory_builder(level: str):
     """The territory attributes of a level (not its indicators: see `TERRITORY_INDICATORS`)."""
 
     def build(params: LayerParams, geometry: str) -> Select:
         t = aliased(Territory, name="t")
         parent = aliased(Territory, name="parent")
-        geom = t.geom_display if geometry == "display" else t.geom
-        if geometry == "display":
-            geom = func.coalesce(t.geom_display, t.geom, type_=Geometry("MULTIPOLYGON", srid=SRID))
+        geom = territory_polygon(t, geometry)
         return (
             select(
-                t.code.label("code"),
-                t.name.label("name"),
-                parent.code.label("parent_code"),
-                parent.name.label("parent_name"),
+                *named_with_parent(t, parent),
                 t.population.label("population"),
                 t.households.label("households"),
                 t.area_km2.label("area_km2"),
@@ -980,3 +987,7 @@ register(
 
 # The communal system's layers register here too (see that module).
 from layers import communal as _communal_layers  # noqa: E402,F401
+# The reporting-completeness layer (silent communal councils) registers here too.
+from layers import reporting as _reporting_layer  # noqa: E402,F401
+# The money layers (deposits by commune and by communal circuit) register here too.
+from layers import money as _money_layers  # noqa: E402,F401

@@ -122,7 +122,8 @@ def demo_url(template_url):
     eng = make_engine(url)
     try:
         summary = load_demo(eng, scale="small", seed=1, today=DEMO_TODAY)
-        DEMO_PATTERNS.update(spike=summary.patterns.spike_municipality, clap_gaps=list(summary.clap_left_behind))
+        DEMO_PATTERNS.update(spike=summary.patterns.spike_municipality, clap_gaps=list(summary.clap_left_behind),
+                             silent=sorted(summary.patterns.silent_councils))
     finally:
         eng.dispose()
     # A frozen copy nobody connects to, so tests that write get their own copy of the demo

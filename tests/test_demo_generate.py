@@ -178,6 +178,39 @@ def test_the_room_has_something_to_find(demo):
     assert len(behind) > 0 and behind["delivery_date"].max() < (TODAY - dt.timedelta(days=49)).isoformat()
 
 
+def test_some_councils_went_quiet_and_the_others_report(demo):
+    """The planted silent councils sent nothing after their quiet day (no case, no CLAP
+    delivery, no project moving); every council runs a CLAP, so most councils report."""
+    f = demo.frames
+    quiet = demo.patterns.silent_councils
+    councils = f["council"]
+    assert 0.03 < len(quiet) / len(councils) < 0.15
+    assert all(TODAY - dt.timedelta(days=121) <= day <= TODAY - dt.timedelta(days=35) for day in quiet.values())
+    # A whole parish went quiet in some municipalities; the spike's municipality did not.
+    parishes = councils.set_index("code").loc[list(quiet), "parish_code"].value_counts()
+    assert (parishes >= 3).any()
+    assert not any(c.startswith(demo.patterns.spike_municipality) for c in quiet)
+    since = pd.Series({c: d.isoformat() for c, d in quiet.items()})
+    cases = f["case"][f["case"]["territory_code"].isin(quiet)]
+    assert len(cases) > 0 and (cases["reported_date"] <= cases["territory_code"].map(since)).all()
+    deliveries = f["clap-delivery"].merge(f["clap"][["code", "territory_code"]], left_on="clap_code", right_on="code")
+    assert set(councils["code"]) <= set(f["clap"]["territory_code"])  # every council has its CLAP
+    mine = deliveries[deliveries["territory_code"].isin(quiet)]
+    assert (mine["delivery_date"] <= mine["territory_code"].map(since)).all()
+    projects = f["project"][f["project"]["territory_code"].isin(quiet)]
+    for column in ("start_date", "end_date"):
+        dated = projects[projects[column].notna() & (projects[column] != "")]
+        assert (dated[column] <= dated["territory_code"].map(since)).all()
+    # The others report: most councils had a case or a delivery in the last 30 days (but
+    # where the CLAPs were left behind, whose councils fall silent but for their cases).
+    recent_from = (TODAY - dt.timedelta(days=30)).isoformat()
+    active = set(f["case"].loc[f["case"]["reported_date"] > recent_from, "territory_code"])
+    active |= set(deliveries.loc[deliveries["delivery_date"] > recent_from, "territory_code"])
+    assert not active & set(quiet)
+    served = councils[~councils["municipality_code"].isin(demo.clap_left_behind)]
+    assert len(active & set(served["code"])) / len(served) > 0.75
+
+
 def test_same_seed_same_data_other_seed_other_data(demo):
     again = generate_demo("small", seed=7, today=TODAY)
     other = generate_demo("small", seed=8, today=TODAY)

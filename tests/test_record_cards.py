@@ -56,7 +56,8 @@ def test_record_cards_in_spanish_with_history_path_and_share_link(engine, tree):
     fields = dict(project["fields"])
     assert project["title"] == "Proyecto P1" and fields["Etapa"] == "En ejecución"
     assert fields["Territorio"].startswith("Distrito Capital › Libertador") and fields["Territorio"].endswith("(0101010101)")
-    assert project["history"] == [("15/05/2025", "Bs. 400")]
+    # The money trail: its one deposit (no bank on record) and no stage change yet.
+    assert project["history"] == [("15/05/2025", "Depósito de Bs. 400 · banco no indicado")]
     assert project["share"] == "/?proyecto=P1"
     clap = rvm.record_panel(engine, "claps", "CLAP1", today=TODAY)
     assert clap["title"] == "CLAP CLAP1" and dict(clap["fields"])["Días desde la última entrega"] == "25"

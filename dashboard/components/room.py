@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, texts
-from geodata.rules import QUADRANT_STALE_DAYS
+from geodata.rules import QUADRANT_STALE_DAYS, silence_days
 
 
 def breadcrumb(crumbs: list[dict]) -> list:
@@ -209,7 +209,7 @@ def _novelty_section(title: str, items: list, kind: str) -> html.Section:
 
 def novelties(data: dict) -> list:
     """The «Novedades y atrasos» panel: spikes, CLAP gaps, overdue agreements, stalled
-    projects, peace quadrants without a recent report; every entry names its territory with its path and drills the map there."""
+    projects, peace quadrants without a recent report, silent communal councils; every entry names its territory with its path and drills the map there."""
     spikes = [
         _novelty_item("spike", s, texts.NOVELTY_SPIKE.format(recent=_n(s["recent"]), baseline=_n(s["baseline"])))
         for s in data["spikes"]
@@ -225,12 +225,16 @@ def novelties(data: dict) -> list:
     agreements = [_novelty_item("agreement", a, _n(a["count"])) for a in data["agreements"]["top"]]
     projects = [_novelty_item("project", p, _n(p["count"])) for p in data["projects"]["top"]]
     quadrants = [_novelty_item("quadrant", q, _n(q["count"])) for q in data["quadrants"]["top"]]
+    silent = data.get("silent", {"count": 0, "councils": 0, "top": []})
+    silent_items = [_novelty_item("silent", q, texts.NOVELTY_SILENT_ITEM.format(count=_n(q["count"]))) for q in silent["top"]]
     return [
         _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
         _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
         _novelty_section(texts.NOVELTY_AGREEMENTS.format(count=_n(data["agreements"]["count"])), agreements, "agreements"),
         _novelty_section(texts.NOVELTY_PROJECTS.format(count=_n(data["projects"]["count"])), projects, "projects"),
         _novelty_section(texts.NOVELTY_QUADRANTS.format(days=QUADRANT_STALE_DAYS, count=_n(data["quadrants"]["count"])), quadrants, "quadrants"),
+        _novelty_section(texts.NOVELTY_SILENT.format(days=silence_days(), count=_n(silent["count"]), councils=_n(silent["councils"])),
+                         silent_items, "silent"),
     ]
 
 

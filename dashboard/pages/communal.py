@@ -39,6 +39,26 @@ def _table(rows: list[dict]) -> html.Table:
     return html.Table([head, body], id=ids.COM_TABLE, className="data-table")
 
 
+def _money(tables: list[dict]) -> html.Section:
+    """Deposits by commune and by circuit, with their banks (geodata.money)."""
+    columns = list(texts.COM_MONEY_COLUMNS)
+    parts: list = [html.H3(texts.COM_MONEY)]
+    for t in tables:
+        head = html.Thead(html.Tr([html.Th(texts.COM_MONEY_COLUMNS[c], scope="col") for c in columns]))
+        body = html.Tbody([
+            html.Tr([html.Th(r["path"], scope="row")] + [html.Td(r[c], className="num" if c != "banks" else "") for c in columns[1:]])
+            for r in t["rows"]
+        ])
+        parts += [
+            html.H4(t["title"]),
+            html.P(t["total"] + t["shown"], className="muted"),
+            html.Div(html.Table([head, body], className="data-table money-table", id=f"com-money-{t['unit']}") if t["rows"]
+                     else html.P(texts.COM_MONEY_EMPTY), className="table-scroll"),
+            html.Ul([html.Li(html.A(d["label"], href=d["href"])) for d in t["downloads"]], className="money-downloads"),
+        ]
+    return html.Section(parts, id=ids.COM_MONEY)
+
+
 def layout(**query) -> html.Div:
     view = parse(query)
     page = cvm.communal_page(session.read_engine(), view, session.scope())
@@ -65,6 +85,7 @@ def layout(**query) -> html.Div:
             ),
             html.H3(texts.COM_TABLE),
             html.Div(_table(page.rows) if page.rows else html.P(texts.COM_EMPTY), className="table-scroll"),
+            _money(page.money),
             html.H3(texts.COM_DOWNLOADS),
             html.Ul([html.Li(html.A(d["label"] + " (CSV)", href=d["href"])) for d in page.downloads], id=ids.COM_DOWNLOADS),
         ],

@@ -10,7 +10,7 @@ municipality whose cases spike in the last three weeks.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,8 @@ class Patterns:
     water_hotspots: list[str]  # council codes at the centre of weak water service
     spike_municipality: str
     spike_days: int = 21
+    # Council code -> the last day it reported (etl.demo.silence): nothing after it.
+    silent_councils: dict[str, dt.date] = field(default_factory=dict)
 
 
 def generate_cases(

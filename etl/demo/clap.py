@@ -24,7 +24,11 @@ def generate_claps(t: Territories, scale: Scale, share: float, seed: int, today:
     councils = t.councils
     n = max(len(t.municipalities), int(round(NATIONAL_CLAPS * share * scale.density)))
     weight = councils["households"].to_numpy(float)
-    council_i = np.sort(rng.choice(len(councils), n, p=weight / weight.sum()))
+    # Every communal council organises its CLAP (its spokespeople run it); the larger ones
+    # more than one. So a council's silence shows in its CLAP too (etl.demo.silence).
+    n = max(n, len(councils))
+    extra = rng.choice(len(councils), n - len(councils), p=weight / weight.sum())
+    council_i = np.sort(np.concatenate([np.arange(len(councils)), extra]))
     per_council = np.bincount(council_i, minlength=len(councils))
     number = np.arange(n) - np.searchsorted(council_i, council_i)
     households = np.maximum(20, np.round(weight[council_i] * rng.uniform(0.75, 1.0, n) / per_council[council_i])).astype(int)

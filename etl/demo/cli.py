@@ -86,7 +86,8 @@ def _report(summary) -> None:
         console.print(
             f"Para ver en el mapa: pico de casos en el municipio {summary.patterns.spike_municipality} "
             f"(últimos {summary.patterns.spike_days} días); focos de problemas de agua en {len(summary.patterns.water_hotspots)} "
-            f"consejos comunales; CLAP sin entregas recientes en los municipios {', '.join(summary.clap_left_behind)}."
+            f"consejos comunales; CLAP sin entregas recientes en los municipios {', '.join(summary.clap_left_behind)}; "
+            f"{len(summary.patterns.silent_councils)} consejos comunales que dejaron de reportar (capa «Consejos comunales sin reportar»)."
         )
     if summary.out_dir:
         console.print(f"Archivos en {summary.out_dir}")

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,7 @@ from etl.demo.config import Scale, get_scale
 from etl.demo.files import LOAD_ORDER, write_files
 from etl.demo.projects import generate_projects
 from etl.demo.reference import read_reference
+from etl.demo.silence import choose_silent, silence_cases, silence_deliveries
 from etl.demo.territory import Territories, build_territory
 
 
@@ -120,8 +121,13 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     agreements = generate_agreements(t, projects, config, seed, today)
     emit({"agreement": agreements})
     cases, patterns = generate_cases(t, projects, agreements, config, share, seed, today)
+    # Some councils went quiet: nothing from them (cases, CLAP deliveries) after a day.
+    quiet = choose_silent(t, projects, seed, today, spared_municipality=patterns.spike_municipality)
+    patterns = replace(patterns, silent_councils=quiet)
+    cases = silence_cases(cases, quiet)
     emit({"case": cases})
     claps, deliveries, behind = generate_claps(t, config, share, seed, today)
+    deliveries = silence_deliveries(claps, deliveries, quiet)
     emit({"clap": claps, "clap-delivery": deliveries})
     communal = generate_communal(t, config, share, seed, today)
     emit(communal)
