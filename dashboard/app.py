@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, headers, ids, request_guard, static_cache, texts
+from dashboard import auth, headers, ids, plotly_bundle, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, get_read_engine, is_unavailable, ping
@@ -57,6 +57,8 @@ RETRY_SECONDS = 5
 def _cache_headers(response):
     """A year of caching for what Dash fingerprints (component suites, assets with ?m=)."""
     path = request.path
+    if path == plotly_bundle.DASH_PLOTLY_PATH:
+        return response  # no fingerprint in its address: revalidated (it sets its own headers)
     if response.status_code == 200 and (
         path.startswith("/_dash-component-suites/") or (path.startswith("/assets/") and "m" in request.args)
     ):
@@ -192,6 +194,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     register_geo_routes(server, read_engine_getter, auth.current_actor)
     jobs = JobQueue.from_settings(engine_getter, settings)
     web.register(server, engine_getter, auth.current_actor, jobs=jobs, read_engine_getter=read_engine_getter)
+    plotly_bundle.register(server)
     server.after_request(_cache_headers)
     headers.install(app, settings.basemap_url)
     app.layout = shell()

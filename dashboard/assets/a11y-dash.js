@@ -35,12 +35,15 @@
   }
 
   function mend(root) {
-    root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
+    // Only the radio items and checklists: a dropdown's open list is a real list box of options.
+    var LISTS = ".dash-options-list.dash-radioitems, .dash-options-list.dash-checklist";
+    root.querySelectorAll(LISTS).forEach(function (list) {
+      if (list.getAttribute("role") !== "listbox" && list.hasAttribute("aria-label")) return;
       set(list, "role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
       var name = nameOf(list);
       if (name && !list.hasAttribute("aria-labelledby")) set(list, "aria-label", name);
     });
-    root.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]')
+    root.querySelectorAll(".dash-radioitems > .dash-options-list-option, .dash-checklist > .dash-options-list-option")
       .forEach(function (option) { drop(option, "role"); drop(option, "aria-selected"); });
     root.querySelectorAll(".dash-dropdown-wrapper").forEach(function (wrapper) {
       var target = wrapper.querySelector(":scope > .dash-dropdown-focus-target");

@@ -99,6 +99,8 @@ def test_dash_controls_work_from_the_keyboard_with_spanish_names(page, live_serv
     assert page.evaluate("document.activeElement.id") == "indicator"
     page.keyboard.press("Enter")
     page.locator(".dash-dropdown-option").first.wait_for()
+    # The open list takes the focus (its search box or an option) before the arrows move in it.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id !== 'indicator'")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_function("() => new URL(location.href).searchParams.has('indicator')")
@@ -123,3 +125,12 @@ def test_unknown_address_is_a_spanish_not_found(page, live_server):
     page.goto(live_server + "/no-existe")
     page.get_by_text("Página no encontrada").first.wait_for()
     page.get_by_text("Volver a la sala").first.wait_for()
+
+
+def test_the_page_runs_the_partial_plotly_bundle(page, live_server):
+    from dashboard.plotly_bundle import TRACES
+
+    page.goto(live_server + "/")
+    wait_for_map(page)
+    assert sorted(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")) == sorted(TRACES)
+    assert page.evaluate("Plotly.version") and page.evaluate("!!document.querySelector('#map .maplibregl-canvas')")
