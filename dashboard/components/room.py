@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, texts
-from geodata.rules import QUADRANT_STALE_DAYS
+from geodata.rules import DEFENSE_PLAN_REVIEW_DAYS, QUADRANT_STALE_DAYS
 
 
 def breadcrumb(crumbs: list[dict]) -> list:
@@ -225,12 +225,15 @@ def novelties(data: dict) -> list:
     agreements = [_novelty_item("agreement", a, _n(a["count"])) for a in data["agreements"]["top"]]
     projects = [_novelty_item("project", p, _n(p["count"])) for p in data["projects"]["top"]]
     quadrants = [_novelty_item("quadrant", q, _n(q["count"])) for q in data["quadrants"]["top"]]
+    plans = [_novelty_item("defense_plan", q, _n(q["count"])) for q in data["defense_plans"]["top"]]
     return [
         _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
         _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
         _novelty_section(texts.NOVELTY_AGREEMENTS.format(count=_n(data["agreements"]["count"])), agreements, "agreements"),
         _novelty_section(texts.NOVELTY_PROJECTS.format(count=_n(data["projects"]["count"])), projects, "projects"),
         _novelty_section(texts.NOVELTY_QUADRANTS.format(days=QUADRANT_STALE_DAYS, count=_n(data["quadrants"]["count"])), quadrants, "quadrants"),
+        _novelty_section(texts.NOVELTY_DEFENSE_PLANS.format(days=DEFENSE_PLAN_REVIEW_DAYS, count=_n(data["defense_plans"]["count"])),
+                         plans, "defense_plans"),
     ]
 
 
