@@ -87,7 +87,7 @@ def consultation_advice(conn: Connection, place: Place, today: dt.date | None = 
         dict(r._mapping)
         for r in conn.execute(
             select(Project.code, Project.name, Project.consultation_round, Project.sector, Project.area, Project.stage,
-                   Project.progress, Project.budget, Project.currency, t.name.label("territory_name"),
+                   Project.progress, Project.budget, Project.currency, Project.is_demo, t.name.label("territory_name"),
                    func.coalesce(deposited.c.deposited, 0).label("deposited"), deposited.c.last_deposit, votes.c.votes)
             .join(t, t.id == Project.territory_id)
             .outerjoin(deposited, deposited.c.project_id == Project.id)
@@ -109,6 +109,7 @@ def consultation_advice(conn: Connection, place: Place, today: dt.date | None = 
         "sectors": _sectors(cases, projects),
         "projects": projects,
         "totals": _totals(cases, projects),
+        "is_demo": any([p.pop("is_demo") for p in projects]),
     }
 
 

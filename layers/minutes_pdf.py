@@ -44,6 +44,7 @@ class Block:
     draw: Callable[[plt.Figure, float], None]
     table_row: bool = False  # a row of the agreement table: a page break repeats the table's heading
     keep_with_next: bool = False  # a heading: never the last thing on a page
+    heading: Callable[[], Block] | None = None  # a table row's heading, if not the agreement table's
 
 
 def _fig_text(fig, x: float, y: float, text: str, **kw) -> None:
@@ -164,7 +165,7 @@ def paginate(items: list[Block]) -> list[list[tuple[Block, float]]]:
             pages.append([])
             y = TOP
             if block.table_row:
-                heading = _table_heading()
+                heading = (block.heading or _table_heading)()
                 pages[-1].append((heading, y))
                 y -= heading.height
         pages[-1].append((block, y))
