@@ -24,7 +24,9 @@ from layers.registry import FilterDef, get_layer
 
 # Boundary layers below the level shown, drawn from vector tiles (layers.web) at any level.
 OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils")
-LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS)
+# The communal system's registry layers, drawn with their key figures (dashboard.communal_map).
+COMMUNAL_KINDS: tuple[str, ...] = ("quadrants", "defense_plans", "businesses", "peace_judges")
+LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS, *COMMUNAL_KINDS)
 DEFAULT_INDICATOR = "cases_open"
 DEFAULT_LAYERS: tuple[str, ...] = ()
 _CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")

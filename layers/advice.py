@@ -48,6 +48,7 @@ PROJECT_COLUMNS = (("consulta", "consultation_round"), ("codigo", "code"), ("pro
                    ("etapa", "stage_label"), ("avance", "progress"), ("monto_aprobado", "budget"),
                    ("monto_depositado", "deposited"), ("ultimo_deposito", "last_deposit"), ("votos", "votes"),
                    ("territorio", "territory_name"))
+SUGGESTIONS = 6
 ROUND_COLUMNS = (("consulta", "code"), ("nombre", "name"), ("inicio", "start_date"), ("fin", "end_date"),
                  ("votantes", "voters"), ("proyectos_votados", "projects_voted"))
 
@@ -74,6 +75,24 @@ def _cell(value):
     if isinstance(value, str):
         return value
     return float(value) if not isinstance(value, int) else value
+
+
+def suggestions(advice: dict) -> list[str]:
+    """What to weigh in the next round, in words (the PDF's and the page's first section)."""
+    out = []
+    for s in advice["sectors"]:
+        if s["unanswered"]:
+            cases = "1 caso abierto" if s["open_cases"] == 1 else f"{s['open_cases']} casos abiertos"
+            out.append(f"{s['label']}: {cases} y ningún proyecto en ejecución ni culminado.")
+    stalled = [p for p in advice["projects"] if p["stage"] == "stalled"]
+    if stalled:
+        out.append(("1 proyecto paralizado: " if len(stalled) == 1 else f"{len(stalled)} proyectos paralizados: ") + "; ".join(f"{p['code']} {p['name']}" for p in stalled[:3])
+                   + (" …" if len(stalled) > 3 else "") + ". Retomarlos antes de elegir otros del mismo sector.")
+    unfunded = [p for p in advice["projects"] if p["stage"] in ("proposed", "approved")]
+    if unfunded:
+        out.append(("1 proyecto elegido" if len(unfunded) == 1 else f"{len(unfunded)} proyectos elegidos")
+                   + " aún sin financiar (necesidades ACA pendientes).")
+    return out[:SUGGESTIONS] or ["Sin necesidades abiertas sin respuesta en los datos cargados."]
 
 
 def sector_rows(advice: dict) -> list[list]:

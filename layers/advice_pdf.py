@@ -29,12 +29,13 @@ from layers.minutes_pdf import (
 )
 from matplotlib.backends.backend_pdf import PdfPages
 
+from layers.advice import suggestions
+
 SECTOR_TABLE = (("Sector", 88), ("Casos (abiertos)", 62), ("Necesidades ACA", 60), ("Proyectos", 52),
                 ("En ejec. / culm. / paral.", 95), ("Aprobado", 54), ("Depositado", 60), ("Avance", 40))
 PROJECT_TABLE = (("Consulta", 50), ("Proyecto", 140), ("Sector", 60), ("Etapa", 56), ("Avance", 40), ("Aprobado", 54),
                  ("Depositado", 60), ("Votos", 51))
 ROUND_TABLE = (("Consulta", 50), ("Nombre", 200), ("Fechas", 120), ("Votantes", 70), ("Proyectos votados", 71))
-SUGGESTIONS = 6
 
 
 def _money(value) -> str:
@@ -75,29 +76,15 @@ def _table(columns, rows: list[tuple[list[str], str]]) -> list[Block]:
     return [_heading(columns)] + [_row(columns, cells, colour) for cells, colour in rows] + [Block(8.0, lambda fig, y: None)]
 
 
-def _suggestions(advice: dict) -> list[str]:
-    out = []
-    for s in advice["sectors"]:
-        if s["unanswered"]:
-            out.append(f"{s['label']}: {s['open_cases']} casos abiertos y ningún proyecto en ejecución ni culminado.")
-    stalled = [p for p in advice["projects"] if p["stage"] == "stalled"]
-    if stalled:
-        out.append(f"{len(stalled)} proyecto(s) paralizado(s): " + "; ".join(f"{p['code']} {p['name']}" for p in stalled[:3])
-                   + (" …" if len(stalled) > 3 else "") + ". Retomarlos antes de elegir otros del mismo sector.")
-    unfunded = [p for p in advice["projects"] if p["stage"] in ("proposed", "approved")]
-    if unfunded:
-        out.append(f"{len(unfunded)} proyecto(s) elegido(s) aún sin financiar (necesidades ACA pendientes).")
-    return out[:SUGGESTIONS] or ["Sin necesidades abiertas sin respuesta en los datos cargados."]
-
-
 def blocks(advice: dict) -> list[Block]:
     unit, totals = advice["unit"], advice["totals"]
     kind = "Comuna" if unit["level"] == "commune" else "Circuito comunal"
+    kind = "" if unit["name"].lower().startswith(kind.split()[0].lower()) else kind + " "
     share = totals["deposited_share"]
     communes = ", ".join(c["name"] for c in advice["communes"])
     out = [
         _text_block("Asesoría para la próxima consulta popular", 18, bold=True, after=2),
-        _text_block(f"{kind} {unit['name']} ({unit['code']})", 12, after=2),
+        _text_block(f"{kind}{unit['name']} ({unit['code']})", 12, after=2),
         _text_block(f"{unit['path']}" + (f" · comunas: {communes}" if unit["level"] == "circuit" else ""), FONT + 1,
                     colour="#333333", after=6),
         _text_block(
@@ -108,7 +95,7 @@ def blocks(advice: dict) -> list[Block]:
             FONT + 1, colour="#333333", after=10),
         _text_block("1. Para la próxima consulta", 13, bold=True, before=4, after=4, keep=True),
     ]
-    out += [_text_block("• " + line, FONT + 1, after=3) for line in _suggestions(advice)]
+    out += [_text_block("• " + line, FONT + 1, after=3) for line in suggestions(advice)]
     out.append(_text_block("2. Necesidades por sector y proyectos elegidos", 13, bold=True, before=10, after=4, keep=True))
     out += _table(SECTOR_TABLE, [
         ([s["label"] + (" · sin respuesta" if s["unanswered"] else ""), f"{s['cases']} ({s['open_cases']})", str(s["aca_needs"]),

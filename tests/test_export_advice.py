@@ -31,7 +31,7 @@ def test_pdf_names_the_commune_its_needs_and_its_projects(unit, tmp_path):
     assert "Asesoría para la próxima consulta popular" in text and "Comuna El Panal (01010101)" in text
     assert f"Página 1 de {result.pages}" in text
     assert "Vivienda: 2 casos abiertos y ningún proyecto en ejecución ni culminado." in text
-    assert "1 proyecto(s) elegido(s) aún sin financiar" in text
+    assert "1 proyecto elegido aún sin financiar" in text
     for code in ("P1", "P2", "P3"):
         assert f"{code} —" in text
     assert "P4" not in text  # another parish's project

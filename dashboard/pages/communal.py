@@ -49,6 +49,8 @@ def layout(**query) -> html.Div:
         [
             html.Nav(_crumbs(page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
             html.H2(page.title, id=ids.COM_TITLE, className="room-title"),
+            dcc.Link(texts.COM_ADVICE_LINK, href="/asesoria" + (f"?territory={page.code}" if page.code else ""),
+                     id=ids.COM_ADVICE_LINK, className="solutions-link"),
             html.Div(
                 [html.Div([html.Div(k["value"], className="kpi-value"), html.Div(k["label"], className="kpi-label")],
                           className="kpi", id=f"com-kpi-{k['id']}") for k in page.kpis],
