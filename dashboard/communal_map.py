@@ -98,7 +98,7 @@ def _quadrants(conn, params: LayerParams) -> dict:
         type="choroplethmap", geojson=collection, featureidkey="properties.code",
         locations=[p["code"] for p in props], z=[1 if p.get("stale") else 0 for p in props],
         zmin=0, zmax=1, colorscale=STALE_COLORS, showscale=False,
-        marker={"opacity": 0.35, "line": {"width": 1.2, "color": "#7f0000"}},
+        marker={"opacity": 0.25, "line": {"width": 1.2, "color": "#7f0000"}},
         customdata=[_hover(layer, p) for p in props], hovertemplate=_template(layer),
         name=texts.LAYER_LABELS["quadrants"], showlegend=True, uid="communal-quadrants",
     )
