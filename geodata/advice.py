@@ -115,22 +115,23 @@ def consultation_advice(conn: Connection, place: Place, today: dt.date | None = 
 
 def _rounds(conn: Connection, place: Place, communes: list[dict]) -> list[dict]:
     """The rounds the unit (or one of its communes) took part in, newest first, with how
-    many voted there and on how many projects."""
+    many voted there (a circuit's own count when the file gives one, else the sum of its
+    communes') and on how many projects."""
     t = Territory
     codes = [place.code] + [c["code"] for c in communes]
     per_territory = (
-        select(ConsultationVote.round_id, ConsultationVote.territory_id, func.max(ConsultationVote.voters).label("voters"),
-               func.count(ConsultationVote.project_id).label("projects"))
+        select(ConsultationVote.round_id, (t.code == place.code).label("is_unit"),
+               func.max(ConsultationVote.voters).label("voters"), func.count(ConsultationVote.project_id).label("projects"))
         .join(t, t.id == ConsultationVote.territory_id)
         .where(t.code.in_(codes), place.scope.condition(t.path))
-        .group_by(ConsultationVote.round_id, ConsultationVote.territory_id)
+        .group_by(ConsultationVote.round_id, t.code)
         .subquery()
     )
-    r = ConsultationRound
+    r, pt = ConsultationRound, per_territory.c
+    voters = func.coalesce(func.sum(pt.voters).filter(pt.is_unit), func.sum(pt.voters).filter(~pt.is_unit))
     rows = conn.execute(
-        select(r.code, r.name, r.start_date, r.end_date, func.sum(per_territory.c.voters).label("voters"),
-               func.sum(per_territory.c.projects).label("projects_voted"))
-        .join(per_territory, per_territory.c.round_id == r.id)
+        select(r.code, r.name, r.start_date, r.end_date, voters.label("voters"), func.sum(pt.projects).label("projects_voted"))
+        .join(per_territory, pt.round_id == r.id)
         .group_by(r.id).order_by(r.start_date.desc())
     )
     return [{**dict(x._mapping), "voters": int(x.voters) if x.voters is not None else None,

@@ -10,7 +10,9 @@ import pytest
 from geodata.access import Scope, ScopeError
 from geodata.advice import NotACommune, advice_units, consultation_advice
 from geodata.place import resolve_place
+from etl.load import load_file
 from tests.advice_fixtures import TODAY, unit  # noqa: F401 (a fixture)
+from tests.etl_builders import write_csv
 
 
 def _advice(engine, code, scope=Scope()):
@@ -39,11 +41,14 @@ def test_a_commune_needs_by_sector_against_its_projects(unit):
     assert [(r["code"], r["voters"], r["projects_voted"]) for r in data["rounds"]] == [("2024-1", 850, 2)]
 
 
-def test_a_circuit_is_its_communes_and_its_own_rounds(unit):
+def test_a_circuit_is_its_communes_and_its_own_rounds(unit, tmp_path):
+    # The circuit's own count of 2024-1 is what it says, not that plus its commune's.
+    extra = write_csv(tmp_path / "c.csv", ["consulta", "fecha", "cod_circuito", "votantes"], [["2024-1", "2024-04-21", "0101C01", "900"]])
+    assert load_file(unit, "consultation-round", extra).rejected == 0
     data = _advice(unit, "0101C01")
     assert data["unit"]["level"] == "circuit" and [c["code"] for c in data["communes"]] == ["01010101"]
     assert data["totals"]["projects"] == 3 and data["totals"]["cases"] == 4
-    assert [(r["code"], r["voters"], r["projects_voted"]) for r in data["rounds"]] == [("2024-2", 2000, 1), ("2024-1", 850, 2)]
+    assert [(r["code"], r["voters"], r["projects_voted"]) for r in data["rounds"]] == [("2024-2", 2000, 1), ("2024-1", 900, 2)]
 
 
 def test_level_and_scope_are_checked(unit):
@@ -55,3 +60,21 @@ def test_level_and_scope_are_checked(unit):
         units = advice_units(conn, resolve_place(conn, "0101"))
         assert [(u["code"], u["level"]) for u in units] == [("0101C01", "circuit"), ("01010101", "commune")]
         assert advice_units(conn, resolve_place(conn, None, Scope("director", "15", "/15/"))) == []
+
+
+def test_the_page_formats_the_advice_and_lists_units_elsewhere(unit):
+    from dashboard import advice_vm
+    from dashboard.view import View
+
+    page = advice_vm.advice_page(unit, View("01010101"), today=TODAY)
+    assert page.title == "Asesoría para la próxima consulta — Comuna El Panal" and page.units is None
+    assert {k["id"]: k["value"] for k in page.kpis}["open_cases"] == "3"
+    assert page.sectors[0]["label"] == "Vivienda" and page.sectors[0]["unanswered"]
+    assert page.advice[0] == "Vivienda: 2 casos abiertos y ningún proyecto en ejecución ni culminado."
+    assert [d["href"] for d in page.downloads] == ["/export/advice/01010101.pdf", "/export/advice/01010101.csv",
+                                                    "/export/advice/01010101.xlsx"]
+    assert page.chart["data"][0]["y"] == ["Vivienda", "Agua", "Vialidad"]
+    choose = advice_vm.advice_page(unit, View("0101"), today=TODAY)
+    assert [u["code"] for u in choose.units] == ["0101C01", "01010101"]
+    assert choose.units[0]["name"] == "Circuito Caracas Norte (0101C01)"  # no «Circuito comunal Circuito …»
+    assert advice_vm.advice_page(unit, View("01010101"), Scope("director", "15", "/15/")).error
