@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from layers.advice import suggestions
 from layers.minutes_pdf import (
     FONT,
     HEIGHT,
@@ -24,12 +25,8 @@ from layers.minutes_pdf import (
     _rect,
     _text_block,
     _wrap,
-    paginate,
-    plt,
+    write_pages,
 )
-from matplotlib.backends.backend_pdf import PdfPages
-
-from layers.advice import suggestions
 
 SECTOR_TABLE = (("Sector", 88), ("Casos (abiertos)", 62), ("Necesidades ACA", 60), ("Proyectos", 52),
                 ("En ejec. / culm. / paral.", 95), ("Aprobado", 54), ("Depositado", 60), ("Avance", 40))
@@ -146,14 +143,5 @@ def _furniture(fig, advice: dict, number: int, total: int) -> None:
 
 def write_advice_pdf(advice: dict, path: Path) -> int:
     """Write the PDF; returns its page count."""
-    pages = paginate(blocks(advice))
-    with PdfPages(path, metadata={"Title": f"Asesoría para la próxima consulta — {advice['unit']['name']}",
-                                  "Creator": "Sala de Autogobierno"}) as pdf:
-        for number, page in enumerate(pages, start=1):
-            fig = plt.figure(figsize=(WIDTH / 72, HEIGHT / 72))
-            _furniture(fig, advice, number, len(pages))
-            for block, y in page:
-                block.draw(fig, y)
-            pdf.savefig(fig)
-            plt.close(fig)
-    return len(pages)
+    return write_pages(path, blocks(advice), f"Asesoría para la próxima consulta — {advice['unit']['name']}",
+                       lambda fig, n, total: _furniture(fig, advice, n, total))

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import advice_vm as avm
 from dashboard import ids, session, texts
+from dashboard.components.page_links import page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/asesoria", title=f"{texts.NAV_ADVICE} · {texts.APP_TITLE}", name=texts.NAV_ADVICE)
@@ -18,17 +19,8 @@ NUMERIC = {"cases", "open_cases", "aca_needs", "projects", "running", "completed
            "mean_progress", "progress", "budget", "votes", "voters", "projects_voted"}
 
 
-def _link(code: str | None, name: str) -> dcc.Link:
-    return dcc.Link(name, href="/asesoria" + (f"?territory={code}" if code else ""), className="crumb-link")
-
-
-def _crumbs(crumbs: list[dict]) -> list:
-    items = []
-    for i, crumb in enumerate(crumbs):
-        if i:
-            items.append(html.Span("›", className="crumb-sep"))
-        items.append(_link(crumb["code"], crumb["name"]))
-    return items
+def _link(code: str | None, name: str):
+    return page_link("/asesoria", code, name)
 
 
 def _table(table_id: str, columns: dict, rows: list[dict], flag: str | None = None) -> html.Table:
@@ -59,7 +51,7 @@ def layout(**query) -> html.Div:
         return html.Div([html.H2(texts.NAV_ADVICE), html.P(page.error, id=ids.ADV_ERROR, className="error", role="alert"),
                          dcc.Link(texts.NAV_ADVICE, href="/asesoria")], className="solutions")
     head = [
-        html.Nav(_crumbs(page.crumbs), id=ids.ADV_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_ADVICE}),
+        html.Nav(page_crumbs("/asesoria", page.crumbs), id=ids.ADV_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_ADVICE}),
         html.H2(page.title, id=ids.ADV_TITLE, className="room-title"),
     ]
     if page.units is not None:

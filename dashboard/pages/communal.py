@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import communal_vm as cvm
 from dashboard import ids, session, texts
+from dashboard.components.page_links import page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {texts.APP_TITLE}", name=texts.NAV_COMMUNAL)
@@ -15,17 +16,8 @@ dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {t
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "locale": "es"}
 
 
-def _link(code: str | None, name: str) -> dcc.Link:
-    return dcc.Link(name, href="/comunal" + (f"?territory={code}" if code else ""), className="crumb-link")
-
-
-def _crumbs(crumbs: list[dict]) -> list:
-    items = []
-    for i, crumb in enumerate(crumbs):
-        if i:
-            items.append(html.Span("›", className="crumb-sep"))
-        items.append(_link(crumb["code"], crumb["name"]))
-    return items
+def _link(code: str | None, name: str):
+    return page_link("/comunal", code, name)
 
 
 def _table(rows: list[dict]) -> html.Table:
@@ -47,7 +39,7 @@ def layout(**query) -> html.Div:
                          dcc.Link(texts.NAV_COMMUNAL, href="/comunal")], className="solutions")
     return html.Div(
         [
-            html.Nav(_crumbs(page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
+            html.Nav(page_crumbs("/comunal", page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
             html.H2(page.title, id=ids.COM_TITLE, className="room-title"),
             dcc.Link(texts.COM_ADVICE_LINK, href="/asesoria" + (f"?territory={page.code}" if page.code else ""),
                      id=ids.COM_ADVICE_LINK, className="solutions-link"),
