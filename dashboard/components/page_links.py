@@ -17,3 +17,9 @@ def page_crumbs(path: str, crumbs: list[dict]) -> list:
             items.append(html.Span("›", className="crumb-sep"))
         items.append(page_link(path, crumb["code"], crumb["name"]))
     return items
+
+
+def error_page(title: str, message: str, error_id: str, path: str) -> html.Div:
+    """A territory the page cannot show (unknown, or outside the scope): why, and the way back."""
+    return html.Div([html.H2(title), html.P(message, id=error_id, className="error", role="alert"), dcc.Link(title, href=path)],
+                    className="solutions")

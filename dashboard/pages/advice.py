@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import advice_vm as avm
 from dashboard import ids, session, texts
-from dashboard.components.page_links import page_crumbs, page_link
+from dashboard.components.page_links import error_page, page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/asesoria", title=f"{texts.NAV_ADVICE} · {texts.APP_TITLE}", name=texts.NAV_ADVICE)
@@ -48,8 +48,7 @@ def layout(**query) -> html.Div:
     view = parse(query)
     page = avm.advice_page(session.engine(), view, session.scope())
     if page.error:
-        return html.Div([html.H2(texts.NAV_ADVICE), html.P(page.error, id=ids.ADV_ERROR, className="error", role="alert"),
-                         dcc.Link(texts.NAV_ADVICE, href="/asesoria")], className="solutions")
+        return error_page(texts.NAV_ADVICE, page.error, ids.ADV_ERROR, "/asesoria")
     head = [
         html.Nav(page_crumbs("/asesoria", page.crumbs), id=ids.ADV_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_ADVICE}),
         html.H2(page.title, id=ids.ADV_TITLE, className="room-title"),

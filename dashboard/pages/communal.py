@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import communal_vm as cvm
 from dashboard import ids, session, texts
-from dashboard.components.page_links import page_crumbs, page_link
+from dashboard.components.page_links import error_page, page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {texts.APP_TITLE}", name=texts.NAV_COMMUNAL)
@@ -35,8 +35,7 @@ def layout(**query) -> html.Div:
     view = parse(query)
     page = cvm.communal_page(session.engine(), view, session.scope())
     if page.error:
-        return html.Div([html.H2(texts.NAV_COMMUNAL), html.P(page.error, id=ids.COM_ERROR, className="error", role="alert"),
-                         dcc.Link(texts.NAV_COMMUNAL, href="/comunal")], className="solutions")
+        return error_page(texts.NAV_COMMUNAL, page.error, ids.COM_ERROR, "/comunal")
     return html.Div(
         [
             html.Nav(page_crumbs("/comunal", page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
