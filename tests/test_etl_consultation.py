@@ -63,7 +63,7 @@ def _stored(engine):
     )
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx", "geojson"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx", "geojson", "gpkg", "shp-zip"])
 def test_rounds_load_from_every_format_and_reload_as_noop(tree, tmp_path, fmt):
     if fmt == "csv":
         path = write_csv(tmp_path / "consulta.csv", HEADER, GOOD)
@@ -74,7 +74,7 @@ def test_rounds_load_from_every_format_and_reload_as_noop(tree, tmp_path, fmt):
         path = _xlsx(tmp_path / "consulta.xlsx", HEADER, data)
     else:  # a vector layer of the communes that took part (its points are not needed)
         frame = gpd.GeoDataFrame([dict(zip(HEADER, r)) for r in GOOD], geometry=[Point(-66.99, 10.41)] * len(GOOD), crs=4326)
-        path = write_vector(frame, tmp_path, "geojson")
+        path = write_vector(frame, tmp_path, fmt)
     first = load_file(tree, "consultation-round", path)
     assert (first.inserted, first.rejected) == (4, 0), first.rejects
     assert rows(tree, "SELECT code, name, start_date, end_date FROM consultation_round") == [
