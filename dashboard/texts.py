@@ -32,6 +32,10 @@ LAYER_LABELS = {
     "communes": "Límites de comunas",
     "councils": "Límites de consejos comunales",
     "reporting": "Consejos comunales sin reportar",
+    "quadrants": "Cuadrantes de paz",
+    "defense_plans": "Planes de defensa",
+    "businesses": "Empresas comunales",
+    "peace_judges": "Jueces de paz",
 }
 REPORTING_NOTE = "Sombreados en negro: {count} consejos comunales sin reportar nada en {days} días"
 PERIOD = "Período"
@@ -303,6 +307,7 @@ NOVELTY_PROJECTS = "Proyectos financiados paralizados: {count}"
 NOVELTY_QUADRANTS = "Cuadrantes de paz sin reporte en {days} días: {count}"
 NOVELTY_SILENT = "Consejos comunales sin reportar en {days} días: {count} de {councils}"
 NOVELTY_SILENT_ITEM = "{count} sin reportar"
+NOVELTY_DEFENSE_PLANS = "Planes de defensa sin revisión en {days} días: {count}"
 NOVELTY_NONE = "Ninguno"
 NOVELTY_GO = "Ver en el mapa: {path}"
 PANEL_TOGGLE = "Controles"
@@ -419,3 +424,44 @@ CLAP_NEVER = "Nunca"
 CLAP_HISTORY = "Últimas entregas"
 CLAP_NO_DELIVERIES = "Ninguna entrega registrada."
 CLAP_DELIVERY = "{households} familias atendidas"
+
+# «Asesoría para la próxima consulta» page (/asesoria?territory=<commune or circuit>)
+NAV_ADVICE = "Asesoría para la consulta"
+ADV_TITLE = "Asesoría para la próxima consulta — {name}"
+ADV_CHOOSE = "La asesoría se prepara para una comuna o un circuito comunal. Elija uno en {name}:"
+ADV_NO_UNITS = "No hay comunas ni circuitos comunales cargados en {name}."
+ADV_MORE_UNITS = "Se muestran los primeros {shown}; entre a un municipio para ver los suyos."
+ADV_LEVELS = {"commune": "Comuna", "circuit": "Circuito comunal"}
+ADV_KPIS = {
+    "open_cases": "Casos 1x10 abiertos",
+    "projects": "Proyectos elegidos",
+    "completed": "Culminados",
+    "stalled": "Paralizados",
+    "aca_needs": "Necesidades ACA sin financiar",
+    "deposited_share": "Depositado del monto aprobado (%)",
+}
+ADV_NEXT = "Para la próxima consulta"
+ADV_CHART = "Necesidades y proyectos por sector"
+ADV_CHART_OPEN = "Casos abiertos"
+ADV_CHART_PROJECTS = "Proyectos en ejecución o culminados"
+ADV_SECTORS = "Necesidades por sector y proyectos elegidos"
+ADV_SECTOR_COLUMNS = {
+    "label": "Sector", "cases": "Casos", "open_cases": "Abiertos", "aca_needs": "Necesidades ACA", "projects": "Proyectos",
+    "running": "En ejecución", "completed": "Culminados", "stalled": "Paralizados", "approved_amount": "Aprobado (Bs)",
+    "deposited": "Depositado (Bs)", "mean_progress": "Avance medio (%)",
+}
+ADV_UNANSWERED = "sin respuesta"
+ADV_PROJECTS = "Proyectos elegidos en consultas anteriores"
+ADV_PROJECT_COLUMNS = {
+    "consultation_round": "Consulta", "code": "Código", "name": "Proyecto", "sector_label": "Sector", "stage_label": "Etapa",
+    "progress": "Avance (%)", "budget": "Aprobado (Bs)", "deposited": "Depositado (Bs)", "votes": "Votos",
+}
+ADV_ROUNDS = "Consultas en que participó"
+ADV_ROUND_COLUMNS = {"code": "Consulta", "name": "Nombre", "start_date": "Inicio", "end_date": "Fin", "voters": "Votantes",
+                     "projects_voted": "Proyectos votados"}
+ADV_NO_PROJECTS = "Ningún proyecto registrado."
+ADV_NO_ROUNDS = "Sin participación registrada en las consultas cargadas."
+ADV_DOWNLOADS = "Entregar a la comuna"
+ADV_FORMATS = {"pdf": "Asesoría (PDF)", "csv": "Sectores (CSV)", "xlsx": "Hoja de cálculo completa (XLSX)"}
+ADVICE_LINK = "Asesoría para la próxima consulta de {name}"
+COM_ADVICE_LINK = "Asesoría para la próxima consulta"

@@ -27,7 +27,9 @@ from layers.registry import FilterDef, get_layer
 OUTLINE_KINDS: tuple[str, ...] = ("communes", "councils", "reporting")
 # The tile filters of a tile layer of the room: of the reporting layer, the silent only.
 TILE_FILTERS: dict[str, dict[str, list[str]]] = {"reporting": {"silent": ["true"]}}
-LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS)
+# The communal system's registry layers, drawn with their key figures (dashboard.communal_map).
+COMMUNAL_KINDS: tuple[str, ...] = ("quadrants", "defense_plans", "businesses", "peace_judges")
+LAYER_KINDS: tuple[str, ...] = (*RECORD_KINDS, *OUTLINE_KINDS, *COMMUNAL_KINDS)
 DEFAULT_INDICATOR = "cases_open"
 DEFAULT_LAYERS: tuple[str, ...] = ()
 _CODE = re.compile(r"^[A-Za-z0-9-]{1,32}$")

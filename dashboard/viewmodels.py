@@ -15,13 +15,14 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts, variation
 from dashboard.classify import classify, format_value, legend_items
+from dashboard.communal_map import COMMUNAL_LAYERS, communal_traces
 from dashboard.view import OUTLINE_KINDS, ROOM_FILTERS, TILE_FILTERS, View, filter_def
 from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import OPEN_ACCESS, Action, Actor
 from geodata.indicators import INDICATORS, Period
 from geodata.settings import Settings
-from geodata.territory import TerritoryNode, breadcrumb, children, resolve
+from geodata.territory import TerritoryNode, ancestors, breadcrumb, children, resolve
 from geodata.rules import CASE_SLA_DAYS, silence_days
 from geodata.vocab import (
     AGREEMENT_STATUSES,
@@ -390,6 +391,8 @@ class Room:
     charts: dict[str, dict]
     solutions_href: str | None
     solutions_label: str
+    advice_href: str | None
+    advice_label: str
     alerts_href: str
     alerts_label: str
     rendered: dict
@@ -506,6 +509,12 @@ def room(
             {"code": code, "name": name} for code, name in _timed(timings, "breadcrumb", breadcrumb, conn, place.code)
         ]
         demo = indicators.demo_loaded(conn)
+        unit = _advice_unit(conn, place)
+        communal_kinds = [k for k in view.layers if k in COMMUNAL_LAYERS]
+        if communal_kinds and aggregate and not record_kinds:
+            anchors = _timed(timings, "label_points", records.child_label_points, conn, place.parent_code, scope)
+        communal = _timed(timings, "communal_layers", communal_traces, conn, communal_kinds, place.parent_code, aggregate, view,
+                          scope, anchors if aggregate else None, today) if communal_kinds else []
 
     started = time.perf_counter()
     outline = [geo_url(None, version)]
@@ -516,7 +525,7 @@ def room(
         trace["customdata"] = hover
     fig = figures.map_figure(
         trace,
-        [figures.points_trace(ps.kind, ps) for ps in pointsets],
+        [figures.points_trace(ps.kind, ps) for ps in pointsets] + communal,
         bbox,
         figures.base_layers(outline, settings.basemap_url, settings.basemap_attribution, demo)
         + figures.tile_layers(outline_tiles(view, base_url)),
@@ -563,12 +572,24 @@ def room(
         if mun_code
         else None,
         solutions_label=texts.SOLUTIONS_LINK.format(name=mun_code[1]) if mun_code else "",
+        advice_href="/asesoria" + View(unit.code).to_query() if unit else None,
+        advice_label=texts.ADVICE_LINK.format(name=unit.name) if unit else "",
         alerts_href="/operador" + View(place.code).to_query(),
         alerts_label=texts.ALERTS_LINK.format(name=name),
         rendered=rendered_key(view),
         timings=timings,
         point_legend=figures.point_legend(pointsets),
     )
+
+
+def _advice_unit(conn, place: Place) -> TerritoryNode | None:
+    """The commune or circuit the view is (or, a council, lies in), for the advice link."""
+    node = place.node
+    if node is None or node.level not in ("circuit", "commune", "council"):
+        return None
+    if node.level != "council":
+        return node
+    return next((a for a in ancestors(conn, node.code) if a.level == "commune"), None)
 
 
 def _municipality_code(place: Place, crumbs: list[dict]) -> tuple[str, str] | None:
@@ -634,7 +655,7 @@ def clicked_code(click_data: dict | None) -> str | None:
     point = _first_point(click_data)
     if point is None:
         return None
-    if point.get("location"):
+    if point.get("location") and not point.get("curveNumber"):  # the territories are trace 0 (a quadrant is not)
         return str(point["location"])
     custom = point.get("customdata")
     if isinstance(custom, list) and custom and custom[0]:

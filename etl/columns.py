@@ -126,6 +126,7 @@ def map_columns(columns: list[str], spec: KindSpec, mapping: dict[str, str] | No
                 return col
         return None
 
+    detect_refs = bool(spec.territory_refs) and not result.territory_refs  # none named by --map
     for cut in (False, True):  # whole names first, then the 10-character cuts of a shapefile
         for f in spec.fields:
             if f.name in result.fields:
@@ -133,11 +134,15 @@ def map_columns(columns: list[str], spec: KindSpec, mapping: dict[str, str] | No
             col = take((f.name,) + f.aliases, cut)
             if col is not None:
                 result.fields[f.name] = col
-        if spec.territory_refs and not result.territory_refs:
+        if detect_refs:
+            found = {level for level, _ in result.territory_refs}
             for level, aliases in spec.territory_refs:
-                col = take((f"{level}_code",) + aliases, cut)
+                col = None if level in found else take((f"{level}_code",) + aliases, cut)
                 if col is not None:
                     result.territory_refs.append((level, col))
+    if detect_refs:  # deepest first, as declared: a row takes the first code it has
+        order = [level for level, _ in spec.territory_refs]
+        result.territory_refs.sort(key=lambda ref: order.index(ref[0]))
     if not (result.lon and result.lat) and not result.wkt:
         lon, lat = take(LON_ALIASES), take(LAT_ALIASES)
         if lon and lat:

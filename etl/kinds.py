@@ -16,7 +16,9 @@ from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATU
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
 # The communal system's kinds (etl.communal_kinds) come after the room's records.
 COMMUNAL_KINDS = ("quadrant", "defense-plan", "business", "peace-judge", "peace-case")
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing") + COMMUNAL_KINDS
+CONSULTATION_KINDS = ("consultation-round",)  # etl.consultation_kind
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing") + COMMUNAL_KINDS \
+    + CONSULTATION_KINDS
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -427,6 +429,11 @@ from etl.communal_kinds import COMMUNAL_SPECS  # noqa: E402 (they are declared w
 
 assert tuple(COMMUNAL_SPECS) == COMMUNAL_KINDS
 SPECS.update(COMMUNAL_SPECS)
+
+from etl.consultation_kind import CONSULTATION_SPECS  # noqa: E402
+
+assert tuple(CONSULTATION_SPECS) == CONSULTATION_KINDS
+SPECS.update(CONSULTATION_SPECS)
 
 LON_ALIASES = ("lon", "lng", "long", "longitude", "longitud", "x")
 LAT_ALIASES = ("lat", "latitude", "latitud", "y")

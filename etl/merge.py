@@ -37,10 +37,15 @@ def staged_keys(kind: str, staged) -> np.ndarray:
     if kind == "clap-delivery":
         days = staged["delivery_date"].to_numpy().astype("datetime64[D]").astype(str)
         return np.array([f"{c}|{d}" for c, d in zip(staged["clap_code"].tolist(), days.tolist())], dtype=object)
+    if kind == "consultation-round":  # a row is a round × territory × project (or none)
+        parts = zip(staged["code"].tolist(), staged["territory_code"].tolist(), staged["project_code"].tolist())
+        return np.array([f"{c}|{t or ''}|{p or ''}" for c, t, p in parts], dtype=object)
     return staged["code"].to_numpy(dtype=object)
 
 
 def _key(kind: str) -> str:
+    if kind == "consultation-round":
+        return "(s.code || '|' || coalesce(s.territory_code, '') || '|' || coalesce(s.project_code, ''))"
     return "(s.clap_code || '|' || s.delivery_date::text)" if kind == "clap-delivery" else "s.code"
 
 
@@ -167,6 +172,7 @@ def _resolve_sql(spec: KindSpec) -> tuple[str, str, list]:
         extra_cols, extra_joins = OWN_COLUMNS[spec.kind]
         cols.append(extra_cols)
         joins += extra_joins
+    reasons += OWN_REASONS.get(spec.kind, [])
     return ", ".join(cols), joins, reasons
 
 
@@ -683,7 +689,13 @@ def _merge_agreement(conn: Connection, present: set[str], params: dict) -> tuple
     return counts
 
 
+from etl.merge_consultation import CONSULTATION_COLUMNS, CONSULTATION_REASONS, merge_consultation  # noqa: E402 (uses this module)
+
 # The kinds whose resolve or merge is more than their declaration in etl.kinds says.
 OWN_RESOLVE = {"agreement": _resolve_agreement}
-OWN_COLUMNS = {"case": ("ex.status AS old_status", "\n            LEFT JOIN case_report ex ON ex.code = s.code")}
-OWN_MERGES = {"case": _merge_case, "agreement": _merge_agreement}
+OWN_COLUMNS = {
+    "case": ("ex.status AS old_status", "\n            LEFT JOIN case_report ex ON ex.code = s.code"),
+    "consultation-round": CONSULTATION_COLUMNS,
+}
+OWN_REASONS = {"consultation-round": CONSULTATION_REASONS}
+OWN_MERGES = {"case": _merge_case, "agreement": _merge_agreement, "consultation-round": merge_consultation}

@@ -812,3 +812,4 @@ class DataVersion(Base):
 
 # The communal system's tables register on the same Base (see that module's docstring).
 from geodata import communal_models  # noqa: E402,F401
+from geodata import consultation_models  # noqa: E402,F401

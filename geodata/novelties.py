@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Integer, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
-from geodata.communal_models import PeaceQuadrant
+from geodata.communal_models import DefensePlan, PeaceQuadrant
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, IndicatorSnapshot, Project, Territory
 from geodata.operations import PROJECT_STILL_DAYS
 from geodata.place import Place
-from geodata.rules import CLAP_GAP_DAYS, agreement_overdue, quadrant_stale
+from geodata.rules import CLAP_GAP_DAYS, agreement_overdue, defense_plan_stale, quadrant_stale
 from geodata.territory import path_labels
 
 MUNICIPALITY_DEPTH = 1
@@ -171,20 +171,30 @@ def stalled_projects(conn: Connection, place: Place, today: dt.date, limit: int 
     return {"count": sum(r.n for r in rows), "top": _top_municipalities(conn, place, rows[:limit])}
 
 
-def stale_quadrants(conn: Connection, place: Place, today: dt.date, limit: int = 3) -> dict:
-    """Peace quadrants with no patrol report in QUADRANT_STALE_DAYS (geodata.rules), by the
-    municipality they are filed in (a quadrant cuts across parishes, not municipalities)."""
+def _late_by_municipality(conn: Connection, place: Place, model, late, limit: int) -> dict:
+    """Rows of `model` (filed under a territory) for which `late` holds, by municipality."""
     t = aliased(Territory)
     unit = _unit_code(t.path, max(MUNICIPALITY_DEPTH, place.depth)).label("unit")
     rows = conn.execute(
         select(unit, func.count().label("n"))
-        .select_from(PeaceQuadrant)
-        .join(t, t.id == PeaceQuadrant.territory_id)
-        .where(quadrant_stale(PeaceQuadrant.last_report_date, today), place.condition(t.path))
+        .select_from(model)
+        .join(t, t.id == model.territory_id)
+        .where(late, place.condition(t.path))
         .group_by(unit)
         .order_by(func.count().desc(), unit)
     ).all()
     return {"count": sum(r.n for r in rows), "top": _top_municipalities(conn, place, rows[:limit])}
+
+
+def stale_quadrants(conn: Connection, place: Place, today: dt.date, limit: int = 3) -> dict:
+    """Peace quadrants with no patrol report in QUADRANT_STALE_DAYS (geodata.rules), by the
+    municipality they are filed in (a quadrant cuts across parishes, not municipalities)."""
+    return _late_by_municipality(conn, place, PeaceQuadrant, quadrant_stale(PeaceQuadrant.last_report_date, today), limit)
+
+
+def stale_defense_plans(conn: Connection, place: Place, today: dt.date, limit: int = 3) -> dict:
+    """Defence plans not reviewed or exercised in DEFENSE_PLAN_REVIEW_DAYS, by municipality."""
+    return _late_by_municipality(conn, place, DefensePlan, defense_plan_stale(DefensePlan.last_review_date, today), limit)
 
 
 def silent_councils(conn: Connection, place: Place, today: dt.date, limit: int = 3) -> dict:
@@ -207,7 +217,7 @@ def silent_councils(conn: Connection, place: Place, today: dt.date, limit: int =
 
 def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule: SpikeRule = SpikeRule()) -> dict:
     """Everything the panel shows for the place: spikes, clap_gaps, agreements, projects,
-    peace quadrants without a recent report, silent communal councils."""
+    peace quadrants without a recent report, defence plans not reviewed in a year, silent communal councils."""
     today = today or dt.date.today()
     return {
         "today": today.isoformat(),
@@ -218,4 +228,5 @@ def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule
         "projects": stalled_projects(conn, place, today),
         "quadrants": stale_quadrants(conn, place, today),
         "silent": silent_councils(conn, place, today),
+        "defense_plans": stale_defense_plans(conn, place, today),
     }

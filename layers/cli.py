@@ -83,7 +83,8 @@ def _fail(message: str, code: int) -> None:
 
 def export_command(
     layer: str = typer.Argument(..., help="id de la capa (ver `sala layers`), `pack` (paquete de planificación de un municipio), "
-                                "`atlas` (un estado) o `minutes` (el acta de acuerdos de un gabinete)"),
+                                "`atlas` (un estado), `minutes` (el acta de acuerdos de un gabinete) o `advice` (la asesoría "
+                                "para la próxima consulta de una comuna o circuito)"),
     territory: str = typer.Option(None, "--territory", "-t", help="código del territorio (INE, P-code o ISO 3166-2)"),
     date_from: str = typer.Option(None, "--from", help="inicio del periodo (AAAA-MM-DD o DD/MM/AAAA)"),
     date_to: str = typer.Option(None, "--to", help="fin del periodo"),
@@ -99,7 +100,8 @@ def export_command(
     labels: str = typer.Option(None, "--labels", help="`es`: encabezados de CSV y XLSX con los nombres en español"),
 ) -> None:
     """Export a layer of a territory (period and filters as on screen), `pack` for a municipality's
-    planning pack, or `minutes` for the final minutes of agreements of its cabinet on a date."""
+    planning pack, `minutes` for the final minutes of agreements of its cabinet on a date, or
+    `advice` for a commune's or circuit's advice for the next consultation."""
     from geodata.database import get_engine
     from geodata.users import audit
 
@@ -123,6 +125,9 @@ def export_command(
         output = Path(os.path.abspath(output.expanduser()))
         if layer == "minutes":
             _minutes(actor, territory, parse_date(cabinet_date, "--date"), output, fmt)
+            return
+        if layer == "advice":
+            _advice(actor, territory, output, fmt)
             return
         if layer == "atlas":
             if not territory:
@@ -193,6 +198,26 @@ def _minutes(actor, territory: str | None, cabinet_date: dt.date | None, output:
     pages = f", {result.pages} páginas" if result.pages else ""
     console.print(f"[green]Acta escrita[/] {result.path}: {result.count} acuerdos del gabinete del "
                   f"{result.cabinet_date.isoformat()}{pages}")
+
+
+def _advice(actor, territory: str | None, output: Path, fmt: str | None) -> None:
+    """`sala export advice`: the advice for the next consultation of a commune or circuit (PDF, CSV or XLSX)."""
+    from geodata.database import get_engine
+    from geodata.users import audit
+    from layers.advice import FORMATS as ADVICE_FORMATS
+    from layers.advice import export_advice
+
+    if not territory:
+        raise LayerError("La asesoría necesita --territory CODIGO (una comuna o un circuito comunal).")
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
+    if fmt not in ADVICE_FORMATS:
+        raise LayerError(f"La asesoría se escribe en {', '.join(ADVICE_FORMATS)}: indique --format o una extensión de -o.")
+    with get_engine().connect() as conn:
+        result = export_advice(conn, territory, fmt, output, scope=actor.scope)
+    with get_engine().begin() as conn:
+        audit(conn, actor.username, "export", f"advice/{territory}.{fmt}", via="cli", count=result.count, territory=territory)
+    pages = f", {result.pages} páginas" if result.pages else ""
+    console.print(f"[green]Asesoría escrita[/] {result.path}: {result.count} sectores{pages}")
 
 
 def _pack_with_progress(engine, territory: str, output: Path, params: LayerParams, paper: str):

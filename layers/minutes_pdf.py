@@ -44,6 +44,7 @@ class Block:
     draw: Callable[[plt.Figure, float], None]
     table_row: bool = False  # a row of the agreement table: a page break repeats the table's heading
     keep_with_next: bool = False  # a heading: never the last thing on a page
+    heading: Callable[[], Block] | None = None  # a table row's heading, if not the agreement table's
 
 
 def _fig_text(fig, x: float, y: float, text: str, **kw) -> None:
@@ -164,7 +165,7 @@ def paginate(items: list[Block]) -> list[list[tuple[Block, float]]]:
             pages.append([])
             y = TOP
             if block.table_row:
-                heading = _table_heading()
+                heading = (block.heading or _table_heading)()
                 pages[-1].append((heading, y))
                 y -= heading.height
         pages[-1].append((block, y))
@@ -186,16 +187,21 @@ def _page_furniture(fig, minutes: Minutes, number: int, total: int) -> None:
     fig.text((WIDTH - MARGIN) / WIDTH, 34 / HEIGHT, f"{number}/{total}", va="top", ha="right", fontsize=7, color="#555555")
 
 
-def write_minutes_pdf(minutes: Minutes, path: Path) -> int:
-    """Write the PDF; returns its page count."""
-    pages = paginate(blocks(minutes))
-    with PdfPages(path, metadata={"Title": f"Acta final de acuerdos — {minutes.municipality_name} "
-                                           f"{minutes.cabinet_date.isoformat()}", "Creator": "Sala de Autogobierno"}) as pdf:
+def write_pages(path: Path, items: list[Block], title: str, furniture: Callable[[plt.Figure, int, int], None]) -> int:
+    """Paginate `items` and draw them, each page with `furniture(fig, number, total)`; returns the page count."""
+    pages = paginate(items)
+    with PdfPages(path, metadata={"Title": title, "Creator": "Sala de Autogobierno"}) as pdf:
         for number, page in enumerate(pages, start=1):
             fig = plt.figure(figsize=(WIDTH / 72, HEIGHT / 72))
-            _page_furniture(fig, minutes, number, len(pages))
+            furniture(fig, number, len(pages))
             for block, y in page:
                 block.draw(fig, y)
             pdf.savefig(fig)
             plt.close(fig)
     return len(pages)
+
+
+def write_minutes_pdf(minutes: Minutes, path: Path) -> int:
+    """Write the PDF; returns its page count."""
+    title = f"Acta final de acuerdos — {minutes.municipality_name} {minutes.cabinet_date.isoformat()}"
+    return write_pages(path, blocks(minutes), title, lambda fig, n, total: _page_furniture(fig, minutes, n, total))

@@ -13,6 +13,8 @@ and OGC API – Features; plus the URL helpers the dashboard's download control 
 - `/export/minutes/<code>.<fmt>?date=` — the final minutes of agreements of the
   municipality's cabinet session on that date (pdf, csv, xlsx; `layers.minutes`), made
   there and then (a few dozen agreements);
+- `/export/advice/<code>.<fmt>` — the advice for the next consultation of a commune or
+  communal circuit (pdf, csv, xlsx; `layers.advice`), made there and then;
 - `/export/jobs/<id>` — the job's state as JSON (phase, percent, message, file URL);
   `/export/jobs/<id>/file` — its file once done (409 before). A job is seen only by the
   user and scope that started it (404 for anyone else);
@@ -107,6 +109,11 @@ def export_url(layer_id: str, fmt: str, territory: str | None = None, period=Non
 def pack_url(code: str, period=None) -> str:
     """The planning pack download of a municipality for the period on screen."""
     return f"/export/pack/{code}.zip" + _query(None, period, None)
+
+
+def advice_url(code: str, fmt: str) -> str:
+    """The advice for the next consultation of a commune or circuit (`layers.advice`) as pdf, csv or xlsx."""
+    return f"/export/advice/{code}.{fmt}"
 
 
 def minutes_url(code: str, cabinet_date, fmt: str) -> str:
@@ -401,6 +408,24 @@ def register(
             return filename, MINUTES_FORMATS[result.format]
 
         return _build_download("sala-minutes-", make)
+
+    @bp.route("/export/advice/<code>.<fmt>")
+    def advice(code: str, fmt: str):
+        from layers.advice import FORMATS as ADVICE_FORMATS
+        from layers.advice import advice_filename, export_advice
+
+        if fmt.lower() not in ADVICE_FORMATS:
+            return _error(400, f"La asesoría se descarga en PDF, CSV o XLSX, no en «{fmt}».")
+
+        def make(folder: Path):
+            with engine_getter().connect() as conn:
+                result = export_advice(conn, code, fmt.lower(), folder / "asesoria", scope=scope_of())
+            filename = advice_filename(code, result.format)
+            (folder / "asesoria").rename(folder / filename)
+            _audit(engine_getter(), user_of(), f"advice/{code}.{result.format}", result.count)
+            return filename, ADVICE_FORMATS[result.format]
+
+        return _build_download("sala-advice-", make)
 
     @bp.route("/export/jobs/<job_id>")
     def job_status(job_id: str):

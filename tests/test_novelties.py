@@ -92,3 +92,21 @@ def test_quadrants_without_a_recent_report_are_named_by_municipality(engine):
     assert national["count"] == 3
     assert [(q["code"], q["count"]) for q in national["top"]] == [("0101", 2), ("1501", 1)]
     assert miranda["count"] == 1 and [q["code"] for q in miranda["top"]] == ["1501"]
+
+
+def test_defense_plans_not_reviewed_in_a_year_are_named_by_municipality(engine):
+    """Plans reviewed long ago or never are late, a recent one is not; the scope holds."""
+    from geodata.communal_models import DefensePlan
+
+    with engine.begin() as conn:
+        small_tree(conn)
+        for code, terr, last in (("PD1", "010101", TODAY - dt.timedelta(days=400)), ("PD2", "010102", None),
+                                 ("PD3", "010101", TODAY - dt.timedelta(days=30)), ("PD4", "1501", TODAY - dt.timedelta(days=366))):
+            conn.execute(insert(DefensePlan).values(code=code, name=code, territory_id=territory_id(conn, terr),
+                                                    status="active", last_review_date=last))
+    with engine.connect() as conn:
+        national = novelties(conn, resolve_place(conn, None), TODAY, RULE)["defense_plans"]
+        miranda = novelties(conn, resolve_place(conn, None, Scope("director", "15", "/15/")), TODAY, RULE)["defense_plans"]
+    assert national["count"] == 3
+    assert [(p["code"], p["count"]) for p in national["top"]] == [("0101", 2), ("1501", 1)]
+    assert miranda["count"] == 1 and [p["code"] for p in miranda["top"]] == ["1501"]

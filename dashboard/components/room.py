@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids, texts
-from geodata.rules import QUADRANT_STALE_DAYS, silence_days
+from geodata.rules import DEFENSE_PLAN_REVIEW_DAYS, QUADRANT_STALE_DAYS, silence_days
 
 
 def breadcrumb(crumbs: list[dict]) -> list:
@@ -227,6 +227,7 @@ def novelties(data: dict) -> list:
     quadrants = [_novelty_item("quadrant", q, _n(q["count"])) for q in data["quadrants"]["top"]]
     silent = data.get("silent", {"count": 0, "councils": 0, "top": []})
     silent_items = [_novelty_item("silent", q, texts.NOVELTY_SILENT_ITEM.format(count=_n(q["count"]))) for q in silent["top"]]
+    plans = [_novelty_item("defense_plan", q, _n(q["count"])) for q in data["defense_plans"]["top"]]
     return [
         _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
         _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
@@ -235,6 +236,8 @@ def novelties(data: dict) -> list:
         _novelty_section(texts.NOVELTY_QUADRANTS.format(days=QUADRANT_STALE_DAYS, count=_n(data["quadrants"]["count"])), quadrants, "quadrants"),
         _novelty_section(texts.NOVELTY_SILENT.format(days=silence_days(), count=_n(silent["count"]), councils=_n(silent["councils"])),
                          silent_items, "silent"),
+        _novelty_section(texts.NOVELTY_DEFENSE_PLANS.format(days=DEFENSE_PLAN_REVIEW_DAYS, count=_n(data["defense_plans"]["count"])),
+                         plans, "defense_plans"),
     ]
 
 

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import communal_vm as cvm
 from dashboard import ids, session, texts
+from dashboard.components.page_links import error_page, page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {texts.APP_TITLE}", name=texts.NAV_COMMUNAL)
@@ -15,17 +16,8 @@ dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {t
 GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "locale": "es"}
 
 
-def _link(code: str | None, name: str) -> dcc.Link:
-    return dcc.Link(name, href="/comunal" + (f"?territory={code}" if code else ""), className="crumb-link")
-
-
-def _crumbs(crumbs: list[dict]) -> list:
-    items = []
-    for i, crumb in enumerate(crumbs):
-        if i:
-            items.append(html.Span("›", className="crumb-sep"))
-        items.append(_link(crumb["code"], crumb["name"]))
-    return items
+def _link(code: str | None, name: str):
+    return page_link("/comunal", code, name)
 
 
 def _table(rows: list[dict]) -> html.Table:
@@ -63,12 +55,13 @@ def layout(**query) -> html.Div:
     view = parse(query)
     page = cvm.communal_page(session.read_engine(), view, session.scope())
     if page.error:
-        return html.Div([html.H2(texts.NAV_COMMUNAL), html.P(page.error, id=ids.COM_ERROR, className="error", role="alert"),
-                         dcc.Link(texts.NAV_COMMUNAL, href="/comunal")], className="solutions")
+        return error_page(texts.NAV_COMMUNAL, page.error, ids.COM_ERROR, "/comunal")
     return html.Div(
         [
-            html.Nav(_crumbs(page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
+            html.Nav(page_crumbs("/comunal", page.crumbs), id=ids.COM_BREADCRUMB, className="breadcrumb", **{"aria-label": texts.NAV_COMMUNAL}),
             html.H2(page.title, id=ids.COM_TITLE, className="room-title"),
+            dcc.Link(texts.COM_ADVICE_LINK, href="/asesoria" + (f"?territory={page.code}" if page.code else ""),
+                     id=ids.COM_ADVICE_LINK, className="solutions-link"),
             html.Div(
                 [html.Div([html.Div(k["value"], className="kpi-value"), html.Div(k["label"], className="kpi-label")],
                           className="kpi", id=f"com-kpi-{k['id']}") for k in page.kpis],

@@ -307,6 +307,8 @@ def layout(**query) -> html.Div:
                                 style={} if room.solutions_href else {"display": "none"},
                             ),
                             dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
+                            dcc.Link(room.advice_label, href=room.advice_href or "/asesoria", id=ids.ADVICE_LINK,
+                                     className="solutions-link", style={} if room.advice_href else {"display": "none"}),
                             html.Button(texts.FULLSCREEN, id=ids.FULLSCREEN, className="panel-toggle map-fullscreen",
                                         **{"aria-controls": "map-panel"}),
                         ],

@@ -17,6 +17,7 @@ from etl.demo.communal import (
     PEACE_JUDGE_COLUMNS,
     QUADRANT_COLUMNS,
 )
+from etl.demo.consultation import CONSULTATION_COLUMNS
 from etl.demo.projects import DEPOSIT_COLUMNS, PROJECT_COLUMNS
 from etl.demo.reference import STATES_GEOJSON
 
@@ -24,7 +25,7 @@ from etl.demo.reference import STATES_GEOJSON
 # side only: agreements name their projects; cases name their project and agreement.
 LOAD_ORDER = ("state", "municipality", "parish", "circuit", "commune", "council",
               "project", "deposit", "clap", "clap-delivery", "agreement", "case",
-              "quadrant", "defense-plan", "business", "peace-judge", "peace-case")
+              "quadrant", "defense-plan", "business", "peace-judge", "peace-case", "consultation-round")
 
 TERRITORY_FILES = {
     "municipality": ("municipalities.gpkg", ["code", "name", "parent_code", "capital", "population", "households"]),
@@ -46,6 +47,7 @@ RECORD_FILES = {
     "business": ("communal_businesses.csv", BUSINESS_COLUMNS),
     "peace-judge": ("peace_judges.csv", PEACE_JUDGE_COLUMNS),
     "peace-case": ("peace_cases.csv", PEACE_CASE_COLUMNS),
+    "consultation-round": ("consultation_rounds.csv", CONSULTATION_COLUMNS),  # round × commune or circuit × project
 }
 
 

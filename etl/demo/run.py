@@ -24,6 +24,7 @@ from etl.demo.cases import Patterns, generate_cases
 from etl.demo.clap import generate_claps
 from etl.demo.communal import generate_communal
 from etl.demo.config import Scale, get_scale
+from etl.demo.consultation import generate_consultation
 from etl.demo.files import LOAD_ORDER, write_files
 from etl.demo.projects import generate_projects
 from etl.demo.reference import read_reference
@@ -33,7 +34,8 @@ from etl.demo.territory import Territories, build_territory
 
 # Kinds the cases do not refer to, loaded beside them on a second connection, in their own
 # order (a justice of the peace before the cases attended).
-INDEPENDENT_KINDS = ("clap", "clap-delivery", "quadrant", "defense-plan", "business", "peace-judge", "peace-case")
+INDEPENDENT_KINDS = ("clap", "clap-delivery", "quadrant", "defense-plan", "business", "peace-judge", "peace-case",
+                     "consultation-round")  # the rounds name projects, loaded before any of these
 
 
 @dataclass
@@ -131,8 +133,10 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     emit({"clap": claps, "clap-delivery": deliveries})
     communal = generate_communal(t, config, share, seed, today)
     emit(communal)
+    rounds = generate_consultation(t, projects, seed, today)
+    emit({"consultation-round": rounds})
     frames = {"project": projects, "deposit": deposits, "clap": claps, "clap-delivery": deliveries,
-              "agreement": agreements, "case": cases, **communal}
+              "agreement": agreements, "case": cases, **communal, "consultation-round": rounds}
     return frames, patterns, behind
 
 

@@ -1,7 +1,7 @@
 """reporting completeness (silent councils in the indicator snapshot) and the projects' stage history
 
 Revision ID: 0018_reporting
-Revises: 0015_communal_system
+Revises: 0016_consultation
 Create Date: 2026-12-02 20:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018_reporting'
-down_revision: Union[str, None] = '0015_communal_system'
+down_revision: Union[str, None] = '0016_consultation'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
