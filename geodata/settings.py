@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     refresh_seconds: int = Field(default=60, ge=5, description="operator mode refresh interval")
     spike_days: int = Field(default=21, ge=1, le=366, description="«Novedades»: days of the recent window a case spike is measured on")
     spike_k: float = Field(default=3.0, gt=0, description="«Novedades»: a spike exceeds median + k·MAD of the previous windows")
+    hotspot_days: int = Field(default=90, ge=7, le=366, description="«Novedades»: days of cases a category hot spot is measured on")
+    hotspot_ratio: float = Field(
+        default=2.0, gt=1, description="«Novedades»: a hot spot's share of one category is at least this times the view's share"
+    )
+    hotspot_min_cases: int = Field(default=8, ge=1, description="«Novedades»: fewest cases of the category a hot spot has")
+    visit_gap_minutes: int = Field(
+        default=60, ge=1, description="«Nuevo desde su última visita»: a pause longer than this starts a new visit"
+    )
     map_point_limit: int = Field(
         default=2000, ge=1, description="above this many records of a layer in view the room draws a heat map instead of points"
     )

@@ -92,3 +92,62 @@ def test_quadrants_without_a_recent_report_are_named_by_municipality(engine):
     assert national["count"] == 3
     assert [(q["code"], q["count"]) for q in national["top"]] == [("0101", 2), ("1501", 1)]
     assert miranda["count"] == 1 and [q["code"] for q in miranda["top"]] == ["1501"]
+
+
+def _mixed(conn, council: str, counts: dict[str, int], days_ago: int = 10, prefix: str = "") -> None:
+    """Cases of each category reported `days_ago` at a council (or any territory)."""
+    tid = territory_id(conn, council)
+    rows = [{"code": f"{prefix}{council}-{cat}-{i}", "reported_date": TODAY - dt.timedelta(days=days_ago), "category": cat,
+             "area": "public_services", "territory_id": tid} for cat, n in counts.items() for i in range(n)]
+    conn.execute(insert(Case), rows)
+
+
+def test_category_hot_spots_both_ways_and_in_scope(engine):
+    from geodata.hotspots import HotspotRule, hotspots
+    from tests.factories import add_territory
+    from geodata.territory import rebuild_paths
+
+    with engine.begin() as conn:
+        small_tree(conn)
+        add_territory(conn, "parish", "150101", "Caucagua", "1501")
+        rebuild_paths(conn)
+        # Altagracia: 12 of its 20 cases are about water, against 16 of 60 in the country (2.25×).
+        _mixed(conn, "0101010101", {"water": 12, "roads": 8})
+        # Antímano: mostly electricity, like everywhere: no concentration.
+        _mixed(conn, "010102", {"water": 4, "electricity": 26, "roads": 5})
+        # Caucagua: all 5 of its cases about gas, but 5 is too few to call it a hot spot.
+        _mixed(conn, "150101", {"gas": 5})
+        # Long ago, Antímano was all water: outside the 90 days, not counted.
+        _mixed(conn, "010102", {"water": 50}, days_ago=200, prefix="old-")
+    with engine.connect() as conn:
+        national = hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule())
+        assert [(h["code"], h["category"], h["count"], h["cases"]) for h in national] == [("010101", "water", 12, 20)]
+        assert national[0]["path"] == "Distrito Capital › Libertador › Altagracia"
+        assert national[0]["category_label"] == "Agua" and round(national[0]["ratio"], 2) == 2.25
+        # A lower case floor names Caucagua's gas too; a higher ratio names nobody.
+        assert {h["code"] for h in hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(min_cases=5))} == {"010101", "150101"}
+        assert hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(ratio=3.0)) == []
+        # Miranda's director is compared with Miranda and never sees Libertador.
+        miranda = Scope(role="director", territory_code="15", territory_path="/15/")
+        assert hotspots(conn, resolve_place(conn, None, miranda), TODAY, HotspotRule(min_cases=5)) == []
+        # The panel carries them.
+        assert [h["code"] for h in novelties(conn, resolve_place(conn, None), TODAY, RULE)["hotspots"]] == ["010101"]
+
+
+def test_the_small_demos_water_hot_spots_are_found(demo_engine, demo_patterns):
+    """Each hot spot named is about water and lies at the planted centres of weak water
+    service (within their reach of about 0.04°)."""
+    from sqlalchemy import text
+
+    from geodata.hotspots import hotspots
+
+    with demo_engine.connect() as conn:
+        found = hotspots(conn, resolve_place(conn, None), dt.date.today())
+        assert found, "no hot spot found in the small demo"
+        assert {h["category"] for h in found} == {"water"}
+        near = conn.execute(
+            text("SELECT p.code, min(ST_Distance(p.geom, ST_PointOnSurface(h.geom))) AS d FROM territory p, territory h "
+                 "WHERE p.code = ANY(:found) AND h.code = ANY(:hot) GROUP BY p.code"),
+            {"found": [h["code"] for h in found], "hot": demo_patterns["water_hotspots"]},
+        ).all()
+        assert len(near) == len(found) and all(r.d < 0.05 for r in near), near
