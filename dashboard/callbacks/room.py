@@ -225,7 +225,8 @@ def register(app) -> None:
     # never waits for it.
     @app.callback(Output(ids.NOVELTIES, "children"), Input(ids.VIEW, "data"))
     def novelties(view_data):
-        data = nvm.room_novelties(session.engine(), View.from_store(view_data), session.scope(), session.settings())
+        data = nvm.room_novelties(session.engine(), View.from_store(view_data), session.scope(), session.settings(),
+                                  username=session.username())
         return parts.novelties(data)
 
     @app.callback(

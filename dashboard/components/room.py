@@ -222,16 +222,36 @@ def novelties(data: dict) -> list:
         )
         for g in data["clap_gaps"]
     ]
+    hot = [
+        _novelty_item("hotspot", h, texts.NOVELTY_HOTSPOT.format(category=h["category_label"], share=f"{h['share']:.0%}".replace("%", " %"),
+                                                                 cases=_n(h["cases"]), ratio=f"{h['ratio']:.1f}".replace(".", ",")))
+        for h in data.get("hotspots", [])
+    ]
     agreements = [_novelty_item("agreement", a, _n(a["count"])) for a in data["agreements"]["top"]]
     projects = [_novelty_item("project", p, _n(p["count"])) for p in data["projects"]["top"]]
     quadrants = [_novelty_item("quadrant", q, _n(q["count"])) for q in data["quadrants"]["top"]]
     return [
+        *since_visit(data.get("since")),
         _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
         _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
+        _novelty_section(texts.NOVELTY_HOTSPOTS.format(days=data.get("hotspot_days", 90)), hot, "hotspots"),
         _novelty_section(texts.NOVELTY_AGREEMENTS.format(count=_n(data["agreements"]["count"])), agreements, "agreements"),
         _novelty_section(texts.NOVELTY_PROJECTS.format(count=_n(data["projects"]["count"])), projects, "projects"),
         _novelty_section(texts.NOVELTY_QUADRANTS.format(days=QUADRANT_STALE_DAYS, count=_n(data["quadrants"]["count"])), quadrants, "quadrants"),
     ]
+
+
+def since_visit(since: dict | None) -> list:
+    """«Nuevo desde su última visita (fecha)»: only for a signed-in user back from an
+    earlier visit (nothing is said to anyone else rather than invent a date)."""
+    if not since:
+        return []
+    return [html.Section(
+        [html.H4(texts.NOVELTY_SINCE.format(date=since["label"]), className="novelty-title"),
+         html.Div(texts.NOVELTY_SINCE_ITEMS.format(cases=_n(since["cases"]), alerts=_n(since["alerts"]), overdue=_n(since["overdue"])),
+                  className="novelty-since")],
+        className="novelty-section novelty-section-since",
+    )]
 
 
 def relative_periods(options: dict[str, str]) -> html.Div:

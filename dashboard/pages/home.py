@@ -265,6 +265,8 @@ def map_panel(room, card: list | None = None) -> html.Div:
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.engine(), session.scope(), session.settings()
+    # A signed-in user opened the room: «Nuevo desde su última visita» counts from the visit before.
+    nvm.open_room(engine, session.username(), settings)
     # A shared link to a record (`?caso=`, `?proyecto=`, `?clap=`): the room opens on its
     # territory with its layer, the map on its point and its card open.
     shared = records_vm.shared_record(query)
