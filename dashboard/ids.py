@@ -116,6 +116,12 @@ LEGEND_TOGGLE = "legend-toggle"
 SIDE_PANEL = "side-panel"
 ROOM = "room"
 OPERATOR_STATUS = "operator-status"  # the confirmation that operator mode is on
+# The timeline: the choropleth week by week (dashboard.timeline_vm)
+TIMELINE = "timeline"  # the weekly slider (value: the week's index)
+TIMELINE_PLAY = "timeline-play"
+TIMELINE_OFF = "timeline-off"
+TIMELINE_TICK = "timeline-tick"  # dcc.Interval that advances the slider while playing
+TIMELINE_LABEL = "timeline-label"
 
 # «Sistema comunal» page
 COM_TITLE = "com-title"

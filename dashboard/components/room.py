@@ -254,6 +254,31 @@ def since_visit(since: dict | None) -> list:
     )]
 
 
+def timeline_bar(slider: dict, playing: bool = False) -> html.Div:
+    """The timeline under the map: play, the weekly slider, the week shown, back to the period."""
+    return html.Div(
+        [
+            html.Div(
+                [html.Span(texts.TIMELINE, className="timeline-title"),
+                 html.Button(texts.TIMELINE_PLAY, id=ids.TIMELINE_PLAY, n_clicks=0, className="period-button timeline-play",
+                             **{"aria-pressed": "false"}),
+                 html.Button(texts.TIMELINE_OFF, id=ids.TIMELINE_OFF, n_clicks=0, className="button-link timeline-off")],
+                className="timeline-head",
+            ),
+            dcc.Slider(id=ids.TIMELINE, min=slider["min"], max=slider["max"], step=7, value=slider["value"], marks=slider["marks"],
+                       included=False, updatemode="mouseup", allow_direct_input=False, className="timeline-slider"),
+            html.Div(slider["label"], id=ids.TIMELINE_LABEL, className="timeline-label", role="status"),
+            dcc.Interval(id=ids.TIMELINE_TICK, interval=TIMELINE_STEP_MS, disabled=True),
+        ],
+        className="timeline",
+        role="group",
+        **{"aria-label": texts.TIMELINE},
+    )
+
+
+TIMELINE_STEP_MS = 1200  # one week of the timeline per step while playing
+
+
 def relative_periods(options: dict[str, str]) -> html.Div:
     """One-click periods ending today, beside the date range."""
     return html.Div(

@@ -18,6 +18,7 @@ from dashboard import ids, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import records_vm
+from dashboard import timeline_vm
 from dashboard import viewmodels as vm
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
@@ -255,6 +256,7 @@ def map_panel(room, card: list | None = None) -> html.Div:
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
             ),
+            parts.timeline_bar(timeline_vm.slider(room.view)),
             case_panel(card),
         ],
         className="map-panel",
