@@ -54,9 +54,9 @@ def point_legend(sections: list[dict]) -> list:
     for section in sections:
         body = [html.Div(section["title"], className="legend-subtitle")]
         if section.get("gradient"):
-            low, high = section["gradient"]
+            ramp = ", ".join(section["gradient"])
             body.append(html.Div([html.Span(section["ends"][0]),
-                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {low}, {high})"}),
+                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {ramp})"}),
                                   html.Span(section["ends"][1])], className="legend-heat"))
         else:
             body.append(html.Ul([_legend_item(item) for item in section["items"]], className="legend-items"))
