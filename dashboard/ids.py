@@ -91,6 +91,10 @@ SHIFT_NOTE = "shift-note"
 SHIFT_SAVE = "shift-save"
 SHIFT_LOG = "shift-log"
 OPS_MESSAGE = "ops-message"
+OPS_URL = "ops-url"  # dcc.Store: the query string that reopens the page's filters and page
+OPS_OPERATOR = "ops-operator"  # operator mode on /operador: the list refreshes itself
+OPS_INTERVAL = "ops-interval"
+OPS_OPERATOR_STATUS = "ops-operator-status"
 
 # Case detail panel (map room)
 CASE_PANEL = "case-panel"

@@ -250,23 +250,22 @@ def register(app) -> None:
     # Play: one week per step, from the first week again when at the end; the last week stops it.
     app.clientside_callback(
         """
-        function (clicks, disabled, value, bottom, top) {
+        function (_clicks, _ticks, disabled, value, bottom, top) {
             const ctx = dash_clientside.callback_context;
             const trigger = (ctx.triggered[0] || {}).prop_id || "";
             const nu = dash_clientside.no_update;
             if (trigger.startsWith("timeline-play.")) {
                 const start = disabled;  // the button toggles
                 const from = start && (value >= top || value < bottom) ? bottom : nu;
-                return [!start, start ? "PAUSE" : "PLAY", String(start), from];
+                return [!start, start ? "PAUSE" : "PLAY", from];
             }
-            if (disabled) { return [nu, nu, nu, nu]; }
-            if (value >= top) { return [true, "PLAY", "false", nu]; }
-            return [nu, nu, nu, Math.max(bottom, value + 7)];
+            if (disabled) { return [nu, nu, nu]; }
+            if (value >= top) { return [true, "PLAY", nu]; }
+            return [nu, nu, Math.max(bottom, value + 7)];
         }
         """.replace("PAUSE", texts.TIMELINE_PAUSE).replace("PLAY", texts.TIMELINE_PLAY),
         Output(ids.TIMELINE_TICK, "disabled"),
         Output(ids.TIMELINE_PLAY, "children"),
-        Output(ids.TIMELINE_PLAY, "aria-pressed"),
         Output(ids.TIMELINE, "value", allow_duplicate=True),
         Input(ids.TIMELINE_PLAY, "n_clicks"),
         Input(ids.TIMELINE_TICK, "n_intervals"),

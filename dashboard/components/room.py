@@ -260,8 +260,7 @@ def timeline_bar(slider: dict, playing: bool = False) -> html.Div:
         [
             html.Div(
                 [html.Span(texts.TIMELINE, className="timeline-title"),
-                 html.Button(texts.TIMELINE_PLAY, id=ids.TIMELINE_PLAY, n_clicks=0, className="period-button timeline-play",
-                             **{"aria-pressed": "false"}),
+                 html.Button(texts.TIMELINE_PLAY, id=ids.TIMELINE_PLAY, n_clicks=0, className="period-button timeline-play"),
                  html.Button(texts.TIMELINE_OFF, id=ids.TIMELINE_OFF, n_clicks=0, className="button-link timeline-off")],
                 className="timeline-head",
             ),

@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard import downloads_vm as dvm
 from dashboard import followup_vm as fvm
-from dashboard import ids, session, texts
+from dashboard import ids, inputs, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import records_vm
@@ -234,12 +234,6 @@ def case_panel(card: list | None = None) -> html.Aside:
     )
 
 
-def operator_requested(query: dict) -> bool:
-    """Operator mode from the URL (`&operador=1`), so a wall screen that reloads stays in it."""
-    raw = query.get("operador")
-    return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
-
-
 def map_panel(room, card: list | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
@@ -282,7 +276,7 @@ def layout(**query) -> html.Div:
     if focus is not None:
         room.figure = records_vm.focus_figure(room.figure, focus)
     rounds = vm.consultation_rounds(engine)
-    operator = operator_requested(query)
+    operator = inputs.operator_requested(query)
     return html.Div(
         [
             dcc.Store(id=ids.VIEW, data=room.view.to_store()),
