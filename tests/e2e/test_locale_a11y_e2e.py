@@ -33,6 +33,7 @@ def axe_js() -> Path:
 # allowed only on the pages that have those components, and any other rule fails the test.
 DASH_OWN = ("aria-allowed-attr (critical): [['#dates-wrapper']]", "aria-hidden-focus (serious)",
             "aria-input-field-name (serious): [['#classes'], ['#show'], ['#layers'], ['#filter-overdue'], ['#operator']]",
+            "aria-input-field-name (serious): [['#ops-operator']]",  # /operador's «Modo operador», the room's same Checklist
             "aria-prohibited-attr (serious): [['.dash-datepicker-clear']]", "nested-interactive (serious)")
 KNOWN_PAGES = ("/", "/soluciones?territory=0101", "/operador")  # /operador: its filters are dcc.Dropdowns
 
