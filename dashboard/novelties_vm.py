@@ -58,7 +58,8 @@ def room_novelties(engine: Engine, view: View, scope: Scope = NATIONAL, settings
     settings = settings or Settings(_env_file=None)
     today = today or dt.date.today()
     rule = SpikeRule(days=settings.spike_days, k=settings.spike_k)
-    hot = HotspotRule(days=settings.hotspot_days, ratio=settings.hotspot_ratio, min_cases=settings.hotspot_min_cases)
+    hot = HotspotRule(days=settings.hotspot_days, ratio=settings.hotspot_ratio, min_cases=settings.hotspot_min_cases,
+                     z=settings.hotspot_z)
     with engine.connect() as conn:
         try:
             place = resolve_place(conn, view.territory, scope)

@@ -7,15 +7,22 @@ A unit is a hot spot of a category when, over the cases reported in the last `da
   among all the cases of the place in view (the country, the user's scope or the
   territory shown: the bar everyone on that screen compares with), and
 - the unit has at least `min_cases` cases of that category (a handful of cases in a
-  quiet parish is not a concentration).
+  quiet parish is not a concentration), and
+- the excess is beyond chance: (cases − expected) / its binomial standard deviation is
+  at least `z` (a country has a thousand parishes and thirteen categories: a 2× share of
+  a few cases happens somewhere every quarter by luck alone; weak water service over a
+  few hundred cases does not).
 
-Each unit is named once, for its most concentrated category; the strongest first. One
-grouped read of the period's cases (a few thousand rows at most: units × categories).
+Each unit is named once, for its strongest category; the strongest (highest z) first, at
+most `per_parent` in one municipality (parish), so a country shows its several centres
+rather than five neighbours of one. One grouped read of the period's cases (units ×
+categories rows: 14,000 in the national demo, 0.6 s).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
@@ -34,6 +41,8 @@ class HotspotRule:
     days: int = 90
     ratio: float = 2.0
     min_cases: int = 8
+    z: float = 3.0
+    per_parent: int = 2
 
 
 def _unit(place: Place, t):
@@ -44,8 +53,9 @@ def _unit(place: Place, t):
 
 
 def hotspots(conn: Connection, place: Place, today: dt.date, rule: HotspotRule = HotspotRule(), limit: int = 5) -> list[dict]:
-    """The units under the place where a category concentrates, the highest ratio first:
-    code, name, level, path, category (and its label), count, cases, share, reference share."""
+    """The units under the place where a category concentrates, the strongest first: code,
+    name, level, path, category (and its label), count, cases, share, reference share,
+    ratio and z."""
     t = aliased(Territory)
     unit = _unit(place, t).label("unit")
     start = today - dt.timedelta(days=rule.days - 1)
@@ -72,13 +82,25 @@ def hotspots(conn: Connection, place: Place, today: dt.date, rule: HotspotRule =
     for r in rows:
         if not r.unit or r.n < rule.min_cases or not everything:
             continue
-        share = r.n / unit_total[r.unit]
-        reference = category_total[r.category] / everything
-        concentration = share / reference
-        if concentration >= rule.ratio and concentration > best.get(r.unit, {}).get("ratio", 0):
+        total, reference = unit_total[r.unit], category_total[r.category] / everything
+        if reference >= 1:
+            continue
+        share = r.n / total
+        z = (r.n - total * reference) / math.sqrt(total * reference * (1 - reference))
+        if share / reference >= rule.ratio and z >= rule.z and z > best.get(r.unit, {}).get("z", -math.inf):
             best[r.unit] = {"code": r.unit, "category": r.category, "category_label": CASE_CATEGORIES.get(r.category, r.category),
-                            "count": r.n, "cases": unit_total[r.unit], "share": share, "reference": reference,
-                            "ratio": concentration}
-    found = sorted(best.values(), key=lambda h: (-h["ratio"], -h["count"], h["code"]))[:limit]
-    names = path_labels(conn, {h["code"] for h in found})
-    return [{**h, **names[h["code"]]} for h in found if h["code"] in names]
+                            "count": r.n, "cases": total, "share": share, "reference": reference,
+                            "ratio": share / reference, "z": z}
+    found, per_parent = [], {}
+    names = path_labels(conn, set(best))
+    for h in sorted(best.values(), key=lambda h: (-h["z"], h["code"])):
+        if h["code"] not in names:
+            continue
+        parent = names[h["code"]]["path"].rsplit(" › ", 1)[0]
+        if per_parent.get(parent, 0) >= rule.per_parent:
+            continue
+        per_parent[parent] = per_parent.get(parent, 0) + 1
+        found.append({**h, **names[h["code"]]})
+        if len(found) == limit:
+            break
+    return found

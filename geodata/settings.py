@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         default=2.0, gt=1, description="«Novedades»: a hot spot's share of one category is at least this times the view's share"
     )
     hotspot_min_cases: int = Field(default=8, ge=1, description="«Novedades»: fewest cases of the category a hot spot has")
+    hotspot_z: float = Field(
+        default=3.0, ge=0, description="«Novedades»: a hot spot's excess over the expected cases, in binomial standard deviations"
+    )
     visit_gap_minutes: int = Field(
         default=60, ge=1, description="«Nuevo desde su última visita»: a pause longer than this starts a new visit"
     )

@@ -124,7 +124,10 @@ def test_category_hot_spots_both_ways_and_in_scope(engine):
         assert [(h["code"], h["category"], h["count"], h["cases"]) for h in national] == [("010101", "water", 12, 20)]
         assert national[0]["path"] == "Distrito Capital › Libertador › Altagracia"
         assert national[0]["category_label"] == "Agua" and round(national[0]["ratio"], 2) == 2.25
-        # A lower case floor names Caucagua's gas too; a higher ratio names nobody.
+        assert round(national[0]["z"], 2) == 3.37  # (12 − 20·16/60) / √(20·(16/60)·(44/60))
+        # Beyond chance is a bar too: at z ≥ 4 Altagracia's 12 of 20 could be luck.
+        assert hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(z=4.0)) == []
+        # A lower case floor names Caucagua's gas too (5 of 5, z 7.4); a higher ratio names nobody.
         assert {h["code"] for h in hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(min_cases=5))} == {"010101", "150101"}
         assert hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(ratio=3.0)) == []
         # Miranda's director is compared with Miranda and never sees Libertador.
@@ -151,3 +154,25 @@ def test_the_small_demos_water_hot_spots_are_found(demo_engine, demo_patterns):
             {"found": [h["code"] for h in found], "hot": demo_patterns["water_hotspots"]},
         ).all()
         assert len(near) == len(found) and all(r.d < 0.05 for r in near), near
+
+
+def test_hot_spots_are_the_strongest_two_per_municipality(engine):
+    from geodata.hotspots import HotspotRule, hotspots
+    from geodata.territory import rebuild_paths
+    from tests.factories import add_territory
+
+    with engine.begin() as conn:
+        small_tree(conn)
+        add_territory(conn, "parish", "010103", "Candelaria", "0101")
+        add_territory(conn, "parish", "150101", "Caucagua", "1501")
+        add_territory(conn, "parish", "150102", "El Café", "1501")
+        rebuild_paths(conn)
+        # Three water parishes in Libertador (the strongest has the most cases), one in Acevedo.
+        for code, water in (("0101010101", 30), ("010102", 20), ("010103", 15), ("150101", 12)):
+            _mixed(conn, code, {"water": water, "roads": 4})
+        _mixed(conn, "150102", {"electricity": 200})  # the country's mix: mostly electricity
+    with engine.connect() as conn:
+        found = hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule())
+    # Ordered by z; Candelaria is Libertador's third, left out for Acevedo's.
+    assert [h["code"] for h in found] == ["010101", "010102", "150101"]
+    assert found[0]["z"] > found[1]["z"] > found[2]["z"]
