@@ -23,6 +23,11 @@ from geodata.settings import Settings
 from geodata.territory import path_labels, resolve
 
 
+def operator_note(on, seconds: int) -> str:
+    """The confirmation that operator mode is on (the room and /operador), or ''."""
+    return texts.OPERATOR_ON.format(seconds=seconds) if on else ""
+
+
 def start_marker(engine: Engine) -> dict:
     """Where operator mode starts counting news from: the database's clock, now."""
     with engine.connect() as conn:

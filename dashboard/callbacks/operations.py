@@ -102,7 +102,7 @@ def register(app) -> None:
     )
     def operator_mode(value):
         on = bool(value)
-        return not on, texts.OPERATOR_ON.format(seconds=session.settings().refresh_seconds) if on else ""
+        return not on, ops.operator_note(on, session.settings().refresh_seconds)
 
     # The address follows the filters and the page (replaced, not a new history step), so
     # a reload reopens them.

@@ -297,7 +297,7 @@ def register(app) -> None:
     # Switching operator mode on is confirmed at once (the first refresh comes later).
     @app.callback(Output(ids.OPERATOR_STATUS, "children"), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
     def operator_confirm(value):
-        return texts.OPERATOR_ON.format(seconds=session.settings().refresh_seconds) if value else ""
+        return ops.operator_note(value, session.settings().refresh_seconds)
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),

@@ -160,7 +160,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                         value=["on"] if operator else [],
                         className="checklist",
                     ),
-                    html.Div(texts.OPERATOR_ON.format(seconds=refresh_seconds) if operator else None, id=ids.OPERATOR_STATUS,
+                    html.Div(ops.operator_note(operator, refresh_seconds) or None, id=ids.OPERATOR_STATUS,
                              className="news operator-status", role="status"),
                     html.Div(id=ids.NEWS, className="news", **{"aria-live": "polite"}),
                     dcc.Interval(id=ids.INTERVAL, interval=refresh_seconds * 1000, disabled=not operator),

@@ -30,7 +30,7 @@ def operator_mode(operator: bool, seconds: int) -> html.Div:
         [
             dcc.Checklist(id=ids.OPS_OPERATOR, options=[{"label": texts.OPERATOR_MODE, "value": "on"}],
                           value=["on"] if operator else [], className="checklist"),
-            html.Span(texts.OPERATOR_ON.format(seconds=seconds) if operator else None, id=ids.OPS_OPERATOR_STATUS,
+            html.Span(ops.operator_note(operator, seconds) or None, id=ids.OPS_OPERATOR_STATUS,
                       className="news operator-status", role="status"),
             dcc.Interval(id=ids.OPS_INTERVAL, interval=seconds * 1000, disabled=not operator),
         ],
