@@ -180,6 +180,11 @@ def alerts_view(
             error = texts.NOT_FOUND.format(code=code)
             code = scope.territory_code
             data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
+        if not data["items"] and data["total"] and filters.offset:
+            # A page past the end (an old link, or fewer alerts since): the last page instead.
+            filters = AlertFilter(filters.kinds, filters.severities, (data["total"] - 1) // filters.limit * filters.limit,
+                                  filters.limit)
+            data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
     data["territory"], data["error"], data["kinds"], data["severities_chosen"] = code, error, list(filters.kinds), list(filters.severities)
     data["shift_start"] = started.strftime("%d/%m/%Y %H:%M")
     for item in data["items"]:
