@@ -30,5 +30,6 @@ from layers.classify import (  # noqa: F401
     is_signed,
     legend_items,
     ramp,
+    reclass,
     scheme_label,
 )

@@ -157,11 +157,14 @@ def points_trace(kind: str, pointset) -> dict:
 POINT_SIZE, POINT_SIZE_URGENT = 9, 13
 SETTLED, OPEN, URGENT = 0, 1, 2
 _SETTLED = {"cases": {"resolved", "closed", "rejected"}, "projects": {"completed"}}
-# The colour ramps of the heat maps (transparent where there is nothing), by layer.
+# The colour ramps of the heat maps (transparent where there is nothing), by layer: their
+# own hues, none of the choropleth's (YlOrRd, GnBu and RdBu in layers.classify), so a
+# heat map drawn over a classed map is never read as one of its classes: magenta to
+# purple for cases (ColorBrewer RdPu), greys for projects, browns for CLAPs (BrBG's arm).
 HEAT_SCALES = {
-    "cases": [[0, "rgba(255,255,178,0)"], [0.15, "#fecc5c"], [0.5, "#fd8d3c"], [1, "#bd0026"]],
-    "projects": [[0, "rgba(239,243,255,0)"], [0.15, "#9ecae1"], [0.5, "#4292c6"], [1, "#08519c"]],
-    "claps": [[0, "rgba(242,240,247,0)"], [0.15, "#bcbddc"], [0.5, "#807dba"], [1, "#54278f"]],
+    "cases": [[0, "rgba(254,235,226,0)"], [0.15, "#fa9fb5"], [0.5, "#c51b8a"], [1, "#49006a"]],
+    "projects": [[0, "rgba(240,240,240,0)"], [0.15, "#bdbdbd"], [0.5, "#737373"], [1, "#252525"]],
+    "claps": [[0, "rgba(246,232,195,0)"], [0.15, "#dfc27d"], [0.5, "#bf812d"], [1, "#543005"]],
 }
 
 
@@ -218,7 +221,7 @@ def point_legend(pointsets) -> list[dict]:
         if ps.density:
             scale = HEAT_SCALES[ps.kind]
             sections.append({"title": texts.LEGEND_HEAT.format(layer=label, total=ps.total),
-                             "gradient": [scale[1][1], scale[-1][1]],
+                             "gradient": [stop[1] for stop in scale[1:]],
                              "ends": [texts.LEGEND_HEAT_LOW, texts.LEGEND_HEAT_HIGH]})
             continue
         style = get_layer(ps.kind).style

@@ -91,6 +91,10 @@ SHIFT_NOTE = "shift-note"
 SHIFT_SAVE = "shift-save"
 SHIFT_LOG = "shift-log"
 OPS_MESSAGE = "ops-message"
+OPS_URL = "ops-url"  # dcc.Store: the query string that reopens the page's filters and page
+OPS_OPERATOR = "ops-operator"  # operator mode on /operador: the list refreshes itself
+OPS_INTERVAL = "ops-interval"
+OPS_OPERATOR_STATUS = "ops-operator-status"
 
 # Case detail panel (map room)
 CASE_PANEL = "case-panel"
@@ -116,6 +120,12 @@ LEGEND_TOGGLE = "legend-toggle"
 SIDE_PANEL = "side-panel"
 ROOM = "room"
 OPERATOR_STATUS = "operator-status"  # the confirmation that operator mode is on
+# The timeline: the choropleth week by week (dashboard.timeline_vm)
+TIMELINE = "timeline"  # the weekly slider (value: the week's index)
+TIMELINE_PLAY = "timeline-play"
+TIMELINE_OFF = "timeline-off"
+TIMELINE_TICK = "timeline-tick"  # dcc.Interval that advances the slider while playing
+TIMELINE_LABEL = "timeline-label"
 
 # «Sistema comunal» page
 COM_TITLE = "com-title"

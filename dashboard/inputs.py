@@ -33,3 +33,10 @@ def texts(value) -> list[str]:
 def count(value) -> int:
     """A click or interval count: a non-negative int, else 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def operator_requested(query: dict) -> bool:
+    """Operator mode from the URL (`&operador=1`), so a wall screen that reloads stays in it
+    (the room and /operador)."""
+    raw = query.get("operador")
+    return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}

@@ -23,6 +23,11 @@ from geodata.settings import Settings
 from geodata.territory import path_labels, resolve
 
 
+def operator_note(on, seconds: int) -> str:
+    """The confirmation that operator mode is on (the room and /operador), or ''."""
+    return texts.OPERATOR_ON.format(seconds=seconds) if on else ""
+
+
 def start_marker(engine: Engine) -> dict:
     """Where operator mode starts counting news from: the database's clock, now."""
     with engine.connect() as conn:
@@ -94,6 +99,47 @@ def local_date(iso: str | None) -> str:
     return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
+# The page's filters in its URL (Spanish names, like the room's `operador=1`):
+# `/operador?territory=15&tipo=case_overdue,clap_no_delivery&gravedad=high&pagina=3&operador=1`.
+URL_KINDS, URL_SEVERITIES, URL_PAGE = "tipo", "gravedad", "pagina"
+
+
+def alerts_state(query: dict) -> dict:
+    """The page's store (territory, kinds, severities, offset) from its URL; anything
+    unknown dropped (the territory is scope-checked when read)."""
+    def listed(name: str) -> list[str]:
+        raw = query.get(name)
+        return [part.strip() for part in str(raw).split(",") if part.strip()][:10] if raw else []
+
+    try:
+        page = max(1, min(int(str(query.get(URL_PAGE) or 1)), 10**6))
+    except ValueError:
+        page = 1
+    filters = AlertFilter(tuple(listed(URL_KINDS)), tuple(listed(URL_SEVERITIES))).clean()
+    territory = str(query.get("territory") or "")[:32] or None
+    return {"territory": territory, "kinds": list(filters.kinds), "severities": list(filters.severities),
+            "offset": (page - 1) * filters.limit}
+
+
+def alerts_query(state: dict, operator: bool = False) -> str:
+    """The query string (with '?', or '') that reopens the page on `state` (its store)."""
+    from urllib.parse import urlencode
+
+    filters = alert_filter(state)
+    params = {}
+    if state.get("territory"):
+        params["territory"] = str(state["territory"])
+    if filters.kinds:
+        params[URL_KINDS] = ",".join(filters.kinds)
+    if filters.severities:
+        params[URL_SEVERITIES] = ",".join(filters.severities)
+    if filters.offset:
+        params[URL_PAGE] = str(filters.offset // filters.limit + 1)
+    if operator:
+        params["operador"] = "1"
+    return "?" + urlencode(params, safe=",") if params else ""
+
+
 def alert_filter(view) -> AlertFilter:
     """The kinds, severities and page kept in the page's store (unknown values dropped)."""
     view = view if isinstance(view, dict) else {}
@@ -133,6 +179,11 @@ def alerts_view(
         except ScopeError:
             error = texts.NOT_FOUND.format(code=code)
             code = scope.territory_code
+            data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
+        if not data["items"] and data["total"] and filters.offset:
+            # A page past the end (an old link, or fewer alerts since): the last page instead.
+            filters = AlertFilter(filters.kinds, filters.severities, (data["total"] - 1) // filters.limit * filters.limit,
+                                  filters.limit)
             data = operations.alerts(conn, code, scope, today, filters=filters, shift_started=started, pinned=pinned)
     data["territory"], data["error"], data["kinds"], data["severities_chosen"] = code, error, list(filters.kinds), list(filters.severities)
     data["shift_start"] = started.strftime("%d/%m/%Y %H:%M")

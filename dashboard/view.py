@@ -3,7 +3,8 @@
 `/?territory=0101&indicator=cases_overdue&layers=cases,claps&round=2025-1&from=2025-01-01&to=2025-06-30`
 `&category=water,gas&status=reported&overdue=1&stage=stalled` (filters of the record layers,
 their choices from the layer registry's `FilterDef`s)
-`&classification=quantiles&classes=4` (how the choropleth is classed: `dashboard.classify`).
+`&classification=quantiles&classes=4` (how the choropleth is classed: `dashboard.classify`)
+`&semana=2026-11-23` (the timeline's week: the choropleth shows the cases reported in it).
 Every parameter is optional; anything malformed is dropped with the default kept, so a
 hand-edited or stale link still opens (on the closest valid view) instead of failing.
 """
@@ -77,6 +78,7 @@ class View:
     variation: bool = False  # the choropleth shows the change against the previous equal period
     classification: str = DEFAULT_METHOD  # a key of dashboard.classify.METHODS
     classes: int = CLASSES
+    week: str | None = None  # the timeline's week (its Monday, ISO): the choropleth shows that week's cases
 
     @property
     def period(self) -> Period:
@@ -145,6 +147,8 @@ class View:
             params["classification"] = self.classification
         if self.classes != CLASSES:
             params["classes"] = str(self.classes)
+        if self.week:
+            params["semana"] = self.week
         return "?" + urlencode(params, safe=",") if params else ""
 
     def with_(self, **changes) -> View:
@@ -196,7 +200,17 @@ def parse(params: dict) -> View:
         variation=_flag(params.get("variacion", params.get("variation"))),
         classification=_method(params.get("classification")),
         classes=clamp_classes(params.get("classes")),
+        week=_monday(params.get("semana", params.get("week"))),
     )
+
+
+def _monday(raw) -> str | None:
+    """The Monday of the week a date falls in (the timeline's weeks start on Monday)."""
+    day = _date(raw)
+    if day is None:
+        return None
+    parsed = dt.date.fromisoformat(day)
+    return (parsed - dt.timedelta(days=parsed.weekday())).isoformat()
 
 
 def _method(raw) -> str:

@@ -332,7 +332,14 @@ def kpi_cards(values: dict, previous: dict | None = None) -> list[dict]:
 def map_values(conn, place: Place, view: View, scope: Scope, today: dt.date | None, rows: list[dict]):
     """What the choropleth shows: (rows, legend, classes, hover texts or None, note or None).
     The chosen indicator's values, or with «variación» their change against the previous
-    equal period (a diverging scale centred at 0)."""
+    equal period (a diverging scale centred at 0); with a timeline week, that week's new
+    cases (dashboard.timeline_vm), classed over every week of the period."""
+    if view.week:
+        from dashboard import timeline_vm
+
+        week = timeline_vm.frame(conn, place.parent_code, view, scope, today, cached_read)
+        if week is not None:
+            return week[0], week[1], week[2], None, None
     previous = variation.previous_period(view.period) if view.variation else None
     if previous is None:
         leg, classes = legend(view.indicator, rows, view.classification, view.classes)
@@ -340,6 +347,13 @@ def map_values(conn, place: Place, view: View, scope: Scope, today: dt.date | No
     before = cached_indicators(conn, "child_values", place.parent_code, previous, scope, today, view.record_filter)
     changed, leg, classes, hover = variation.choropleth(rows, before, view.indicator)
     return changed, leg, classes, hover, None
+
+
+def shown_indicator(view: View) -> str:
+    """What the choropleth draws: the view's indicator, or a timeline week's new cases."""
+    from dashboard.timeline_vm import shown_indicator as shown
+
+    return shown(view)
 
 
 def grid_columns(indicator_id: str) -> list[dict]:
@@ -460,6 +474,7 @@ def room(
     `base_url` (the site's origin) makes tile URLs absolute for MapLibre."""
     settings = settings or Settings(_env_file=None)
     timings: dict[str, float] = {}
+    view = in_timeline(view, today)
     period = view.period
     error = None
     with engine.connect() as conn:
@@ -520,7 +535,7 @@ def room(
     outline = [geo_url(None, version)]
     if place.map_parent is not None and place.map_parent.depth >= 1:
         outline.append(geo_url(place.map_parent.path_codes[-2], version))
-    trace = figures.choropleth_trace(geo_url(place.parent_code, version), map_rows, view.indicator, classes)
+    trace = figures.choropleth_trace(geo_url(place.parent_code, version), map_rows, shown_indicator(view), classes)
     if hover is not None:
         trace["customdata"] = hover
     fig = figures.map_figure(
@@ -617,7 +632,7 @@ def indicator_switch(engine: Engine, view: View, scope: Scope = NATIONAL, today:
         place = locate(conn, view.territory, scope)
         rows = cached_indicators(conn, "child_values", place.parent_code, view.period, scope, today, view.record_filter)
         map_rows, leg, classes, hover, _note = map_values(conn, place, view, scope, today, rows)
-    choropleth = figures.choropleth_values(map_rows, view.indicator, classes)
+    choropleth = figures.choropleth_values(map_rows, shown_indicator(view), classes)
     if hover is not None:
         choropleth["customdata"] = hover
     child_label = LEVEL_LABELS_PLURAL.get(rows[0]["level"], "Territorios") if rows else "Territorios"
@@ -758,16 +773,40 @@ def apply_event(
     scope: Scope = NATIONAL,
     classification: str | None = None,
     classes: int | str | None = None,
+    week: int | None = None,
 ) -> View:
     """The view after one user action on the map room.
 
     trigger: "indicator", "show" (`show`: "value" or "variation" on the map), "layers", "round", "dates", "clear" (whole period), "filters"
     (`filters`: the values of the record filter controls by URL name), "map" (a click on a
     territory or bubble), "grid" (a row of the ranked table), "crumb" or "classification"
-    (`classification`, `classes`: how the choropleth is classed).
+    (`classification`, `classes`: how the choropleth is classed), "week" (`week`: the
+    timeline slider's value: a week's Monday as a day number) or "week_off" (back to the period).
     """
+    return in_timeline(_apply(engine, view, trigger, indicator=indicator, show=show, layers=layers, round_=round_,
+                              date_from=date_from, date_to=date_to, filters=filters, click_data=click_data,
+                              cell_clicked=cell_clicked, crumb_code=crumb_code, scope=scope, classification=classification,
+                              classes=classes, week=week))
+
+
+def in_timeline(view: View, today: dt.date | None = None) -> View:
+    """The view with its timeline week dropped if the period no longer covers it."""
+    from dashboard.timeline_vm import weeks
+
+    return view.with_(week=None) if view.week and view.week not in weeks(view, today) else view
+
+
+def _apply(engine: Engine, view: View, trigger: str, *, indicator, show, layers, round_, date_from, date_to, filters,
+           click_data, cell_clicked, crumb_code, scope, classification, classes, week) -> View:
     from dashboard.view import parse
 
+    if trigger == "week":
+        from dashboard.timeline_vm import week_of, weeks
+
+        chosen = week_of(week)
+        return view.with_(week=chosen) if chosen in weeks(view) else view
+    if trigger == "week_off":
+        return view.with_(week=None)
     if trigger == "indicator" and isinstance(indicator, str) and indicator in INDICATORS:
         return view.with_(indicator=indicator)
     if trigger == "show":

@@ -170,6 +170,12 @@ def _sources(t, today: dt.date, where: list, kinds: tuple[str, ...]):
     return union_all(*selects).subquery("alert")
 
 
+def alert_rows(t, today: dt.date, where: list, kinds: tuple[str, ...] = ALERT_KINDS):
+    """The alerts of `kinds` as a subquery of narrow rows (kind, code, key, territory_code,
+    since, late_since), `where` applied to territory alias `t`."""
+    return _sources(t, today, where, kinds)
+
+
 def _annotated(conn: Connection, code: str | None, scope: Scope, today: dt.date, shift_from: dt.date | None, kinds):
     """The alerts as a subquery with `severity`, `acked` and `carried` added."""
     t = aliased(Territory)

@@ -469,6 +469,21 @@ class UserSession(Base):
     source: Mapped[str | None] = mapped_column(String(64))
 
 
+class RoomVisit(Base):
+    """When a signed-in user last opened the room, and when the visit before began:
+    «Nuevo desde su última visita» counts what arrived since `previous_at`.
+
+    A reopening within SALA_VISIT_GAP_MINUTES of `seen_at` continues the same visit
+    (a wall screen that reloads keeps its base); a later one starts a new visit."""
+
+    __tablename__ = "room_visit"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    visit_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    previous_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditLog(Base):
     """Who did what, when: logins, exports, acknowledgements, loads.
 

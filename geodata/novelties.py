@@ -12,6 +12,8 @@ query is scoped by the `Place` (`geodata.place.resolve_place` made the scope che
 - CLAP gaps: municipalities (or the place's children, below a municipality) by days
   since the last delivery to any of their CLAPs, found at that level (a state is never
   averaged: one municipality whose CLAPs stopped shows as itself);
+- category hot spots: parishes (councils below a parish) where one category concentrates
+  (geodata.hotspots);
 - overdue agreements and stalled funded projects: counts, and the municipalities with most;
 - silent communal councils (no report in SALA_SILENCE_DAYS): count, and where most are.
 """
@@ -26,6 +28,7 @@ from sqlalchemy import Connection, Integer, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from geodata.communal_models import DefensePlan, PeaceQuadrant
+from geodata.hotspots import HotspotRule, hotspots
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, IndicatorSnapshot, Project, Territory
 from geodata.operations import PROJECT_STILL_DAYS
 from geodata.place import Place
@@ -215,15 +218,19 @@ def silent_councils(conn: Connection, place: Place, today: dt.date, limit: int =
     return {"count": sum(r.n for r in rows), "councils": sum(r.of for r in rows), "top": _top_municipalities(conn, place, top)}
 
 
-def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule: SpikeRule = SpikeRule()) -> dict:
-    """Everything the panel shows for the place: spikes, clap_gaps, agreements, projects,
-    peace quadrants without a recent report, defence plans not reviewed in a year, silent communal councils."""
+def novelties(conn: Connection, place: Place, today: dt.date | None = None, rule: SpikeRule = SpikeRule(),
+              hot: HotspotRule = HotspotRule()) -> dict:
+    """Everything the panel shows for the place: spikes, clap_gaps, hot spots, agreements,
+    projects, peace quadrants without a recent report, defence plans not reviewed in a year,
+    silent communal councils."""
     today = today or dt.date.today()
     return {
         "today": today.isoformat(),
         "spike_days": rule.days,
         "spikes": spikes(conn, place, today, rule),
         "clap_gaps": clap_gaps(conn, place, today),
+        "hotspot_days": hot.days,
+        "hotspots": hotspots(conn, place, today, hot),
         "agreements": overdue_agreements(conn, place, today),
         "projects": stalled_projects(conn, place, today),
         "quadrants": stale_quadrants(conn, place, today),

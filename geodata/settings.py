@@ -61,6 +61,17 @@ class Settings(BaseSettings):
     silence_days: int = Field(
         default=30, ge=1, le=366, description="a communal council with no report (case, CLAP delivery, project) in this many days is silent"
     )
+    hotspot_days: int = Field(default=90, ge=7, le=366, description="«Novedades»: days of cases a category hot spot is measured on")
+    hotspot_ratio: float = Field(
+        default=2.0, gt=1, description="«Novedades»: a hot spot's share of one category is at least this times the view's share"
+    )
+    hotspot_min_cases: int = Field(default=8, ge=1, description="«Novedades»: fewest cases of the category a hot spot has")
+    hotspot_z: float = Field(
+        default=3.0, ge=0, description="«Novedades»: a hot spot's excess over the expected cases, in binomial standard deviations"
+    )
+    visit_gap_minutes: int = Field(
+        default=60, ge=1, description="«Nuevo desde su última visita»: a pause longer than this starts a new visit"
+    )
     map_point_limit: int = Field(
         default=2000, ge=1, description="above this many records of a layer in view the room draws a heat map instead of points"
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import mapclassify
 import numpy as np
@@ -191,6 +191,14 @@ def classify(values: list, indicator_id: str, k: int = CLASSES, method: str = DE
         return _diverging(values, present, indicator_id, k, method)
     scheme, bins = _breaks(present, k, method)
     return Classification(scheme, float(present.min()), bins, _assign(values, bins), ramp(indicator_id, len(bins)))
+
+
+def reclass(c: Classification, values: list) -> Classification:
+    """The same classes (bounds and colours) applied to other values: frames of a timeline
+    classed once over all of them, so a colour means the same count every week."""
+    if c.scheme == "empty":
+        return classify(values, "cases_reported")
+    return replace(c, classes=_assign(values, c.bins))
 
 
 def _diverging(values: list, present: np.ndarray, indicator_id: str, k: int, method: str) -> Classification:

@@ -123,7 +123,8 @@ def demo_url(template_url):
     try:
         summary = load_demo(eng, scale="small", seed=1, today=DEMO_TODAY)
         DEMO_PATTERNS.update(spike=summary.patterns.spike_municipality, clap_gaps=list(summary.clap_left_behind),
-                             silent=sorted(summary.patterns.silent_councils))
+                             silent=sorted(summary.patterns.silent_councils),
+                             water_hotspots=list(summary.patterns.water_hotspots))
     finally:
         eng.dispose()
     # A frozen copy nobody connects to, so tests that write get their own copy of the demo
@@ -157,7 +158,8 @@ def demo_copy_module_url(demo_url):
 
 @pytest.fixture(scope="session")
 def demo_patterns(demo_url) -> dict:
-    """What the small demo planted: `spike` (a municipality code) and `clap_gaps` (codes)."""
+    """What the small demo planted: `spike` (a municipality code), `clap_gaps` (codes) and
+    `water_hotspots` (the councils at the centre of weak water service)."""
     return DEMO_PATTERNS
 
 

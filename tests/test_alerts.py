@@ -133,6 +133,19 @@ def test_local_time_and_thousands_on_the_page(late):
     assert acked["range_text"] == "9–11 de 11" and not acked["has_next"]
     assert acked["items"][-1]["ack_text"] == "Reconocida por ana el 29/06/2025 22:30: Avisada"
     assert acked["items"][-1]["map_href"] == "/?territory=0101010101"
+    # A page past the end (an old link) shows the last page.
+    beyond = ops.alerts_view(late, "01", today=TODAY, filters=AlertFilter(offset=40, limit=4), settings=settings, now=now)
+    assert beyond["range_text"] == "9–11 de 11" and beyond["has_previous"] and not beyond["has_next"]
+
+
+def test_the_page_state_travels_in_the_address():
+    state = ops.alerts_state({"territory": "15", "tipo": "clap_no_delivery,nada", "gravedad": "high", "pagina": "3"})
+    assert state == {"territory": "15", "kinds": ["clap_no_delivery"], "severities": ["high"], "offset": 100}
+    assert ops.alerts_query(state, operator=True) == "?territory=15&tipo=clap_no_delivery&gravedad=high&pagina=3&operador=1"
+    assert ops.alerts_query(ops.alerts_state({})) == ""
+    # Anything else is dropped: the first page, all kinds.
+    assert ops.alerts_state({"pagina": "-4", "tipo": "<script>"}) == {"territory": None, "kinds": [], "severities": [], "offset": 0}
+    assert ops.alerts_state({"pagina": "x" * 50})["offset"] == 0
 
 
 def test_a_miranda_user_sees_no_distrito_capital_alert(late):

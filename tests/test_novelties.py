@@ -110,3 +110,87 @@ def test_defense_plans_not_reviewed_in_a_year_are_named_by_municipality(engine):
     assert national["count"] == 3
     assert [(p["code"], p["count"]) for p in national["top"]] == [("0101", 2), ("1501", 1)]
     assert miranda["count"] == 1 and [p["code"] for p in miranda["top"]] == ["1501"]
+
+
+def _mixed(conn, council: str, counts: dict[str, int], days_ago: int = 10, prefix: str = "") -> None:
+    """Cases of each category reported `days_ago` at a council (or any territory)."""
+    tid = territory_id(conn, council)
+    rows = [{"code": f"{prefix}{council}-{cat}-{i}", "reported_date": TODAY - dt.timedelta(days=days_ago), "category": cat,
+             "area": "public_services", "territory_id": tid} for cat, n in counts.items() for i in range(n)]
+    conn.execute(insert(Case), rows)
+
+
+def test_category_hot_spots_both_ways_and_in_scope(engine):
+    from geodata.hotspots import HotspotRule, hotspots
+    from tests.factories import add_territory
+    from geodata.territory import rebuild_paths
+
+    with engine.begin() as conn:
+        small_tree(conn)
+        add_territory(conn, "parish", "150101", "Caucagua", "1501")
+        rebuild_paths(conn)
+        # Altagracia: 12 of its 20 cases are about water, against 16 of 60 in the country (2.25×).
+        _mixed(conn, "0101010101", {"water": 12, "roads": 8})
+        # Antímano: mostly electricity, like everywhere: no concentration.
+        _mixed(conn, "010102", {"water": 4, "electricity": 26, "roads": 5})
+        # Caucagua: all 5 of its cases about gas, but 5 is too few to call it a hot spot.
+        _mixed(conn, "150101", {"gas": 5})
+        # Long ago, Antímano was all water: outside the 90 days, not counted.
+        _mixed(conn, "010102", {"water": 50}, days_ago=200, prefix="old-")
+    with engine.connect() as conn:
+        national = hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule())
+        assert [(h["code"], h["category"], h["count"], h["cases"]) for h in national] == [("010101", "water", 12, 20)]
+        assert national[0]["path"] == "Distrito Capital › Libertador › Altagracia"
+        assert national[0]["category_label"] == "Agua" and round(national[0]["ratio"], 2) == 2.25
+        assert round(national[0]["z"], 2) == 3.37  # (12 − 20·16/60) / √(20·(16/60)·(44/60))
+        # Beyond chance is a bar too: at z ≥ 4 Altagracia's 12 of 20 could be luck.
+        assert hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(z=4.0)) == []
+        # A lower case floor names Caucagua's gas too (5 of 5, z 7.4); a higher ratio names nobody.
+        assert {h["code"] for h in hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(min_cases=5))} == {"010101", "150101"}
+        assert hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule(ratio=3.0)) == []
+        # Miranda's director is compared with Miranda and never sees Libertador.
+        miranda = Scope(role="director", territory_code="15", territory_path="/15/")
+        assert hotspots(conn, resolve_place(conn, None, miranda), TODAY, HotspotRule(min_cases=5)) == []
+        # The panel carries them.
+        assert [h["code"] for h in novelties(conn, resolve_place(conn, None), TODAY, RULE)["hotspots"]] == ["010101"]
+
+
+def test_the_small_demos_water_hot_spots_are_found(demo_engine, demo_patterns):
+    """Each hot spot named is about water and lies at the planted centres of weak water
+    service (within their reach of about 0.04°)."""
+    from sqlalchemy import text
+
+    from geodata.hotspots import hotspots
+
+    with demo_engine.connect() as conn:
+        found = hotspots(conn, resolve_place(conn, None), dt.date.today())
+        assert found, "no hot spot found in the small demo"
+        assert {h["category"] for h in found} == {"water"}
+        near = conn.execute(
+            text("SELECT p.code, min(ST_Distance(p.geom, ST_PointOnSurface(h.geom))) AS d FROM territory p, territory h "
+                 "WHERE p.code = ANY(:found) AND h.code = ANY(:hot) GROUP BY p.code"),
+            {"found": [h["code"] for h in found], "hot": demo_patterns["water_hotspots"]},
+        ).all()
+        assert len(near) == len(found) and all(r.d < 0.05 for r in near), near
+
+
+def test_hot_spots_are_the_strongest_two_per_municipality(engine):
+    from geodata.hotspots import HotspotRule, hotspots
+    from geodata.territory import rebuild_paths
+    from tests.factories import add_territory
+
+    with engine.begin() as conn:
+        small_tree(conn)
+        add_territory(conn, "parish", "010103", "Candelaria", "0101")
+        add_territory(conn, "parish", "150101", "Caucagua", "1501")
+        add_territory(conn, "parish", "150102", "El Café", "1501")
+        rebuild_paths(conn)
+        # Three water parishes in Libertador (the strongest has the most cases), one in Acevedo.
+        for code, water in (("0101010101", 30), ("010102", 20), ("010103", 15), ("150101", 12)):
+            _mixed(conn, code, {"water": water, "roads": 4})
+        _mixed(conn, "150102", {"electricity": 200})  # the country's mix: mostly electricity
+    with engine.connect() as conn:
+        found = hotspots(conn, resolve_place(conn, None), TODAY, HotspotRule())
+    # Ordered by z; Candelaria is Libertador's third, left out for Acevedo's.
+    assert [h["code"] for h in found] == ["010101", "010102", "150101"]
+    assert found[0]["z"] > found[1]["z"] > found[2]["z"]

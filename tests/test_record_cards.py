@@ -127,6 +127,13 @@ def test_above_the_point_limit_the_room_draws_a_heat_map_of_all_records(engine, 
     assert len(points["lon"]) == 2 and heat["below"] == f"plotly-trace-layer-{points['uid']}-circle"
     assert "mapa de calor de los 4 registros" in room.map_note
     assert room.point_legend[1]["title"] == "Casos 1x10: mapa de calor (4 registros)"
+    # Its own ramp, keyed in the legend, with none of the choropleth's colours.
+    from layers.classify import BETTER_RAMPS, DIVERGING_BLUE, DIVERGING_RED, WORSE_RAMPS
+
+    ramp = room.point_legend[1]["gradient"]
+    assert ramp == [stop[1] for stop in heat["colorscale"][1:]] and len(ramp) == 3
+    choropleth = {c.lower() for r in (*WORSE_RAMPS.values(), *BETTER_RAMPS.values(), DIVERGING_RED, DIVERGING_BLUE) for c in r}
+    assert not {c.lower() for stop in heat["colorscale"] for c in [stop[1]]} & choropleth
     # The filters still apply to it.
     water = vm.room(engine, View("0101", layers=("cases",), category=("water",)),
                     settings=Settings(_env_file=None, map_point_limit=1), today=TODAY)

@@ -53,24 +53,34 @@ def register(app) -> None:
         Output(ids.ALERTS_VIEW, "data"),
         Output(ids.ALERTS_PREVIOUS, "disabled"),
         Output(ids.ALERTS_NEXT, "disabled"),
+        Output(ids.OPS_URL, "data"),
         Input(ids.ALERTS_KIND, "value"),
         Input(ids.ALERTS_SEVERITY, "value"),
         Input(ids.ALERTS_TERRITORY, "value"),
         Input(ids.ALERTS_PREVIOUS, "n_clicks"),
         Input(ids.ALERTS_NEXT, "n_clicks"),
+        Input(ids.OPS_INTERVAL, "n_intervals"),
+        Input(ids.OPS_OPERATOR, "value"),
         State(ids.ALERTS_VIEW, "data"),
+        State({"type": ids.ALERT_NOTE, "key": ALL}, "value"),
         prevent_initial_call=True,
     )
-    def list_alerts(kinds, severities, territory, _previous, _next, view):
-        # A new filter starts at the first page; the pager moves a page from where it is.
+    def list_alerts(kinds, severities, territory, _previous, _next, _tick, operator, view, notes):
+        # A new filter starts at the first page; the pager moves a page from where it is;
+        # operator mode's refresh reads the same page again.
         view = dict(inputs.mapping(view))
         filters = ops.alert_filter(view)
         offset = filters.offset
+        if ctx.triggered_id == ids.OPS_INTERVAL and any(inputs.text(n) for n in notes or []):
+            # Someone is writing an acknowledgement note: the refresh waits for it.
+            return no_update, no_update, no_update, no_update, no_update
+        if ctx.triggered_id == ids.OPS_OPERATOR:
+            return no_update, no_update, no_update, no_update, ops.alerts_query(view, bool(operator))
         if ctx.triggered_id == ids.ALERTS_NEXT:
             offset += filters.limit
         elif ctx.triggered_id == ids.ALERTS_PREVIOUS:
             offset = max(0, offset - filters.limit)
-        else:
+        elif ctx.triggered_id != ids.OPS_INTERVAL:
             offset = 0
         view.update(
             territory=inputs.text(territory, limit=32),
@@ -81,7 +91,33 @@ def register(app) -> None:
         data = _listed(view)
         view.update(territory=data["territory"], offset=data["offset"])
         listed = html.Div(alert_list(data, ops.controls(session.actor())), id=ids.ALERTS)
-        return listed, view, not data["has_previous"], not data["has_next"]
+        return listed, view, not data["has_previous"], not data["has_next"], ops.alerts_query(view, bool(operator))
+
+    # Operator mode on /operador: the interval runs while it is on, confirmed at once.
+    @app.callback(
+        Output(ids.OPS_INTERVAL, "disabled"),
+        Output(ids.OPS_OPERATOR_STATUS, "children"),
+        Input(ids.OPS_OPERATOR, "value"),
+        prevent_initial_call=True,
+    )
+    def operator_mode(value):
+        on = bool(value)
+        return not on, ops.operator_note(on, session.settings().refresh_seconds)
+
+    # The address follows the filters and the page (replaced, not a new history step), so
+    # a reload reopens them.
+    app.clientside_callback(
+        """
+        function (query) {
+            if (typeof query !== "string") { return ""; }
+            const target = window.location.pathname + query;
+            if (target !== window.location.pathname + window.location.search) { window.history.replaceState({}, "", target); }
+            return "";
+        }
+        """,
+        Output(ids.OPS_URL, "modified_timestamp"),
+        Input(ids.OPS_URL, "data"),
+    )
 
     @app.callback(
         Output(ids.SHIFT_LOG, "children"),

@@ -11,6 +11,7 @@ from dashboard import followup_vm as fvm
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import records_vm
+from dashboard import timeline_vm
 from dashboard import viewmodels as vm
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
@@ -28,6 +29,8 @@ _TRIGGERS = {
     ids.GRID: "grid",
     ids.CLASSIFICATION: "classification",
     ids.CLASSES: "classification",
+    ids.TIMELINE: "week",
+    ids.TIMELINE_OFF: "week_off",
 }
 
 _SCREEN = [
@@ -125,12 +128,14 @@ def register(app) -> None:
         Input({"type": ids.PERIOD_BUTTON, "key": ALL}, "n_clicks"),
         Input(ids.CLASSIFICATION, "value"),
         Input(ids.CLASSES, "value"),
+        Input(ids.TIMELINE, "value"),
+        Input(ids.TIMELINE_OFF, "n_clicks"),
         State(ids.VIEW, "data"),
         State(ids.RENDERED, "data"),
         prevent_initial_call=True,
     )
     def on_action(indicator, show, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
-                  _novelties, _periods, classification, classes, view_data, rendered):
+                  _novelties, _periods, classification, classes, week, _week_off, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
         trigger_id = ctx.triggered_id
         crumb_code = None
@@ -166,6 +171,7 @@ def register(app) -> None:
             scope=session.scope(),
             classification=inputs.text(classification, limit=16),
             classes=inputs.text(classes, limit=2),
+            week=week,
         )
         if new == view:
             return unchanged
@@ -227,11 +233,61 @@ def register(app) -> None:
         Input(ids.OPERATOR, "value"),
     )
 
+    # The timeline follows the view's period (its weeks) and week. Its value names a week
+    # (a Monday's day number), so it is only set for a week the view shows: a value set
+    # here comes back to `on_action` as that same week, a no-op.
+    @app.callback(
+        Output(ids.TIMELINE, "min"),
+        Output(ids.TIMELINE, "max"),
+        Output(ids.TIMELINE, "marks"),
+        Output(ids.TIMELINE, "value"),
+        Output(ids.TIMELINE_LABEL, "children"),
+        Output(ids.TIMELINE_OFF, "style"),
+        Input(ids.VIEW, "data"),
+        State(ids.TIMELINE, "value"),
+    )
+    def timeline(view_data, value):
+        view = View.from_store(view_data)
+        slider = timeline_vm.slider(view)
+        moved = view.week is not None and slider["value"] != value
+        return (slider["min"], slider["max"], slider["marks"], slider["value"] if moved else no_update, slider["label"],
+                {} if view.week else parts.HIDDEN)
+
+    # Play: one week per step, from the first week again when at the end; the last week stops it.
+    app.clientside_callback(
+        """
+        function (_clicks, _ticks, disabled, value, bottom, top) {
+            const ctx = dash_clientside.callback_context;
+            const trigger = (ctx.triggered[0] || {}).prop_id || "";
+            const nu = dash_clientside.no_update;
+            if (trigger.startsWith("timeline-play.")) {
+                const start = disabled;  // the button toggles
+                const from = start && (value >= top || value < bottom) ? bottom : nu;
+                return [!start, start ? "PAUSE" : "PLAY", from];
+            }
+            if (disabled) { return [nu, nu, nu]; }
+            if (value >= top) { return [true, "PLAY", nu]; }
+            return [nu, nu, Math.max(bottom, value + 7)];
+        }
+        """.replace("PAUSE", texts.TIMELINE_PAUSE).replace("PLAY", texts.TIMELINE_PLAY),
+        Output(ids.TIMELINE_TICK, "disabled"),
+        Output(ids.TIMELINE_PLAY, "children"),
+        Output(ids.TIMELINE, "value", allow_duplicate=True),
+        Input(ids.TIMELINE_PLAY, "n_clicks"),
+        Input(ids.TIMELINE_TICK, "n_intervals"),
+        State(ids.TIMELINE_TICK, "disabled"),
+        State(ids.TIMELINE, "value"),
+        State(ids.TIMELINE, "min"),
+        State(ids.TIMELINE, "max"),
+        prevent_initial_call=True,
+    )
+
     # «Novedades y atrasos» follows the view in its own request, so the map of a drill-down
     # never waits for it.
     @app.callback(Output(ids.NOVELTIES, "children"), Input(ids.VIEW, "data"))
     def novelties(view_data):
-        data = nvm.room_novelties(session.read_engine(), View.from_store(view_data), session.scope(), session.settings())
+        data = nvm.room_novelties(session.read_engine(), View.from_store(view_data), session.scope(), session.settings(),
+                                  username=session.username())
         return parts.novelties(data)
 
     @app.callback(
@@ -247,7 +303,7 @@ def register(app) -> None:
     # Switching operator mode on is confirmed at once (the first refresh comes later).
     @app.callback(Output(ids.OPERATOR_STATUS, "children"), Input(ids.OPERATOR, "value"), prevent_initial_call=True)
     def operator_confirm(value):
-        return texts.OPERATOR_ON.format(seconds=session.settings().refresh_seconds) if value else ""
+        return ops.operator_note(value, session.settings().refresh_seconds)
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),

@@ -54,9 +54,9 @@ def point_legend(sections: list[dict]) -> list:
     for section in sections:
         body = [html.Div(section["title"], className="legend-subtitle")]
         if section.get("gradient"):
-            low, high = section["gradient"]
+            ramp = ", ".join(section["gradient"])
             body.append(html.Div([html.Span(section["ends"][0]),
-                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {low}, {high})"}),
+                                  html.Span(className="legend-gradient", style={"background": f"linear-gradient(90deg, {ramp})"}),
                                   html.Span(section["ends"][1])], className="legend-heat"))
         else:
             body.append(html.Ul([_legend_item(item) for item in section["items"]], className="legend-items"))
@@ -222,6 +222,11 @@ def novelties(data: dict) -> list:
         )
         for g in data["clap_gaps"]
     ]
+    hot = [
+        _novelty_item("hotspot", h, texts.NOVELTY_HOTSPOT.format(category=h["category_label"], share=f"{h['share']:.0%}".replace("%", " %"),
+                                                                 cases=_n(h["cases"]), ratio=f"{h['ratio']:.1f}".replace(".", ",")))
+        for h in data.get("hotspots", [])
+    ]
     agreements = [_novelty_item("agreement", a, _n(a["count"])) for a in data["agreements"]["top"]]
     projects = [_novelty_item("project", p, _n(p["count"])) for p in data["projects"]["top"]]
     quadrants = [_novelty_item("quadrant", q, _n(q["count"])) for q in data["quadrants"]["top"]]
@@ -229,8 +234,10 @@ def novelties(data: dict) -> list:
     silent_items = [_novelty_item("silent", q, texts.NOVELTY_SILENT_ITEM.format(count=_n(q["count"]))) for q in silent["top"]]
     plans = [_novelty_item("defense_plan", q, _n(q["count"])) for q in data["defense_plans"]["top"]]
     return [
+        *since_visit(data.get("since")),
         _novelty_section(texts.NOVELTY_SPIKES.format(days=data["spike_days"]), spikes, "spikes"),
         _novelty_section(texts.NOVELTY_CLAPS, gaps, "claps"),
+        _novelty_section(texts.NOVELTY_HOTSPOTS.format(days=data.get("hotspot_days", 90)), hot, "hotspots"),
         _novelty_section(texts.NOVELTY_AGREEMENTS.format(count=_n(data["agreements"]["count"])), agreements, "agreements"),
         _novelty_section(texts.NOVELTY_PROJECTS.format(count=_n(data["projects"]["count"])), projects, "projects"),
         _novelty_section(texts.NOVELTY_QUADRANTS.format(days=QUADRANT_STALE_DAYS, count=_n(data["quadrants"]["count"])), quadrants, "quadrants"),
@@ -239,6 +246,43 @@ def novelties(data: dict) -> list:
         _novelty_section(texts.NOVELTY_DEFENSE_PLANS.format(days=DEFENSE_PLAN_REVIEW_DAYS, count=_n(data["defense_plans"]["count"])),
                          plans, "defense_plans"),
     ]
+
+
+def since_visit(since: dict | None) -> list:
+    """«Nuevo desde su última visita (fecha)»: only for a signed-in user back from an
+    earlier visit (nothing is said to anyone else rather than invent a date)."""
+    if not since:
+        return []
+    return [html.Section(
+        [html.H4(texts.NOVELTY_SINCE.format(date=since["label"]), className="novelty-title"),
+         html.Div(texts.NOVELTY_SINCE_ITEMS.format(cases=_n(since["cases"]), alerts=_n(since["alerts"]), overdue=_n(since["overdue"])),
+                  className="novelty-since")],
+        className="novelty-section novelty-section-since",
+    )]
+
+
+def timeline_bar(slider: dict, playing: bool = False) -> html.Div:
+    """The timeline under the map: play, the weekly slider, the week shown, back to the period."""
+    return html.Div(
+        [
+            html.Div(
+                [html.Span(texts.TIMELINE, className="timeline-title"),
+                 html.Button(texts.TIMELINE_PLAY, id=ids.TIMELINE_PLAY, n_clicks=0, className="period-button timeline-play"),
+                 html.Button(texts.TIMELINE_OFF, id=ids.TIMELINE_OFF, n_clicks=0, className="button-link timeline-off")],
+                className="timeline-head",
+            ),
+            dcc.Slider(id=ids.TIMELINE, min=slider["min"], max=slider["max"], step=7, value=slider["value"], marks=slider["marks"],
+                       included=False, updatemode="mouseup", allow_direct_input=False, className="timeline-slider"),
+            html.Div(slider["label"], id=ids.TIMELINE_LABEL, className="timeline-label", role="status"),
+            dcc.Interval(id=ids.TIMELINE_TICK, interval=TIMELINE_STEP_MS, disabled=True),
+        ],
+        className="timeline",
+        role="group",
+        **{"aria-label": texts.TIMELINE},
+    )
+
+
+TIMELINE_STEP_MS = 1200  # one week of the timeline per step while playing
 
 
 def relative_periods(options: dict[str, str]) -> html.Div:

@@ -14,10 +14,11 @@ from dash import dcc, html
 
 from dashboard import downloads_vm as dvm
 from dashboard import followup_vm as fvm
-from dashboard import ids, session, texts
+from dashboard import ids, inputs, session, texts
 from dashboard import novelties_vm as nvm
 from dashboard import operations_vm as ops
 from dashboard import records_vm
+from dashboard import timeline_vm
 from dashboard import viewmodels as vm
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
@@ -159,7 +160,7 @@ def controls(view, rounds: list[dict], refresh_seconds: int, operator: bool = Fa
                         value=["on"] if operator else [],
                         className="checklist",
                     ),
-                    html.Div(texts.OPERATOR_ON.format(seconds=refresh_seconds) if operator else None, id=ids.OPERATOR_STATUS,
+                    html.Div(ops.operator_note(operator, refresh_seconds) or None, id=ids.OPERATOR_STATUS,
                              className="news operator-status", role="status"),
                     html.Div(id=ids.NEWS, className="news", **{"aria-live": "polite"}),
                     dcc.Interval(id=ids.INTERVAL, interval=refresh_seconds * 1000, disabled=not operator),
@@ -233,12 +234,6 @@ def case_panel(card: list | None = None) -> html.Aside:
     )
 
 
-def operator_requested(query: dict) -> bool:
-    """Operator mode from the URL (`&operador=1`), so a wall screen that reloads stays in it."""
-    raw = query.get("operador")
-    return str(raw or "").strip().lower() in {"1", "true", "si", "sí", "on"}
-
-
 def map_panel(room, card: list | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
@@ -255,6 +250,7 @@ def map_panel(room, card: list | None = None) -> html.Div:
                 className="legend",
                 id=ids.LEGEND_TOGGLE,
             ),
+            parts.timeline_bar(timeline_vm.slider(room.view)),
             case_panel(card),
         ],
         className="map-panel",
@@ -265,6 +261,9 @@ def map_panel(room, card: list | None = None) -> html.Div:
 def layout(**query) -> html.Div:
     view = parse(query)
     engine, scope, settings = session.read_engine(), session.scope(), session.settings()
+    # A signed-in user opened the room: «Nuevo desde su última visita» counts from the visit before
+    # (a write: the primary's engine).
+    nvm.open_room(session.engine(), session.username(), settings)
     # A shared link to a record (`?caso=`, `?proyecto=`, `?clap=`): the room opens on its
     # territory with its layer, the map on its point and its card open.
     shared = records_vm.shared_record(query)
@@ -278,7 +277,7 @@ def layout(**query) -> html.Div:
     if focus is not None:
         room.figure = records_vm.focus_figure(room.figure, focus)
     rounds = vm.consultation_rounds(engine)
-    operator = operator_requested(query)
+    operator = inputs.operator_requested(query)
     return html.Div(
         [
             dcc.Store(id=ids.VIEW, data=room.view.to_store()),
