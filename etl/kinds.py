@@ -16,7 +16,7 @@ from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATU
 TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "council")
 # The communal system's kinds (etl.communal_kinds) come after the room's records.
 COMMUNAL_KINDS = ("quadrant", "defense-plan", "business", "peace-judge", "peace-case")
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing") + COMMUNAL_KINDS
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing", "followup-team") + COMMUNAL_KINDS
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -422,6 +422,10 @@ SPECS["routing"] = KindSpec(
         frozenset({"category", "territory_id", "institution"}),
     ),
 )
+
+from etl.team_kinds import TEAM_SPEC  # noqa: E402 (declared with this module's types)
+
+SPECS[TEAM_SPEC.kind] = TEAM_SPEC
 
 from etl.communal_kinds import COMMUNAL_SPECS  # noqa: E402 (they are declared with this module's types)
 
