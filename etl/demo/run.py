@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.demo.cabinet import generate_agreements
+from etl.demo.team import generate_team
 from etl.demo.cases import Patterns, generate_cases
 from etl.demo.clap import generate_claps
 from etl.demo.communal import generate_communal
@@ -118,7 +119,8 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     projects, deposits = generate_projects(t, config, share, seed, today)
     emit({"project": projects, "deposit": deposits})
     agreements = generate_agreements(t, projects, config, seed, today)
-    emit({"agreement": agreements})
+    team = generate_team(t, agreements, seed, today)
+    emit({"agreement": agreements, "followup-team": team})
     cases, patterns = generate_cases(t, projects, agreements, config, share, seed, today)
     emit({"case": cases})
     claps, deliveries, behind = generate_claps(t, config, share, seed, today)
@@ -126,7 +128,7 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     communal = generate_communal(t, config, share, seed, today)
     emit(communal)
     frames = {"project": projects, "deposit": deposits, "clap": claps, "clap-delivery": deliveries,
-              "agreement": agreements, "case": cases, **communal}
+              "agreement": agreements, "followup-team": team, "case": cases, **communal}
     return frames, patterns, behind
 
 
