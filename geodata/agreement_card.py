@@ -20,7 +20,7 @@ def agreement_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today
     if not isinstance(code, str) or not 0 < len(code) <= 40 or "\x00" in code:
         raise ScopeError(code)
     row = conn.execute(
-        select(Agreement, Territory.code.label("mun_code"), Territory.name.label("mun_name"), Territory.path,
+        select(*Agreement.__table__.c, Territory.code.label("mun_code"), Territory.name.label("mun_name"), Territory.path,
                WorkingTable.name.label("table_name"))
         .join(Territory, Territory.id == Agreement.municipality_id)
         .outerjoin(WorkingTable, WorkingTable.id == Agreement.working_table_id)
@@ -28,7 +28,7 @@ def agreement_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today
     ).one_or_none()
     if row is None or not scope.allows(row.path):
         raise ScopeError(code)
-    a = row.Agreement
+    a = row
     cases = conn.execute(
         select(Case.code, Case.category, Case.status).join(CaseSolution, CaseSolution.case_id == Case.id)
         .where(CaseSolution.agreement_id == a.id).order_by(Case.code)

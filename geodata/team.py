@@ -58,6 +58,13 @@ def label(member: dict) -> str:
 _ORDER = {role: i for i, role in enumerate(TEAM_ROLES)}
 
 
+def _sort_key(m) -> tuple:
+    """The team's seats first (by role), then each working table with its three officers."""
+    table = m["role"] in TABLE_ROLES
+    return (table, (m["working_table"] or "").lower() if table else "", _ORDER.get(m["role"], 99), m["institution"] or "",
+            m["name"])
+
+
 def members(conn: Connection, municipality_code: str, scope: Scope = NATIONAL) -> list[dict]:
     """The team of a municipality in `scope`, by role (as in TEAM_ROLES), then table and name."""
     mun = _municipality(conn, municipality_code, scope)
@@ -65,7 +72,7 @@ def members(conn: Connection, municipality_code: str, scope: Scope = NATIONAL) -
         select(*(getattr(TeamMember, c) for c in _COLUMNS), TeamMember.is_demo).where(TeamMember.municipality_id == mun.id)
     ).mappings().all()
     out = [dict(r) for r in rows]
-    out.sort(key=lambda m: (_ORDER.get(m["role"], 99), (m["working_table"] or "").lower(), m["institution"] or "", m["name"]))
+    out.sort(key=_sort_key)
     for m in out:
         m["label"] = label(m)
     return out
@@ -76,7 +83,7 @@ def members_of(conn: Connection, municipality_id: int) -> dict[str, str]:
     rows = conn.execute(
         select(*(getattr(TeamMember, c) for c in _COLUMNS)).where(TeamMember.municipality_id == municipality_id)
     ).mappings().all()
-    ordered = sorted(rows, key=lambda m: (_ORDER.get(m["role"], 99), m["name"]))
+    ordered = sorted(rows, key=_sort_key)
     return {m["code"]: label(m) for m in ordered}
 
 
