@@ -37,8 +37,9 @@ def section(data: dict, territories: list[dict], room_code: str | None) -> html.
         form = [
             html.P(texts.NOTIFY_HINT, className="muted notify-hint"),
             html.Div(html.Label([html.Span(texts.NOTIFY_KINDS, className="follow-label"),
-                                 dcc.Checklist(id=ids.NOTIFY_KINDS, options=nvm.kind_options(), value=[], inline=True,
-                                               className="notify-kinds")]), className="follow-field"),
+                                 dcc.Dropdown(id=ids.NOTIFY_KINDS, options=nvm.kind_options(), value=[], multi=True,
+                                              placeholder=texts.NOTIFY_ALL_KINDS, labels=texts.DROPDOWN_LABELS)]),
+                     className="follow-field"),
             html.Div(html.Label([html.Span(texts.NOTIFY_TERRITORY, className="follow-label"),
                                  dcc.Dropdown(id=ids.NOTIFY_TERRITORY, options=territories, value=room_code, clearable=True,
                                               placeholder=texts.OPS_ROOM_NATIONAL)]), className="follow-field"),
