@@ -43,6 +43,7 @@ def section(engine: Engine, actor: Actor, settings: Settings) -> dict:
         ],
         "deliveries": [
             {"when": local_time(d["sent_at"] or d["created_at"], zone), "key": d["alert_key"],
+             "label": (d["payload"] or {}).get("label") or d["alert_key"],
              "status": DELIVERY_STATUSES.get(d["status"], d["status"]), "status_code": d["status"],
              "attempts": d["attempts"], "error": d["last_error"] or "", "to": d["target"]}
             for d in sent

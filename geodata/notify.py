@@ -157,7 +157,7 @@ def subscriptions(conn: Connection, scope: Scope) -> list[dict]:
 def deliveries(conn: Connection, scope: Scope, limit: int = 20) -> list[dict]:
     """The room's latest deliveries (not the baseline), newest first, with their last error."""
     rows = conn.execute(
-        select(NotifyDelivery.id, NotifyDelivery.alert_key, NotifyDelivery.status, NotifyDelivery.attempts,
+        select(NotifyDelivery.id, NotifyDelivery.alert_key, NotifyDelivery.payload, NotifyDelivery.status, NotifyDelivery.attempts,
                NotifyDelivery.last_error, NotifyDelivery.created_at, NotifyDelivery.sent_at, NotifySubscription.channel,
                NotifySubscription.target)
         .join(NotifySubscription, NotifySubscription.id == NotifyDelivery.subscription_id)

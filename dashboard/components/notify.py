@@ -22,9 +22,10 @@ def listing(data: dict) -> list:
         for s in data["subscriptions"]
     ] or [html.Li(texts.NOTIFY_NONE, className="muted")]
     sent = [
-        html.Li([html.Span(d["when"], className="timeline-date"), " — ", html.Span(d["key"]), " · ",
+        html.Li([html.Span(d["when"], className="timeline-date"), " — ", html.Span(d["label"], title=d["key"]), " · ",
                  html.Span(d["status"], className=f"notify-status notify-{d['status_code']}"),
-                 f" ({d['attempts']}) ", html.Span(d["error"], className="notify-error") if d["error"] else None],
+                 " · " + texts.NOTIFY_ATTEMPTS.format(n=d["attempts"]) + " ",
+                 html.Span(d["error"], className="notify-error") if d["error"] else None],
                 className="notify-delivery")
         for d in data["deliveries"]
     ] or [html.Li(texts.NOTIFY_NO_DELIVERIES, className="muted")]

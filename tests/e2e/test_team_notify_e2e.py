@@ -144,7 +144,7 @@ def test_the_room_subscribes_and_a_new_alert_reaches_its_webhook(browser, room):
         page.reload()
         page.wait_for_selector(".notify-delivery")
         sent = page.inner_text(".notify-deliveries")
-        assert "case_overdue:K-E2E-NUEVO" in sent and "Enviada" in sent
+        assert "Caso K-E2E-NUEVO (Agua)" in sent and "Enviada · 1 intento(s)" in sent
         assert "enviadas 1" in page.inner_text(".notify-subs")
         screenshot(page, "operator-notifications")
         page.locator(".notify-sub").first.get_by_role("button", name="Eliminar").click()
