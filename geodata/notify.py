@@ -118,7 +118,7 @@ def subscribe(conn: Connection, actor: Actor, *, kinds, territory_code, channel,
 def unsubscribe(conn: Connection, actor: Actor, subscription_id) -> None:
     """Remove one of the actor's room's subscriptions (another room's reads as unknown)."""
     actor.require(Action.SUBSCRIBE)
-    if isinstance(subscription_id, bool) or not isinstance(subscription_id, int):
+    if isinstance(subscription_id, bool) or not isinstance(subscription_id, int) or not 0 < subscription_id < 2**63:
         raise NotifyError("Suscripción desconocida.")
     gone = conn.execute(
         delete(NotifySubscription)

@@ -85,8 +85,9 @@ def test_a_room_subscribes_within_its_scope_and_every_change_is_audited(tree):
     with tree.connect() as conn:
         assert [s["id"] for s in notify.subscriptions(conn, CAPITAL.scope)] == [sub]
         assert notify.subscriptions(conn, MIRANDA.scope) == []
-    with pytest.raises(notify.NotifyError, match="desconocida"), tree.begin() as conn:
-        notify.unsubscribe(conn, MIRANDA, sub)
+    for stranger, key in ((MIRANDA, sub), (CAPITAL, 10**30), (CAPITAL, "1"), (CAPITAL, True)):
+        with pytest.raises(notify.NotifyError, match="desconocida"), tree.begin() as conn:
+            notify.unsubscribe(conn, stranger, key)
     with tree.begin() as conn:
         notify.unsubscribe(conn, CAPITAL, sub)
         actions = conn.execute(select(AuditLog.action).where(AuditLog.target == f"subscription:{sub}").order_by(AuditLog.id))
