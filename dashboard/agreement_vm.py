@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from dashboard import texts
-from dashboard.followup_vm import _day, _moment, history, status_shown
+from dashboard.followup_vm import _day, form_state, history, status_shown
 from geodata import followup
 from geodata.access import ScopeError
 from geodata.agreement_card import agreement_detail
@@ -79,13 +79,6 @@ def agreement_card(engine: Engine, actor: Actor, code: str | None, today: dt.dat
             "assignee": state["assignee"] or None,
             "assignees": [{"label": label, "value": member} for member, label in team.items()],
             "assignees_none": texts.AGREEMENT_NO_TEAM if not team else None,
-            "due_date": state["due_date"].isoformat() if state["due_date"] else None,
-            "status": sides["effective"],
-            "statuses": [{"label": label, "value": value} for value, label in AGREEMENT_STATUSES.items()],
-            "updated": texts.FOLLOW_UPDATED.format(user=state["updated_by"] or "—", at=_moment(state["updated_at"]))
-            if state["updated_at"] else None,
-            "note": kept_note or "",
-            "message": message,
-            "error": error,
+            **form_state(state, sides, AGREEMENT_STATUSES, kept_note=kept_note, message=message, error=error),
         },
     }

@@ -119,16 +119,24 @@ def case_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | N
         "institution": state["institution"] or suggestion or "",
         "suggested": suggestion if not state["institution"] and suggestion else None,
         "assignee": state["assignee"] or "",
+        **form_state(state, sides, CASE_STATUSES, kept_note=kept_note, message=message, error=error),
+    }
+    return card
+
+
+def form_state(state: dict, sides: dict, statuses: dict[str, str], *, kept_note, message, error) -> dict:
+    """What every record's follow-up form shows of its stored state: due date, status and
+    its choices, the last change, the note being written and the message of the last save."""
+    return {
         "due_date": state["due_date"].isoformat() if state["due_date"] else None,
         "status": sides["effective"],
-        "statuses": [{"label": label, "value": value} for value, label in CASE_STATUSES.items()],
+        "statuses": [{"label": label, "value": value} for value, label in statuses.items()],
         "updated": texts.FOLLOW_UPDATED.format(user=state["updated_by"] or "—", at=_moment(state["updated_at"]))
         if state["updated_at"] else None,
         "note": kept_note or "",
         "message": message,
         "error": error,
     }
-    return card
 
 
 def save_case(engine: Engine, actor: Actor, code, version, *, institution, assignee, due_date, status, note,

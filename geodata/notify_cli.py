@@ -6,13 +6,12 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
 
-from geodata.database import DatabaseError, database_url, make_engine, unreachable
+from geodata.database import DatabaseError
 from geodata.embedded import EmbeddedError
+from geodata.users_cli import _engine, database_error
 
 console = Console()
-err = Console(stderr=True)
 
 
 def notify_command() -> None:
@@ -20,14 +19,9 @@ def notify_command() -> None:
     from geodata import notify
 
     try:
-        engine = make_engine(database_url(), poolclass=NullPool)
-        result = notify.run(engine)
-    except (EmbeddedError, DatabaseError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}")
-        raise typer.Exit(1)
-    except OperationalError as exc:
-        err.print(f"[bold red]Error:[/] {unreachable(exc.orig)}")
-        raise typer.Exit(1)
+        result = notify.run(_engine())
+    except (EmbeddedError, DatabaseError, OperationalError) as exc:
+        database_error(exc)
     console.print(f"Notificaciones: {result['sent']} enviadas, {result['failed']} fallidas "
                   f"(pendientes al empezar: {result['pending']}).")
     if result["failed"]:

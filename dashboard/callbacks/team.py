@@ -7,8 +7,8 @@ from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids, inputs, session
 from dashboard import team_vm as tvm
+from dashboard.callbacks.solutions import territory_search
 from dashboard.components.team import table
-from dashboard.view import View, parse
 
 _FIELDS = ("role", "name", "institution", "area", "working_table", "phone", "email")
 _IDS = (ids.TEAM_ROLE, ids.TEAM_NAME, ids.TEAM_INSTITUTION, ids.TEAM_AREA, ids.TEAM_TABLE_NAME, ids.TEAM_PHONE, ids.TEAM_EMAIL)
@@ -22,9 +22,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def choose(code, search):
-        territory = parse({"territory": code}).territory
-        target = View(territory=territory).to_query() if territory else ""
-        return target if target != (search or "") else no_update
+        return territory_search(code, search)
 
     @app.callback(
         [Output(i, "value") for i in _IDS],
