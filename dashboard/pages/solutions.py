@@ -78,7 +78,9 @@ def layout(**query) -> html.Div:
                 ],
                 className="sol-row",
             ),
-            html.H3(texts.SOL_AGREEMENTS),
+            html.Div([html.H3(texts.SOL_AGREEMENTS),
+                      dcc.Link(texts.NAV_TEAM, href=f"/equipo?territory={page.crumbs[-1]['code']}", className="sol-team-link")],
+                     className="sol-agreements-head"),
             _grid(ids.SOL_AGREEMENTS, page.agreements, svm.AGREEMENT_COLUMNS, 360, {"row-overdue": "params.data.overdue"},
                   code_href="/acuerdo?codigo=")
             if page.agreements else html.P(texts.SOL_NO_AGREEMENTS, id=ids.SOL_AGREEMENTS),

@@ -34,7 +34,8 @@ def axe_js() -> Path:
 DASH_OWN = ("aria-allowed-attr (critical): [['#dates-wrapper']]", "aria-hidden-focus (serious)",
             "aria-input-field-name (serious): [['#classes'], ['#show'], ['#layers'], ['#filter-overdue'], ['#operator']]",
             "aria-prohibited-attr (serious): [['.dash-datepicker-clear']]", "nested-interactive (serious)")
-KNOWN_PAGES = ("/", "/soluciones?territory=0101", "/operador")  # /operador: its filters are dcc.Dropdowns
+KNOWN_PAGES = ("/", "/soluciones?territory=0101", "/operador", "/equipo?territory=0101",
+               "/acuerdo?codigo=AC-0101-0001")  # /operador, /equipo, /acuerdo: their choices are dcc.Dropdowns
 
 
 def serious_violations(page, axe_js: Path) -> list[str]:
@@ -83,7 +84,8 @@ def test_date_picker_is_spanish_monday_first_without_future_dates(page, live_ser
     assert ("lu" in body) and ("do" in body)
 
 
-@pytest.mark.parametrize("path", ["/", "/soluciones?territory=0101", "/operador", "/login"])
+@pytest.mark.parametrize("path", ["/", "/soluciones?territory=0101", "/operador", "/equipo?territory=0101",
+                                  "/acuerdo?codigo=AC-0101-0001", "/login"])
 def test_no_serious_or_critical_axe_violation(page, live_server, axe_js, path):
     page.goto(live_server + path)
     if path == "/":
