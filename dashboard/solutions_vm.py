@@ -46,7 +46,7 @@ def columns(fields: tuple[str, ...], code_href: str | None = None) -> list[dict]
             col.update({"type": "numericColumn", "valueFormatter": {"function": "salaNumber(params.value, 0)"}})
         if f == "code" and code_href:
             col.update({"cellRenderer": "markdown",
-                        "valueGetter": {"function": f"'[' + params.data.code + '](' + '{code_href}' + encodeURIComponent(params.data.code) + ')'"}})
+                        "valueGetter": {"function": f"salaCodeLink(params.data.code, '{code_href}')"}})
         cols.append(col)
     return cols
 

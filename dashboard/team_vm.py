@@ -62,13 +62,14 @@ def area_options() -> list[dict]:
     return [{"label": label, "value": value} for value, label in AREAS.items()]
 
 
-def save(engine: Engine, actor: Actor, municipality: str, member: str | None, values: dict) -> tuple[bool, str]:
+def save(engine: Engine, actor: Actor, municipality: str, member: str | None, values: dict) -> tuple[bool, str, str | None]:
+    """(saved, the message to show, the member's code: the new one for a member added)."""
     try:
         with engine.begin() as conn:
-            team.save_member(conn, actor, municipality, code=member or None, **values)
+            code = team.save_member(conn, actor, municipality, code=member or None, **values)
     except (team.TeamError, PermissionDenied, ScopeError) as exc:
-        return False, str(exc)
-    return True, texts.TEAM_SAVED
+        return False, str(exc), member
+    return True, texts.TEAM_SAVED, code
 
 
 def remove(engine: Engine, actor: Actor, municipality: str, member: str | None) -> tuple[bool, str]:

@@ -59,10 +59,11 @@ def register(app) -> None:
         actor, engine = session.actor(), session.engine()
         if ctx.triggered_id == ids.TEAM_DELETE:
             ok, message = tvm.remove(engine, actor, municipality, member)
+            keep = "" if ok else no_update  # the form goes back to a new member
         else:
             typed = {f: (v if isinstance(v, str) else None) for f, v in zip(_FIELDS, values)}
-            ok, message = tvm.save(engine, actor, municipality, member, typed)
+            ok, message, saved = tvm.save(engine, actor, municipality, member, typed)
+            keep = saved if ok else no_update  # the form goes on editing the member just saved
         page = tvm.team_page(engine, actor, municipality)
-        keep = member if ok and ctx.triggered_id != ids.TEAM_DELETE else ("" if ok else no_update)
         return (table(page["rows"]), message, "follow-message" + ("" if ok else " follow-error"),
                 {"code": municipality, "members": page["members"]}, page["member_options"], keep)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from geodata import notify
 from geodata.database import make_engine
-from geodata.models import Agreement, Territory
+from geodata.models import Agreement, AuditLog, Territory
 from geodata.alerts import AlertFilter
 from geodata.operations import alerts
 from geodata.settings import Settings
@@ -154,3 +154,56 @@ def test_the_room_subscribes_and_a_new_alert_reaches_its_webhook(browser, room):
         context.close()
         sink.close()
     assert console.errors == []
+
+
+def test_an_administrator_edits_the_follow_up_team(browser, room):
+    base, engine = room["base"], room["engine"]
+    with engine.begin() as conn:
+        create_user(conn, "admin.sala", PASSWORD, "admin", None)
+    console = ConsoleLog()
+    context, page = _signed_in(browser, base, "admin.sala", console)
+    try:
+        page.goto(base + "/equipo?territory=0101")
+        page.wait_for_selector(".team-table")
+        page.fill("#team-name", "Carla Turismo")
+        page.fill("#team-institution", "Ministerio del Poder Popular para el Turismo")
+        page.click("#team-save")
+        page.wait_for_function("() => document.querySelector('#team-message').innerText === 'Integrante guardado.'")
+        assert "Carla Turismo" in page.inner_text(".team-table")
+        # The form now edits the member saved. The same seat again (another liaison of that
+        # ministry) is refused, naming who holds it.
+        assert page.inner_text("#team-member").startswith("Carla Turismo")
+        page.click("#team-member")
+        page.get_by_role("option", name="(nuevo integrante)").click()
+        page.wait_for_function("() => document.querySelector('#team-name').value === ''")
+        page.fill("#team-name", "Otra Persona")
+        page.fill("#team-institution", "ministerio del poder popular para el turismo")
+        page.click("#team-save")
+        page.wait_for_function("() => document.querySelector('#team-message').innerText.startsWith('Ese puesto ya lo ocupa')")
+        assert "Carla Turismo" in page.inner_text("#team-message") and "Otra Persona" not in page.inner_text(".team-table")
+        screenshot(page, "team-admin")
+        # Chosen and removed.
+        page.click("#team-member")
+        page.get_by_role("option", name="Carla Turismo — Enlace ministerial", exact=False).click()
+        page.wait_for_function("() => document.querySelector('#team-name').value === 'Carla Turismo'")
+        page.click("#team-delete")
+        page.wait_for_function("() => document.querySelector('#team-message').innerText === 'Integrante retirado del equipo.'")
+        assert "Carla Turismo" not in page.inner_text(".team-table")
+    finally:
+        context.close()
+    with engine.connect() as conn:
+        actions = conn.execute(select(AuditLog.action).where(AuditLog.action.startswith("team_member"),
+                                                            AuditLog.username == "admin.sala").order_by(AuditLog.id))
+        assert actions.scalars().all() == ["team_member_add", "team_member_delete"]
+    assert console.errors == []
+
+
+def test_an_operator_sees_the_team_but_cannot_edit_it(browser, room):
+    console = ConsoleLog()
+    context, page = _signed_in(browser, room["base"], "op.uno", console)
+    try:
+        page.goto(room["base"] + "/equipo?territory=0101")
+        page.wait_for_selector(".team-table")
+        assert "Solo un administrador" in page.inner_text(".team-page") and page.locator("#team-save").count() == 0
+    finally:
+        context.close()
