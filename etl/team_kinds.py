@@ -7,7 +7,8 @@ secretary, systematizer), with who holds it.
 Besides its declaration it resolves its own municipality and refuses, with a reason, a
 seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
 officer's working table), a seat another member already holds, and a seat repeated in
-the file (the first row keeps it)."""
+the file (the first row keeps it). A seat held by a member the same file names again is not
+held: the file may move members between seats (the seat's one holder is checked at commit)."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def resolve_team() -> tuple[str, str, list]:
         LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
         LEFT JOIN LATERAL (
             SELECT tm.code, tm.name FROM team_member tm
-            WHERE tm.municipality_id = mu.id AND tm.seat = {seat} AND tm.code <> s.code LIMIT 1
+            WHERE tm.municipality_id = mu.id AND tm.seat = {seat} AND tm.code <> s.code
+              AND tm.code NOT IN (SELECT m.code FROM stg m WHERE m.code IS NOT NULL) LIMIT 1
         ) held ON true
         LEFT JOIN (
             SELECT o.row_number,

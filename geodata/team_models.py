@@ -61,7 +61,8 @@ class TeamMember(Base):
         CheckConstraint(
             "role NOT IN (" + ", ".join(f"'{r}'" for r in TABLE_ROLES) + ") OR working_table IS NOT NULL", name="table_role_table"
         ),
-        UniqueConstraint("municipality_id", "seat"),
+        # Checked at commit: a file may move members between seats in one load.
+        UniqueConstraint("municipality_id", "seat", deferrable=True, initially="DEFERRED"),
     )
 
     id: Mapped[int] = _id()

@@ -94,6 +94,20 @@ def test_every_reject_reason(tree, tmp_path):
     assert {m["code"] for m in _members(tree)} == {"E1", "B6", "B11"}
 
 
+def test_a_file_may_move_members_between_seats_in_one_load(tree, tmp_path):
+    load_file(tree, "followup-team", write_csv(tmp_path / "a.csv", HEADER, TEAM))
+    swapped = [["E2", "0101", "gobernación", "Luis Rojas", "", "", "", "", ""],  # E2 leaves the mayor's office…
+               ["E8", "0101", "alcaldía", "Nueva Alcaldesa", "", "", "", "", ""],  # …which E8 takes
+               ["E5", "0101", "relatora", "Rosa Paz", "", "", "Mesa de agua", "", ""],  # E5 and E4 swap seats
+               ["E4", "0101", "secretario", "José Gil", "", "", "Mesa de agua", "", ""]]
+    result = load_file(tree, "followup-team", write_csv(tmp_path / "b.csv", HEADER, swapped))
+    assert (result.inserted, result.updated, result.rejected) == (1, 3, 0), result.rejects
+    got = {m["code"]: m["role"] for m in _members(tree)}
+    assert (got["E2"], got["E8"], got["E5"], got["E4"]) == ("governor_office", "mayor_office", "rapporteur", "secretary")
+    again = load_file(tree, "followup-team", write_csv(tmp_path / "b.csv", HEADER, swapped))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 4)
+
+
 def _frame() -> gpd.GeoDataFrame:
     cols = ["code", "municipality_code", "role", "name", "area", "working_table"]
     data = [["X1", "0101", "vocero", "Uno", "social", None], ["X2", "0101", "relator", "Dos", None, "Mesa de salud"]]

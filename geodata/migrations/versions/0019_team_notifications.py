@@ -54,7 +54,8 @@ def upgrade() -> None:
                             ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team_member')),
     sa.UniqueConstraint('code', name=op.f('uq_team_member_code')),
-    sa.UniqueConstraint('municipality_id', 'seat', name=op.f('uq_team_member_municipality_id_seat'))
+    sa.UniqueConstraint('municipality_id', 'seat', name=op.f('uq_team_member_municipality_id_seat'), deferrable=True,
+                        initially='DEFERRED')
     )
     op.create_table('notify_subscription',
     sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
