@@ -5,6 +5,7 @@ scope and seats, and audits; nothing here decides whether a write may happen."""
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from dashboard import texts
 from geodata import team
@@ -69,6 +70,8 @@ def save(engine: Engine, actor: Actor, municipality: str, member: str | None, va
             code = team.save_member(conn, actor, municipality, code=member or None, **values)
     except (team.TeamError, PermissionDenied, ScopeError) as exc:
         return False, str(exc), member
+    except IntegrityError:  # another administrator filled the seat meanwhile (checked at commit)
+        return False, texts.TEAM_SEAT_TAKEN, member
     return True, texts.TEAM_SAVED, code
 
 

@@ -433,6 +433,7 @@ TEAM_FIELDS = {"role": "Cargo", "name": "Nombre y apellido", "institution": "Ins
 TEAM_SAVE = "Guardar integrante"
 TEAM_DELETE = "Retirar integrante"
 TEAM_SAVED = "Integrante guardado."
+TEAM_SEAT_TAKEN = "Ese puesto acaba de ocuparlo otro integrante; vuelva a abrir la página para verlo."
 TEAM_DELETED = "Integrante retirado del equipo."
 TEAM_READ_ONLY = "Solo un administrador puede modificar el equipo de seguimiento."
 

@@ -182,3 +182,15 @@ def test_an_agreement_is_assigned_to_a_member_of_its_municipalitys_team(tree, tm
     assert (state["assignee"], state["status"], state["version"]) == ("E1", "in_progress", 1)
     assert [(e["action"], e["value"]) for e in state["entries"]] == [("assign", "E1"), ("due_date", "2025-08-01"),
                                                                       ("status", "in_progress")]
+
+
+def test_a_seat_taken_between_the_check_and_the_commit_is_a_message(tree, monkeypatch):
+    from dashboard import team_vm
+
+    with tree.begin() as conn:
+        team.save_member(conn, ADMIN, "0101", role="mayor_office", name="Primera")
+    # As if the check had run before the other administrator committed: the commit refuses it.
+    monkeypatch.setattr(team, "_seat", lambda values: "nadie")
+    saved, message, _ = team_vm.save(tree, ADMIN, "0101", None, {"role": "mayor_office", "name": "Segunda"})
+    assert not saved and message.startswith("Ese puesto acaba de ocuparlo")
+    assert [m["name"] for m in _members(tree)] == ["Primera"]
