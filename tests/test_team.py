@@ -14,7 +14,7 @@ from geodata.access import Scope, ScopeError
 from geodata.models import AuditLog
 from geodata.permissions import Actor, PermissionDenied
 from tests.dashboard_fixtures import populated_tree
-from tests.etl_builders import rows, write_csv
+from tests.etl_builders import rows, write_csv, write_vector
 
 HEADER = ["codigo", "cod_municipio", "cargo", "nombre", "ministerio", "area", "mesa", "telefono", "correo"]
 TEAM = [
@@ -114,7 +114,7 @@ def _frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame([dict(zip(cols, r)) for r in data], geometry=[None, None], crs=4326)
 
 
-@pytest.mark.parametrize("fmt", ["csv-semicolon", "xlsx", "geojson", "gpkg"])
+@pytest.mark.parametrize("fmt", ["csv-semicolon", "xlsx", "geojson", "gpkg", "fgb", "shp-zip"])
 def test_every_format(tree, tmp_path, fmt):
     if fmt == "csv-semicolon":
         path = write_csv(tmp_path / "equipo.csv", ["Código", "Cod. Municipio", "Rol", "Nombre", "Área", "Mesa de trabajo"],
@@ -128,6 +128,9 @@ def test_every_format(tree, tmp_path, fmt):
         sheet.append(["X2", "0101", "Relatora", "Dos", None, "Mesa de salud"])
         path = tmp_path / "equipo.xlsx"
         book.save(path)
+    elif fmt in ("fgb", "shp-zip"):  # formats that want a geometry: the office's point, which this kind ignores
+        frame = _frame().set_geometry(gpd.points_from_xy([-66.9, -66.91], [10.5, 10.51]), crs=4326)
+        path = write_vector(frame, tmp_path, fmt)
     else:
         path = tmp_path / f"equipo.{fmt}"
         _frame().to_file(path, driver={"geojson": "GeoJSON", "gpkg": "GPKG"}[fmt])
