@@ -8,6 +8,7 @@ from dashboard.serve import serve
 from etl.cli import load_cmd
 from etl.demo.cli import demo_cmd
 from geodata.cli import check, db_app
+from geodata.notify_cli import notify_command
 from geodata.users_cli import audit_command, users_app
 from layers.cli import export_command, layers_command
 
@@ -27,6 +28,9 @@ app.command("export", help="Exporta una capa de un territorio, o `pack`: el paqu
 )
 app.command("demo", help="Genera y carga los datos de demostración (small o national).")(demo_cmd)
 app.command("audit", help="Lista la bitácora de auditoría (quién cambió qué), con filtros.")(audit_command)
+app.command("notify", help="Envía las notificaciones de alertas nuevas pendientes (webhook y correo, con reintentos).")(
+    notify_command
+)
 app.command("serve", help="Sirve el tablero (mapa, Mapa de Soluciones, alertas).")(serve)
 
 

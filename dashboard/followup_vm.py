@@ -25,22 +25,26 @@ def _moment(value: dt.datetime) -> str:
     return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def _entry_text(entry: dict) -> str:
-    """`Enrutado a Hidrocapital`, `Estado: Resuelto`, …: what one follow-up entry did."""
+def _entry_text(entry: dict, statuses: dict[str, str] = CASE_STATUSES, people: dict[str, str] | None = None) -> str:
+    """`Enrutado a Hidrocapital`, `Estado: Resuelto`, …: what one follow-up entry did
+    (`people`: the labels of the codes an agreement is assigned to)."""
     value = entry["value"]
     if entry["action"] == "status":
-        value = CASE_STATUSES.get(value, value)
+        value = statuses.get(value, value)
+    elif entry["action"] == "assign" and people and value:
+        value = people.get(value, value)
     elif entry["action"] == "due_date" and value:
         value = _day(dt.date.fromisoformat(value))
     template = texts.FOLLOW_ACTIONS[entry["action"]] if value is not None else texts.FOLLOW_CLEARED[entry["action"]]
     return template.format(value=value)
 
 
-def _history(timeline: list[tuple[str, dt.date]], entries: list[dict]) -> list[dict]:
+def history(timeline: list[tuple[str, dt.date]], entries: list[dict], statuses: dict[str, str] = CASE_STATUSES,
+            people: dict[str, str] | None = None) -> list[dict]:
     """The loads' status changes and the room's entries in one list, oldest first (on one
     day the load's first: its date has no time of day)."""
     items = [
-        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": CASE_STATUSES.get(status, status),
+        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": statuses.get(status, status),
          "who": None, "note": None, "room": False}
         for status, day in timeline
     ]
@@ -48,12 +52,26 @@ def _history(timeline: list[tuple[str, dt.date]], entries: list[dict]) -> list[d
         at = e["at"]
         items.append(
             {"sort": (at.astimezone().date(), 1, at), "when": _moment(at), "source": texts.FOLLOW_SOURCE_ROOM,
-             "what": _entry_text(e), "who": e["username"] or "—", "note": e["note"], "room": True}
+             "what": _entry_text(e, statuses, people), "who": e["username"] or "—", "note": e["note"], "room": True}
         )
     items.sort(key=lambda i: (i["sort"][0], i["sort"][1], i["sort"][2] or dt.datetime.min.replace(tzinfo=dt.UTC)))
     for item in items:
         del item["sort"]
     return items
+
+
+def status_shown(sides: dict, statuses: dict[str, str] = CASE_STATUSES) -> str:
+    """The status a card shows; when the load and the room disagree, both with their dates."""
+    shown = statuses.get(sides["effective"], sides["effective"])
+    if sides["disagree"]:
+        loaded, room = sides["loaded"], sides["room"]
+        shown = texts.FOLLOW_STATUS_BOTH.format(
+            shown=shown,
+            room=statuses.get(room[0], room[0]), room_day=_day(room[1]),
+            loaded=statuses.get(loaded[0], loaded[0]), loaded_day=_day(loaded[1]),
+            winner=texts.FOLLOW_WINNER[sides["winner"]],
+        )
+    return shown
 
 
 def _suggestion(conn, code: str) -> str | None:
@@ -84,15 +102,7 @@ def case_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | N
         suggestion = _suggestion(conn, code)
     sides = followup.status_sides(timeline[-1], state)
     status_label = texts.CASE_FIELDS["status"]
-    shown = CASE_STATUSES.get(sides["effective"], sides["effective"])
-    if sides["disagree"]:
-        loaded, room = sides["loaded"], sides["room"]
-        shown = texts.FOLLOW_STATUS_BOTH.format(
-            shown=shown,
-            room=CASE_STATUSES.get(room[0], room[0]), room_day=_day(room[1]),
-            loaded=CASE_STATUSES.get(loaded[0], loaded[0]), loaded_day=_day(loaded[1]),
-            winner=texts.FOLLOW_WINNER[sides["winner"]],
-        )
+    shown = status_shown(sides)
     card["fields"] = [(label, shown if label == status_label else value) for label, value in card["fields"]]
     if state["institution"]:
         card["fields"] = [
@@ -100,7 +110,7 @@ def case_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | N
              else value)
             for label, value in card["fields"]
         ]
-    card["history"] = _history(timeline, state["entries"])
+    card["history"] = history(timeline, state["entries"])
     card["follow_up"] = {
         "kind": "case",
         "code": code,
@@ -109,23 +119,33 @@ def case_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | N
         "institution": state["institution"] or suggestion or "",
         "suggested": suggestion if not state["institution"] and suggestion else None,
         "assignee": state["assignee"] or "",
+        **form_state(state, sides, CASE_STATUSES, kept_note=kept_note, message=message, error=error),
+    }
+    return card
+
+
+def form_state(state: dict, sides: dict, statuses: dict[str, str], *, kept_note, message, error) -> dict:
+    """What every record's follow-up form shows of its stored state: due date, status and
+    its choices, the last change, the note being written and the message of the last save."""
+    return {
         "due_date": state["due_date"].isoformat() if state["due_date"] else None,
         "status": sides["effective"],
-        "statuses": [{"label": label, "value": value} for value, label in CASE_STATUSES.items()],
+        "statuses": [{"label": label, "value": value} for value, label in statuses.items()],
         "updated": texts.FOLLOW_UPDATED.format(user=state["updated_by"] or "—", at=_moment(state["updated_at"]))
         if state["updated_at"] else None,
         "note": kept_note or "",
         "message": message,
         "error": error,
     }
-    return card
 
 
-def save_case(engine: Engine, actor: Actor, code, version, *, institution, assignee, due_date, status, note) -> tuple[bool, str]:
-    """Save the follow-up form of a case in its own transaction: (saved, the message to show)."""
+def save_case(engine: Engine, actor: Actor, code, version, *, institution, assignee, due_date, status, note,
+              kind: str = "case") -> tuple[bool, str]:
+    """Save the follow-up form of a case (or of another `kind` of record) in its own
+    transaction: (saved, the message to show)."""
     try:
         with engine.begin() as conn:
-            followup.save(conn, actor, "case", code, version, institution=institution, assignee=assignee,
+            followup.save(conn, actor, kind, code, version, institution=institution, assignee=assignee,
                           due_date=due_date, status=status, note=note)
     except (followup.FollowUpError, followup.FollowUpConflict, PermissionDenied) as exc:
         return False, str(exc)

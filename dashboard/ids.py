@@ -152,3 +152,29 @@ ADV_ERROR = "adv-error"
 ADV_DOWNLOADS = "adv-downloads"
 ADVICE_LINK = "advice-link"
 COM_ADVICE_LINK = "com-advice-link"
+
+# The follow-up team page (/equipo)
+TEAM_PICKER = "team-picker"
+TEAM_TABLE = "team-table"
+TEAM_MESSAGE = "team-message"
+TEAM_MUNICIPALITY = "team-municipality"  # the municipality the page shows (a store)
+TEAM_MEMBER = "team-member"  # which member the form edits ("" for a new one)
+TEAM_ROLE = "team-role"
+TEAM_NAME = "team-name"
+TEAM_INSTITUTION = "team-institution"
+TEAM_AREA = "team-area"
+TEAM_TABLE_NAME = "team-working-table"
+TEAM_PHONE = "team-phone"
+TEAM_EMAIL = "team-email"
+TEAM_SAVE = "team-save"
+TEAM_DELETE = "team-delete"
+
+# Notifications on /operador
+NOTIFY_KINDS = "notify-kinds"
+NOTIFY_TERRITORY = "notify-territory"
+NOTIFY_CHANNEL = "notify-channel"
+NOTIFY_TARGET = "notify-target"
+NOTIFY_SUBSCRIBE = "notify-subscribe"
+NOTIFY_MESSAGE = "notify-message"
+NOTIFY_LIST = "notify-list"
+NOTIFY_REMOVE = "notify-remove"  # pattern-matching type: {"type": NOTIFY_REMOVE, "id": ...}

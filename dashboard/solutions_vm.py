@@ -34,7 +34,8 @@ UNANSWERED_COLUMNS = ("code", "category_label", "status_label", "reported_date",
 NEED_COLUMNS = ("code", "name", "stage_label", "sector", "budget", "round", "territory_name")
 
 
-def columns(fields: tuple[str, ...]) -> list[dict]:
+def columns(fields: tuple[str, ...], code_href: str | None = None) -> list[dict]:
+    """The grid's columns; `code_href` makes the code a link (the prefix the code follows)."""
     wide = {"text", "solution_label", "name"}
     numeric = {"budget", "days_overdue", "linked_cases", "linked_projects"}
     cols = []
@@ -43,6 +44,9 @@ def columns(fields: tuple[str, ...]) -> list[dict]:
         col.update({"flex": 2, "minWidth": 260, "wrapText": True, "autoHeight": True} if f in wide else {"minWidth": 110})
         if f in numeric:
             col.update({"type": "numericColumn", "valueFormatter": {"function": "salaNumber(params.value, 0)"}})
+        if f == "code" and code_href:
+            col.update({"cellRenderer": "markdown",
+                        "valueGetter": {"function": f"salaCodeLink(params.data.code, '{code_href}')"}})
         cols.append(col)
     return cols
 

@@ -478,3 +478,65 @@ ADV_DOWNLOADS = "Entregar a la comuna"
 ADV_FORMATS = {"pdf": "Asesoría (PDF)", "csv": "Sectores (CSV)", "xlsx": "Hoja de cálculo completa (XLSX)"}
 ADVICE_LINK = "Asesoría para la próxima consulta de {name}"
 COM_ADVICE_LINK = "Asesoría para la próxima consulta"
+
+# An agreement's card with its follow-up (`/acuerdo?codigo=A1`)
+NAV_AGREEMENT = "Acuerdo"
+AGREEMENT_TITLE = "Acuerdo {code}"
+AGREEMENT_NOT_FOUND = "No se encontró el acuerdo «{code}» (no existe o está fuera de su ámbito)."
+AGREEMENT_FIELDS = {
+    "status": "Estado",
+    "municipality": "Municipio",
+    "cabinet_date": "Gabinete del",
+    "area": "Área",
+    "working_table": "Mesa de trabajo",
+    "institution": "Institución responsable",
+    "assignee": "Responsable del seguimiento",
+    "due_date": "Fecha límite",
+}
+AGREEMENT_ANSWERS = "Casos y proyectos que atiende"
+AGREEMENT_LOADED_INSTITUTION = "Según la carga: {institution}. Escriba otra para enrutarlo a otra institución."
+AGREEMENT_CHOOSE_MEMBER = "Elija un integrante del equipo de seguimiento"
+AGREEMENT_NO_TEAM = "Este municipio aún no tiene equipo de seguimiento cargado"
+AGREEMENT_TEAM = "Equipo de seguimiento del municipio"
+AGREEMENT_TEAM_EDIT = "Editar el equipo"
+AGREEMENT_OPEN = "Abrir ficha del acuerdo"
+
+# The follow-up team of a municipality (`/equipo?territory=0101`), editable by an administrator
+NAV_TEAM = "Equipo de seguimiento"
+TEAM_TITLE = "Equipo de seguimiento · {name}"
+TEAM_PICKER = "Municipio"
+TEAM_CHOOSE = "Elija un municipio…"
+TEAM_NONE = "Este municipio no tiene integrantes registrados."
+TEAM_COLUMNS = {"role": "Cargo", "name": "Nombre", "of": "Institución, área o mesa", "phone": "Teléfono", "email": "Correo"}
+TEAM_FORM = "Agregar o modificar un integrante"
+TEAM_MEMBER = "Integrante"
+TEAM_NEW = "(nuevo integrante)"
+TEAM_FIELDS = {"role": "Cargo", "name": "Nombre y apellido", "institution": "Institución (ministerio)", "area": "Área",
+               "working_table": "Mesa de trabajo", "phone": "Teléfono", "email": "Correo"}
+TEAM_SAVE = "Guardar integrante"
+TEAM_DELETE = "Retirar integrante"
+TEAM_SAVED = "Integrante guardado."
+TEAM_SEAT_TAKEN = "Ese puesto acaba de ocuparlo otro integrante; vuelva a abrir la página para verlo."
+TEAM_DELETED = "Integrante retirado del equipo."
+TEAM_READ_ONLY = "Solo un administrador puede modificar el equipo de seguimiento."
+
+# Notifications of new alerts (a section of /operador)
+NOTIFY_TITLE = "Notificaciones de alertas nuevas"
+NOTIFY_HINT = ("Cada alerta nueva de los tipos y el territorio elegidos se envía una vez al webhook (POST JSON) o al correo; "
+               "las que ya existían al suscribirse no se envían.")
+NOTIFY_KINDS = "Tipos de alerta (ninguno: todos)"
+NOTIFY_TERRITORY = "Territorio"
+NOTIFY_CHANNEL = "Canal"
+NOTIFY_TARGET = "Destino"
+NOTIFY_TARGET_PLACEHOLDER = "https://… o correo@dominio"
+NOTIFY_SUBSCRIBE = "Suscribir"
+NOTIFY_SUBSCRIBED = "Suscripción creada."
+NOTIFY_REMOVED = "Suscripción eliminada."
+NOTIFY_REMOVE = "Eliminar"
+NOTIFY_NONE = "La sala no tiene suscripciones."
+NOTIFY_ALL_KINDS = "todos los tipos"
+NOTIFY_COUNTS = "enviadas {sent} · fallidas {failed} · pendientes {pending}"
+NOTIFY_DELIVERIES = "Últimos envíos"
+NOTIFY_ATTEMPTS = "{n} intento(s)"
+NOTIFY_NO_DELIVERIES = "Aún no se ha enviado nada."
+NOTIFY_READ_ONLY = "Su rol no permite suscribir la sala a notificaciones."

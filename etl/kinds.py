@@ -17,8 +17,8 @@ TERRITORY_KINDS = ("state", "municipality", "parish", "circuit", "commune", "cou
 # The communal system's kinds (etl.communal_kinds) come after the room's records.
 COMMUNAL_KINDS = ("quadrant", "defense-plan", "business", "peace-judge", "peace-case")
 CONSULTATION_KINDS = ("consultation-round",)  # etl.consultation_kind
-LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing") + COMMUNAL_KINDS \
-    + CONSULTATION_KINDS
+LOADED_RECORD_KINDS = ("project", "deposit", "clap", "clap-delivery", "case", "agreement", "routing", "followup-team") \
+    + COMMUNAL_KINDS + CONSULTATION_KINDS
 KINDS = TERRITORY_KINDS + LOADED_RECORD_KINDS
 
 
@@ -424,6 +424,10 @@ SPECS["routing"] = KindSpec(
         frozenset({"category", "territory_id", "institution"}),
     ),
 )
+
+from etl.team_kinds import TEAM_SPEC  # noqa: E402 (declared with this module's types)
+
+SPECS[TEAM_SPEC.kind] = TEAM_SPEC
 
 from etl.communal_kinds import COMMUNAL_SPECS  # noqa: E402 (they are declared with this module's types)
 

@@ -44,7 +44,7 @@ from etl.validate import (
     validate_chunk,
 )
 from etl.workers import chunks_in_processes, chunks_in_thread
-from geodata import indicators
+from geodata import indicators, notify
 from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
@@ -66,12 +66,15 @@ class LoadResult:
     layout: str = ""
     # After a boundary load: issues found by the territorial integrity check, per kind.
     integrity: dict[str, int] | None = None
+    # After a load that changed records: the new alerts notified (geodata.notify.run).
+    notified: dict[str, int] | None = None
 
     def to_dict(self) -> dict:
         """The `--report` JSON."""
         data = asdict(self)
         data.pop("dry_run")
         data.pop("layout")
+        data.pop("notified")
         return data
 
     def write_report(self, path: Path) -> None:
@@ -189,6 +192,8 @@ def _load_file(engine: Engine, kind: str, path: Path, *, layer, crs, mapping, st
             if isinstance(exc, Exception):
                 raise LoadError(_describe(exc, path, with_file=False), file=str(path)) from exc
             raise  # SystemExit
+    if refresh and (result.inserted or result.updated):
+        result.notified = notify.after_change(engine)  # the alerts the load raised, to the rooms subscribed
     return result
 
 
@@ -226,6 +231,7 @@ def refresh_after_load(engine: Engine, kinds: set[str]) -> dict[str, int] | None
         if levels:
             counts = run_check(conn, level=levels[0] if len(levels) == 1 else None).counts
         indicators.refresh(conn)
+    notify.after_change(engine)
     return counts
 
 

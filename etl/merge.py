@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from etl.kinds import TERRITORY_KINDS, TERRITORY_PARENTS, KindSpec
+from etl.team_kinds import resolve_team
 
 LEVEL_NAMES = {
     "state": "estado",
@@ -298,7 +299,7 @@ def _upsert(table: str, conflict: str, insert_cols: list[str], select_exprs: lis
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in update_cols)
     old = ", ".join(f"t.{c}" for c in update_cols)
     new = ", ".join(f"EXCLUDED.{c}" for c in update_cols)
-    stamp = ", updated_at = now()" if table in ("territory", "project", "agreement", "case_report", "routing_rule") else ""
+    stamp = ", updated_at = now()" if table in ("territory", "project", "agreement", "case_report", "routing_rule", "team_member") else ""
     return f"""
         WITH m AS (
             INSERT INTO {table} AS t ({', '.join(insert_cols)})
@@ -692,7 +693,7 @@ def _merge_agreement(conn: Connection, present: set[str], params: dict) -> tuple
 from etl.merge_consultation import CONSULTATION_COLUMNS, CONSULTATION_REASONS, merge_consultation  # noqa: E402 (uses this module)
 
 # The kinds whose resolve or merge is more than their declaration in etl.kinds says.
-OWN_RESOLVE = {"agreement": _resolve_agreement}
+OWN_RESOLVE = {"agreement": _resolve_agreement, "followup-team": resolve_team}
 OWN_COLUMNS = {
     "case": ("ex.status AS old_status", "\n            LEFT JOIN case_report ex ON ex.code = s.code"),
     "consultation-round": CONSULTATION_COLUMNS,

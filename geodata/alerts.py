@@ -176,6 +176,23 @@ def alert_rows(t, today: dt.date, where: list, kinds: tuple[str, ...] = ALERT_KI
     return _sources(t, today, where, kinds)
 
 
+def current(t, path: str | None, kinds: tuple[str, ...], today: dt.date):
+    """The alerts under the territory with `path` (None: the country) of `kinds`, as a
+    subquery of (kind, code, key, territory_code, since, late_since) over the aliased
+    territory `t`: what the notifications compare with those already sent."""
+    where = [t.path.startswith(path, autoescape=True)] if path else []
+    return _sources(t, today, where, tuple(k for k in ALERT_KINDS if k in kinds) or ALERT_KINDS)
+
+
+def labels(conn: Connection, keys: list[str]) -> dict[str, str]:
+    """Spanish one-line descriptions of alerts, by key (`case_overdue:K1`)."""
+    codes: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _, code = key.partition(":")
+        codes.setdefault(kind, []).append(code)
+    return _labels(conn, codes)
+
+
 def _annotated(conn: Connection, code: str | None, scope: Scope, today: dt.date, shift_from: dt.date | None, kinds):
     """The alerts as a subquery with `severity`, `acked` and `carried` added."""
     t = aliased(Territory)

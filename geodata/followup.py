@@ -23,6 +23,7 @@ from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope
 from geodata.models import Agreement, AuditLog, Case, FollowUp, FollowUpEntry, Project, RoutingRule, Territory
 from geodata.permissions import Action, Actor
+from geodata.team_models import TeamMember
 from geodata.vocab import AGREEMENT_STATUSES, CASE_STATUSES, PROJECT_STAGES
 
 MAX_NOTE = 2000
@@ -170,6 +171,15 @@ def _note(value) -> str | None:
 _UNSET = object()
 
 
+def _team_member(conn: Connection, code: str, municipality_id: int) -> None:
+    """An agreement is assigned to a member of its municipality's follow-up team, by code."""
+    found = conn.execute(
+        select(TeamMember.id).where(TeamMember.code == code, TeamMember.municipality_id == municipality_id)
+    ).scalar()
+    if found is None:
+        raise FollowUpError(f"Responsable: «{code[:40]}» no integra el equipo de seguimiento de este municipio.")
+
+
 def save(
     conn: Connection,
     actor: Actor,
@@ -191,7 +201,7 @@ def save(
     up): another operator's change since raises FollowUpConflict and nothing is written."""
     actor.require(Action.FOLLOW_UP)
     spec = KINDS.get(kind) if isinstance(kind, str) else None
-    _record(conn, kind, code, actor.scope)
+    record = _record(conn, kind, code, actor.scope)
     if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 0:
         raise FollowUpError("Versión del registro no válida; vuelva a abrirlo.")
     wanted: dict[str, object] = {}
@@ -199,6 +209,8 @@ def save(
         wanted["institution"] = _text(institution, MAX_INSTITUTION, "Institución")
     if assignee is not _UNSET:
         wanted["assignee"] = _text(assignee, MAX_ASSIGNEE, "Responsable")
+        if kind == "agreement" and wanted["assignee"]:
+            _team_member(conn, wanted["assignee"], record.territory_id)
     if due_date is not _UNSET:
         wanted["due_date"] = _date(due_date)
     if status is not _UNSET and status not in (None, ""):

@@ -828,3 +828,5 @@ class DataVersion(Base):
 # The communal system's tables register on the same Base (see that module's docstring).
 from geodata import communal_models  # noqa: E402,F401
 from geodata import consultation_models  # noqa: E402,F401
+# The follow-up team's and the notifications' tables, likewise (geodata.team_models).
+from geodata import team_models  # noqa: E402,F401

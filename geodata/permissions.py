@@ -33,14 +33,16 @@ class Action(StrEnum):
     READ = "read"
     ACKNOWLEDGE = "acknowledge"
     SHIFT_LOG = "shift_log"
-    FOLLOW_UP = "follow_up"  # following up records: declared here, no screen writes it yet
+    FOLLOW_UP = "follow_up"  # following up records (cases, agreements, projects)
+    SUBSCRIBE = "subscribe"  # a room's notification subscriptions
+    MANAGE_TEAM = "manage_team"  # the cabinets' follow-up teams (administrators only)
     EXPORT = "export"
     MANAGE_USERS = "manage_users"
     LOAD = "load"
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    "operator": frozenset({Action.READ, Action.ACKNOWLEDGE, Action.SHIFT_LOG, Action.FOLLOW_UP}),
+    "operator": frozenset({Action.READ, Action.ACKNOWLEDGE, Action.SHIFT_LOG, Action.FOLLOW_UP, Action.SUBSCRIBE}),
     "director": frozenset({Action.READ, Action.FOLLOW_UP}),
     "planner": frozenset({Action.READ, Action.EXPORT}),
     "admin": frozenset(Action),
@@ -52,6 +54,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACKNOWLEDGE: "reconocer alertas",
     Action.SHIFT_LOG: "escribir en la bitácora de turno",
     Action.FOLLOW_UP: "dar seguimiento a registros",
+    Action.SUBSCRIBE: "suscribir la sala a notificaciones",
+    Action.MANAGE_TEAM: "modificar el equipo de seguimiento",
     Action.EXPORT: "descargar ni exportar datos",
     Action.MANAGE_USERS: "administrar usuarios",
     Action.LOAD: "cargar datos",

@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         default=50_000, ge=1, description="a web export of more features than this runs as a job (as do the pack and pdf/png/xlsx/kml)"
     )
     export_job_hours: float = Field(default=6.0, gt=0, description="hours a finished job and its file are kept")
+    smtp_host: str | None = Field(default=None, description="SMTP server the e-mail notifications go through (none: e-mail is off)")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")
+    smtp_from: str = Field(default="sala@localhost", description="From address of the e-mail notifications")
+    smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    webhook_timeout: float = Field(default=5.0, gt=0, le=120, description="seconds a webhook POST (or an SMTP exchange) may take")
+    notify_attempts: int = Field(default=3, ge=1, le=10, description="tries per notification before it is marked failed")
+    notify_backoff: float = Field(default=1.0, ge=0, le=60, description="seconds before the 2nd try; doubled for each next one")
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -47,12 +47,17 @@ def _run(action) -> None:
     except UserError as exc:
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(2)
-    except (EmbeddedError, DatabaseError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}")
-        raise typer.Exit(1)
-    except OperationalError as exc:
+    except (EmbeddedError, DatabaseError, OperationalError) as exc:
+        database_error(exc)
+
+
+def database_error(exc: BaseException) -> None:
+    """Say why the database could not be used, and exit 1 (the commands' common ending)."""
+    if isinstance(exc, OperationalError):
         err.print(f"[bold red]Error:[/] {unreachable(exc.orig)}")
         raise typer.Exit(1)
+    err.print(f"[bold red]Error:[/] {exc}")
+    raise typer.Exit(1)
 
 
 @users_app.command("add", help="Crea un usuario (pide la contraseña, salvo con --password-stdin).")

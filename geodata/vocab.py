@@ -130,3 +130,22 @@ PEACE_CASE_STATUSES = {
     "referred": "Remitido",
 }
 OPEN_PEACE_CASE_STATUSES = ("open", "in_mediation")
+
+# The cabinet's follow-up team (equipo de seguimiento) and its working tables' officers.
+# A seat is held by one person: a liaison per institution (ministry), the governor's and
+# the mayor's office, one spokesperson per area, and per working table its rapporteur,
+# secretary and systematizer.
+TEAM_ROLES = {
+    "liaison": "Enlace ministerial",
+    "governor_office": "Enlace de la Gobernación",
+    "mayor_office": "Enlace de la Alcaldía",
+    "spokesperson": "Vocero(a) de área",
+    "rapporteur": "Relator(a) de mesa",
+    "secretary": "Secretario(a) de mesa",
+    "systematizer": "Sistematizador(a) de mesa",
+}
+TABLE_ROLES = ("rapporteur", "secretary", "systematizer")
+
+# Notifications of new alerts: where they go.
+NOTIFY_CHANNELS = {"webhook": "Webhook (HTTP POST JSON)", "email": "Correo electrónico"}
+DELIVERY_STATUSES = {"pending": "Pendiente", "sent": "Enviada", "failed": "Fallida", "baseline": "Conocida al suscribir"}

@@ -20,7 +20,7 @@ from tests.dashboard_fixtures import MIRANDA_DIRECTOR, populated_tree
 from tests.live_app import PASSWORD, DashCaller, acknowledge as ack_callback, message, response_outputs, shift_note_body
 
 EXPECTED = {
-    "operator": {Action.READ, Action.ACKNOWLEDGE, Action.SHIFT_LOG, Action.FOLLOW_UP},
+    "operator": {Action.READ, Action.ACKNOWLEDGE, Action.SHIFT_LOG, Action.FOLLOW_UP, Action.SUBSCRIBE},
     "director": {Action.READ, Action.FOLLOW_UP},
     "planner": {Action.READ, Action.EXPORT},
     "admin": set(Action),

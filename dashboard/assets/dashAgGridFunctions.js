@@ -11,3 +11,11 @@ dagfuncs.salaNumber = function (value, decimals) {
     maximumFractionDigits: decimals,
   });
 };
+
+// A record's code as a markdown link to its card: `[A1](/acuerdo?codigo=A1)`.
+dagfuncs.salaCodeLink = function (code, prefix) {
+  if (code === null || code === undefined) {
+    return "";
+  }
+  return "[" + String(code).replace(/[\[\]]/g, "") + "](" + prefix + encodeURIComponent(code) + ")";
+};

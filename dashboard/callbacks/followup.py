@@ -1,18 +1,23 @@
-"""The follow-up form of a case card: save, then show the card again as stored.
+"""The follow-up form of a record's card (a case's in the room, an agreement's on
+/acuerdo): save, then show the card again as stored.
 
 It passes the signed-in actor and what was typed; `geodata.followup` checks the role,
-resolves the case to its territory against the actor's scope and compares the version the
-card was read at, so a second operator's save over a changed case is refused with the
-conflict message (the card then shows what the other operator did, the typed note kept).
+resolves the record to its territory against the actor's scope and compares the version
+the card was read at, so a second operator's save over a changed record is refused with
+the conflict message (the card then shows what the other operator did, the typed note kept).
 """
 
 from __future__ import annotations
 
 from dash import Input, Output, State, no_update
 
+from dashboard import agreement_vm as avm
 from dashboard import followup_vm as fvm
 from dashboard import ids, inputs, session
 from dashboard.components.followup import case_card
+
+# The card each kind of record re-renders after a save.
+CARDS = {"case": fvm.case_card, "agreement": avm.agreement_card}
 
 
 def register(app) -> None:
@@ -32,7 +37,8 @@ def register(app) -> None:
             return no_update
         record = inputs.mapping(record)
         code = inputs.text(record.get("code"), limit=40)
-        if not code:
+        kind = record.get("kind") if isinstance(record.get("kind"), str) and record.get("kind") in CARDS else None
+        if not code or kind is None:
             return no_update
         version = record.get("version")
         status = inputs.text(status, limit=20)
@@ -44,8 +50,8 @@ def register(app) -> None:
         # the wrong type or length with a message, rather than this guessing what was meant.
         saved, message = fvm.save_case(
             engine, actor, code, version, institution="" if institution is None else institution,
-            assignee="" if assignee is None else assignee, due_date=due, status=status, note=note,
+            assignee="" if assignee is None else assignee, due_date=due, status=status, note=note, kind=kind,
         )
-        data = fvm.case_card(engine, actor, code, message=message, error=not saved,
-                             kept_note=None if saved else inputs.text(note, limit=4000))
+        data = CARDS[kind](engine, actor, code, message=message, error=not saved,
+                           kept_note=None if saved else inputs.text(note, limit=4000))
         return case_card(data).children

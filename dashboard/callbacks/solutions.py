@@ -16,6 +16,11 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def choose_municipality(code, search):
-        territory = parse({"territory": code}).territory
-        target = View(territory=territory).to_query() if territory else ""
-        return target if target != (search or "") else no_update
+        return territory_search(code, search)
+
+
+def territory_search(code, search):
+    """The page's URL query for the territory chosen in a picker (no update when it is the same)."""
+    territory = parse({"territory": code}).territory
+    target = View(territory=territory).to_query() if territory else ""
+    return target if target != (search or "") else no_update

@@ -37,8 +37,13 @@ def _form(data: dict) -> list:
     updated = html.P(data["updated"], className="muted follow-updated") if data["updated"] else None
     if not data["may_write"]:
         return [store, updated, html.P(texts.FOLLOW_READ_ONLY, className="muted")]
-    hint = html.Small(texts.FOLLOW_SUGGESTED.format(institution=data["suggested"]), className="muted follow-hint") \
-        if data["suggested"] else None
+    hint_text = texts.FOLLOW_SUGGESTED.format(institution=data["suggested"]) if data["suggested"] else data.get("hint")
+    hint = html.Small(hint_text, className="muted follow-hint") if hint_text else None
+    if "assignees" in data:  # an agreement: one of its municipality's follow-up team
+        assignee = dcc.Dropdown(id=ids.FOLLOW_ASSIGNEE, options=data["assignees"], value=data["assignee"], clearable=True,
+                                placeholder=data["assignees_none"] or texts.AGREEMENT_CHOOSE_MEMBER, className="follow-status")
+    else:
+        assignee = dcc.Input(id=ids.FOLLOW_ASSIGNEE, value=data["assignee"], maxLength=120, className="follow-input")
     # The message first: a conflict must be seen without scrolling the card.
     return [
         store,
@@ -46,8 +51,7 @@ def _form(data: dict) -> list:
         updated,
         _field(texts.FOLLOW_INSTITUTION,
                dcc.Input(id=ids.FOLLOW_INSTITUTION, value=data["institution"], maxLength=200, className="follow-input"), hint),
-        _field(texts.FOLLOW_ASSIGNEE,
-               dcc.Input(id=ids.FOLLOW_ASSIGNEE, value=data["assignee"], maxLength=120, className="follow-input")),
+        _field(texts.FOLLOW_ASSIGNEE, assignee),
         _field(texts.FOLLOW_DUE, dcc.Input(id=ids.FOLLOW_DUE, type="date", value=data["due_date"], className="follow-input")),
         _field(texts.FOLLOW_STATUS,
                dcc.Dropdown(id=ids.FOLLOW_STATUS, options=data["statuses"], value=data["status"], clearable=False,
@@ -60,7 +64,7 @@ def _form(data: dict) -> list:
 
 
 def case_card(data: dict) -> html.Div:
-    """The whole card, in the container a follow-up save re-renders."""
+    """The whole card (a case's or an agreement's), in the container a follow-up save re-renders."""
     if data.get("error"):
         return html.Div(parts.case_panel(data), id=ids.CASE_CARD)
     body = parts.case_panel({**data, "timeline": []})

@@ -54,6 +54,8 @@ def _item(item: dict, controls: dict) -> html.Li:
     ]
     if item["kind"] == "case_overdue":  # a case's alert opens its card in the room, where it is followed up
         meta.append(dcc.Link(texts.FOLLOW_OPEN, href=f"/?caso={quote(item['code'], safe='')}", className="alert-open"))
+    if item["kind"] == "agreement_overdue":  # and an agreement's, on its card
+        meta.append(dcc.Link(texts.AGREEMENT_OPEN, href=f"/acuerdo?codigo={quote(item['code'], safe='')}", className="alert-open"))
     return html.Li(
         [
             html.Div([

@@ -90,11 +90,13 @@ def case_panel(data: dict) -> list:
     head = [html.H3(data["title"], className="case-title")]
     if data["overdue"]:
         head.append(html.Span(texts.CASE_OVERDUE, className="badge badge-overdue"))
+    if data.get("demo"):
+        head.append(html.Span(texts.DEMO_BADGE, className="badge badge-demo"))
     fields = html.Dl([part for label, value in data["fields"] for part in (html.Dt(label), html.Dd(value))], className="case-fields")
     body = [html.Div(head, className="case-head"), fields]
     if data["description"]:
         body += [html.H4(texts.CASE_DESCRIPTION), html.P(data["description"], className="case-description")]
-    body.append(html.H4(texts.CASE_SOLUTIONS))
+    body.append(html.H4(data.get("solutions_title") or texts.CASE_SOLUTIONS))
     if data["solutions"]:
         body.append(
             html.Ul(

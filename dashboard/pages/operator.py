@@ -12,6 +12,8 @@ from dash import dcc, html
 
 from dashboard import ids, inputs, session, texts
 from dashboard import operations_vm as ops
+from dashboard import notify_vm as nvm
+from dashboard.components.notify import section as notify_section
 from dashboard.components.operations import alert_filters, alert_list, pager, shift_list
 from dashboard.view import parse
 
@@ -75,13 +77,20 @@ def layout(**query) -> html.Div:
                         ],
                         className="ops-col",
                     ),
-                    html.Section(
+                    html.Div(
                         [
-                            html.H3(f"{texts.OPS_SHIFT} · {_room_label(scope)}"),
-                            *writer,
-                            html.Ul(shift_list(ops.shift_notes(engine, scope, settings)), id=ids.SHIFT_LOG, className="shift-log"),
+                            html.Section(
+                                [
+                                    html.H3(f"{texts.OPS_SHIFT} · {_room_label(scope)}"),
+                                    *writer,
+                                    html.Ul(shift_list(ops.shift_notes(engine, scope, settings)), id=ids.SHIFT_LOG,
+                                            className="shift-log"),
+                                ],
+                                className="ops-col",
+                            ),
+                            notify_section(nvm.section(engine, actor, settings), territories, scope.territory_code),
                         ],
-                        className="ops-col",
+                        className="ops-side",
                     ),
                 ],
                 className="ops",

@@ -14,11 +14,12 @@ from dashboard.view import parse
 dash.register_page(__name__, path="/soluciones", title=f"{texts.NAV_SOLUTIONS} · {texts.APP_TITLE}", name=texts.NAV_SOLUTIONS)
 
 
-def _grid(grid_id: str, rows: list[dict], fields: tuple[str, ...], height: int = 320, row_class: dict | None = None):
+def _grid(grid_id: str, rows: list[dict], fields: tuple[str, ...], height: int = 320, row_class: dict | None = None,
+          code_href: str | None = None):
     return dag.AgGrid(
         id=grid_id,
         rowData=rows,
-        columnDefs=svm.columns(fields),
+        columnDefs=svm.columns(fields, code_href),
         defaultColDef={"sortable": True, "resizable": True},
         rowClassRules=row_class or {},
         style={"height": f"{height}px"},
@@ -77,8 +78,11 @@ def layout(**query) -> html.Div:
                 ],
                 className="sol-row",
             ),
-            html.H3(texts.SOL_AGREEMENTS),
-            _grid(ids.SOL_AGREEMENTS, page.agreements, svm.AGREEMENT_COLUMNS, 360, {"row-overdue": "params.data.overdue"})
+            html.Div([html.H3(texts.SOL_AGREEMENTS),
+                      dcc.Link(texts.NAV_TEAM, href=f"/equipo?territory={page.crumbs[-1]['code']}", className="sol-team-link")],
+                     className="sol-agreements-head"),
+            _grid(ids.SOL_AGREEMENTS, page.agreements, svm.AGREEMENT_COLUMNS, 360, {"row-overdue": "params.data.overdue"},
+                  code_href="/acuerdo?codigo=")
             if page.agreements else html.P(texts.SOL_NO_AGREEMENTS, id=ids.SOL_AGREEMENTS),
             html.H3(texts.SOL_LINKS),
             _grid(ids.SOL_LINKS, page.links, svm.LINK_COLUMNS, 260),

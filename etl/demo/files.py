@@ -20,11 +20,12 @@ from etl.demo.communal import (
 from etl.demo.consultation import CONSULTATION_COLUMNS
 from etl.demo.projects import DEPOSIT_COLUMNS, PROJECT_COLUMNS
 from etl.demo.reference import STATES_GEOJSON
+from etl.demo.team import TEAM_COLUMNS
 
 # Load order: parents before children, records after their territory, and links on one
 # side only: agreements name their projects; cases name their project and agreement.
 LOAD_ORDER = ("state", "municipality", "parish", "circuit", "commune", "council",
-              "project", "deposit", "clap", "clap-delivery", "agreement", "case",
+              "project", "deposit", "clap", "clap-delivery", "agreement", "followup-team", "case",
               "quadrant", "defense-plan", "business", "peace-judge", "peace-case", "consultation-round")
 
 TERRITORY_FILES = {
@@ -41,6 +42,7 @@ RECORD_FILES = {
     "clap": ("claps.csv", CLAP_COLUMNS),
     "clap-delivery": ("clap_deliveries.csv", DELIVERY_COLUMNS),
     "agreement": ("agreements.csv", AGREEMENT_COLUMNS),
+    "followup-team": ("followup_team.csv", TEAM_COLUMNS),
     "case": ("cases.csv", CASE_COLUMNS),
     "quadrant": ("peace_quadrants.csv", QUADRANT_COLUMNS),  # polygons as WKT, as a spreadsheet export has them
     "defense-plan": ("defense_plans.csv", DEFENSE_PLAN_COLUMNS),

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.demo.cabinet import generate_agreements
+from etl.demo.team import generate_team
 from etl.demo.cases import Patterns, generate_cases
 from etl.demo.clap import generate_claps
 from etl.demo.communal import generate_communal
@@ -121,7 +122,8 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     projects, deposits = generate_projects(t, config, share, seed, today)
     emit({"project": projects, "deposit": deposits})
     agreements = generate_agreements(t, projects, config, seed, today)
-    emit({"agreement": agreements})
+    team = generate_team(t, agreements, seed, today)
+    emit({"agreement": agreements, "followup-team": team})
     cases, patterns = generate_cases(t, projects, agreements, config, share, seed, today)
     # Some councils went quiet: nothing from them (cases, CLAP deliveries) after a day.
     quiet = choose_silent(t, projects, seed, today, spared_municipality=patterns.spike_municipality)
@@ -136,7 +138,7 @@ def _records(plan: _Plan, seed: int, today: dt.date, emit: Callable[[dict[str, p
     rounds = generate_consultation(t, projects, seed, today)
     emit({"consultation-round": rounds})
     frames = {"project": projects, "deposit": deposits, "clap": claps, "clap-delivery": deliveries,
-              "agreement": agreements, "case": cases, **communal, "consultation-round": rounds}
+              "agreement": agreements, "followup-team": team, "case": cases, **communal, "consultation-round": rounds}
     return frames, patterns, behind
 
 

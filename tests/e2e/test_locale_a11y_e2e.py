@@ -74,7 +74,8 @@ def test_date_picker_is_spanish_monday_first_without_future_dates(page, live_ser
     assert ("lu" in body) and ("do" in body)
 
 
-@pytest.mark.parametrize("path", ["/", "/soluciones?territory=0101", "/operador", "/comunal?territory=01", "/login"])
+@pytest.mark.parametrize("path", ["/", "/soluciones?territory=0101", "/operador", "/comunal?territory=01",
+                                  "/equipo?territory=0101", "/acuerdo?codigo=AC-0101-0001", "/login"])
 def test_no_serious_or_critical_axe_violation(page, live_server, axe_js, path):
     # Dash 3's own components (dcc.Dropdown, dcc.RadioItems, dcc.Checklist, dcc.DatePickerRange)
     # are mended by assets/a11y-dash.js: not one serious or critical finding is allowed, on any page.
