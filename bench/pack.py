@@ -27,18 +27,35 @@ def run_pack(engine, code: str, folder: Path, profile: str | None = None):
     """One pack, timed: the total (wall clock) and `PackResult.timings` (each stage)."""
     from layers.pack import build_pack
 
+    from sqlalchemy import text
+
     profiler = cProfile.Profile() if profile else None
-    start = time.perf_counter()
     with engine.connect() as conn:
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        before = backend_cpu(backend)
+        start = time.perf_counter()
         if profiler:
             profiler.enable()
         result = build_pack(conn, code, folder / f"pack_{code}.zip")
         if profiler:
             profiler.disable()
-    total = time.perf_counter() - start
+        total = time.perf_counter() - start
+        after = backend_cpu(backend)
     if profiler:
         profiler.dump_stats(profile)
+    if before is not None and after is not None:
+        result.timings["postgres_cpu"] = round(after - before, 3)
     return total, result
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds of a PostgreSQL backend of this machine (None if it is not here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peer_gpkg(engine, code: str, folder: Path) -> float:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from multiprocessing import forkserver
@@ -60,7 +61,7 @@ def _child(pipe, payload: dict, path: str) -> None:
 
     try:
         count = pack_pdf.draw(payload, Path(path), lambda done, total, title: pipe.send(("page", done, total, title)))
-        pipe.send(("done", count))
+        pipe.send(("done", count, time.process_time()))
     except BaseException as exc:  # everything goes back to the parent, which decides
         pipe.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     finally:
@@ -73,6 +74,7 @@ class Render:
     def __init__(self, process, pipe, on_page: OnPage | None):
         self.process, self.pipe, self.on_page = process, pipe, on_page
         self.count: int | None = None
+        self.cpu: float | None = None  # the child's CPU seconds
         self.error: str | None = None
         self.thread = threading.Thread(target=self._listen, name="sala-pack-pdf", daemon=True)
         self.thread.start()
@@ -85,7 +87,7 @@ class Render:
                     if self.on_page is not None:
                         self.on_page(*message[1:])
                 elif message[0] == "done":
-                    self.count = message[1]
+                    self.count, self.cpu = message[1], message[2]
                     return
                 else:
                     self.error = message[1]
