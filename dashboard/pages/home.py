@@ -233,6 +233,11 @@ def case_panel(card: list | None = None) -> html.Aside:
     )
 
 
+def print_href(query: str) -> str:
+    """«Imprimir vista»: the room's view printed (`/print/map.pdf`), with its URL parameters."""
+    return "/print/map.pdf" + (query or "")
+
+
 def operator_requested(query: dict) -> bool:
     """Operator mode from the URL (`&operador=1`), so a wall screen that reloads stays in it."""
     raw = query.get("operador")
@@ -307,6 +312,9 @@ def layout(**query) -> html.Div:
                                 style={} if room.solutions_href else {"display": "none"},
                             ),
                             dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
+                            html.A(texts.PRINT_VIEW, id=ids.PRINT_LINK, href=print_href(room.view.to_query()), download="",
+                                   className="solutions-link print-link",
+                                   title=texts.PRINT_VIEW_HINT, **{"aria-label": texts.PRINT_VIEW_HINT}),
                             html.Button(texts.FULLSCREEN, id=ids.FULLSCREEN, className="panel-toggle map-fullscreen",
                                         **{"aria-controls": "map-panel"}),
                         ],
