@@ -9,8 +9,11 @@
 - `LEAME.txt`: what is in the pack and with which parameters.
 
 Built in a private folder beside the output and renamed at the end (`layers.output`).
-`build_pack` reports its progress (phase and percent, page by page and layer by layer)
-to a callback: the export jobs (`layers.jobs`) and the CLI's progress bar show it.
+The PDF is drawn in a child process (`layers.pack_render`) while this one writes the
+full lists, each layer read once for both files (`layers.pack_files`). `build_pack`
+reports its progress (phase and percent, page by page and layer by layer, both at once
+while both run) to a callback: the export jobs (`layers.jobs`) and the CLI's progress
+bar show it.
 """
 
 from __future__ import annotations
