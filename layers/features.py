@@ -160,10 +160,13 @@ def enrich(layer: Layer, values: dict[str, dict], rows: Iterable[Any]) -> Iterat
         yield tuple(row[i] if i is not None else found.get(name) for i, name in plan) + tuple(row[n:])
 
 
-def enriched_rows(conn: Connection, layer: Layer, params: LayerParams, query, *, stream: bool = False) -> Iterator[Any]:
+def enriched_rows(conn: Connection, layer: Layer, params: LayerParams, query, *, stream: bool = False,
+                  values: dict[str, dict] | None = None) -> Iterator[Any]:
     """Run a `feature_select` query (possibly ordered, paged or filtered further) and yield
-    its rows with every field (`enrich`). `params` must be resolved (`prepare`)."""
-    values = indicator_values(conn, layer, params)  # before the cursor opens
+    its rows with every field (`enrich`). `params` must be resolved (`prepare`); `values`,
+    the layer's `indicator_values` for them if already computed."""
+    if values is None:
+        values = indicator_values(conn, layer, params)  # before the cursor opens
     rows = _stream(conn, query) if stream else conn.execute(query)
     yield from enrich(layer, values, rows)
 
@@ -194,15 +197,16 @@ def iter_rows(
     precision: int = 6,
     order_by: Sequence[str] = (),
     limit: int | None = None,
+    values: dict[str, dict] | None = None,
 ) -> Iterator[Any]:
     """The streamed rows of a layer: every attribute in field order (indicators merged by
-    `enrich`), then the geometry in the form asked for
-    (`order_by`/`limit` as in `feature_select`)."""
+    `enrich`; `values`: already computed by `indicator_values` for these parameters), then
+    the geometry in the form asked for (`order_by`/`limit` as in `feature_select`)."""
     layer, params = prepare(conn, layer_id, params)
     if crs != WGS84:
         check_crs(conn, crs)
     query = feature_select(layer, params, crs=crs, geometry=geometry, precision=precision, order_by=order_by, limit=limit)
-    yield from enriched_rows(conn, layer, params, query, stream=True)
+    yield from enriched_rows(conn, layer, params, query, stream=True, values=values)
 
 
 def iter_batches(

@@ -49,7 +49,7 @@ from layers import pack_pdf, pack_render  # noqa: E402
 from layers.cells import spreadsheet_text  # noqa: E402
 from layers.features import count_features, layer_marks  # noqa: E402
 from layers.pack_data import read_pack_data  # noqa: E402
-from layers.pack_files import csv_member, write_layer_files  # noqa: E402
+from layers.pack_files import IndicatorsAhead, csv_member, write_layer_files  # noqa: E402
 from layers.pack_pages import Frame  # noqa: E402
 from layers.printing import paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
@@ -299,7 +299,7 @@ def build_pack(
         def on_page(done: int, total: int, title: str) -> None:
             steps.update("pdf", done / total, f"Plan en PDF: página {done} de {total} ({title.split(' — ')[0]})")
 
-        pdf_started = now
+        pdf_started, pdf_clock = now, time.time()
         render = _start_render(payload, work / pdf_name, on_page)
         try:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -309,7 +309,8 @@ def build_pack(
                 pages = render.result() if render is not None else pack_pdf.draw(payload, work / pdf_name, on_page)
                 now = lap("wait", now)
                 timings["pdf"] = round(now - pdf_started, 3)
-                if render is not None and render.cpu is not None:
+                if render is not None and render.finished is not None:  # the child's own end, not when it was asked
+                    timings["pdf"] = round(render.finished - pdf_clock, 3)
                     timings["pdf_cpu"] = round(render.cpu, 3)
                 steps.update("zip", 0, "Comprimiendo el paquete")
                 (work / "LEAME.txt").write_text(_readme(conn, params, node, counts, pages, pdf_name, gpkg_name), encoding="utf-8")
@@ -342,20 +343,36 @@ def _write_files(conn: Connection, params: LayerParams, counts: dict[str, int], 
     began = time.perf_counter()
     total = max(1, sum(counts.values()) + len(PACK_LAYERS))  # + 1 a layer: an empty layer is work too
     done = 0
-    for i, layer_id in enumerate(PACK_LAYERS):
-        layer = get_layer(layer_id)
-        phase = f"Capas en GeoPackage y CSV: {layer.title}"
-        steps.update("files", done / total, phase)
-        started = time.perf_counter()
-        name = f"csv/{layer_id}.csv"
-        with csv_member(archive, name) as out:
-            write_layer_files(conn, layer, params, gpkg, out, first=i == 0,
-                              on_batch=lambda rows, done=done, phase=phase: steps.update("files", (done + rows) / total, phase))
-        parts.append(name)
-        done += counts[layer_id] + 1
-        timings[f"files:{layer_id}"] = round(time.perf_counter() - started, 3)
+    layers = [get_layer(layer_id) for layer_id in PACK_LAYERS]
+    # The record layers first, while the territory layers' indicators are computed beside them.
+    order = [layer for layer in layers if not layer.indicators] + [layer for layer in layers if layer.indicators]
+    ahead = IndicatorsAhead(conn.engine, order, params)
+    try:
+        for i, layer in enumerate(order):
+            done = _write_layer(conn, layer, params, counts, gpkg, archive, steps, timings, parts, first=i == 0,
+                                done=done, total=total, values=ahead.values(layer))
+    finally:
+        ahead.close()
+    timings.update({f"indicators:{layer_id}": seconds for layer_id, seconds in ahead.seconds.items()})
     steps.update("files", 1)
     return began
+
+
+def _write_layer(conn: Connection, layer, params: LayerParams, counts: dict[str, int], gpkg: Path, archive: zipfile.ZipFile,
+                 steps: Steps, timings: dict[str, float], parts: list[str], *, first: bool, done: int, total: int,
+                 values) -> int:
+    """One layer to the GeoPackage and its CSV; returns the features done so far."""
+    layer_id = layer.id
+    phase = f"Capas en GeoPackage y CSV: {layer.title}"
+    steps.update("files", done / total, phase)
+    started = time.perf_counter()
+    name = f"csv/{layer_id}.csv"
+    with csv_member(archive, name) as out:
+        write_layer_files(conn, layer, params, gpkg, out, first=first, values=values,
+                          on_batch=lambda rows: steps.update("files", (done + rows) / total, phase))
+    parts.append(name)
+    timings[f"files:{layer_id}"] = round(time.perf_counter() - started, 3)
+    return done + counts[layer_id] + 1
 
 
 def _readme(conn: Connection, params: LayerParams, node, counts: dict[str, int], pages: int, pdf_name: str,

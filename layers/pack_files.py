@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -28,9 +29,10 @@ BATCH_SIZE = 20_000
 
 
 def write_layer_files(conn: Connection, layer: Layer, params: LayerParams, gpkg: Path, csv_out, *, first: bool,
-                      on_batch: Callable[[int], None] | None = None) -> int:
+                      on_batch: Callable[[int], None] | None = None, values: dict[str, dict] | None = None) -> int:
     """Append `layer` to the GeoPackage `gpkg` (a new file when `first`) and write it as CSV
-    to the text stream `csv_out`; returns its feature count. `on_batch(rows so far)`."""
+    to the text stream `csv_out`; returns its feature count. `on_batch(rows so far)`;
+    `values`: the layer's indicator values, if already computed (`IndicatorsAhead`)."""
     geometry, precision = csv_geometry(layer)
     writer = csv.writer(csv_out)
     writer.writerow(column_headers(layer, WGS84))
@@ -51,7 +53,7 @@ def write_layer_files(conn: Connection, layer: Layer, params: LayerParams, gpkg:
         writer.writerows(map(line, rows))
 
     # The CSV's geometry columns first, then the WKB (last, where `rows_frame` takes it).
-    for row in iter_rows(conn, layer, params, geometry=(geometry, "wkb"), precision=precision):
+    for row in iter_rows(conn, layer, params, geometry=(geometry, "wkb"), precision=precision, values=values):
         batch.append(row)
         if len(batch) >= BATCH_SIZE:
             flush(batch, append=written > 0 or not first)
@@ -70,3 +72,36 @@ def csv_member(archive: zipfile.ZipFile, name: str):
     """A text stream writing the CSV `name` straight into the zip (UTF-8 with a BOM, so
     Excel reads the accents, as `layers.exports.write_csv`)."""
     return io.TextIOWrapper(archive.open(name, "w", force_zip64=True), encoding="utf-8-sig", newline="")
+
+
+class IndicatorsAhead:
+    """The indicator values of the pack's territory layers, computed on a connection of
+    their own while this one writes the record layers: the indicators are PostgreSQL's
+    work (an aggregation of every record below each council), the records this process's,
+    so on two cores they overlap. `values(layer)` waits for that layer's."""
+
+    def __init__(self, engine, layers: list[Layer], params: LayerParams):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sala-pack-indicators")
+        self.seconds: dict[str, float] = {}  # wall time of each layer's indicators
+        self._futures = {layer.id: self._pool.submit(self._compute, engine, layer, params)
+                         for layer in layers if layer.indicators}
+
+    def _compute(self, engine, layer: Layer, params: LayerParams) -> dict[str, dict]:
+        from layers.features import indicator_values
+
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            values = indicator_values(conn, layer, params)
+        self.seconds[layer.id] = round(time.perf_counter() - started, 3)
+        return values
+
+    def values(self, layer: Layer) -> dict[str, dict] | None:
+        future = self._futures.get(layer.id)
+        return future.result() if future is not None else None
+
+    def close(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)

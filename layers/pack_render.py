@@ -61,7 +61,7 @@ def _child(pipe, payload: dict, path: str) -> None:
 
     try:
         count = pack_pdf.draw(payload, Path(path), lambda done, total, title: pipe.send(("page", done, total, title)))
-        pipe.send(("done", count, time.process_time()))
+        pipe.send(("done", count, time.process_time(), time.time()))
     except BaseException as exc:  # everything goes back to the parent, which decides
         pipe.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
     finally:
@@ -75,6 +75,7 @@ class Render:
         self.process, self.pipe, self.on_page = process, pipe, on_page
         self.count: int | None = None
         self.cpu: float | None = None  # the child's CPU seconds
+        self.finished: float | None = None  # when it was done (time.time())
         self.error: str | None = None
         self.thread = threading.Thread(target=self._listen, name="sala-pack-pdf", daemon=True)
         self.thread.start()
@@ -87,7 +88,7 @@ class Render:
                     if self.on_page is not None:
                         self.on_page(*message[1:])
                 elif message[0] == "done":
-                    self.count, self.cpu = message[1], message[2]
+                    self.count, self.cpu, self.finished = message[1], message[2], message[3]
                     return
                 else:
                     self.error = message[1]
