@@ -382,7 +382,15 @@ def draw_labels(ax, frame: gpd.GeoDataFrame, indicator: str, size: float = LABEL
     return drawn
 
 
+# A map's labels name communes and councils without the word the legend already says.
+LABEL_PREFIXES = ("Comuna ", "Consejo Comunal ", "Consejo comunal ", "CC ")
+
+
 def _short(name: str, width: int = 22) -> str:
+    for prefix in LABEL_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix):]
+            break
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
