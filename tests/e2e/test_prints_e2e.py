@@ -27,10 +27,14 @@ def test_pack_from_the_browser_shows_progress_and_reads_as_a_plan(page, live_ser
     download.value.save_as(path)
     with zipfile.ZipFile(path) as archive:
         archive.extract("plan_0101.pdf", tmp_path)
+        # The full lists are beside the plan, not in it; the note says how many pages the plan has.
+        assert {"capas_0101.gpkg", "csv/cases.csv", "csv/councils.csv", "LEAME.txt"} <= set(archive.namelist())
+        readme = archive.read("LEAME.txt").decode("utf-8")
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "plan_0101.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     pages = [" ".join(p.split()) for p in text.split("\f") if p.strip()]
     assert len(pages) >= 8
+    assert f"plan_0101.pdf: documento imprimible ({len(pages)} páginas)" in readme
     for number, content in enumerate(pages, start=1):
         assert f"Página {number} de {len(pages)}" in content
     joined = " ".join(pages)
