@@ -116,6 +116,7 @@ NOVELTY = "novelty"  # pattern-matching type: {"type": NOVELTY, "kind": ..., "co
 PERIOD_BUTTON = "period-button"  # pattern-matching type: {"type": PERIOD_BUTTON, "key": ...}
 PANEL_TOGGLE = "panel-toggle"
 FULLSCREEN = "fullscreen"
+PRINT_LINK = "print-link"  # «Imprimir vista»: /print/map.pdf with the room's URL parameters
 LEGEND_TOGGLE = "legend-toggle"
 SIDE_PANEL = "side-panel"
 ROOM = "room"

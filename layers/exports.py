@@ -38,7 +38,7 @@ from layers.features import (
     json_value,
     prepare,
 )
-from layers.cells import spreadsheet_text
+from layers.cells import FORMULA_STARTS, spreadsheet_text
 from layers.output import ExportError, atomic_path, check_target
 from layers.registry import Layer, LayerParams
 
@@ -235,11 +235,21 @@ def write_geojson(conn: Connection, layer: Layer, params: LayerParams, path: Pat
 
 
 def _csv_value(value):
+    # The common types first, by exact type: this runs for every cell of every CSV.
+    kind = type(value)
+    if kind is str:
+        return spreadsheet_text(value) if value[:1] in _GUARDED_STARTS else value
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
     return spreadsheet_text(json_value(value))
+
+
+# A text starting otherwise is never guarded (`geodata.spreadsheet`): skip the call.
+_GUARDED_STARTS = frozenset(FORMULA_STARTS) | {"'"}
 
 
 def geometry_columns(layer: Layer, crs: int) -> list[str]:
@@ -268,16 +278,33 @@ def column_headers(layer: Layer, crs: int, labels: str | None = None) -> list[st
 def write_csv(conn: Connection, layer: Layer, params: LayerParams, path: Path, *, crs: int = WGS84,
               labels: str | None = None) -> None:
     """UTF-8 with a BOM (so Excel reads the accents); points as lon/lat, polygons as WKT."""
-    geometry = "xy" if layer.geometry_type == "Point" else "wkt"
-    precision = 6 if crs == WGS84 else 2
-    n = len(layer.fields)
+    geometry, precision = csv_geometry(layer, crs)
     with open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(column_headers(layer, crs, labels))
-        for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision):
-            values = [_csv_value(v) for v in row[:n]]
-            extra = [("" if v is None else round(v, precision)) for v in row[n:]] if geometry == "xy" else [row[n] or ""]
-            writer.writerow(values + extra)
+        line = csv_line(layer, crs)
+        writer.writerows(line(row) for row in iter_rows(conn, layer, params, crs=crs, geometry=geometry, precision=precision))
+
+
+def csv_geometry(layer: Layer, crs: int = WGS84) -> tuple[str, int]:
+    """How a CSV carries the layer's geometry (`feature_select`'s form) and its decimals."""
+    return ("xy" if layer.geometry_type == "Point" else "wkt"), (6 if crs == WGS84 else 2)
+
+
+def csv_line(layer: Layer, crs: int = WGS84):
+    """`line(row)`: a row of `iter_rows` (every field, then the CSV's geometry columns, then
+    anything after them, ignored) as the cells of a CSV line."""
+    geometry, precision = csv_geometry(layer, crs)
+    n = len(layer.fields)
+    value = _csv_value
+    if geometry == "xy":
+        def line(row):
+            lon, lat = row[n], row[n + 1]
+            return [*map(value, row[:n]), "" if lon is None else round(lon, precision), "" if lat is None else round(lat, precision)]
+    else:
+        def line(row):
+            return [*map(value, row[:n]), row[n] or ""]
+    return line
 
 
 # --------------------------------------------------------------------------- GDAL formats

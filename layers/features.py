@@ -64,38 +64,45 @@ def feature_select(
     params: LayerParams,
     *,
     crs: int = WGS84,
-    geometry: str = "wkb",
+    geometry: str | Sequence[str] = "wkb",
     precision: int = 6,
     order_by: Sequence[str] = (),
     limit: int | None = None,
 ):
     """The layer's SQL attributes (`sql_field_names`) plus its geometry as `geom_wkb`,
-    `geom_json`, `lon`/`lat`, `wkt` or `kml`; pass its rows through `enrich` for every field.
+    `geom_json`, `lon`/`lat`, `wkt` or `kml` (or several of these, in the order given:
+    `("xy", "wkb")` reads a CSV's and a GeoPackage's geometry in one pass); pass its rows
+    through `enrich` for every field.
 
     `order_by` (field names, `-` for descending) and `limit` pick e.g. the newest N features;
     without them the query is the layer's own, in its own order."""
     sub = layer.select(params).subquery("layer")
     attrs = [sub.c[name] for name in layer.sql_field_names]
     geom = _geometry(sub, crs)
-    if geometry == "wkb":
-        extra = [func.ST_AsBinary(geom).label("geom_wkb")]
-    elif geometry == "geojson":
-        extra = [func.ST_AsGeoJSON(geom, precision).label("geom_json")]
-    elif geometry == "xy":
-        extra = [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
-    elif geometry == "wkt":
-        extra = [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
-    elif geometry == "kml":
-        # KML is EPSG:4326 by definition: ST_AsKML writes it (15 significant digits, as GDAL's writers).
-        extra = [func.ST_AsKML(sub.c.geom).label("kml")]
-    else:
-        raise ValueError(geometry)
+    extra = []
+    for form in (geometry,) if isinstance(geometry, str) else geometry:
+        extra += _geometry_columns(sub, geom, form, precision)
     query = select(*attrs, *extra)
     if order_by:
         query = query.order_by(*_ordering(sub, order_by))
     if limit is not None:
         query = query.limit(limit)
     return query
+
+
+def _geometry_columns(sub, geom, form: str, precision: int) -> list:
+    if form == "wkb":
+        return [func.ST_AsBinary(geom).label("geom_wkb")]
+    if form == "geojson":
+        return [func.ST_AsGeoJSON(geom, precision).label("geom_json")]
+    if form == "xy":
+        return [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
+    if form == "wkt":
+        return [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
+    if form == "kml":
+        # KML is EPSG:4326 by definition: ST_AsKML writes it (15 significant digits, as GDAL's writers).
+        return [func.ST_AsKML(sub.c.geom).label("kml")]
+    raise ValueError(form)
 
 
 def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> int:
@@ -153,10 +160,13 @@ def enrich(layer: Layer, values: dict[str, dict], rows: Iterable[Any]) -> Iterat
         yield tuple(row[i] if i is not None else found.get(name) for i, name in plan) + tuple(row[n:])
 
 
-def enriched_rows(conn: Connection, layer: Layer, params: LayerParams, query, *, stream: bool = False) -> Iterator[Any]:
+def enriched_rows(conn: Connection, layer: Layer, params: LayerParams, query, *, stream: bool = False,
+                  values: dict[str, dict] | None = None) -> Iterator[Any]:
     """Run a `feature_select` query (possibly ordered, paged or filtered further) and yield
-    its rows with every field (`enrich`). `params` must be resolved (`prepare`)."""
-    values = indicator_values(conn, layer, params)  # before the cursor opens
+    its rows with every field (`enrich`). `params` must be resolved (`prepare`); `values`,
+    the layer's `indicator_values` for them if already computed."""
+    if values is None:
+        values = indicator_values(conn, layer, params)  # before the cursor opens
     rows = _stream(conn, query) if stream else conn.execute(query)
     yield from enrich(layer, values, rows)
 
@@ -183,19 +193,20 @@ def iter_rows(
     params: LayerParams | None = None,
     *,
     crs: int = WGS84,
-    geometry: str = "wkb",
+    geometry: str | Sequence[str] = "wkb",
     precision: int = 6,
     order_by: Sequence[str] = (),
     limit: int | None = None,
+    values: dict[str, dict] | None = None,
 ) -> Iterator[Any]:
     """The streamed rows of a layer: every attribute in field order (indicators merged by
-    `enrich`), then the geometry in the form asked for
-    (`order_by`/`limit` as in `feature_select`)."""
+    `enrich`; `values`: already computed by `indicator_values` for these parameters), then
+    the geometry in the form asked for (`order_by`/`limit` as in `feature_select`)."""
     layer, params = prepare(conn, layer_id, params)
     if crs != WGS84:
         check_crs(conn, crs)
     query = feature_select(layer, params, crs=crs, geometry=geometry, precision=precision, order_by=order_by, limit=limit)
-    yield from enriched_rows(conn, layer, params, query, stream=True)
+    yield from enriched_rows(conn, layer, params, query, stream=True, values=values)
 
 
 def iter_batches(
@@ -224,6 +235,12 @@ _DTYPES = {"int": "Int64", "float": "float64", "bool": "boolean", "str": "object
 
 def _iso(value):
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def rows_frame(layer: Layer, rows: list[Any], crs: int, *, iso_dates: bool = True) -> gpd.GeoDataFrame:
+    """Rows of `iter_rows` (every field, then the geometry, WKB last) as a GeoDataFrame with
+    the stable dtypes of `iter_batches`."""
+    return _frame(layer, rows, crs, iso_dates=iso_dates)
 
 
 def _frame(layer: Layer, rows: list[Any], crs: int, *, iso_dates: bool) -> gpd.GeoDataFrame:
@@ -304,3 +321,13 @@ def has_demo(conn: Connection, layer_id: str | Layer, params: LayerParams | None
     layer, params = prepare(conn, layer_id, params)
     sub = layer.select(params).subquery()
     return bool(conn.execute(select(func.bool_or(sub.c.is_demo))).scalar())
+
+
+def layer_marks(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> tuple[bool, dt.date | None]:
+    """`has_demo` and `data_date` in one query: whether any feature shown is demo data,
+    and the latest update among them (None for a layer without a date field)."""
+    layer, params = prepare(conn, layer_id, params)
+    sub = layer.select(params).subquery()
+    day = func.max(sub.c[layer.date_field]) if layer.date_field else None
+    row = conn.execute(select(func.bool_or(sub.c.is_demo), *([day] if day is not None else []))).one()
+    return bool(row[0]), (row[1] if day is not None else None)

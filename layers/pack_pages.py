@@ -10,6 +10,7 @@ table of at most `TABLE_ROWS` rows.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -126,13 +127,23 @@ def table(fig: Figure, rect, columns: Sequence[tuple[str, int]], rows: Sequence[
     pad = 0.004
     for i, ((header, w), right) in enumerate(zip(columns, numeric)):
         col_w = width * w / total
+        room = fits(fig, col_w - 2 * pad, font)  # the column's width sets the cut, not its share in characters
         tx, ha = (x + col_w - pad, "right") if right else (x + pad, "left")
-        fig.text(tx, top - line / 2, cut(header, w), fontsize=font, fontweight="bold", ha=ha, va="center")
+        fig.text(tx, top - line / 2, cut(header, room), fontsize=font, fontweight="bold", ha=ha, va="center")
         for r, row in enumerate(rows, start=1):
             weight = "bold" if bold_last and r == len(rows) else "normal"
-            fig.text(tx, top - line * (r + 0.5), cut(spreadsheet_text(row[i]), w), fontsize=font, ha=ha, va="center",
+            fig.text(tx, top - line * (r + 0.5), cut(spreadsheet_text(row[i]), room), fontsize=font, ha=ha, va="center",
                      fontweight=weight)
         x += col_w
+
+
+# Helvetica's mean advance in mixed Spanish text, capitals and digits included, in ems.
+MEAN_ADVANCE = 0.56
+
+
+def fits(fig: Figure, width: float, size: float) -> int:
+    """How many characters of `size` points fit in `width` (a fraction of the page's width)."""
+    return max(1, int(width * fig.get_figwidth() * 72 / (size * MEAN_ADVANCE)))
 
 
 def _is_numeric(value) -> bool:
@@ -140,6 +151,13 @@ def _is_numeric(value) -> bool:
     return text == "" or text == "—" or text.replace(".", "").replace(",", "").replace(" %", "").replace("-", "").isdigit()
 
 
-def text_block(fig: Figure, x: float, y: float, lines: Sequence[str], *, width: int = 70, size: float = 8.5) -> None:
-    text = "\n".join(cut(part, width) for line in lines for part in line.split("\n"))
-    fig.text(x, y, text, fontsize=size, va="top", linespacing=1.5)
+def text_block(fig: Figure, x: float, y: float, lines: Sequence[str], *, span: float = 0.36, size: float = 8.5,
+               max_lines: int = 8) -> None:
+    """Lines of text from (x, y) down, wrapped to `span` (a fraction of the page's width),
+    at most `max_lines` (the last one cut with «…» if there is more)."""
+    width = fits(fig, span, size)
+    wrapped = [piece for line in lines for part in line.split("\n")
+               for piece in (textwrap.wrap(part, width, subsequent_indent="    ") or [""])]
+    if len(wrapped) > max_lines:
+        wrapped = [*wrapped[: max_lines - 1], cut(wrapped[max_lines - 1] + " …", width)]
+    fig.text(x, y, "\n".join(wrapped), fontsize=size, va="top", linespacing=1.5)

@@ -338,10 +338,13 @@ def print_view(conn: Connection, view: thematic.MapView, scope, path: str | Path
     theme = thematic.build_theme(conn, view, scope)
     layers = [*thematic.POINT_LAYERS, "municipalities"]
     params = view.params(scope)
+    info = view_info(conn, view, scope)
+    if theme.choropleth.scheme:
+        info["Clases"] = theme.choropleth.scheme  # as the room's legend says it: «cuantiles, 3 clases»
     fig = plt.figure(figsize=paper_size(paper))
     try:
         draw_theme_page(
-            fig, theme, title=title or f"{INDICATORS[view.indicator].label} — {theme.name}", info=view_info(conn, view, scope),
+            fig, theme, title=title or f"{INDICATORS[view.indicator].label} — {theme.name}", info=info,
             data_day=max((d for d in (data_date(conn, lid, params) for lid in layers) if d), default=None),
             demo=any(has_demo(conn, lid, params) for lid in layers),
         )

@@ -28,7 +28,16 @@ from sqlalchemy import Connection, func, select
 from geodata.indicators import INDICATORS, Period, child_values
 from geodata.models import Territory
 from geodata.vocab import OPEN_CASE_STATUSES
-from layers.classify import classify, format_value, legend_items
+from layers.classify import (
+    CLASSES,
+    DEFAULT_METHOD,
+    METHODS,
+    clamp_classes,
+    classify,
+    format_value,
+    legend_items,
+    scheme_label,
+)
 from layers.features import iter_rows
 from layers.registry import LayerError, LayerParams, get_layer, resolve_params
 
@@ -65,6 +74,8 @@ class MapView:
     date_to: dt.date | None = None
     consultation_round: str | None = None
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    classification: str = DEFAULT_METHOD  # the room's «Clases»: jenks, quantiles or equal
+    classes: int = CLASSES  # and how many (3–7)
 
     @property
     def period(self) -> Period:
@@ -119,10 +130,14 @@ def parse_view(args: Mapping) -> MapView:
             values = ("true",) if any(v.lower() in _TRUE for v in values) else ()
         if values:
             filters[name] = values
+    method = _one(args, "classification") or DEFAULT_METHOD
+    if method not in METHODS:
+        raise ThemeError(f"Clasificación desconocida: «{method}» ({', '.join(METHODS)}).")
     return MapView(
         territory=_one(args, "territory"), indicator=indicator, layers=tuple(dict.fromkeys(layers)),
         date_from=parse_date(_one(args, "from"), "from"), date_to=parse_date(_one(args, "to"), "to"),
-        consultation_round=_one(args, "round"), filters=filters,
+        consultation_round=_one(args, "round"), filters=filters, classification=method,
+        classes=clamp_classes(_one(args, "classes")),
     )
 
 
@@ -137,6 +152,7 @@ class Choropleth:
     indicator: str
     title: str
     legend: list[tuple[str, str, int]]
+    scheme: str = ""  # how the classes were made: «cuantiles, 3 clases» (`layers.classify.scheme_label`)
 
 
 @dataclass
@@ -190,19 +206,20 @@ def country_states(conn: Connection) -> gpd.GeoDataFrame:
 
 
 def make_choropleth(shapes: gpd.GeoDataFrame, values: Mapping[str, float | None], indicator: str,
-                    title: str | None = None) -> Choropleth:
+                    title: str | None = None, method: str = DEFAULT_METHOD, k: int = CLASSES) -> Choropleth:
     """Colour `shapes` by `values` (code -> value) in the room's classes of `indicator`
-    (its ramp and number format), counting the territories of each class for the legend."""
+    (its ramp and number format; `method` and `k` as the room's «Clases»), counting the
+    territories of each class for the legend."""
     frame = shapes.copy()
     frame["value"] = [values.get(code) for code in frame["code"]]
-    c = classify(list(frame["value"]), indicator)
+    c = classify(list(frame["value"]), indicator, k=k, method=method)
     frame["color"] = [c.color_of(cls) for cls in c.classes]
     items = legend_items(c, indicator)
     counts = [sum(1 for cls in c.classes if cls == i) for i in range(c.k)]
     if any(cls is None for cls in c.classes):
         counts.append(sum(1 for cls in c.classes if cls is None))
     legend = [(item["color"], item["label"], n) for item, n in zip(items, counts)]
-    return Choropleth(frame, indicator, title or INDICATORS[indicator].label, legend)
+    return Choropleth(frame, indicator, title or INDICATORS[indicator].label, legend, scheme_label(c))
 
 
 def _case_kind(row, names: dict[str, int]) -> str:
@@ -261,7 +278,7 @@ def build_theme(conn: Connection, view: MapView, scope) -> Theme:
         rows, map_code = child_values(conn, parent, view.period, scope), parent
     shapes = territory_shapes(conn, [r["code"] for r in rows])
     values = {r["code"]: r.get(view.indicator) for r in rows}
-    choropleth = make_choropleth(shapes, values, view.indicator)
+    choropleth = make_choropleth(shapes, values, view.indicator, method=view.classification, k=view.classes)
     points = [point_layer(conn, kind, view.params(scope, kind, territory=map_code)) for kind in view.layers if kind in POINT_LAYERS]
     outline = territory_shapes(conn, [node.code]) if node else None
     state_code = node.path.strip("/").split("/")[0] if node else None
@@ -365,7 +382,15 @@ def draw_labels(ax, frame: gpd.GeoDataFrame, indicator: str, size: float = LABEL
     return drawn
 
 
+# A map's labels name communes and councils without the word the legend already says.
+LABEL_PREFIXES = ("Comuna ", "Consejo Comunal ", "Consejo comunal ", "CC ")
+
+
 def _short(name: str, width: int = 22) -> str:
+    for prefix in LABEL_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            name = name[len(prefix):]
+            break
     return name if len(name) <= width else name[: width - 1] + "…"
 
 

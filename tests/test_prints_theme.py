@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from geodata.access import NATIONAL
 from geodata.models import Territory
 from layers.atlas import build_atlas
+from layers.classify import classify, scheme_label
 from layers.exports import export_layer
 from layers.features import features_frame
 from layers.pack import build_pack
@@ -79,6 +80,18 @@ def test_print_view_reproduces_the_room_url(engine, tmp_path):
     assert "Indicador: Casos abiertos" in text and "Casos 1x10" in text
     with pytest.raises(Exception, match="Indicador desconocido"):
         parse_view({"indicator": ["nope"]})
+    # The room's «Clases» travel too: method and number of classes, said in the margin.
+    view = parse_view({"territory": ["0101"], "classification": ["quantiles"], "classes": ["3"]})
+    with engine.connect() as conn:
+        theme = print_view(conn, view, NATIONAL, tmp_path / "cuantiles.pdf")
+    values = list(theme.choropleth.frame["value"])
+    assert theme.choropleth.scheme == scheme_label(classify(values, "cases_open", k=3, method="quantiles"))
+    assert (view.classification, view.classes) == ("quantiles", 3)
+    text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "cuantiles.pdf"), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert f"Clases: {theme.choropleth.scheme}" in text
+    with pytest.raises(Exception, match="Clasificación desconocida"):
+        parse_view({"classification": ["nope"]})
 
 
 def _pages(pdf) -> list[str]:

@@ -282,6 +282,13 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
 
+    # «Imprimir vista» prints what the address bar says: the same query as the URL above.
+    app.clientside_callback(
+        """function (query) { return "/print/map.pdf" + (query || ""); }""",
+        Output(ids.PRINT_LINK, "href"),
+        Input(ids.URL_SYNC, "data"),
+    )
+
     # «Novedades y atrasos» follows the view in its own request, so the map of a drill-down
     # never waits for it.
     @app.callback(Output(ids.NOVELTIES, "children"), Input(ids.VIEW, "data"))

@@ -234,6 +234,11 @@ def case_panel(card: list | None = None) -> html.Aside:
     )
 
 
+def print_href(query: str) -> str:
+    """«Imprimir vista»: the room's view printed (`/print/map.pdf`), with its URL parameters."""
+    return "/print/map.pdf" + (query or "")
+
+
 def map_panel(room, card: list | None = None) -> html.Div:
     """The map, as large as the screen allows: a loading state until it is drawn, the
     legend (collapsible, bottom left: clear of the map's own
@@ -308,6 +313,9 @@ def layout(**query) -> html.Div:
                             dcc.Link(room.alerts_label, href=room.alerts_href, id=ids.ALERTS_LINK, className="solutions-link"),
                             dcc.Link(room.advice_label, href=room.advice_href or "/asesoria", id=ids.ADVICE_LINK,
                                      className="solutions-link", style={} if room.advice_href else {"display": "none"}),
+                            html.A(texts.PRINT_VIEW, id=ids.PRINT_LINK, href=print_href(room.view.to_query()), download="",
+                                   className="solutions-link print-link",
+                                   title=texts.PRINT_VIEW_HINT, **{"aria-label": texts.PRINT_VIEW_HINT}),
                             html.Button(texts.FULLSCREEN, id=ids.FULLSCREEN, className="panel-toggle map-fullscreen",
                                         **{"aria-controls": "map-panel"}),
                         ],
