@@ -21,6 +21,7 @@ from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import OPEN_ACCESS, Action, Actor
 from geodata.indicators import INDICATORS, Period
+from geodata.period import ALL_TIME
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, ancestors, breadcrumb, children, resolve
 from geodata.rules import CASE_SLA_DAYS, silence_days
@@ -112,14 +113,6 @@ class PointSet:
         return self.cells is not None
 
 
-def reference_day(period: Period | None, today: dt.date | None) -> dt.date:
-    """'Overdue' and 'days since' are judged at the end of the period, or today."""
-    today = today or dt.date.today()
-    if period is not None and period.date_to and period.date_to < today:
-        return period.date_to
-    return today
-
-
 def record_points(
     conn,
     kind: str,
@@ -151,7 +144,7 @@ def record_points(
         date_to=period.date_to,
         consultation_round=period.consultation_round,
         scope=scope,
-        as_of=reference_day(period, today),
+        as_of=(period or ALL_TIME).reference_day(today),
         filters=filters or None,
     )
     # Newest first by the date the period applies to, then by id: a stable choice of `limit`.
@@ -182,7 +175,7 @@ def density_points(conn, kind: str, code: str | None, period: Period | None = No
             code = scope.territory_code
     period = period or Period()
     params = LayerParams(territory=code, date_from=period.date_from, date_to=period.date_to,
-                         consultation_round=period.consultation_round, scope=scope, as_of=reference_day(period, today),
+                         consultation_round=period.consultation_round, scope=scope, as_of=(period or ALL_TIME).reference_day(today),
                          filters=filters or None)
     try:
         cells = density_cells(conn, get_layer(kind), params, cell_size(bbox))

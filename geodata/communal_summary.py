@@ -59,8 +59,6 @@ def _sums(conn: Connection, place: Place, model, columns: dict) -> dict[str, dic
 def communal_summary(conn: Connection, place: Place, period: Period = Period(), today: dt.date | None = None) -> dict:
     """{"rows": one per child of the place with every measure, "totals": the place's own,
     "sectors": active businesses per sector}. Scoped by the place (resolved and checked once)."""
-    # The room's period (either Period type: the dashboard's carries the same dates).
-    period = Period(period.date_from, period.date_to, period.consultation_round)
     day = period.reference_day(today)
     security = quadrant_security_cases(period.date_from, period.date_to, day, within=place.condition)
     caseload = peace_caseload(period.date_from, period.date_to)

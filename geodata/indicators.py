@@ -28,6 +28,7 @@ from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.database import is_superuser
 from geodata.facts import NO_FILTER, RecordFilter  # noqa: F401  (the indicators' filter, re-exported)
 from geodata.models import FACT_MEASURES, RESOLVE_DAY_BUCKETS, Territory
+from geodata.period import ALL_TIME, Period  # noqa: F401  (the one period type, re-exported for the indicators' callers)
 from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
 from geodata.rules import CASE_SLA_DAYS, CLAP_GAP_DAYS, COUNCIL_SILENT_SQL, LAST_REPORT_SQL, silence_days
 from geodata.vocab import OPEN_CASE_STATUSES
@@ -36,20 +37,6 @@ from geodata.vocab import OPEN_CASE_STATUSES
 MATERIALISED_MAX_DEPTH = 2
 
 
-@dataclass(frozen=True)
-class Period:
-    """What the screen is filtered to: a date range, a consultation round, or both."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    consultation_round: str | None = None
-
-    @property
-    def is_all(self) -> bool:
-        return self.date_from is None and self.date_to is None and not self.consultation_round
-
-
-ALL_TIME = Period()
 
 
 @dataclass(frozen=True)

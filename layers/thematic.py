@@ -88,14 +88,8 @@ class MapView:
         return LayerParams(
             territory=territory or self.territory, date_from=self.date_from, date_to=self.date_to,
             consultation_round=self.consultation_round, filters=(self.layer_filters(layer_id) if layer_id else None) or None,
-            scope=scope, as_of=reference_day(self.period),
+            scope=scope, as_of=self.period.reference_day(),
         )
-
-
-def reference_day(period: Period) -> dt.date:
-    """'Overdue' is judged at the end of a past period, or today (as the room does)."""
-    today = dt.date.today()
-    return period.date_to if period.date_to and period.date_to < today else today
 
 
 def _one(args: Mapping, name: str) -> str | None:

@@ -7,6 +7,7 @@
    - dcc.Dropdown: a focusable input marked aria-hidden takes the Tab stop and hands it to
      the real button (tabindex=-1). The button becomes the Tab stop itself (Enter, Space or
      the arrow keys open it) and the hidden input leaves the tab order.
+   - dcc.Slider: a thumb with no name (it takes its group's).
    - dcc.DatePickerRange: its wrapper carries button attributes on a div and a label list
      ending in "undefined"; its clear control is an <a> with no role and an English name.
    React only rewrites an attribute when its own prop changes, so a fix stays until the
@@ -60,6 +61,12 @@
         if (ids.length) { set(wrapper, "aria-labelledby", ids.join(" ")); set(wrapper, "role", "group"); }
         else { drop(wrapper, "aria-labelledby"); }
       }
+    });
+    // dcc.Slider: its thumb (role=slider) has no name; it takes the name of the group it sits in.
+    root.querySelectorAll('.dash-slider-thumb[role="slider"]').forEach(function (thumb) {
+      if (thumb.hasAttribute("aria-label") || thumb.hasAttribute("aria-labelledby")) return;
+      var group = thumb.closest("[aria-label]");
+      if (group) set(thumb, "aria-label", group.getAttribute("aria-label"));
     });
     root.querySelectorAll("a.dash-datepicker-clear").forEach(function (clear) {
       set(clear, "role", "button");
