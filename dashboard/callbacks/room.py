@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 from dash import ALL, Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids, inputs, session, texts
@@ -32,6 +34,24 @@ _TRIGGERS = {
     ids.TIMELINE: "week",
     ids.TIMELINE_OFF: "week_off",
 }
+
+def _meaningful_trigger():
+    """The input behind this call: Dash batches the `n_clicks` of buttons that have just
+    appeared (the entries of «Novedades y atrasos», crumbs, period buttons: never clicked)
+    with a change made at the same moment (a layer ticked as the panel fills), and lists
+    them first; a never-clicked button is skipped so that change is not lost. None when
+    nothing but such buttons changed."""
+    for item in ctx.triggered:
+        prop_id = item.get("prop_id", "")
+        component = prop_id.rsplit(".", 1)[0]
+        if component.startswith("{"):
+            if inputs.count(item.get("value")):
+                return json.loads(component)
+            continue
+        if component:
+            return component
+    return None
+
 
 _SCREEN = [
     Output(ids.MAP, "figure"),
@@ -137,11 +157,11 @@ def register(app) -> None:
     def on_action(indicator, show, layers, round_, date_from, date_to, _clear, category, status, overdue, stage, click, cell, _crumbs,
                   _novelties, _periods, classification, classes, week, _week_off, view_data, rendered):
         unchanged = [no_update] * (4 + len(_SCREEN))
-        trigger_id = ctx.triggered_id
+        trigger_id = _meaningful_trigger()
         crumb_code = None
+        if trigger_id is None:
+            return unchanged
         if isinstance(trigger_id, dict):
-            if not inputs.count(ctx.triggered[0]["value"]):
-                return unchanged
             if trigger_id.get("type") == ids.PERIOD_BUTTON:
                 # A relative period ending today (or «Todo»): the same path as typed dates.
                 dates = nvm.period_dates(inputs.text(trigger_id.get("key"), limit=8) or "")
@@ -233,25 +253,23 @@ def register(app) -> None:
         Input(ids.OPERATOR, "value"),
     )
 
-    # The timeline follows the view's period (its weeks) and week. Its value names a week
-    # (a Monday's day number), so it is only set for a week the view shows: a value set
-    # here comes back to `on_action` as that same week, a no-op.
+    # The timeline follows the view's period (its weeks). It never sets the slider's value:
+    # that value is an input of `on_action`, whose view this callback follows, and Dash holds
+    # a callback back while one of its inputs may still be written by a callback it feeds —
+    # a layer ticked while the room was answering the previous tick was then lost. The value
+    # is set where the view starts (the page's layout, from the URL) and by «Reproducir».
     @app.callback(
         Output(ids.TIMELINE, "min"),
         Output(ids.TIMELINE, "max"),
         Output(ids.TIMELINE, "marks"),
-        Output(ids.TIMELINE, "value"),
         Output(ids.TIMELINE_LABEL, "children"),
         Output(ids.TIMELINE_OFF, "style"),
         Input(ids.VIEW, "data"),
-        State(ids.TIMELINE, "value"),
     )
-    def timeline(view_data, value):
+    def timeline(view_data):
         view = View.from_store(view_data)
         slider = timeline_vm.slider(view)
-        moved = view.week is not None and slider["value"] != value
-        return (slider["min"], slider["max"], slider["marks"], slider["value"] if moved else no_update, slider["label"],
-                {} if view.week else parts.HIDDEN)
+        return slider["min"], slider["max"], slider["marks"], slider["label"], {} if view.week else parts.HIDDEN
 
     # Play: one week per step, from the first week again when at the end; the last week stops it.
     app.clientside_callback(
