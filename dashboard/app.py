@@ -51,6 +51,8 @@ INDEX_STRING = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
+# What the page shows until Dash's renderer has drawn it (Dash's own says "Loading...").
+APP_ENTRY = """<div id="react-entry-point"><div class="_dash-loading" role="status">Cargando la sala…</div></div>"""
 RETRY_SECONDS = 5
 
 
@@ -182,6 +184,8 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         update_title=None,
         index_string=INDEX_STRING,
     )
+    # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish.
+    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{**parts, "app_entry": APP_ENTRY})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.config["SALA_READ_ENGINE_GETTER"] = read_engine_getter

@@ -43,6 +43,12 @@ def test_open_access_serves_the_country(app):
     assert client.get("/geo/children/9999.json").status_code == 404
 
 
+def test_the_page_says_it_is_loading_in_spanish(app):
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    assert "Cargando la sala…" in page and "Loading..." not in page
+    assert '<div id="react-entry-point">' in page  # where Dash's renderer draws the app
+
+
 def test_versioned_geometry_is_cached_for_good(app, engine):
     from layers.boundaries import boundary_version
 
