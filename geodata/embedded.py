@@ -106,7 +106,7 @@ def process_alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _is_root() -> bool:
+def is_root() -> bool:
     return os.geteuid() == 0
 
 
@@ -164,8 +164,9 @@ class EmbeddedPostgres:
         self.log_file = self.cluster_dir.parent / "postgres.log"
 
     # --- running commands as the right user -------------------------------------------
-    def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
-        if _is_root():
+    def run_as_server(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+        """Run a PostgreSQL program as the server's user (`postgres` when started by root)."""
+        if is_root():
             args = ["runuser", "-u", SERVER_USER, "--", *args]
         return subprocess.run(args, capture_output=True, text=True, **kwargs)
 
@@ -275,12 +276,12 @@ class EmbeddedPostgres:
         pwfile = parent / ".initdb-pw"
         pwfile.write_text(self.password() + "\n")
         try:
-            if _is_root():
+            if is_root():
                 server = pwd.getpwnam(SERVER_USER)
                 _grant_traverse(parent)
                 for path in (self.cluster_dir, pwfile):
                     os.chown(path, server.pw_uid, server.pw_gid)
-            result = self._run(
+            result = self.run_as_server(
                 [
                     binaries["initdb"],
                     "-D", str(self.cluster_dir),
@@ -326,13 +327,13 @@ class EmbeddedPostgres:
         self._drop_foreign_lock()
         self._repair_config()
         port = self.port_for_start()
-        if _is_root() and not self.log_file.exists():
+        if is_root() and not self.log_file.exists():
             self.log_file.touch()
             server = pwd.getpwnam(SERVER_USER)
             os.chown(self.log_file, server.pw_uid, server.pw_gid)
         # The socket goes into the cluster's own folder, wherever that is today.
         options = f"-p {port} -k {shlex.quote(str(self.cluster_dir))}"
-        result = self._run(
+        result = self.run_as_server(
             [
                 binaries["pg_ctl"],
                 "-D", str(self.cluster_dir),
@@ -366,7 +367,7 @@ class EmbeddedPostgres:
         if self.running_port() is None:
             return False
         binaries = find_binaries()
-        result = self._run([binaries["pg_ctl"], "-D", str(self.cluster_dir), "-m", "fast", "-w", "stop"])
+        result = self.run_as_server([binaries["pg_ctl"], "-D", str(self.cluster_dir), "-m", "fast", "-w", "stop"])
         if result.returncode != 0:
             raise EmbeddedError(f"pg_ctl stop falló: {result.stderr.strip()}")
         return True

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from geodata.database import make_engine
-from geodata.embedded import SERVER_USER, EmbeddedError, EmbeddedPostgres, _is_root, find_binaries
+from geodata.embedded import SERVER_USER, EmbeddedError, EmbeddedPostgres, find_binaries, is_root
 from geodata.settings import Settings
 
 SLOT = "sala_standby"
@@ -75,11 +75,11 @@ def _base_backup(primary: EmbeddedPostgres, replica: EmbeddedPostgres) -> None:
     passfile.write_text(f"127.0.0.1:{primary.running_port()}:*:sala:{primary.password()}\n")
     passfile.chmod(0o600)
     try:
-        if _is_root():
+        if is_root():
             server = pwd.getpwnam(SERVER_USER)
             for path in (parent, passfile):
                 os.chown(path, server.pw_uid, server.pw_gid)
-        result = primary._run(
+        result = primary.run_as_server(
             ["env", f"PGPASSFILE={passfile}", find_binaries()["pg_basebackup"], "-h", "127.0.0.1",
              "-p", str(primary.running_port()), "-U", "sala", "-D", str(replica.cluster_dir),
              "-X", "stream", "-S", SLOT, "-R", "--checkpoint=fast"]
