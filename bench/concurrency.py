@@ -198,9 +198,9 @@ def configurations(server_cmd: str | None, replica_url: str | None) -> list[tupl
     if server_cmd:
         return [(server_cmd, server_cmd, {})]
     cores = os.cpu_count() or 1
-    found = [("1 process (waitress)", SERVE + " --workers 1", {}), (f"{cores} workers (gunicorn)", SERVE, {})]
+    found = [("1 process (waitress)", SERVE + " --workers 1", {}), (f"{cores} workers (gunicorn)", SERVE + f" --workers {cores}", {})]
     if replica_url:
-        found.append((f"{cores} workers, reads on the replica", SERVE, {"SALA_READ_DATABASE_URL": replica_url}))
+        found.append((f"{cores} workers, reads on the replica", SERVE + f" --workers {cores}", {"SALA_READ_DATABASE_URL": replica_url}))
     return found
 
 

@@ -39,7 +39,7 @@ def serve(
     port: int = typer.Option(None, help="Puerto (por defecto SALA_PORT)."),
     debug: bool = typer.Option(False, help="Servidor de desarrollo de Dash con recarga y herramientas de depuración."),
     threads: int = typer.Option(8, help="Hilos por proceso."),
-    workers: int = typer.Option(0, help="Procesos que atienden (0: uno por núcleo). Con 1, waitress en este proceso."),
+    workers: int = typer.Option(1, help="Procesos que atienden (0: uno por núcleo). Con 1, waitress en este proceso."),
     backlog: int = typer.Option(2048, help="Conexiones que esperan en cola a ser aceptadas."),
     connections: int = typer.Option(1000, help="Conexiones abiertas a la vez por proceso (las demás esperan en la cola)."),
 ) -> None:
