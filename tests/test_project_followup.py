@@ -19,23 +19,15 @@ from geodata import followup
 from geodata.access import Scope
 from geodata.models import AuditLog, FollowUp, FollowUpEntry
 from geodata.permissions import Actor, PermissionDenied
-from tests.dashboard_fixtures import populated_tree
 from tests.etl_builders import rows, write_csv
-from tests.test_team import HEADER, TEAM
+from tests.test_agreement_card import tree  # noqa: F401 (the fixture: the tree and 0101's team)
+from tests.test_team import HEADER
 
 CAPITAL = Scope(role="operator", territory_code="01", territory_path="/01/")
 OP1, OP2 = Actor("op.uno", CAPITAL), Actor("op.dos", CAPITAL)
 MIRANDA = Actor("op.miranda", Scope(role="operator", territory_code="15", territory_path="/15/"))
 PLANNER = Actor("plan", Scope(role="planner", territory_code="01", territory_path="/01/"))
 DIRECTOR = Actor("dir.capital", Scope(role="director", territory_code="01", territory_path="/01/"))
-
-
-@pytest.fixture
-def tree(engine, tmp_path):
-    with engine.begin() as conn:
-        populated_tree(conn)
-    load_file(engine, "followup-team", write_csv(tmp_path / "equipo.csv", HEADER, TEAM))
-    return engine
 
 
 def _save(engine, actor, version, code="P1", **fields):

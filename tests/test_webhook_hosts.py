@@ -20,24 +20,10 @@ from geodata.models import AuditLog
 from geodata.permissions import Actor
 from geodata.settings import Settings
 from geodata.team_models import NotifyAttempt, NotifyDelivery, NotifySubscription
-from tests.dashboard_fixtures import add_case, populated_tree
-from tests.notify_sinks import WebhookSink
+from tests.dashboard_fixtures import add_case
+from tests.test_notify import hook, tree  # noqa: F401 (the fixtures)
 
 CAPITAL = Actor("op.capital", Scope(role="operator", territory_code="01", territory_path="/01/"))
-
-
-@pytest.fixture
-def tree(engine):
-    with engine.begin() as conn:
-        populated_tree(conn)
-    return engine
-
-
-@pytest.fixture
-def hook():
-    sink = WebhookSink()
-    yield sink
-    sink.close()
 
 
 def _settings(hosts: str) -> Settings:

@@ -15,6 +15,7 @@ from geodata.models import Agreement, AgreementProject, AuditLog, Project, Terri
 from geodata.team_models import TeamMember
 from geodata.users import create_user
 from tests.e2e.conftest import ARTIFACTS, ConsoleLog, screenshot
+from tests.e2e.test_followup_e2e import _signed_in
 from tests.e2e.test_dashboard_e2e import wait_for_map
 from tests.live_app import PASSWORD, serve
 
@@ -51,19 +52,6 @@ def room(demo_copy_module_url, data_dir):
     with serve(demo_copy_module_url, data_dir) as base:
         yield {"base": base, "engine": engine, "code": row.code, "stage": row.stage, "member": member}
     engine.dispose()
-
-
-def _signed_in(browser, base: str, username: str, console: ConsoleLog, size=(1920, 1080)):
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="es-VE")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    console.attach(page)
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    return context, page
 
 
 def _open(page, base: str, code: str):
@@ -134,7 +122,8 @@ def test_an_operator_follows_up_a_project_and_a_second_one_gets_the_conflict(bro
         _open(phone, base, code)
         phone.locator("#follow-save").scroll_into_view_if_needed()
         assert phone.locator("#follow-save").is_visible()
-        screenshot(phone, "followup-project-card-390")
+        phone.screenshot(path=str(ARTIFACTS / "followup-project-card-390.png"))  # the viewport, at the form
+        phone.locator("#case-panel").screenshot(path=str(ARTIFACTS / "followup-project-panel-390.png"))
     finally:
         phone_context.close()
 
