@@ -181,3 +181,14 @@ def test_a_member_who_moves_seats_in_a_reload_keeps_the_history_as_it_was(tree, 
     assert dict(card["fields"])["Responsable del seguimiento"] == "José Gil — Secretario(a) de mesa (Mesa de agua)"
     assert [h["what"] for h in card["follow_history"] if h["room"]] == [
         "Asignado a José Gil — Relator(a) de mesa (Mesa de agua)"]
+
+
+def test_a_project_linked_by_the_room_is_listed_on_the_agreements_card(tree):
+    from dashboard import agreement_vm as avm
+
+    def answers(code):
+        return [s["code"] for s in avm.agreement_card(tree, OP1, code)["solutions"] if s["kind"] == "Proyecto"]
+
+    assert answers("A2") == [] and answers("A1") == ["P1"]  # A1 by the load
+    _save(tree, OP1, 0, link="A2")
+    assert answers("A2") == ["P1"] and answers("A1") == ["P1"]
