@@ -28,8 +28,9 @@ from sqlalchemy import Connection, and_, func, select  # noqa: E402
 from geodata.indicators import INDICATORS  # noqa: E402
 from geodata.models import Territory  # noqa: E402
 from layers import thematic  # noqa: E402
-from layers.exports import ATTRIBUTION, SOURCE, ExportError, describe_params  # noqa: E402
+from layers.describe import ATTRIBUTION, SOURCE, describe_params  # noqa: E402
 from layers.features import data_date, features_frame, has_demo, prepare  # noqa: E402
+from layers.output import ExportError  # noqa: E402
 from layers.registry import Layer, LayerParams, get_layer  # noqa: E402
 
 # Landscape sizes in inches.

@@ -108,7 +108,7 @@ def _many(args: Mapping, name: str) -> tuple[str, ...]:
 def parse_view(args: Mapping) -> MapView:
     """The room's URL parameters (a dict of str or list of str) as a MapView; bad input
     raises ThemeError (a Spanish message) instead of being guessed at."""
-    from layers.cli import parse_date
+    from layers.parsing import parse_date
 
     indicator = _one(args, "indicator") or DEFAULT_INDICATOR
     if indicator not in INDICATORS:

@@ -134,7 +134,7 @@ def _date_arg(name: str) -> dt.date | None:
     value = request.args.get(name)
     if not value:
         return None
-    from layers.cli import parse_date
+    from layers.parsing import parse_date
 
     return parse_date(value, name)
 

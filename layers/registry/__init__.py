@@ -14,8 +14,8 @@ code where rows are produced (`layers.features`).
 Every query is cut to the territory asked for (its subtree, via the materialised path)
 and to the caller's `Scope`, so no export or tile can show what the role may not see.
 
-Where things live: the framework in `spec` (Field, Column, FilterDef, Style, Layer),
-`params` (LayerParams, validation, the territory's resolution, filter values), `catalogue`
+Where things live: the framework in `spec` (Field, Column, FilterDef, Style, Layer, validate_params),
+`params` (LayerParams, the territory's resolution, filter values), `catalogue`
 (register, get_layer, list_layers), `errors`, `sql` (shared SQL pieces), `columns` (column
 specs several layers share), `records` (the generic record-layer query); the catalogue by
 family in `territories`, `cases`, `projects`, `claps`, `agreements`, `integrity`,
@@ -39,9 +39,9 @@ from layers.registry.catalogue import LAYERS, UnknownLayer, get_layer, list_laye
 from layers.registry.columns import IS_DEMO, LOCATION_SOURCE, TERRITORY_OWN_TAIL, named_with_parent, territory_tail, updated_on
 from layers.registry.errors import LayerError, UnknownTerritory
 from layers.registry.indicators import INDICATOR_FIELDS, TERRITORY_INDICATORS
-from layers.registry.params import BOOL_CHOICES, LayerParams, resolve_params, validate_params
+from layers.registry.params import BOOL_CHOICES, LayerParams, resolve_params
 from layers.registry.records import record_builder, where_flag, where_in
-from layers.registry.spec import Column, Field, FilterDef, Layer, Style, select_columns
+from layers.registry.spec import Column, Field, FilterDef, Layer, Style, select_columns, validate_params
 from layers.registry.sql import SRID, territory_polygon
 
 __all__ = [

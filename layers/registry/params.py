@@ -1,6 +1,7 @@
 """What a layer is asked for (`LayerParams`: territory, period, round, filters, scope, box,
-day judged on), its validation against the layer's filters, the territory's resolution
-(exists and is in scope) and the readers of filter values the layers' queries use."""
+day judged on), the territory's resolution (exists and is in scope) and the readers of
+filter values the layers' queries use. Checking them against a layer is
+`spec.validate_params`."""
 
 from __future__ import annotations
 
@@ -8,15 +9,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from geodata.access import NATIONAL, Scope
 from geodata.territory import resolve
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
-from layers.registry.errors import LayerError, UnknownTerritory
-
-if TYPE_CHECKING:
-    from layers.registry.spec import Layer
+from layers.registry.errors import UnknownTerritory
 
 _ROUND = re.compile(CONSULTATION_ROUND_PATTERN)
 _BOOL_VALUES = {"true": True, "1": True, "si": True, "sí": True, "false": False, "0": False, "no": False}
@@ -40,30 +37,6 @@ class LayerParams:
     # The day records are judged on ("overdue", "days open", "days since the last delivery");
     # None: today in the database. The map room judges a past period at its end.
     as_of: date | None = None
-
-
-def validate_params(layer: Layer, params: LayerParams) -> None:
-    if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise LayerError(f"Periodo inválido: la fecha inicial {params.date_from} es posterior a la final {params.date_to}.")
-    if params.consultation_round and not _ROUND.match(params.consultation_round):
-        raise LayerError(f"Consulta inválida: «{params.consultation_round}» (se espera AAAA-N, p. ej. 2025-1).")
-    known = {f.name: f for f in layer.filters}
-    for name, values in (params.filters or {}).items():
-        if name not in known:
-            allowed = ", ".join(known) or "ninguno"
-            raise LayerError(f"La capa «{layer.id}» no tiene el filtro «{name}» (filtros: {allowed}).")
-        choices = known[name].choices
-        if choices is None:
-            continue
-        for value in values:
-            if value.lower() not in {c.lower() for c in choices}:
-                raise LayerError(
-                    f"Valor inválido para el filtro «{name}»: «{value}» (valores: {', '.join(choices)})."
-                )
-    if params.bbox is not None:
-        minx, miny, maxx, maxy = params.bbox
-        if not (minx <= maxx and miny <= maxy):
-            raise LayerError("bbox inválido: se espera minx,miny,maxx,maxy.")
 
 
 def resolve_params(conn, params: LayerParams) -> LayerParams:

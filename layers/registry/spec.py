@@ -1,6 +1,7 @@
 """What a layer is, declared: `Field` (an attribute: name, Spanish label, type), `Column`
 (a field with the SQL expression that computes it, so a field is declared once and the
-select is built from it), `FilterDef`, `Style` and `Layer` itself."""
+select is built from it), `FilterDef`, `Style`, `Layer` itself and `validate_params`
+(the parameters checked against the layer's filters)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import Select
 
-from layers.registry.params import LayerParams, validate_params
+from layers.registry.errors import LayerError
+from layers.registry.params import _ROUND, LayerParams
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,30 @@ class Style:
         if self.field is None:
             return [(self.single_label, self.color)]
         return [(self.labels.get(v, v), c) for v, c in self.colors.items()]
+
+
+def validate_params(layer: Layer, params: LayerParams) -> None:
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise LayerError(f"Periodo inválido: la fecha inicial {params.date_from} es posterior a la final {params.date_to}.")
+    if params.consultation_round and not _ROUND.match(params.consultation_round):
+        raise LayerError(f"Consulta inválida: «{params.consultation_round}» (se espera AAAA-N, p. ej. 2025-1).")
+    known = {f.name: f for f in layer.filters}
+    for name, values in (params.filters or {}).items():
+        if name not in known:
+            allowed = ", ".join(known) or "ninguno"
+            raise LayerError(f"La capa «{layer.id}» no tiene el filtro «{name}» (filtros: {allowed}).")
+        choices = known[name].choices
+        if choices is None:
+            continue
+        for value in values:
+            if value.lower() not in {c.lower() for c in choices}:
+                raise LayerError(
+                    f"Valor inválido para el filtro «{name}»: «{value}» (valores: {', '.join(choices)})."
+                )
+    if params.bbox is not None:
+        minx, miny, maxx, maxy = params.bbox
+        if not (minx <= maxx and miny <= maxy):
+            raise LayerError("bbox inválido: se espera minx,miny,maxx,maxy.")
 
 
 @dataclass(frozen=True)
