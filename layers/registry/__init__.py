@@ -14,12 +14,14 @@ code where rows are produced (`layers.features`).
 Every query is cut to the territory asked for (its subtree, via the materialised path)
 and to the caller's `Scope`, so no export or tile can show what the role may not see.
 
-Where things live: the framework in `spec` (Field, Column, FilterDef, Style, Layer, validate_params),
-`params` (LayerParams, the territory's resolution, filter values), `catalogue`
-(register, get_layer, list_layers), `errors`, `sql` (shared SQL pieces), `columns` (column
-specs several layers share), `records` (the generic record-layer query); the catalogue by
-family in `territories`, `cases`, `projects`, `claps`, `agreements`, `integrity`,
-`communal`, `reporting` and `money`, imported below in the order the layers are listed.
+Where things live: the framework in `spec` (Field, Column, FilterDef, Style, Layer,
+validate_params), `params` (LayerParams, the territory's resolution, filter values),
+`catalogue` (register, get_layer, list_layers), `errors`, `sql` (shared SQL pieces),
+`columns` (column specs several layers share), `records` (a record layer in one
+declaration: `record_layer`, as `cases` and tests/test_worked_example_layer.py show); the
+catalogue by family in `territories`, `cases`, `projects`, `claps`, `agreements`,
+`integrity`, `communal`, `reporting` and `money`, imported below in the order the layers
+are listed.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from layers.registry.columns import IS_DEMO, LOCATION_SOURCE, TERRITORY_OWN_TAIL
 from layers.registry.errors import LayerError, UnknownTerritory
 from layers.registry.indicators import INDICATOR_FIELDS, TERRITORY_INDICATORS
 from layers.registry.params import BOOL_CHOICES, LayerParams, resolve_params
-from layers.registry.records import record_builder, where_flag, where_in
+from layers.registry.records import record_builder, record_layer, where_at_least, where_flag, where_in
 from layers.registry.spec import Column, Field, FilterDef, Layer, Style, select_columns, validate_params
 from layers.registry.sql import SRID, territory_polygon
 
@@ -66,6 +68,7 @@ __all__ = [
     "list_layers",
     "named_with_parent",
     "record_builder",
+    "record_layer",
     "register",
     "resolve_params",
     "select_columns",
@@ -74,6 +77,7 @@ __all__ = [
     "unregister",
     "updated_on",
     "validate_params",
+    "where_at_least",
     "where_flag",
     "where_in",
 ]

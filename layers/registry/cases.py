@@ -11,8 +11,8 @@ from geodata.vocab import AREAS, CASE_CATEGORIES, CASE_STATUSES
 from layers.registry.catalogue import register
 from layers.registry.columns import territory_tail
 from layers.registry.params import BOOL_CHOICES
-from layers.registry.records import record_builder, where_flag, where_in
-from layers.registry.spec import Column, FilterDef, Layer, Style
+from layers.registry.records import record_layer, where_flag, where_in
+from layers.registry.spec import Column, FilterDef, Style
 from layers.registry.sql import _label
 
 _CASE_STATUS_COLORS = {
@@ -43,12 +43,19 @@ CASE_COLUMNS = (
 )
 
 register(
-    Layer(
+    record_layer(
         id="cases",
         title="Casos 1x10",
-        geometry_type="Point",
-        level=None,
-        fields=CASE_COLUMNS,
+        model=Case,
+        columns=CASE_COLUMNS,
+        period=lambda q: Case.reported_date,
+        conditions=(
+            where_in("category", lambda q: Case.category, CASE_CATEGORIES),
+            where_in("status", lambda q: Case.status, CASE_STATUSES),
+            where_in("area", lambda q: Case.area, AREAS),
+            where_flag("overdue", lambda q: case_overdue(q.day)),
+        ),
+        order_by=lambda q: (Case.reported_date.desc(), Case.code),
         style=Style(field="status", colors=_CASE_STATUS_COLORS, labels=CASE_STATUSES, radius=5),
         popup=("code", "category_label", "status_label", "overdue", "reported_date", "due_date", "institution", "territory_name"),
         filters=(
@@ -56,18 +63,6 @@ register(
             FilterDef("status", "Estatus", CASE_STATUSES),
             FilterDef("area", "Área", AREAS),
             FilterDef("overdue", "Vencido", BOOL_CHOICES),
-        ),
-        builder=record_builder(
-            Case,
-            CASE_COLUMNS,
-            period=lambda q: Case.reported_date,
-            conditions=(
-                where_in("category", lambda q: Case.category, CASE_CATEGORIES),
-                where_in("status", lambda q: Case.status, CASE_STATUSES),
-                where_in("area", lambda q: Case.area, AREAS),
-                where_flag("overdue", lambda q: case_overdue(q.day)),
-            ),
-            order_by=lambda q: (Case.reported_date.desc(), Case.code),
         ),
         description="Casos del 1x10 del Buen Gobierno; sin punto propio se ubican en su territorio.",
         date_field="updated_on",

@@ -1,7 +1,8 @@
-"""The generic query of a record layer (a table of points placed at their own point or, lacking
-one, at their territory's): `record_builder` joins the record's territory, cuts to the
-subtree, scope, period and box, applies the filters' conditions (`where_in`, `where_flag`)
-and selects the layer's column specs. A new record layer is one `Layer` declaration."""
+"""The generic record layer (a table of points placed at their own point or, lacking one, at
+their territory's): `record_builder` joins the record's territory, cuts to the subtree,
+scope, period and box, applies the filters' conditions (`where_in`, `where_flag`,
+`where_at_least`) and selects the layer's column specs; `record_layer` declares such a
+layer at once (its fields are its columns). A new record layer is one declaration."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from geodata.models import Territory
+from layers.registry.errors import LayerError
 from layers.registry.params import LayerParams, _bool_filter, _values, _vocab_values
-from layers.registry.spec import Field, select_columns
+from layers.registry.spec import Column, Field, Layer, select_columns
 from layers.registry.sql import _bbox_condition, _day, _period, _point, _records_in_box, _territory_condition, _territory_point
 
 # A filter's condition: given the query's names and the parameters, a SQL condition or None (not asked for).
@@ -44,6 +46,22 @@ def where_flag(name: str, expr: Callable[[Any], Any]) -> Condition:
         if wanted is None:
             return None
         return expr(q) if wanted else ~expr(q)
+
+    return condition
+
+
+def where_at_least(name: str, expr: Callable[[Any], Any]) -> Condition:
+    """`?name=N`: `expr(q)` is at least N (the smallest, if several are given)."""
+
+    def condition(q, params: LayerParams):
+        values = _values(params, name)
+        if values is None:
+            return None
+        try:
+            least = min(float(v.replace(",", ".")) for v in values)
+        except ValueError:
+            raise LayerError(f"El filtro «{name}» espera un número: «{', '.join(values)}».") from None
+        return expr(q) >= least
 
     return condition
 
@@ -79,3 +97,21 @@ def record_builder(
         )
 
     return build
+
+
+def record_layer(
+    *,
+    model,
+    columns: Sequence[Column],
+    order_by: Callable[[Any], Sequence[Any]],
+    period: Callable[[Any], Any] | None = None,
+    conditions: Sequence[Condition] = (),
+    **layer,
+) -> Layer:
+    """A record layer in one declaration: `columns` are its fields and its select
+    (`record_builder`); `layer` holds the rest of the `Layer` (id, title, style, popup,
+    filters…; `geometry_type` "Point" and `level` None unless given)."""
+    layer.setdefault("geometry_type", "Point")
+    layer.setdefault("level", None)
+    builder = record_builder(model, columns, order_by=order_by, period=period, conditions=conditions)
+    return Layer(fields=tuple(columns), builder=builder, **layer)
