@@ -45,7 +45,7 @@ from layers.features import count_features, layer_marks  # noqa: E402
 from layers.pack_data import read_pack_data  # noqa: E402
 from layers.pack_files import IndicatorsAhead, csv_member, write_layer_files  # noqa: E402
 from layers.pack_pages import Frame  # noqa: E402
-from layers.printing import paper_size  # noqa: E402
+from layers.page import paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
 from layers.thematic import country_states, territory_shapes  # noqa: E402
 

@@ -166,7 +166,7 @@ def register(
     def print_room_view(fmt: str):
         """The room's view printed: the same URL parameters as `/` (territory, indicator,
         layers, period, filters), as one PDF or PNG page."""
-        from layers.printing import print_view
+        from layers.print_theme import print_view
         from layers.thematic import parse_view
 
         try:
