@@ -133,6 +133,8 @@ def _bucket(i: int) -> str:
 
 _OPEN_CASES = rule(lambda c, **_: _open_cases(c))
 _OPEN_CASE_FACTS = rule(lambda f, **_: _open_cases(f))
+# Open and past its due date on :today (geodata.rules.case_overdue), as SQL on a case `c`.
+CASE_OVERDUE = rule(lambda today, c, **_: _case_overdue(today, c))
 
 SUMS: dict[str, Sum] = {}
 
@@ -149,7 +151,7 @@ for _s in (
     # Open and overdue are reported cases of those keys in case_fact: no columns of their own there.
     Sum("cases_open", "case_reported", flag(_OPEN_CASES),
         by_dimension=lambda: f"coalesce(sum(f.cases_reported) FILTER (WHERE {_OPEN_CASE_FACTS()}), 0)"),
-    Sum("cases_overdue", "case_reported", flag(rule(lambda today, c, **_: _case_overdue(today, c))),
+    Sum("cases_overdue", "case_reported", flag(CASE_OVERDUE),
         by_dimension="coalesce(sum(f.cases_reported) FILTER (WHERE f.overdue), 0)"),
     Sum("cases_with_solution", "case_reported", "(EXISTS (SELECT 1 FROM case_solution s WHERE s.case_id = c.id))::int"),
     Sum("cases_resolved", "case_resolved", "1"),
@@ -186,6 +188,12 @@ def dimension_read(name: str) -> str:
     """The select item of a filtered read of sum `name` from the facts by dimension `f`."""
     by = SUMS[name].by_dimension
     return f"{(by() if callable(by) else by) if by else f'sum(f.{name})'} AS {name}"
+
+
+def select_list(source: str, names: tuple[str, ...] | None = None) -> str:
+    """The select list of one source's rows: its sums' expressions, 0 for every other
+    sum of `names` (default: every fact measure), each named after its sum."""
+    return ", ".join(f"{SUMS[n].sql if SUMS[n].source == source else '0'} AS {n}" for n in (names or FACT_MEASURES))
 
 
 # --- the snapshot: states of now, summed from indicator_snapshot `s` ----------------------------

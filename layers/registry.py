@@ -43,6 +43,7 @@ from sqlalchemy.orm import aliased
 from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope
 from geodata.indicators import INDICATORS, MATERIALISED_MAX_DEPTH
+from geodata.measures import territory_indicators
 from geodata.models import Agreement, Case, Clap, ClapDelivery, Deposit, Project, Territory, WorkingTable
 from geodata.rules import agreement_overdue, case_overdue
 from geodata.territory import normalise_code, resolve
@@ -368,24 +369,7 @@ _TERRITORY_FIELDS = (
 # (merged by code in `layers.features`), so the map, the exports and the dashboard show
 # one definition of every measure. Household and population figures are the territory's
 # own attributes above.
-TERRITORY_INDICATORS: tuple[tuple[str, str], ...] = (
-    ("cases_reported", "int"),
-    ("cases_open", "int"),
-    ("cases_overdue", "int"),
-    ("cases_resolved", "int"),
-    ("median_days_to_resolve", "float"),
-    ("cases_with_solution_share", "float"),
-    ("projects_total", "int"),
-    ("projects_stalled", "int"),
-    ("budget_approved", "float"),
-    ("budget_deposited", "float"),
-    ("budget_deposited_share", "float"),
-    ("clap_count", "int"),
-    ("clap_coverage", "float"),
-    ("clap_days_since_delivery", "float"),
-    ("agreements_total", "int"),
-    ("agreements_overdue", "int"),
-)
+TERRITORY_INDICATORS: tuple[tuple[str, str], ...] = territory_indicators()  # those declared with a `layer` type
 _INDICATOR_FIELDS = tuple(Field(i, INDICATORS[i].label, kind) for i, kind in TERRITORY_INDICATORS)
 _TAIL_FIELDS = (
     Field("is_demo", "Datos de demostración", "bool"),
