@@ -21,6 +21,7 @@ from geodata import indicators, records, solutions
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.permissions import OPEN_ACCESS, Action, Actor
 from geodata.indicators import INDICATORS, Period
+from geodata.measures import grid_ids, kpi_ids
 from geodata.period import ALL_TIME
 from geodata.settings import Settings
 from geodata.territory import TerritoryNode, ancestors, breadcrumb, children, resolve
@@ -39,32 +40,10 @@ from layers.features import count_features, iter_rows, json_value
 from layers.lru import LRUCache
 from layers.registry import LayerParams, UnknownTerritory, get_layer
 
-KPI_IDS = (
-    "cases_open",
-    "cases_overdue",
-    "cases_open_per_1000_households",
-    "cases_with_solution_share",
-    "projects_in_progress",
-    "projects_stalled",
-    "budget_deposited_share",
-    "clap_coverage",
-    "claps_without_recent_delivery",
-    "agreements_overdue",
-    "councils_silent",
-)
-GRID_IDS = (
-    "cases_open",
-    "cases_overdue",
-    "cases_open_per_1000_households",
-    "cases_with_solution_share",
-    "projects_in_progress",
-    "budget_deposited_share",
-    "clap_coverage",
-    "clap_days_since_delivery",
-    "agreements_overdue",
-    "councils_silent_share",
-    "households",
-)
+# The KPI cards and the territory grid's columns: the indicators declared with a `kpi` or
+# `grid` position (geodata.measures), in that order.
+KPI_IDS = kpi_ids()
+GRID_IDS = grid_ids()
 # Indicators whose non-zero value the KPI cards flag as needing attention.
 ALERT_KPIS = {"cases_overdue", "projects_stalled", "claps_without_recent_delivery", "agreements_overdue", "councils_silent"}
 SOLUTIONS_LEVELS = ("municipality", "parish", "commune", "council")

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, text
 
-from geodata.models import CASE_FACT_MEASURES, PROJECT_FACT_MEASURES, RESOLVE_DAY_BUCKETS
-from geodata.vocab import OPEN_CASE_STATUSES
+from geodata.measures import CASE_OVERDUE, dimension_measures, dimension_read, select_list
+from geodata.models import CASE_FACT_MEASURES, PROJECT_FACT_MEASURES
 
-_OPEN_LIST = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
-# A case is overdue when it is open and past its due date (or the default SLA) on :today.
-OVERDUE_SQL = "(c.status IN ({open}) AND coalesce(c.due_date, c.reported_date + :sla) < :today)".format(open=_OPEN_LIST)
+# A case is overdue when it is open and past its due date (or the default SLA) on :today:
+# the rule of geodata.rules, as the spec's cases_overdue sums it.
+OVERDUE_SQL = f"({CASE_OVERDUE()})"
 
 
 @dataclass(frozen=True)
@@ -90,39 +90,24 @@ def params(f: RecordFilter) -> dict:
 
 def _case_rows() -> str:
     """One row per case event (reported; resolved) with its dimensions and measures."""
-    days = "(c.resolved_date - c.reported_date)"
-    edges = RESOLVE_DAY_BUCKETS
-    buckets = []
-    for i, low in enumerate(edges):
-        cond = f"{days} >= {low}" + (f" AND {days} < {edges[i + 1]}" if i + 1 < len(edges) else "")
-        buckets.append(f"({cond})::int")
-    zeros = ", ".join(f"0 AS resolved_in_{i:02d}" for i in range(len(edges)))
     dims = f"c.territory_id, c.category, c.status, {OVERDUE_SQL} AS overdue"
     return f"""
-        SELECT {dims}, c.reported_date AS day, 1 AS cases_reported,
-               (EXISTS (SELECT 1 FROM case_solution s WHERE s.case_id = c.id))::int AS cases_with_solution,
-               0 AS cases_resolved, 0 AS resolve_days_sum, {zeros}
+        SELECT {dims}, c.reported_date AS day, {select_list("case_reported", CASE_FACT_MEASURES)}
           FROM case_report c
         UNION ALL
-        SELECT {dims}, c.resolved_date, 0, 0, 1, {days}, {", ".join(buckets)}
+        SELECT {dims}, c.resolved_date, {select_list("case_resolved", CASE_FACT_MEASURES)}
           FROM case_report c
          WHERE c.resolved_date IS NOT NULL AND c.status IN ('resolved', 'closed')
     """
 
 
 def _project_rows() -> str:
-    return """
+    return f"""
         SELECT p.territory_id, p.stage, coalesce(p.start_date, p.created_at::date) AS day, p.consultation_round AS round,
-               1 AS projects_total,
-               (p.stage IN ('funded', 'in_progress', 'completed', 'stalled'))::int AS projects_funded,
-               (p.stage = 'in_progress')::int AS projects_in_progress,
-               (p.stage = 'stalled')::int AS projects_stalled,
-               (p.stage = 'completed')::int AS projects_completed,
-               CASE WHEN p.stage <> 'proposed' THEN coalesce(p.budget, 0) ELSE 0 END AS budget_approved,
-               0 AS deposits_amount
+               {select_list("project", PROJECT_FACT_MEASURES)}
           FROM project p
         UNION ALL
-        SELECT p.territory_id, p.stage, d.deposit_date, p.consultation_round, 0, 0, 0, 0, 0, 0, d.amount
+        SELECT p.territory_id, p.stage, d.deposit_date, p.consultation_round, {select_list("deposit", PROJECT_FACT_MEASURES)}
           FROM deposit d JOIN project p ON p.id = d.project_id
     """
 
@@ -167,7 +152,7 @@ def _fold(conn: Connection, table: str, rows_sql: str, columns: list[str], keys:
 
 
 def refresh(conn: Connection, values: dict, max_depth: int) -> None:
-    """Rebuild case_fact and project_fact (`values`: :today and :sla), in the caller's
+    """Rebuild case_fact and project_fact (`values`: :today), in the caller's
     transaction and planner settings (`geodata.indicators.refresh`)."""
     conn.execute(text("DELETE FROM case_fact"))
     conn.execute(text("DELETE FROM project_fact"))
@@ -181,19 +166,13 @@ def refresh(conn: Connection, values: dict, max_depth: int) -> None:
 
 # --- reading -----------------------------------------------------------------------------
 
+# The case measures a filtered read returns (open and overdue among them, from the keys).
+CASE_MEASURES_READ: tuple[str, ...] = dimension_measures("case_fact", stored=False)
+
+
 def _case_sums() -> str:
-    """The indicator_fact case measures from case_fact rows `f`: open and overdue are the
-    reported cases of those keys."""
-    resolved = ", ".join(f"sum(f.{m}) AS {m}" for m in CASE_FACT_MEASURES if m != "cases_reported")
-    return (
-        "sum(f.cases_reported) AS cases_reported, "
-        f"coalesce(sum(f.cases_reported) FILTER (WHERE f.status IN ({_OPEN_LIST})), 0) AS cases_open, "
-        "coalesce(sum(f.cases_reported) FILTER (WHERE f.overdue), 0) AS cases_overdue, "
-        f"{resolved}"
-    )
-
-
-CASE_MEASURES_READ: tuple[str, ...] = ("cases_reported", "cases_open", "cases_overdue", *CASE_FACT_MEASURES[1:])
+    """The indicator_fact case measures from case_fact rows `f`."""
+    return ", ".join(dimension_read(m) for m in CASE_MEASURES_READ)
 
 
 def sums(conn: Connection, key: str, ids: list[int], f: RecordFilter, case_period: tuple[str, dict],
@@ -208,7 +187,7 @@ def sums(conn: Connection, key: str, ids: list[int], f: RecordFilter, case_perio
     if f.cases:
         parts.append(("case_fact", _case_sums(), case_condition(f, "f", overdue_col="overdue"), case_period))
     if f.projects:
-        project_sums = ", ".join(f"sum(f.{m}) AS {m}" for m in PROJECT_FACT_MEASURES)
+        project_sums = ", ".join(dimension_read(m) for m in PROJECT_FACT_MEASURES)
         parts.append(("project_fact", project_sums, project_condition(f, "f"), project_period))
     for table, select_list, condition, (period_sql, period_params) in parts:
         stmt = text(

@@ -5,6 +5,7 @@ code, not columns of any select."""
 from __future__ import annotations
 
 from geodata.indicators import INDICATORS
+from geodata.measures import territory_indicators
 from layers.registry.spec import Field
 
 # The indicator attributes of the territory layers: a stable subset of
@@ -13,22 +14,5 @@ from layers.registry.spec import Field
 # (merged by code in `layers.features`), so the map, the exports and the dashboard show
 # one definition of every measure. Household and population figures are the territory's
 # own attributes.
-TERRITORY_INDICATORS: tuple[tuple[str, str], ...] = (
-    ("cases_reported", "int"),
-    ("cases_open", "int"),
-    ("cases_overdue", "int"),
-    ("cases_resolved", "int"),
-    ("median_days_to_resolve", "float"),
-    ("cases_with_solution_share", "float"),
-    ("projects_total", "int"),
-    ("projects_stalled", "int"),
-    ("budget_approved", "float"),
-    ("budget_deposited", "float"),
-    ("budget_deposited_share", "float"),
-    ("clap_count", "int"),
-    ("clap_coverage", "float"),
-    ("clap_days_since_delivery", "float"),
-    ("agreements_total", "int"),
-    ("agreements_overdue", "int"),
-)
+TERRITORY_INDICATORS: tuple[tuple[str, str], ...] = territory_indicators()  # those declared with a `layer` type
 INDICATOR_FIELDS = tuple(Field(i, INDICATORS[i].label, kind) for i, kind in TERRITORY_INDICATORS)
