@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from etl import copy as copy_format
 from etl import merge as merging
@@ -49,6 +50,10 @@ from geodata.database import is_superuser
 from geodata.generalise import simplify_level
 from geodata.integrity import run_check
 from geodata.territory import rebuild_paths
+
+# SQLSTATE 22023: a setting given a value it cannot take now.
+INVALID_PARAMETER_VALUE = "22023"
+
 
 
 @dataclass
@@ -286,15 +291,24 @@ def _prepare(conn: Connection, kind: str) -> None:
     conn.execute(text("SET LOCAL work_mem = '256MB'"))
     # A crash right after the commit may lose this load (never half of it): run it again.
     conn.execute(text("SET LOCAL synchronous_commit = off"))
-    if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 't' "
-                             "AND relnamespace = pg_my_temp_schema())")).scalar():
-        # Only settable before the session's first temp table; a pooled session keeps its value.
-        conn.execute(text("SET temp_buffers = '512MB'"))
+    _more_temp_buffers(conn)
     # Every reference the merge writes comes from a join on rows this transaction holds locked,
     # so the foreign-key triggers could only re-check what is already known. Skipping them, as
     # pg_restore --disable-triggers does, halves the merge; only a superuser may.
     if is_superuser(conn):
         conn.execute(text("SET LOCAL session_replication_role = replica"))
+
+
+def _more_temp_buffers(conn: Connection) -> None:
+    """Room for the staged rows in memory. PostgreSQL takes a new `temp_buffers` only
+    before the session's first temporary table (even one long dropped): a pooled session
+    that already used one at another size keeps it, and the load goes on at that size."""
+    try:
+        with conn.begin_nested():
+            conn.execute(text("SET temp_buffers = '512MB'"))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INVALID_PARAMETER_VALUE:
+            raise
 
 
 def _stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, bar) -> list[dict]:
