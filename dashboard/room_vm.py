@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from dashboard import figures, texts, variation
 from dashboard.cache import cached_indicators, cached_read
+from dashboard.charts import series_figures
 from dashboard.classify import format_value
 from dashboard.communal_map import COMMUNAL_LAYERS, communal_traces
 from dashboard.events_vm import in_timeline
@@ -222,7 +223,7 @@ def room(
         + figures.tile_layers(outline_tiles(view, base_url)),
         uirevision=f"{parent.code or COUNTRY}",
     )
-    charts = figures.series_figures(weekly)
+    charts = series_figures(weekly)
     timings["figures"] = round((time.perf_counter() - started) * 1000, 1)
 
     name = place.node.name if place.node else texts.COUNTRY
