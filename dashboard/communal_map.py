@@ -17,7 +17,7 @@ from dashboard.figures import _popup_value, _point_size
 from dashboard.view import COMMUNAL_KINDS
 from geodata.access import Scope
 from geodata.communal_summary import communal_summary
-from geodata.place import resolve_place
+from geodata.place import Place, Where, code_of, resolve_place
 from layers.classify import format_number
 from layers.features import features_frame, features_geojson
 from layers.registry import LayerParams, get_layer
@@ -35,21 +35,24 @@ BUBBLE_COLORS = {"quadrants": "#de2d26", "defense_plans": "#006d2c", "businesses
 STALE_COLORS = [[0, "#3182bd"], [1, "#de2d26"]]
 
 
-def communal_traces(conn, kinds: list[str], parent_code: str | None, aggregate: bool, view, scope: Scope,
+def communal_traces(conn, kinds: list[str], parent_code: Where, aggregate: bool, view, scope: Scope,
                     anchors: dict | None, today: dt.date | None = None) -> list[dict]:
-    """The traces of the chosen communal layers over the children of `parent_code`."""
+    """The traces of the chosen communal layers over the children of `parent_code` (the
+    Place the room resolved, or a code)."""
     kinds = [k for k in kinds if k in COMMUNAL_LAYERS]
     if not kinds:
         return []
     if aggregate:
         from dashboard.viewmodels import cached_read  # (that module draws the room with this one)
 
-        place = resolve_place(conn, parent_code, scope)
+        given = parent_code if isinstance(parent_code, Place) and parent_code.node is not None else None
+        place = given or resolve_place(conn, code_of(parent_code), scope)
         day = today or dt.date.today()
         summary = cached_read(conn, ("communal_summary", place.code, view.period, scope, day),
                               lambda: communal_summary(conn, place, view.period, day))
         return [_bubbles(kind, summary["rows"], anchors or {}) for kind in kinds]
-    params = LayerParams(territory=parent_code, date_from=view.period.date_from, date_to=view.period.date_to, scope=scope,
+    node = parent_code.node if isinstance(parent_code, Place) else None
+    params = LayerParams(territory=code_of(parent_code), territory_path=node.path if node else None, date_from=view.period.date_from, date_to=view.period.date_to, scope=scope,
                          as_of=today)
     return [_quadrants(conn, params) if kind == "quadrants" else _points(conn, kind, params) for kind in kinds]
 

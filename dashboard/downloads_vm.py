@@ -149,3 +149,70 @@ def minutes_offer(engine: Engine, view: View, chosen: str | None = None, actor: 
         return MinutesOffer(code)
     day = chosen if chosen in dates else dates[0]
     return MinutesOffer(code, dates, day, {fmt: minutes_url(code, day, fmt) for fmt in FORMATS})
+
+
+DEFAULT_EXPORT_LAYER = "cases"
+DEFAULT_EXPORT_FORMAT = "geojson"
+
+
+def export_options(engine: Engine | None = None, view: View | None = None, scope=NATIONAL) -> tuple[list[dict], list[dict]]:
+    """The layers and formats the download control offers (from the layer registry); given
+    the view, only the layers with something in its territory and period (a municipality is
+    not offered «Estados», which would export nothing)."""
+    from layers.exports import FORMATS
+    from layers.features import layers_with_features
+    from layers.registry import LayerError, list_layers
+
+    offered = list_layers()
+    if engine is not None and view is not None:
+        from dashboard.downloads_vm import view_params
+
+        try:
+            with engine.connect() as conn:
+                offered = layers_with_features(conn, view_params(view, None, scope))
+        except LayerError:
+            offered = []
+    layers = [{"label": layer.title, "value": layer.id} for layer in offered]
+    formats = [{"label": f.label, "value": f.id} for f in FORMATS.values()]
+    return layers, formats
+
+
+def export_picker(engine: Engine, view: View, current, scope=NATIONAL) -> tuple[list[dict], str | None, str]:
+    """The layer picker for the view: its options, the layer chosen (kept if it is still
+    offered, else the default or the first one) and a note when nothing has elements."""
+    layers, _ = export_options(engine, view, scope)
+    values = [o["value"] for o in layers]
+    if not values:
+        return [], None, texts.EXPORT_EMPTY
+    chosen = current if current in values else (DEFAULT_EXPORT_LAYER if DEFAULT_EXPORT_LAYER in values else values[0])
+    return layers, chosen, ""
+
+
+def download_links(engine: Engine, view: View, layer_id, fmt, actor: Actor = OPEN_ACCESS, jobs=None) -> dict:
+    """The download URL of exactly what is on screen (territory, period and the filters that
+    apply to the layer) for a layer and format, whether that export runs as a job (a slow
+    format, or more features than `jobs.threshold`), and the URL that starts the planning
+    pack of the municipality in view (None above a municipality). A role that may not
+    export gets no links and `message`; so does a layer or format the registry does not know."""
+    from dashboard import downloads_vm
+    from layers import web
+    from layers.exports import FORMATS
+    from layers.jobs import SLOW_FORMATS
+    from layers.registry import list_layers
+
+    none = {"export_href": None, "export_job": False, "pack_href": None}
+    if not actor.may(Action.EXPORT):
+        return {**none, "message": texts.EXPORT_NOT_ALLOWED}
+    layer_id = DEFAULT_EXPORT_LAYER if layer_id is None else layer_id
+    fmt = DEFAULT_EXPORT_FORMAT if fmt is None else fmt
+    known = isinstance(layer_id, str) and layer_id in {layer.id for layer in list_layers()}
+    if not known or not isinstance(fmt, str) or fmt not in FORMATS:
+        return {**none, "message": texts.EXPORT_UNKNOWN}
+    # An XLSX is opened by a person: its header row in Spanish (the `campos` sheet maps it
+    # back for `sala load`). A CSV goes into other systems and scripts: field names.
+    labels = "es" if fmt == "xlsx" else None
+    export_href = web.export_url(layer_id, fmt, view.territory, view.period, view.filters_for(layer_id), labels=labels)
+    code = downloads_vm.pack_code(engine, view, actor.scope)
+    as_job = downloads_vm.export_is_job(engine, jobs, view, layer_id, fmt, actor.scope) if jobs else fmt in SLOW_FORMATS
+    return {"export_href": export_href, "export_job": as_job, "pack_href": web.pack_url(code, view.period) if code else None,
+            "message": None}

@@ -63,7 +63,6 @@ EXPORT_BUTTON, EXPORT_STATUS, EXPORT_FILE, EXPORT_JOB, EXPORT_POLL = (
 )
 
 # Map of Solutions
-SOL_VIEW = "sol-view"
 SOL_TITLE = "sol-title"
 SOL_BREADCRUMB = "sol-breadcrumb"
 SOL_TOTALS = "sol-totals"

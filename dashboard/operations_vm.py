@@ -60,11 +60,11 @@ def refresh(
         now = records.database_now(conn)
         since = _since(marker, now)
         try:
-            place = vm.locate(conn, view.territory, scope)
+            place = shown = vm.locate(conn, view.territory, scope)
         except ScopeError:  # a view of another room: the news of the user's own (vm.room says why)
-            place = vm.locate(conn, None, scope)
-        counts = records.news_since(conn, since, place.code, scope)
-    room = vm.room(engine, view, scope, settings, base_url=base_url)
+            place, shown = vm.locate(conn, None, scope), None
+        counts = records.news_since(conn, since, place, scope)
+    room = vm.room(engine, view, scope, settings, base_url=base_url, place=shown)
     lines = news_lines(counts)
     headline = (texts.NEWS_SOME if lines else texts.NEWS_NONE).format(time=_clock(since.isoformat()))
     return Refresh(room, lines, headline, bool(lines), {"since": now.isoformat()}, counts)

@@ -13,7 +13,7 @@ from dashboard.view import View
 from dashboard.viewmodels import cached_indicators, geo_url
 from geodata import solutions
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.territory import breadcrumb
+from geodata.place import resolve_place
 from layers.boundaries import boundary_version, territory_bbox
 
 AGREEMENT_COLUMNS = (
@@ -152,15 +152,18 @@ def solutions_page(engine: Engine, view: View, scope: Scope = NATIONAL, today: d
         return SolutionsPage(error=texts.SOL_CHOOSE)
     with engine.connect() as conn:
         try:
-            data = cached_indicators(conn, "solutions_map", view.territory, view.period, scope, today)
+            place = resolve_place(conn, view.territory, scope)  # the one lookup and scope check
+            data = cached_indicators(conn, "solutions_map", place, view.period, scope, today)
         except ScopeError:
             return SolutionsPage(error=texts.NOT_FOUND.format(code=view.territory))
         except solutions.NotAMunicipality:
             return SolutionsPage(error=texts.SOL_NOT_MUNICIPALITY.format(name=view.territory))
         mun = data["municipality"]
+        node = place.ancestor("municipality")
         version = boundary_version(conn)
-        bbox = territory_bbox(conn, mun["code"], scope)
-        crumbs = [{"code": c, "name": n} for c, n in breadcrumb(conn, mun["code"])]
+        bbox = territory_bbox(conn, node, scope)
+        # The breadcrumb from the country down to the municipality.
+        crumbs = [{"code": c, "name": n} for c, n in place.breadcrumb[: node.depth + 2]]
     state_code = crumbs[1]["code"] if len(crumbs) > 1 else None
     links = [{**l, "solution_kind_label": texts.SOLUTION_KINDS[l["solution_kind"]]} for l in data["links"]]
     return SolutionsPage(

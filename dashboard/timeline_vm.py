@@ -13,6 +13,7 @@ from dashboard import texts
 from dashboard.classify import classify, legend_items, reclass, scheme_label
 from dashboard.view import View
 from geodata import timeline
+from geodata.place import Where, code_of
 
 INDICATOR = "cases_reported"  # what a frame shows
 
@@ -63,14 +64,14 @@ def shown_indicator(view: View) -> str:
     return INDICATOR if view.week else view.indicator
 
 
-def frame(conn, parent_code: str | None, view: View, scope, today: dt.date | None, cached_read):
+def frame(conn, parent_code: Where, view: View, scope, today: dt.date | None, cached_read):
     """(rows, legend, classes) of the view's week under `parent_code`, or None when the
     week is not one of the period's."""
     mondays = weeks(view, today)
     if view.week not in mondays:
         return None
     chosen = view.record_filter
-    key = ("timeline", parent_code, tuple(mondays), scope, chosen if chosen.cases else ())
+    key = ("timeline", code_of(parent_code), tuple(mondays), scope, chosen if chosen.cases else ())
     data = cached_read(conn, key, lambda: timeline.weekly_child_cases(
         conn, parent_code, [dt.date.fromisoformat(m) for m in mondays], scope, chosen, today))
     index = mondays.index(view.week)

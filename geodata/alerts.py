@@ -32,7 +32,8 @@ from geodata.rules import (
     project_advanced_without_deposit,
     silence_days,
 )
-from geodata.territory import path_labels, resolve
+from geodata.place import Where, code_of, node_of
+from geodata.territory import path_labels
 from geodata.vocab import CASE_CATEGORIES, PROJECT_STAGES
 
 # A funded project is "not moving" this many days after its first deposit.
@@ -76,12 +77,13 @@ def shift_start(now: dt.datetime, hours: tuple[int, ...]) -> dt.datetime:
     return starts[-1] - dt.timedelta(days=1)
 
 
-def _subtree(conn: Connection, t, code: str | None, scope: Scope) -> list:
+def _subtree(conn: Connection, t, code: Where, scope: Scope) -> list:
+    """The scope and the subtree of `code` (a Place, a node or a code; None: all the scope shows)."""
     clauses = [scope.condition(t.path)]
-    if code:
-        node = resolve(conn, code)
-        if node is None or not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
-            raise ScopeError(code)
+    node = node_of(conn, code or None, scope)
+    if node is not None:
+        if not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
+            raise ScopeError(code_of(code))
         clauses.append(t.path.startswith(node.path, autoescape=True))
     return clauses
 

@@ -74,6 +74,13 @@ class Place:
         return self.parent if self.leaf else self.node
 
     @property
+    def map_place(self) -> Place:
+        """The Place whose children fill the map: itself, or its parent's for a leaf."""
+        if not self.leaf:
+            return self
+        return Place(self.parent, self.ancestors[:-1], self.scope, True)
+
+    @property
     def in_scope(self) -> bool:
         """False for a node seen only as the way down to the scope (an ancestor of it)."""
         return self.node is None and self.scope.national or self.node is not None and self.scope.allows(self.node.path)
@@ -159,3 +166,28 @@ def resolve_place(conn: Connection, code: str | None, scope: Scope = NATIONAL) -
         raise ScopeError(code)
     ancestors = tuple(_node(r, "a_") for r in rows if r._mapping["a_id"] is not None)
     return Place(node, ancestors, scope, bool(rows[0]._mapping["has_children"]))
+
+
+# What the read functions below the edge take for a territory: a Place (resolved and
+# scope-checked at the edge, the way every request passes it), a node taken from one, a
+# code (resolved here, for the CLI and older callers) or None (the country).
+Where = Place | TerritoryNode | str | None
+
+
+def code_of(where: Where) -> str | None:
+    """The territory code `where` names (None: the country)."""
+    if isinstance(where, (Place, TerritoryNode)):
+        return where.code
+    return where
+
+
+def node_of(conn: Connection, where: Where, scope: Scope = NATIONAL) -> TerritoryNode | None:
+    """The node `where` names, without a lookup when it comes resolved (a Place or a node);
+    a code goes through `resolve_place`, the scope check. None: the country.
+
+    Raises ScopeError for an unknown code or one the scope cannot see, even as the way down."""
+    if where is None or isinstance(where, TerritoryNode):
+        return where
+    if isinstance(where, Place):
+        return where.node
+    return resolve_place(conn, where, scope).node

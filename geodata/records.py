@@ -19,23 +19,22 @@ from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import Case, CaseStatusChange, Clap, ClapDelivery, Project, Territory
-from geodata.territory import resolve
+from geodata.place import Where, code_of, node_of
 
 # The record layers the map room draws as points (ids of `layers.registry` layers).
 RECORD_KINDS = ("cases", "projects", "claps")
 
 
-def _root(conn: Connection, code: str | None, scope: Scope):
-    """The territory whose records are asked for (None: the country), checked against the scope."""
-    if code is None:
-        return None
-    node = resolve(conn, code)
-    if node is None or not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
-        raise ScopeError(code)
+def _root(conn: Connection, code: Where, scope: Scope):
+    """The territory whose records are asked for (a Place, a node or a code; None: the
+    country), checked against the scope."""
+    node = node_of(conn, code, scope)
+    if node is not None and not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
+        raise ScopeError(code_of(code))
     return node
 
 
-def _where_territory(conn: Connection, territory, code: str | None, scope: Scope) -> list:
+def _where_territory(conn: Connection, territory, code: Where, scope: Scope) -> list:
     root = _root(conn, code, scope)
     clauses = [scope.condition(territory.path)]
     if root is not None:
@@ -43,7 +42,7 @@ def _where_territory(conn: Connection, territory, code: str | None, scope: Scope
     return clauses
 
 
-def child_label_points(conn: Connection, parent_code: str | None, scope: Scope = NATIONAL) -> dict[str, tuple[float, float]]:
+def child_label_points(conn: Connection, parent_code: Where, scope: Scope = NATIONAL) -> dict[str, tuple[float, float]]:
     """Where each child of `parent_code` (None: each state) is labelled: its label point,
     or a point inside it. Aggregated bubbles sit there."""
     parent = _root(conn, parent_code, scope)
@@ -66,8 +65,8 @@ def consultation_rounds(conn: Connection) -> list[str]:
     return sorted(rows, key=key, reverse=True)
 
 
-def news_since(conn: Connection, since: dt.datetime, code: str | None, scope: Scope = NATIONAL) -> dict[str, int]:
-    """How many records arrived under `code` after `since` (by the time they were stored):
+def news_since(conn: Connection, since: dt.datetime, code: Where, scope: Scope = NATIONAL) -> dict[str, int]:
+    """How many records arrived under `code` (a Place, a node or a code) after `since` (by the time they were stored):
     what operator mode flags as new between two refreshes."""
     from geodata.models import Agreement, Deposit
 

@@ -26,7 +26,7 @@ from geodata.models import (
     WorkingTable,
 )
 from geodata.rules import agreement_overdue, case_overdue
-from geodata.territory import ancestors, resolve
+from geodata.place import Place, Where, code_of, resolve_place
 from geodata.vocab import (
     AGREEMENT_STATUSES,
     AREAS,
@@ -47,17 +47,17 @@ class NotAMunicipality(sala_errors.InvalidInput):
     """The Map of Solutions is drawn per municipality; the code given is above one."""
 
 
-def municipality_of(conn: Connection, code: str, scope: Scope = NATIONAL):
-    """The municipality node for `code` (itself, or the one it lies in)."""
-    node = resolve(conn, code)
-    if node is None or not scope.allows(node.path) and not scope.ancestor_visible(node.path):
-        raise ScopeError(code)
-    if node.level == "municipality":
-        return node
-    for above in ancestors(conn, node.code):
-        if above.level == "municipality":
-            return above
-    raise NotAMunicipality(f"{code} ({node.name}) no está dentro de un municipio")
+def municipality_of(conn: Connection, code: Where, scope: Scope = NATIONAL):
+    """The municipality node for `code` (a Place, or a code resolved here: itself, or the
+    one it lies in)."""
+    place = code if isinstance(code, Place) else resolve_place(conn, code_of(code), scope)
+    node = place.node
+    if node is None:
+        raise ScopeError(code_of(code))
+    found = place.ancestor("municipality")
+    if found is not None:
+        return found
+    raise NotAMunicipality(f"{code_of(code)} ({node.name}) no está dentro de un municipio")
 
 
 def _iso(value):
@@ -73,32 +73,26 @@ def _period_dates(column, period):
     return clauses
 
 
-def solutions_map(
-    conn: Connection,
-    code: str,
-    period: Period | None = None,
-    scope: Scope = NATIONAL,
-    today: dt.date | None = None,
-) -> dict[str, Any]:
-    """Everything the Map of Solutions page shows for the municipality of `code`.
+class _Query:
+    """What every query of one Map of Solutions shares: the municipality, the day
+    «overdue» is judged on, the territory alias and the case conditions."""
 
-    Keys: `municipality` (code, name), `categories` (per case category: cases, open,
-    with_solution, unanswered), `needs` (ACA projects not yet funded), `projects`,
-    `agreements` (with status, due date, overdue, linked cases and projects), `links`
-    (case → solution pairs, with points when both ends have one), `unanswered` (open
-    cases with no solution, newest first) and `totals`.
-    """
-    mun = municipality_of(conn, code, scope)
-    today = today or dt.date.today()
-    day = period.date_to if period is not None and period.date_to and period.date_to < today else today
-    t = aliased(Territory)
-    in_mun = t.path.startswith(mun.path, autoescape=True)
-    in_scope = scope.condition(t.path)
-    # PostgreSQL runs this as one hashed scan of case_solution, not a probe per case.
-    has_solution = exists().where(CaseSolution.case_id == Case.id)
-    case_where = [in_mun, in_scope, *_period_dates(Case.reported_date, period)]
+    def __init__(self, mun, period: Period | None, scope: Scope, today: dt.date | None):
+        self.mun, self.period, self.scope = mun, period, scope
+        today = today or dt.date.today()
+        self.day = period.date_to if period is not None and period.date_to and period.date_to < today else today
+        self.t = aliased(Territory)
+        self.in_mun = self.t.path.startswith(mun.path, autoescape=True)
+        self.in_scope = scope.condition(self.t.path)
+        # PostgreSQL runs this as one hashed scan of case_solution, not a probe per case.
+        self.has_solution = exists().where(CaseSolution.case_id == Case.id)
+        self.case_where = [self.in_mun, self.in_scope, *_period_dates(Case.reported_date, period)]
+        self.is_open = Case.status.in_(OPEN_CASE_STATUSES)
 
-    is_open = Case.status.in_(OPEN_CASE_STATUSES)
+
+def _categories(conn: Connection, w: _Query):
+    """Per case category: cases, open, with a solution, unanswered (most unanswered first)."""
+    t, has_solution, case_where, is_open = w.t, w.has_solution, w.case_where, w.is_open
     categories = [
         {
             "category": r.category,
@@ -122,7 +116,12 @@ def solutions_map(
             .order_by(func.count().filter(is_open, ~has_solution).desc(), func.count().desc())
         )
     ]
+    return categories
 
+
+def _projects(conn: Connection, w: _Query):
+    """(ACA needs: projects not funded yet, projects under way) of the municipality."""
+    t, in_mun, in_scope, period = w.t, w.in_mun, w.in_scope, w.period
     project_where = [in_mun, in_scope]
     if period is not None and period.consultation_round:
         project_where.append(Project.consultation_round == period.consultation_round)
@@ -162,7 +161,12 @@ def solutions_map(
             "lat": r.lat,
         }
         (needs if r.stage in NEED_STAGES else projects).append(item)
+    return needs, projects
 
+
+def _agreements(conn: Connection, w: _Query):
+    """The cabinet's agreements with their status, due date, overdue days and links."""
+    day, mun, period, scope = w.day, w.mun, w.period, w.scope
     linked_cases = (
         select(func.count(func.distinct(CaseSolution.case_id)))
         .where(CaseSolution.agreement_id == Agreement.id)
@@ -210,7 +214,12 @@ def solutions_map(
             .order_by(overdue.desc(), Agreement.due_date.asc().nulls_last(), Agreement.code)
         ).mappings()
     ] if scope.allows(mun.path) else []
+    return agreements
 
+
+def _links(conn: Connection, w: _Query):
+    """Case → solution pairs, with points when both ends have one."""
+    t, case_where = w.t, w.case_where
     p, a = aliased(Project), aliased(Agreement)
     links = [
         {
@@ -248,7 +257,12 @@ def solutions_map(
             .order_by(Case.code)
         ).mappings()
     ]
+    return links
 
+
+def _unanswered(conn: Connection, w: _Query):
+    """Open cases with no solution, oldest first, at most UNANSWERED_LIST_LIMIT."""
+    t, day, has_solution, case_where, is_open = w.t, w.day, w.has_solution, w.case_where, w.is_open
     unanswered = [
         {
             "code": r.code,
@@ -281,6 +295,32 @@ def solutions_map(
             .limit(UNANSWERED_LIST_LIMIT)
         ).mappings()
     ]
+    return unanswered
+
+
+def solutions_map(
+    conn: Connection,
+    code: Where,
+    period: Period | None = None,
+    scope: Scope = NATIONAL,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything the Map of Solutions page shows for the municipality of `code` (a Place,
+    or a code), one query per part.
+
+    Keys: `municipality` (code, name), `categories` (per case category: cases, open,
+    with_solution, unanswered), `needs` (ACA projects not yet funded), `projects`,
+    `agreements` (with status, due date, overdue, linked cases and projects), `links`
+    (case → solution pairs, with points when both ends have one), `unanswered` (open
+    cases with no solution, newest first) and `totals`.
+    """
+    mun = municipality_of(conn, code, scope)
+    w = _Query(mun, period, scope, today)
+    categories = _categories(conn, w)
+    needs, projects = _projects(conn, w)
+    agreements = _agreements(conn, w)
+    links = _links(conn, w)
+    unanswered = _unanswered(conn, w)
 
     totals = {
         "cases": sum(c["cases"] for c in categories),

@@ -80,8 +80,9 @@ def nodes_where(conn: Connection, *conditions) -> list[TerritoryNode]:
     return [_node(r) for r in conn.execute(select(*_COLUMNS).where(*conditions))]
 
 
-def children(conn: Connection, code: str | None = None) -> list[TerritoryNode]:
-    """The children of a node in the drill-down tree; None gives the states.
+def children(conn: Connection, code: str | TerritoryNode | None = None) -> list[TerritoryNode]:
+    """The children of a node (or of the node with this code) in the drill-down tree; None
+    gives the states.
 
     Circuits are not in the drill-down path (they group communes of a municipality),
     so they are listed only when asked for by `circuits()`.
@@ -90,7 +91,7 @@ def children(conn: Connection, code: str | None = None) -> list[TerritoryNode]:
     if code is None:
         query = query.where(Territory.parent_id.is_(None))
     else:
-        parent = resolve(conn, code)
+        parent = code if isinstance(code, TerritoryNode) else resolve(conn, code)
         if parent is None:
             return []
         query = query.where(Territory.parent_id == parent.id)

@@ -17,7 +17,8 @@ from geodata import facts
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.indicators import MATERIALISED_MAX_DEPTH
 from geodata.rules import CASE_SLA_DAYS
-from geodata.territory import children, resolve
+from geodata.place import Where, code_of, node_of
+from geodata.territory import children
 
 MAX_WEEKS = 26
 DEFAULT_WEEKS = 13
@@ -37,18 +38,18 @@ def weeks(date_from: dt.date | None, date_to: dt.date | None, today: dt.date) ->
     return [first + dt.timedelta(weeks=i) for i in range(max(count, 0))]
 
 
-def weekly_child_cases(conn: Connection, parent_code: str | None, mondays: list[dt.date], scope: Scope = NATIONAL,
+def weekly_child_cases(conn: Connection, parent_code: Where, mondays: list[dt.date], scope: Scope = NATIONAL,
                        filters: facts.RecordFilter = facts.NO_FILTER, today: dt.date | None = None) -> dict:
     """{"children": [{code, name}], "counts": {code: [cases reported each week]}} for the
-    children of `parent_code` (None: the states) that the scope may see."""
-    if parent_code is None:
+    children of `parent_code` (a Place, a node or a code; None: the states) that the scope may see."""
+    parent = node_of(conn, parent_code, scope)
+    if parent is None:
         nodes = [n for n in children(conn, None) if scope.allows(n.path)]
         depth, prefix = 0, None
     else:
-        parent = resolve(conn, parent_code)
-        if parent is None or not (scope.allows(parent.path) or scope.ancestor_visible(parent.path)):
-            raise ScopeError(f"territorio {parent_code!r} no encontrado")
-        nodes = [n for n in children(conn, parent.code) if scope.allows(n.path)]
+        if not (scope.allows(parent.path) or scope.ancestor_visible(parent.path)):
+            raise ScopeError(code_of(parent_code))
+        nodes = [n for n in children(conn, parent) if scope.allows(n.path)]
         depth, prefix = parent.depth + 1, parent.path
     out = {"children": [{"code": n.code, "name": n.name} for n in nodes], "counts": {n.code: [0] * len(mondays) for n in nodes}}
     if not nodes or not mondays:

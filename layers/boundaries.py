@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select, text
 
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import Territory
-from geodata.territory import resolve
+from geodata.place import Where, code_of, node_of
 from layers.lru import LRUCache
 
 COORDINATE_DECIMALS = 5
@@ -56,13 +56,13 @@ def boundary_version(conn: Connection) -> str:
     return hashlib.sha1(f"territory|{stamp}".encode()).hexdigest()[:12]
 
 
-def _parent(conn: Connection, parent_code: str | None, scope: Scope):
-    if parent_code in (None, "", COUNTRY):
+def _parent(conn: Connection, parent_code: Where, scope: Scope):
+    if parent_code in ("", COUNTRY):
         return None
-    node = resolve(conn, parent_code)
+    node = node_of(conn, parent_code, scope)
     # Outside the scope reads as "not found", so a director cannot probe other states.
-    if node is None or not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
-        raise ScopeError(parent_code)
+    if node is not None and not (scope.allows(node.path) or scope.ancestor_visible(node.path)):
+        raise ScopeError(code_of(parent_code))
     return node
 
 
@@ -113,13 +113,14 @@ def _build(conn: Connection, parent_code: str | None, scope: Scope) -> Boundarie
 _cache = LRUCache(256)
 
 
-def children_boundaries(conn: Connection, parent_code: str | None, scope: Scope = NATIONAL) -> Boundaries:
-    """The children of `parent_code` (None: the states) as cached GeoJSON bytes.
+def children_boundaries(conn: Connection, parent_code: Where, scope: Scope = NATIONAL) -> Boundaries:
+    """The children of `parent_code` (a Place, a node or a code; None: the states) as
+    cached GeoJSON bytes.
 
     Raises ScopeError when the parent is unknown or outside the scope.
     """
     version = boundary_version(conn)
-    key = (str(conn.engine.url), version, parent_code or COUNTRY, scope.territory_path)
+    key = (str(conn.engine.url), version, code_of(parent_code) or COUNTRY, scope.territory_path)
     return _cache.get_or_build(key, lambda: _build(conn, parent_code, scope))
 
 
@@ -132,11 +133,11 @@ def children_geojson(conn: Connection, parent_code: str | None, scope: Scope = N
     return children_boundaries(conn, parent_code, scope).as_dict()
 
 
-def territory_bbox(conn: Connection, code: str | None, scope: Scope = NATIONAL) -> tuple[float, float, float, float] | None:
-    """The extent of a territory (None: of the states visible in the scope)."""
-    if code is None:
-        return children_boundaries(conn, None, scope).bbox
+def territory_bbox(conn: Connection, code: Where, scope: Scope = NATIONAL) -> tuple[float, float, float, float] | None:
+    """The extent of a territory (a Place, a node or a code; None: of the states visible in the scope)."""
     node = _parent(conn, code, scope)
+    if node is None:
+        return children_boundaries(conn, None, scope).bbox
     row = conn.execute(
         select(
             func.ST_XMin(func.ST_Extent(Territory.geom)),
@@ -146,7 +147,7 @@ def territory_bbox(conn: Connection, code: str | None, scope: Scope = NATIONAL) 
         ).where(Territory.id == node.id)
     ).one()
     if row[0] is None:
-        return children_boundaries(conn, code, scope).bbox
+        return children_boundaries(conn, node, scope).bbox
     return tuple(row)
 
 

@@ -82,9 +82,10 @@ _SCREEN = [
 ]
 
 
-def _screen(view: View, rendered: dict | None) -> list:
+def _screen(view: View, rendered: dict | None, place=None) -> list:
     """The screen for `view`: a Patch of values and legend when only the indicator changed
-    (the map keeps its geometry and place), everything otherwise."""
+    (the map keeps its geometry and place), everything otherwise. `place`: the view's
+    territory when the action resolved it already (a drill), so it is looked up once."""
     if rendered == vm.rendered_key(view):
         switch = vm.indicator_switch(session.read_engine(), view, session.scope())
         figure = Patch()
@@ -95,7 +96,7 @@ def _screen(view: View, rendered: dict | None) -> list:
         out[6], out[7], out[8] = switch.grid_title, switch.grid_rows, switch.grid_columns
         out[-1] = view.to_query()  # URL_SYNC is the last output
         return out
-    room = vm.room(session.read_engine(), view, session.scope(), session.settings(), base_url=session.base_url())
+    room = vm.room(session.read_engine(), view, session.scope(), session.settings(), base_url=session.base_url(), place=place)
     return [
         room.figure,
         parts.legend(room.legend),
@@ -174,7 +175,7 @@ def register(app) -> None:
         else:
             trigger = _TRIGGERS.get(trigger_id, "")
         view = View.from_store(view_data)
-        new = vm.apply_event(
+        new, place = vm.event(
             session.read_engine(),
             view,
             trigger,
@@ -195,7 +196,7 @@ def register(app) -> None:
         )
         if new == view:
             return unchanged
-        return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered)]
+        return [new.to_store(), new.round, new.date_from, new.date_to, *_screen(new, rendered, place)]
 
     # A click on a record point opens its card; any other click on the map (a
     # territory, which drills in `on_action`, or a bubble) or the close button closes it.

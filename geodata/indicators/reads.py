@@ -30,7 +30,8 @@ from geodata.indicators.rows import (
 from geodata.measures import FACT_MEASURES, SNAPSHOT, compose, num
 from geodata.models import Territory
 from geodata.period import ALL_TIME, Period
-from geodata.territory import TerritoryNode, children, nodes_where, resolve, subtree_condition
+from geodata.place import Where, code_of, node_of
+from geodata.territory import TerritoryNode, children, nodes_where, subtree_condition
 
 
 @dataclass
@@ -117,33 +118,35 @@ def _visible_states(conn: Connection, scope: Scope) -> list[TerritoryNode]:
     return [n for n in children(conn, None) if scope.allows(n.path)]
 
 
-def _resolve_visible(conn: Connection, code: str, scope: Scope) -> TerritoryNode:
-    node = resolve(conn, code)
+def _resolve_visible(conn: Connection, where: Where, scope: Scope) -> TerritoryNode:
+    """The node of `where` (a Place, a node or a code), which the scope must see itself
+    (not only as the way down)."""
+    node = node_of(conn, where, scope)
     if node is None or not scope.allows(node.path):
-        raise ScopeError(f"territorio {code!r} no encontrado")
+        raise ScopeError(code_of(where))
     return node
 
 
 def child_values(
     conn: Connection,
-    parent_code: str | None,
+    parent_code: Where,
     period: Period = ALL_TIME,
     scope: Scope = NATIONAL,
     *,
     today: dt.date | None = None,
     filters: RecordFilter = NO_FILTER,
 ) -> list[dict]:
-    """One dict per child of `parent_code` (None: the states) with `code, name, level`
-    and every indicator id, counting the records `filters` keeps. Children outside the
-    scope are left out."""
-    if parent_code is None:
+    """One dict per child of `parent_code` (a Place, a node or a code; None: the states)
+    with `code, name, level` and every indicator id, counting the records `filters` keeps.
+    Children outside the scope are left out."""
+    parent = node_of(conn, parent_code, scope)
+    if parent is None:
         nodes = _visible_states(conn, scope)
         target = _Target(nodes, 0, None)
     else:
-        parent = resolve(conn, parent_code)
-        if parent is None or not (scope.allows(parent.path) or scope.ancestor_visible(parent.path)):
-            raise ScopeError(f"territorio {parent_code!r} no encontrado")
-        nodes = [n for n in children(conn, parent.code) if scope.allows(n.path)]
+        if not (scope.allows(parent.path) or scope.ancestor_visible(parent.path)):
+            raise ScopeError(code_of(parent_code))
+        nodes = [n for n in children(conn, parent) if scope.allows(n.path)]
         target = _Target(nodes, parent.depth + 1, parent.path)
     sums = _sums(conn, target, period, today, filters)
     snap = _snapshot(conn, target)
@@ -156,7 +159,7 @@ def child_values(
 def level_values(
     conn: Connection,
     level: str,
-    within: str | None = None,
+    within: Where = None,
     period: Period = ALL_TIME,
     scope: Scope = NATIONAL,
     *,
@@ -186,7 +189,7 @@ def level_values(
 
 def summary(
     conn: Connection,
-    code: str | None,
+    code: Where,
     period: Period = ALL_TIME,
     scope: Scope = NATIONAL,
     *,
@@ -195,7 +198,7 @@ def summary(
 ) -> dict:
     """The indicator values of one territory (None: the country, or all the scope shows),
     counting the records `filters` keeps."""
-    if code is None:
+    if code_of(code) is None:
         target = _Target(_visible_states(conn, scope), 0, None, rollup=True)
     else:
         node = _resolve_visible(conn, code, scope)
@@ -207,7 +210,7 @@ def summary(
 
 def weekly_series(
     conn: Connection,
-    code: str | None,
+    code: Where,
     period: Period = ALL_TIME,
     scope: Scope = NATIONAL,
     *,
@@ -216,7 +219,7 @@ def weekly_series(
 ) -> list[dict]:
     """Per ISO week (Monday): cases reported and resolved, deposits, CLAP deliveries, of
     the records `filters` keeps."""
-    if code is None:
+    if code_of(code) is None:
         nodes = _visible_states(conn, scope)
         depth, prefix = 0, None
     else:

@@ -47,6 +47,8 @@ def resolve_params(conn, params: LayerParams) -> LayerParams:
     """
     if params.territory is None:
         return params
+    if params.territory_path is not None and params.scope.allows(params.territory_path):
+        return params  # resolved at the edge, from a Place (`layers.points.place_params`)
     # The code by its unique index, the ISO code only as a fallback (never an OR: a scan).
     node = resolve(conn, params.territory)
     if node is None or not params.scope.allows(node.path):
