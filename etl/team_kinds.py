@@ -1,22 +1,22 @@
-"""The cabinet's follow-up team as a load kind (`sala load followup-team FILE`), declared
-like every kind in `etl.kinds` (which adds it to `SPECS`): one row per seat of a
-municipality's equipo de seguimiento (a liaison per ministry, the governor's and the
-mayor's office, a spokesperson per area) or of one of its working tables (rapporteur,
-secretary, systematizer), with who holds it.
+"""The cabinet's follow-up team as a load kind (`sala load followup-team FILE`), registered
+with every kind in `etl.kinds`: one row per seat of a municipality's equipo de seguimiento
+(a liaison per ministry, the governor's and the mayor's office, a spokesperson per area)
+or of one of its working tables (rapporteur, secretary, systematizer), with who holds it.
 
-Besides its declaration it resolves its own municipality and refuses, with a reason, a
-seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
+Besides its declaration (its municipality is a reference) its `resolve_hook` refuses, with a
+reason, a seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
 officer's working table), a seat another member already holds, and a seat repeated in
 the file (the first row keeps it). A seat held by a member the same file names again is not
 held: the file may move members between seats (the seat's one holder is checked at commit)."""
 
 from __future__ import annotations
 
-from etl.kinds import AREA_VALUES, CODE_ALIASES, NAME_ALIASES, Field, KindSpec, Merge, _level_code_aliases, _vocab
+from etl.names import AREA_VALUES, CODE_ALIASES, NAME_ALIASES, level_code_aliases, vocab_table
+from etl.spec import Field, KindSpec, Merge, Reference
 from geodata.team_models import seat_sql
 from geodata.vocab import TABLE_ROLES, TEAM_ROLES
 
-TEAM_ROLE_VALUES = _vocab(
+TEAM_ROLE_VALUES = vocab_table(
     TEAM_ROLES,
     {
         "liaison": ("enlace", "enlace ministerial", "enlace del ministerio", "ministerio", "enlace institucional"),
@@ -29,11 +29,44 @@ TEAM_ROLE_VALUES = _vocab(
     },
 )
 
+_TABLE_ROLES = ", ".join(f"'{r}'" for r in TABLE_ROLES)
+
+
+def resolve_team(spec: KindSpec) -> tuple[str, str, list]:
+    """What a seat needs, and a seat held by no one else (the municipality `mu` is a reference)."""
+    seat = seat_sql("s.")
+    joins = f"""
+        LEFT JOIN LATERAL (
+            SELECT tm.code, tm.name FROM team_member tm
+            WHERE tm.municipality_id = mu.id AND tm.seat = {seat} AND tm.code <> s.code
+              AND tm.code NOT IN (SELECT m.code FROM stg m WHERE m.code IS NOT NULL) LIMIT 1
+        ) held ON true
+        LEFT JOIN (
+            SELECT o.row_number,
+                   first_value(o.row_number) OVER w AS first_row, first_value(o.code) OVER w AS first_code
+            FROM stg o WINDOW w AS (PARTITION BY o.municipality_code, {seat_sql('o.')} ORDER BY o.row_number)
+        ) rep ON rep.row_number = s.row_number
+    """
+    reasons = [
+        ("WHEN s.role = 'liaison' AND s.institution IS NULL THEN 'un enlace ministerial necesita su institución (ministerio)'",
+         "institution"),
+        ("WHEN s.role = 'spokesperson' AND s.area IS NULL THEN "
+         "'un vocero de área necesita el área (Social, Servicios Públicos o Seguridad Integral)'", "area"),
+        (f"WHEN s.role IN ({_TABLE_ROLES}) AND s.working_table IS NULL THEN "
+         "'el relator, el secretario y el sistematizador necesitan su mesa de trabajo'", "working_table"),
+        ("WHEN held.code IS NOT NULL THEN 'ese puesto ya lo ocupa «' || held.code || '» (' || held.name || '); "
+         "libérelo antes o use su código'", "role"),
+        ("WHEN rep.first_code <> s.code THEN 'ese puesto se repite en el archivo (ya lo ocupa la fila ' || rep.first_row || ')'",
+         "role"),
+    ]
+    return "", joins, reasons
+
+
 TEAM_SPEC = KindSpec(
     "followup-team",
     (
         Field("code", required=True, aliases=CODE_ALIASES + ("member_code", "cod_integrante", "codigo_integrante"), max_length=40),
-        Field("municipality_code", required=True, aliases=_level_code_aliases("municipality")),
+        Field("municipality_code", required=True, aliases=level_code_aliases("municipality")),
         Field("role", "enum", required=True, aliases=("role", "rol", "cargo", "funcion", "responsabilidad"), vocab=TEAM_ROLE_VALUES),
         Field("name", required=True, aliases=NAME_ALIASES + ("nombre_apellido", "nombres", "integrante", "responsable"),
               max_length=200),
@@ -47,6 +80,8 @@ TEAM_SPEC = KindSpec(
     "integrante del equipo de seguimiento",
     writes=("team_member",),
     points_to=("territory",),
+    references=(Reference("municipality_code", "territory", "mu", "municipality_id", "el municipio", level="municipality"),),
+    resolve_hook=resolve_team,
     merge=Merge(
         "team_member",
         "(code)",
@@ -56,40 +91,6 @@ TEAM_SPEC = KindSpec(
             "email": "r.email",
         },
         frozenset({"municipality_id", "role", "name", "institution", "area", "working_table"}),
+        updated_at=True,
     ),
 )
-
-_TABLE_ROLES = ", ".join(f"'{r}'" for r in TABLE_ROLES)
-
-
-def resolve_team() -> tuple[str, str, list]:
-    """A team member: its municipality, what its seat needs, and a seat held by no one else."""
-    seat = seat_sql("s.")
-    cols = "mu.id AS municipality_id"
-    joins = f"""
-        LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
-        LEFT JOIN LATERAL (
-            SELECT tm.code, tm.name FROM team_member tm
-            WHERE tm.municipality_id = mu.id AND tm.seat = {seat} AND tm.code <> s.code
-              AND tm.code NOT IN (SELECT m.code FROM stg m WHERE m.code IS NOT NULL) LIMIT 1
-        ) held ON true
-        LEFT JOIN (
-            SELECT o.row_number,
-                   first_value(o.row_number) OVER w AS first_row, first_value(o.code) OVER w AS first_code
-            FROM stg o WINDOW w AS (PARTITION BY o.municipality_code, {seat_sql('o.')} ORDER BY o.row_number)
-        ) rep ON rep.row_number = s.row_number
-    """
-    reasons = [
-        ("WHEN mu.id IS NULL THEN 'el municipio «' || s.municipality_code || '» no existe'", "municipality_code"),
-        ("WHEN s.role = 'liaison' AND s.institution IS NULL THEN 'un enlace ministerial necesita su institución (ministerio)'",
-         "institution"),
-        ("WHEN s.role = 'spokesperson' AND s.area IS NULL THEN "
-         "'un vocero de área necesita el área (Social, Servicios Públicos o Seguridad Integral)'", "area"),
-        (f"WHEN s.role IN ({_TABLE_ROLES}) AND s.working_table IS NULL THEN "
-         "'el relator, el secretario y el sistematizador necesitan su mesa de trabajo'", "working_table"),
-        ("WHEN held.code IS NOT NULL THEN 'ese puesto ya lo ocupa «' || held.code || '» (' || held.name || '); "
-         "libérelo antes o use su código'", "role"),
-        ("WHEN rep.first_code <> s.code THEN 'ese puesto se repite en el archivo (ya lo ocupa la fila ' || rep.first_row || ')'",
-         "role"),
-    ]
-    return cols, joins, reasons
