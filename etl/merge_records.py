@@ -121,26 +121,20 @@ def merge_agreement(conn: Connection, spec: KindSpec, present: set[str], params:
     sql = upsert_sql("agreement", "(code)", list(cols) + ["is_demo", "load_run_id"], list(cols.values()) + [":demo", ":run"],
                      written + ["is_demo"], "res_agreement r", stamp=True)
     merged = counts(conn, sql, params)
-    conn.execute(
-        text(
-            """
-            INSERT INTO agreement_project (agreement_id, project_id)
-            SELECT a.id, p.id FROM res_agreement r JOIN agreement a ON a.code = r.code
-            CROSS JOIN LATERAL unnest(string_to_array(r.project_codes, ';')) AS u(raw)
-            JOIN project p ON p.code = btrim(u.raw)
-            ON CONFLICT DO NOTHING
-            """
+    # Its links, each code of the list that names a row (those that do not were refused).
+    for table, columns, ids, codes, target in (
+        ("agreement_project", "agreement_id, project_id", "a.id, x.id", "project_codes", "project"),
+        ("case_solution", "case_id, agreement_id", "x.id, a.id", "case_codes", "case_report"),
+    ):
+        conn.execute(
+            text(
+                f"""
+                INSERT INTO {table} ({columns})
+                SELECT {ids} FROM res_agreement r JOIN agreement a ON a.code = r.code
+                CROSS JOIN LATERAL unnest(string_to_array(r.{codes}, ';')) AS u(raw)
+                JOIN {target} x ON x.code = btrim(u.raw)
+                ON CONFLICT DO NOTHING
+                """
+            )
         )
-    )
-    conn.execute(
-        text(
-            """
-            INSERT INTO case_solution (case_id, agreement_id)
-            SELECT c.id, a.id FROM res_agreement r JOIN agreement a ON a.code = r.code
-            CROSS JOIN LATERAL unnest(string_to_array(r.case_codes, ';')) AS u(raw)
-            JOIN case_report c ON c.code = btrim(u.raw)
-            ON CONFLICT DO NOTHING
-            """
-        )
-    )
     return merged

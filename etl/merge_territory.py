@@ -12,17 +12,10 @@ import contextlib
 from sqlalchemy import Connection, text
 
 from etl.merge import OK_ROWS, counts, indexes_built_at_the_end
-from etl.names import TERRITORY_PARENTS
+from etl.names import LEVEL_WORDS, TERRITORY_PARENTS
 from etl.spec import KindSpec
 
-LEVEL_NAMES = {
-    "state": "estado",
-    "municipality": "municipio",
-    "parish": "parroquia",
-    "circuit": "circuito",
-    "commune": "comuna",
-    "council": "consejo comunal",
-}
+LEVEL_NAMES = {level: word.replace("_", " ") for level, (word, _adm) in LEVEL_WORDS.items()}  # for messages
 
 
 def resolve_territory(spec: KindSpec) -> tuple[str, str, list]:

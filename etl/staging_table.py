@@ -48,7 +48,7 @@ def staging_ddl(spec: KindSpec) -> str:
         ddl += ", geom geometry GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED"
     if spec.geometry == "area":
         # `geom` is the polygon's interior point, so the spatial join that places points
-        # (etl.merge) places a polygon given no territory code in the territory holding it.
+        # (etl.resolve) places a polygon given no territory code in the territory holding it.
         polygon = "ST_Force2D(ST_SetSRID(ST_GeomFromWKB(decode(geom_wkb, 'hex')), 4326))"
         ddl += f", shape geometry GENERATED ALWAYS AS (ST_Multi({polygon})) STORED"
         ddl += f", geom geometry GENERATED ALWAYS AS (ST_PointOnSurface({polygon})) STORED"
