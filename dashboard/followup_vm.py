@@ -8,13 +8,14 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from dashboard import texts
+from dashboard import records_vm, texts
 from dashboard import viewmodels as vm
-from geodata import followup, records
+from geodata import followup, record_cards, records
 from geodata.access import ScopeError
 from geodata.models import Case, Territory
 from geodata.permissions import Action, Actor, PermissionDenied
-from geodata.vocab import CASE_STATUSES
+from geodata.team import members_of
+from geodata.vocab import CASE_STATUSES, PROJECT_STAGES
 
 
 def _day(value: dt.date | None) -> str:
@@ -31,6 +32,8 @@ def _entry_text(entry: dict, statuses: dict[str, str] = CASE_STATUSES, people: d
     value = entry["value"]
     if entry["action"] == "status":
         value = statuses.get(value, value)
+    elif entry["action"] == "assign" and value and entry.get("label"):
+        value = entry["label"]  # the member as they read then (a later seat change rewrites no history)
     elif entry["action"] == "assign" and people and value:
         value = people.get(value, value)
     elif entry["action"] == "due_date" and value:
@@ -43,10 +46,17 @@ def history(timeline: list[tuple[str, dt.date]], entries: list[dict], statuses: 
             people: dict[str, str] | None = None) -> list[dict]:
     """The loads' status changes and the room's entries in one list, oldest first (on one
     day the load's first: its date has no time of day)."""
+    return merged_history([(day, statuses.get(status, status)) for status, day in timeline], entries, statuses, people)
+
+
+def merged_history(loaded: list[tuple[dt.date, str]], entries: list[dict], statuses: dict[str, str],
+                   people: dict[str, str] | None = None) -> list[dict]:
+    """What loads observed, as (date, text) — a status change, a project's deposit — and the
+    room's entries in one list, oldest first (on one day the load's first)."""
     items = [
-        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": statuses.get(status, status),
+        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": what,
          "who": None, "note": None, "room": False}
-        for status, day in timeline
+        for day, what in loaded
     ]
     for e in entries:
         at = e["at"]
@@ -140,13 +150,52 @@ def form_state(state: dict, sides: dict, statuses: dict[str, str], *, kept_note,
 
 
 def save_case(engine: Engine, actor: Actor, code, version, *, institution, assignee, due_date, status, note,
-              kind: str = "case") -> tuple[bool, str]:
+              kind: str = "case", link=None) -> tuple[bool, str]:
     """Save the follow-up form of a case (or of another `kind` of record) in its own
     transaction: (saved, the message to show)."""
     try:
         with engine.begin() as conn:
             followup.save(conn, actor, kind, code, version, institution=institution, assignee=assignee,
-                          due_date=due_date, status=status, note=note)
+                          due_date=due_date, status=status, note=note, link=link)
     except (followup.FollowUpError, followup.FollowUpConflict, PermissionDenied) as exc:
         return False, str(exc)
     return True, texts.FOLLOW_SAVED
+
+
+def project_card(engine: Engine, actor: Actor, code: str | None, today: dt.date | None = None, *,
+                 message: str | None = None, error: bool = False, kept_note: str | None = None) -> dict:
+    """A project's card (`records_vm.project_card_data`) with the stage both sides gave it, its
+    money trail and the room's entries in one history, and the follow-up form: a member of
+    its municipality's team, due date, stage with a note, the agreement it answers, comments."""
+    if not code:
+        return {"kind": "projects", "code": code, "error": texts.RECORD_NOT_FOUND["projects"].format(code="")}
+    with engine.connect() as conn:
+        try:
+            p = record_cards.project_detail(conn, code, actor.scope)
+            state = followup.state(conn, "project", code, actor.scope)
+        except (ScopeError, followup.FollowUpError):
+            return {"kind": "projects", "code": code, "error": texts.RECORD_NOT_FOUND["projects"].format(code=code)}
+        team = members_of(conn, p["municipality_id"]) if p["municipality_id"] is not None else {}
+    card = records_vm.project_card_data(p)
+    sides = followup.status_sides(p["loaded"], state)
+    stage_label = texts.PROJECT_FIELDS["stage"]
+    shown = status_shown(sides, PROJECT_STAGES)
+    card["fields"] = [(label, shown if label == stage_label else value) for label, value in card["fields"]]
+    if state["assignee"]:
+        card["fields"].append((texts.FOLLOW_ASSIGNEE, team.get(state["assignee"], state["assignee"])))
+    if state["due_date"]:
+        card["fields"].append((texts.FOLLOW_DUE, _day(state["due_date"])))
+    loaded = [(e["date"], records_vm.trail_text(e)) for e in p["trail"]]
+    card["follow_history"] = merged_history(loaded, state["entries"], PROJECT_STAGES, team)
+    card["follow_up"] = {
+        "kind": "project",
+        "code": p["code"],
+        "version": state["version"],
+        "may_write": actor.may(Action.FOLLOW_UP),
+        "assignee": state["assignee"] or None,
+        "assignees": [{"label": label, "value": member} for member, label in team.items()],
+        "assignees_none": texts.AGREEMENT_NO_TEAM if not team else None,
+        "links": [{"label": f"{a['code']}: {a['text'][:80]}", "value": a["code"]} for a in p["agreement_choices"]],
+        **form_state(state, sides, PROJECT_STAGES, kept_note=kept_note, message=message, error=error),
+    }
+    return card

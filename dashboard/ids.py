@@ -107,6 +107,7 @@ FOLLOW_ASSIGNEE = "follow-assignee"
 FOLLOW_DUE = "follow-due"
 FOLLOW_STATUS = "follow-status"
 FOLLOW_NOTE = "follow-note"
+FOLLOW_LINK = "follow-link"  # a project's: the agreement it answers
 FOLLOW_SAVE = "follow-save"
 FOLLOW_MESSAGE = "follow-message"
 

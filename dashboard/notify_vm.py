@@ -51,10 +51,12 @@ def section(engine: Engine, actor: Actor, settings: Settings) -> dict:
     }
 
 
-def subscribe(engine: Engine, actor: Actor, *, kinds, territory, channel, target) -> tuple[bool, str]:
+def subscribe(engine: Engine, actor: Actor, *, kinds, territory, channel, target,
+              settings: Settings | None = None) -> tuple[bool, str]:
     try:
         with engine.begin() as conn:
-            notify.subscribe(conn, actor, kinds=kinds, territory_code=territory, channel=channel, target=target)
+            notify.subscribe(conn, actor, kinds=kinds, territory_code=territory, channel=channel, target=target,
+                             settings=settings)
     except (notify.NotifyError, PermissionDenied, ScopeError) as exc:
         return False, str(exc)
     return True, texts.NOTIFY_SUBSCRIBED

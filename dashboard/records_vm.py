@@ -58,6 +58,11 @@ def project_panel(engine: Engine, code: str, scope: Scope = NATIONAL) -> dict:
             p = record_cards.project_detail(conn, code, scope)
         except ScopeError:
             return _not_found("projects", code)
+    return project_card_data(p)
+
+
+def project_card_data(p: dict) -> dict:
+    """A project's card from its `record_cards.project_detail`."""
     labels = texts.PROJECT_FIELDS
     deposited = f"Bs. {format_number(p['deposited'])}"
     if p["budget"]:
@@ -79,8 +84,9 @@ def project_panel(engine: Engine, code: str, scope: Scope = NATIONAL) -> dict:
     ]
     linked = [{"kind": "Caso", "code": c["code"], "label": CASE_CATEGORIES.get(c["category"], c["category"]),
                "status": CASE_STATUSES.get(c["status"], c["status"])} for c in p["cases"]]
-    linked += [{"kind": "Acuerdo", "code": a["code"], "label": a["text"], "status": AGREEMENT_STATUSES.get(a["status"], a["status"])}
-               for a in p["agreements"]]
+    linked += [{"kind": "Acuerdo", "code": a["code"], "label": a["text"],
+                "status": AGREEMENT_STATUSES.get(a["status"], a["status"])
+                + (f"; {texts.FOLLOW_LINKED_BY_ROOM}" if a.get("room") else "")} for a in p["agreements"]]
     return {
         "kind": "projects",
         "code": p["code"],
@@ -94,13 +100,13 @@ def project_panel(engine: Engine, code: str, scope: Scope = NATIONAL) -> dict:
         "linked": linked,
         "linked_none": texts.PROJECT_ANSWERS_NONE,
         "history_title": texts.PROJECT_HISTORY,
-        "history": [(_date(e["date"]), _trail_text(e)) for e in p["trail"]],
+        "history": [(_date(e["date"]), trail_text(e)) for e in p["trail"]],
         "history_none": texts.PROJECT_NO_DEPOSITS,
         "share": share_href("projects", p["code"]),
     }
 
 
-def _trail_text(event: dict) -> str:
+def trail_text(event: dict) -> str:
     """One line of a project's money trail (geodata.record_cards.money_trail)."""
     if event["kind"] == "deposit":
         return texts.PROJECT_DEPOSIT.format(amount=format_number(event["amount"])) + f" · {event['bank'] or texts.PROJECT_NO_BANK}"

@@ -282,6 +282,7 @@ FOLLOW_ACTIONS = {
     "due_date": "Fecha límite: {value}",
     "status": "Estado: {value}",
     "comment": "Comentario",
+    "link": "Vinculado al acuerdo {value}",
 }
 FOLLOW_CLEARED = {
     "route": "Institución retirada",
@@ -289,7 +290,12 @@ FOLLOW_CLEARED = {
     "due_date": "Fecha límite retirada",
     "status": "Estado",
     "comment": "Comentario",
+    "link": "Vínculo",
 }
+FOLLOW_LINK = "Vincular al acuerdo que atiende"
+FOLLOW_LINK_CHOOSE = "Elija un acuerdo del municipio"
+FOLLOW_LINK_NONE = "No hay acuerdos del municipio por vincular"
+FOLLOW_LINKED_BY_ROOM = "vinculado en sala"
 # When the load and the room disagree: both, with their dates, and which one is shown.
 FOLLOW_STATUS_BOTH = "{shown} — sala: {room} ({room_day}); carga: {loaded} ({loaded_day}); {winner}"
 FOLLOW_WINNER = {"room": "vale el de la sala, más reciente", "loaded": "vale el de la carga, más reciente", None: ""}

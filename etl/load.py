@@ -30,7 +30,7 @@ from etl.merge_territory import paths_settled
 from etl.progress import Progress, signals_interrupt
 from etl.read import EXCEL_SUFFIXES, Source, file_sha256, open_source
 from etl.runs import LoadResult, describe
-from etl.stage import stage
+from etl.stage import more_temp_buffers, stage
 from etl.staging_table import staging_columns
 from etl.validate import Context, require_territory_source
 from geodata import indicators, notify
@@ -222,10 +222,7 @@ def _prepare(conn: Connection, kind: str) -> None:
     conn.execute(text("SET LOCAL work_mem = '256MB'"))
     # A crash right after the commit may lose this load (never half of it): run it again.
     conn.execute(text("SET LOCAL synchronous_commit = off"))
-    if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relpersistence = 't' "
-                             "AND relnamespace = pg_my_temp_schema())")).scalar():
-        # Only settable before the session's first temp table; a pooled session keeps its value.
-        conn.execute(text("SET temp_buffers = '512MB'"))
+    more_temp_buffers(conn)
     # Every reference the merge writes comes from a join on rows this transaction holds locked,
     # so the foreign-key triggers could only re-check what is already known. Skipping them, as
     # pg_restore --disable-triggers does, halves the merge; only a superuser may.

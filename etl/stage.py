@@ -1,6 +1,7 @@
-"""Staging a file: the staging table created, and every chunk read, validated and encoded
-for COPY (by a producer thread, or by worker processes for a long file: etl.workers) while
-the previous one is sent to the server. Polygons travel in binary COPY, to `stg_geom`.
+"""Staging a file: room for it in memory (temp_buffers), the staging table created, and
+every chunk read, validated and encoded for COPY (by a producer thread, or by worker
+processes for a long file: etl.workers) while the previous one is sent to the server.
+Polygons travel in binary COPY, to `stg_geom`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 
 import numpy as np
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from etl import copy as copy_format
 from etl import runs
@@ -20,6 +22,21 @@ from etl.resolve import staged_keys
 from etl.staging_table import staging_copy_columns, staging_ddl
 from etl.validate import Context, validate_chunk
 from etl.workers import chunks_in_processes, chunks_in_thread
+
+# SQLSTATE 22023: a setting given a value it cannot take now.
+INVALID_PARAMETER_VALUE = "22023"
+
+
+def more_temp_buffers(conn: Connection) -> None:
+    """Room for the staged rows in memory. PostgreSQL takes a new `temp_buffers` only
+    before the session's first temporary table (even one long dropped): a pooled session
+    that already used one at another size keeps it, and the load goes on at that size."""
+    try:
+        with conn.begin_nested():
+            conn.execute(text("SET temp_buffers = '512MB'"))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != INVALID_PARAMETER_VALUE:
+            raise
 
 
 def stage(conn: Connection, spec, source: Source, ctx: Context, run_id: int, bar) -> tuple[list[dict], list[str]]:

@@ -7,7 +7,11 @@ Besides its declaration (its municipality is a reference) its `resolve_hook` ref
 reason, a seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
 officer's working table), a seat another member already holds, and a seat repeated in
 the file (the first row keeps it). A seat held by a member the same file names again is not
-held: the file may move members between seats (the seat's one holder is checked at commit)."""
+held: the file may move members between seats (the seat's one holder is checked at commit).
+A member keeps their code when they change seats (one row; the agreements and projects
+assigned to them stay theirs, and the history keeps the seat they held then); a code already
+on another municipality's team is refused, since its assignments there would be left with
+someone who is no longer on that team."""
 
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ def resolve_team(spec: KindSpec) -> tuple[str, str, list]:
     """What a seat needs, and a seat held by no one else (the municipality `mu` is a reference)."""
     seat = seat_sql("s.")
     joins = f"""
+        LEFT JOIN team_member cur ON cur.code = s.code
+        LEFT JOIN territory cur_mu ON cur_mu.id = cur.municipality_id
         LEFT JOIN LATERAL (
             SELECT tm.code, tm.name FROM team_member tm
             WHERE tm.municipality_id = mu.id AND tm.seat = {seat} AND tm.code <> s.code
@@ -48,6 +54,9 @@ def resolve_team(spec: KindSpec) -> tuple[str, str, list]:
         ) rep ON rep.row_number = s.row_number
     """
     reasons = [
+        ("WHEN cur_mu.id <> mu.id THEN '«' || s.code || '» integra el equipo de ' || cur_mu.name || ' (' || cur_mu.code || '); "
+         "un integrante no cambia de municipio en una carga: use otro código, o retírelo antes de ese equipo'",
+         "municipality_code"),
         ("WHEN s.role = 'liaison' AND s.institution IS NULL THEN 'un enlace ministerial necesita su institución (ministerio)'",
          "institution"),
         ("WHEN s.role = 'spokesperson' AND s.area IS NULL THEN "

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from geodata.access import NATIONAL, Scope, ScopeError
-from geodata.models import Agreement, AgreementProject, Case, CaseSolution, Project, Territory, WorkingTable
+from geodata.models import Agreement, AgreementProject, Case, CaseSolution, FollowUpEntry, Project, Territory, WorkingTable
 from geodata.team import members_of
 from geodata.territory import breadcrumb
 
@@ -33,9 +33,13 @@ def agreement_detail(conn: Connection, code: str, scope: Scope = NATIONAL, today
         select(Case.code, Case.category, Case.status).join(CaseSolution, CaseSolution.case_id == Case.id)
         .where(CaseSolution.agreement_id == a.id).order_by(Case.code)
     ).all()
+    # The projects a load says answer it, and those the room linked to it (a project's card).
+    room_linked = select(FollowUpEntry.record_code).where(
+        FollowUpEntry.record_kind == "project", FollowUpEntry.action == "link", FollowUpEntry.value == a.code)
+    loaded = select(AgreementProject.project_id).where(AgreementProject.agreement_id == a.id)
     projects = conn.execute(
-        select(Project.code, Project.name, Project.stage).join(AgreementProject, AgreementProject.project_id == Project.id)
-        .where(AgreementProject.agreement_id == a.id).order_by(Project.code)
+        select(Project.code, Project.name, Project.stage)
+        .where(or_(Project.id.in_(loaded), Project.code.in_(room_linked))).order_by(Project.code)
     ).all()
     # The day the load observed its status: when it was done, or when a load last changed it.
     observed = a.done_date if a.status == "done" and a.done_date else a.updated_at.astimezone().date()

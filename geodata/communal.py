@@ -1,7 +1,7 @@
 """Measures of the communal system's records that need more than a column: the security
 cases that fall in each peace quadrant (a spatial join, since quadrants cut across the
 territory tree), the deposits of the communal banks in a business's commune, a justice of
-the peace's caseload. Query pieces for `layers.communal` and the room's pages."""
+the peace's caseload. Query pieces for `layers.registry.communal` and the room's pages."""
 
 from __future__ import annotations
 

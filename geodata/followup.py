@@ -21,8 +21,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from geodata import errors as sala_errors
 from geodata.access import NATIONAL, Scope
-from geodata.models import Agreement, AuditLog, Case, FollowUp, FollowUpEntry, Project, RoutingRule, Territory
+from geodata.models import (
+    Agreement,
+    AgreementProject,
+    AuditLog,
+    Case,
+    FollowUp,
+    FollowUpEntry,
+    Project,
+    RoutingRule,
+    Territory,
+)
 from geodata.permissions import Action, Actor
+from geodata.team import label
 from geodata.team_models import TeamMember
 from geodata.vocab import AGREEMENT_STATUSES, CASE_STATUSES, PROJECT_STAGES
 
@@ -39,12 +50,16 @@ class RecordKind:
     status_column: object
     statuses: dict[str, str]
     label: str  # Spanish, for messages
+    routed: bool = True  # routed to an institution (a project is not: it is the answer)
+    team: bool = False  # assigned to a member of its municipality's follow-up team, by code
+    links: bool = False  # linked by the room to the agreements it answers
 
 
 KINDS: dict[str, RecordKind] = {
     "case": RecordKind(Case, Case.territory_id, Case.status, CASE_STATUSES, "Caso"),
-    "agreement": RecordKind(Agreement, Agreement.municipality_id, Agreement.status, AGREEMENT_STATUSES, "Acuerdo"),
-    "project": RecordKind(Project, Project.territory_id, Project.stage, PROJECT_STAGES, "Proyecto"),
+    "agreement": RecordKind(Agreement, Agreement.municipality_id, Agreement.status, AGREEMENT_STATUSES, "Acuerdo", team=True),
+    "project": RecordKind(Project, Project.territory_id, Project.stage, PROJECT_STAGES, "Proyecto", routed=False, team=True,
+                          links=True),
 }
 
 
@@ -118,7 +133,8 @@ def state(conn: Connection, kind: str, code: str, scope: Scope = NATIONAL) -> di
         select(*_COLUMNS).where(FollowUp.record_kind == kind, FollowUp.record_code == code)
     ).one_or_none()
     entries = conn.execute(
-        select(FollowUpEntry.at, FollowUpEntry.username, FollowUpEntry.action, FollowUpEntry.value, FollowUpEntry.note)
+        select(FollowUpEntry.at, FollowUpEntry.username, FollowUpEntry.action, FollowUpEntry.value, FollowUpEntry.note,
+               FollowUpEntry.label)
         .where(FollowUpEntry.record_kind == kind, FollowUpEntry.record_code == code)
         .order_by(FollowUpEntry.at, FollowUpEntry.id)
     ).mappings().all()
@@ -171,13 +187,55 @@ def _note(value) -> str | None:
 _UNSET = object()
 
 
-def _team_member(conn: Connection, code: str, municipality_id: int) -> None:
-    """An agreement is assigned to a member of its municipality's follow-up team, by code."""
-    found = conn.execute(
-        select(TeamMember.id).where(TeamMember.code == code, TeamMember.municipality_id == municipality_id)
+def municipality_of(conn: Connection, path: str) -> int | None:
+    """The id of the municipality at or above a territory path (an agreement's own, a project's above it)."""
+    return conn.execute(
+        select(Territory.id).where(Territory.level == "municipality", func.strpos(path, Territory.path) == 1)
     ).scalar()
+
+
+def _team_member(conn: Connection, code: str, municipality_id: int | None) -> str:
+    """An agreement or a project is assigned to a member of its municipality's follow-up
+    team, by code; returns how the member reads now (name and seat), kept with the entry."""
+    found = conn.execute(
+        select(TeamMember.role, TeamMember.name, TeamMember.institution, TeamMember.area, TeamMember.working_table)
+        .where(TeamMember.code == code, TeamMember.municipality_id == municipality_id)
+    ).mappings().one_or_none()
     if found is None:
         raise FollowUpError(f"Responsable: «{code[:40]}» no integra el equipo de seguimiento de este municipio.")
+    return label(dict(found))
+
+
+def linked_agreements(conn: Connection, kind: str, code: str) -> list[str]:
+    """The agreements the room linked a record to (oldest first)."""
+    return list(conn.execute(
+        select(FollowUpEntry.value)
+        .where(FollowUpEntry.record_kind == kind, FollowUpEntry.record_code == code, FollowUpEntry.action == "link")
+        .order_by(FollowUpEntry.at, FollowUpEntry.id)
+    ).scalars())
+
+
+def _link(conn: Connection, actor: Actor, record, code: str, agreement) -> str | None:
+    """The agreement a project is linked to: one of its municipality's, in the actor's
+    scope, not linked already (by a load or by the room)."""
+    if agreement in (None, ""):
+        return None
+    if not isinstance(agreement, str) or len(agreement) > _CODE_MAX or "\x00" in agreement:
+        raise FollowUpError("Acuerdo: valor no válido.")
+    row = conn.execute(
+        select(Agreement.id, Agreement.municipality_id, Territory.path)
+        .join(Territory, Territory.id == Agreement.municipality_id)
+        .where(Agreement.code == agreement)
+    ).one_or_none()
+    if row is None or not actor.scope.allows(row.path) or row.municipality_id != municipality_of(conn, record.path):
+        raise FollowUpError(f"Acuerdo «{agreement}»: no existe en el municipio de este proyecto o está fuera de su ámbito.")
+    loaded = conn.execute(
+        select(AgreementProject.agreement_id)
+        .where(AgreementProject.agreement_id == row.id, AgreementProject.project_id == record.id)
+    ).first()
+    if loaded is not None or agreement in linked_agreements(conn, "project", code):
+        raise FollowUpError(f"El proyecto ya está vinculado al acuerdo «{agreement}».")
+    return agreement
 
 
 def save(
@@ -191,12 +249,14 @@ def save(
     assignee=_UNSET,
     due_date=_UNSET,
     status=_UNSET,
+    link=None,
     note=None,
 ) -> int:
     """Apply the operator's follow-up form to a record; returns the new version.
 
     Each field given and different from the stored one becomes an entry (route, assign,
-    due_date, status); the note goes with the status change, or alone as a comment.
+    due_date, status); `link` (a project's) names an agreement it answers; the note goes
+    with the status change, or alone as a comment.
     `expected_version` is the version the operator read (0 for a record never followed
     up): another operator's change since raises FollowUpConflict and nothing is written."""
     actor.require(Action.FOLLOW_UP)
@@ -205,18 +265,23 @@ def save(
     if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 0:
         raise FollowUpError("Versión del registro no válida; vuelva a abrirlo.")
     wanted: dict[str, object] = {}
+    member_label = None
     if institution is not _UNSET:
         wanted["institution"] = _text(institution, MAX_INSTITUTION, "Institución")
+        if wanted["institution"] and not spec.routed:
+            raise FollowUpError(f"{spec.label}: no se enruta a una institución.")
     if assignee is not _UNSET:
         wanted["assignee"] = _text(assignee, MAX_ASSIGNEE, "Responsable")
-        if kind == "agreement" and wanted["assignee"]:
-            _team_member(conn, wanted["assignee"], record.territory_id)
+        if spec.team and wanted["assignee"]:
+            member_label = _team_member(conn, wanted["assignee"], municipality_of(conn, record.path))
     if due_date is not _UNSET:
         wanted["due_date"] = _date(due_date)
     if status is not _UNSET and status not in (None, ""):
         if status not in spec.statuses:
             raise FollowUpError(f"Estado desconocido: «{str(status)[:20]}».")
         wanted["status"] = status
+    if link not in (None, "") and not spec.links:
+        raise FollowUpError(f"{spec.label}: no se vincula a un acuerdo desde su ficha.")
     note = _note(note)
 
     current = conn.execute(
@@ -227,7 +292,8 @@ def save(
         raise FollowUpConflict(current.updated_by if current else None, current.updated_at if current else None)
     stored = {k: getattr(current, k) if current is not None else None for k in ("institution", "assignee", "due_date", "status")}
     changed = {k: v for k, v in wanted.items() if v != stored[k]}
-    if not changed and not note:
+    linked = _link(conn, actor, record, code, link) if spec.links else None
+    if not changed and not note and not linked:
         raise FollowUpError("No hay cambios que guardar.")
 
     values = dict(changed, updated_by=actor.username, updated_at=func.now())
@@ -257,9 +323,12 @@ def save(
         if field in changed:
             value = changed[field]
             text_value = value.isoformat() if isinstance(value, dt.date) else value
-            entries.append({"action": action, "value": text_value, "note": note if field == "status" else None})
+            entries.append({"action": action, "value": text_value, "note": note if field == "status" else None,
+                            "label": member_label if field == "assignee" else None})
+    if linked:
+        entries.append({"action": "link", "value": linked, "note": None, "label": None})
     if note and "status" not in changed:
-        entries.append({"action": "comment", "value": None, "note": note})
+        entries.append({"action": "comment", "value": None, "note": note, "label": None})
     target = f"{kind}:{code}"
     for entry in entries:
         conn.execute(insert(FollowUpEntry).values(record_kind=kind, record_code=code, username=actor.username, **entry))

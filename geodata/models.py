@@ -530,7 +530,7 @@ class ShiftLogEntry(Base):
 
 # What the room follows up (DESIGN § 4 Access: operators and directors follow up records).
 FOLLOW_UP_KINDS: tuple[str, ...] = ("case", "agreement", "project")
-FOLLOW_UP_ACTIONS: tuple[str, ...] = ("route", "assign", "due_date", "status", "comment")
+FOLLOW_UP_ACTIONS: tuple[str, ...] = ("route", "assign", "due_date", "status", "comment", "link")
 
 
 class FollowUp(Base):
@@ -561,7 +561,8 @@ class FollowUp(Base):
 
 class FollowUpEntry(Base):
     """One change the room made to a record (who, when, what, note): its follow-up history,
-    shown beside the status changes loads observed."""
+    shown beside the status changes loads observed. `label` is how the value read when it
+    was saved (a team member's name and seat), so a later seat change rewrites no history."""
 
     __tablename__ = "follow_up_entry"
     __table_args__ = (
@@ -578,6 +579,7 @@ class FollowUpEntry(Base):
     value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = _created()
+    label: Mapped[str | None] = mapped_column(Text)
 
 
 class RoutingRule(Base):

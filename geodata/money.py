@@ -7,7 +7,7 @@ the money approved, the deposits and the amount deposited, the banks that receiv
 (each with its amount), and the projects whose stage advanced with no deposit
 (`geodata.rules.project_advanced_without_deposit`). Scoped by the `Place` like every read.
 
-`unit_money()` is the SQL (one row per unit) that the money layers (`layers.money`) and
+`unit_money()` is the SQL (one row per unit) that the money layers (`layers.registry.money`) and
 the room's tables read; `money_summary()` the plain data of one place for the screen.
 """
 

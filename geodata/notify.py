@@ -68,6 +68,27 @@ def _room_is(room_id: int | None):
     return NotifySubscription.room_territory_id.is_(None) if room_id is None else NotifySubscription.room_territory_id == room_id
 
 
+def host_allowed(url: str, settings: Settings) -> bool:
+    """Whether a webhook URL's host is in SALA_WEBHOOK_ALLOWED_HOSTS (exactly, or under a
+    `*.domain` entry). An empty list allows none: only what an administrator configured."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if not host:
+        return False
+    for allowed in settings.webhook_hosts:
+        if host == allowed or (allowed.startswith("*.") and host.endswith(allowed[1:])):
+            return True
+    return False
+
+
+def _refusal(url: str) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return (f"Webhook: el host «{host[:100]}» no está entre los permitidos (SALA_WEBHOOK_ALLOWED_HOSTS); "
+            "pida a un administrador que lo autorice.")
+
+
 def _target(channel, target) -> str:
     if channel not in NOTIFY_CHANNELS:
         raise NotifyError(f"Canal desconocido: «{str(channel)[:20]}».")
@@ -85,9 +106,11 @@ def _target(channel, target) -> str:
     return target
 
 
-def subscribe(conn: Connection, actor: Actor, *, kinds, territory_code, channel, target) -> int:
+def subscribe(conn: Connection, actor: Actor, *, kinds, territory_code, channel, target,
+              settings: Settings | None = None) -> int:
     """Subscribe the actor's room to `kinds` (empty: every kind) of alerts under
-    `territory_code` (None: the room's whole territory); returns the subscription's id."""
+    `territory_code` (None: the room's whole territory); returns the subscription's id.
+    A webhook's host must be in `settings.webhook_hosts` (it is never fetched to find out)."""
     actor.require(Action.SUBSCRIBE)
     kinds = list(kinds or ())
     unknown = [k for k in kinds if k not in alerts_mod.ALERT_KINDS]
@@ -102,6 +125,8 @@ def subscribe(conn: Connection, actor: Actor, *, kinds, territory_code, channel,
         territory_id = row.id
     else:
         territory_id = _room_id(conn, actor.scope)
+    if channel == "webhook" and not host_allowed(target, settings or get_settings()):
+        raise NotifyError(_refusal(target))
     room = _room_id(conn, actor.scope)
     sub_id = conn.execute(
         insert(NotifySubscription).values(room_territory_id=room, territory_id=territory_id, kinds=kinds, channel=channel,
@@ -205,12 +230,24 @@ def _message(conn: Connection, payload: dict, today: dt.date) -> dict:
             "territory_name": place.get("name"), "territory_path": place.get("path"), "days": days}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook's redirect is not followed (it could lead off the allow-list): it fails."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, body: dict, settings: Settings) -> None:
+    if not host_allowed(url, settings):  # the allow-list changed since it subscribed: never fetched
+        raise ValueError(_refusal(url))
     data = json.dumps(body, ensure_ascii=False, default=str).encode()
     request = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "Sala/notify"})
     try:
-        with urllib.request.urlopen(request, timeout=settings.webhook_timeout) as response:  # noqa: S310 (http/https only)
+        with _OPENER.open(request, timeout=settings.webhook_timeout) as response:  # noqa: S310 (http/https only)
             if not 200 <= response.status < 300:
                 raise OSError(f"HTTP {response.status}")
     except urllib.error.HTTPError as exc:
@@ -261,7 +298,9 @@ def send_pending(engine: Engine, settings: Settings | None = None, *, today: dt.
             body = _message(conn, row.payload, today)
             body["subscription"] = row.sub
             error = None
-            for attempt in range(settings.notify_attempts):
+            # A webhook whose host is no longer allowed fails at once, one try recorded, nothing fetched.
+            tries = settings.notify_attempts if row.channel != "webhook" or host_allowed(row.target, settings) else 1
+            for attempt in range(tries):
                 if attempt:
                     sleep(min(settings.notify_backoff * 2 ** (attempt - 1), 60))
                 try:

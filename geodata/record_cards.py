@@ -14,6 +14,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, func, select
 
+from geodata import followup
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.models import (
     Agreement,
@@ -79,7 +80,7 @@ def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict
     it answers, and its territory path. Codes are stored values; the caller labels them."""
     row = _where(conn, Project, code, scope, Project.code, Project.name, Project.consultation_round, Project.area,
                  Project.sector, Project.stage, Project.progress, Project.budget, Project.currency, Project.start_date,
-                 Project.end_date, Project.description)
+                 Project.end_date, Project.description, Project.created_at)
     deposits = conn.execute(
         select(Deposit.deposit_date, Deposit.amount, Deposit.bank)
         .where(Deposit.project_id == row.id)
@@ -97,6 +98,14 @@ def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict
         .where(AgreementProject.project_id == row.id)
         .order_by(Agreement.code)
     ).all()
+    room_links = followup.linked_agreements(conn, "project", row.code)
+    room_agreements = conn.execute(
+        select(Agreement.code, Agreement.text, Agreement.status).where(Agreement.code.in_(room_links)).order_by(Agreement.code)
+    ).all() if room_links else []
+    municipality_id = followup.municipality_of(conn, row.path)
+    choices = conn.execute(
+        select(Agreement.code, Agreement.text).where(Agreement.municipality_id == municipality_id).order_by(Agreement.code)
+    ).all() if municipality_id is not None else []
     deposited = sum((float(d.amount) for d in deposits), 0.0)
     changes = conn.execute(
         select(ProjectStageChange.changed_on, ProjectStageChange.previous_stage, ProjectStageChange.stage)
@@ -125,7 +134,14 @@ def project_detail(conn: Connection, code: str, scope: Scope = NATIONAL) -> dict
         "breadcrumb": breadcrumb(conn, row.territory_code),
         "deposits": [{"date": d.deposit_date, "amount": float(d.amount), "bank": d.bank} for d in deposits],
         "cases": [{"code": c.code, "category": c.category, "status": c.status} for c in cases],
-        "agreements": [{"code": a.code, "text": a.text, "status": a.status} for a in agreements],
+        "agreements": [{"code": a.code, "text": a.text, "status": a.status, "room": False} for a in agreements]
+        + [{"code": a.code, "text": a.text, "status": a.status, "room": True} for a in room_agreements],
+        # The room may link it to one of its municipality's agreements it is not linked to yet.
+        "agreement_choices": [{"code": a.code, "text": a.text} for a in choices
+                              if a.code not in room_links and a.code not in {x.code for x in agreements}],
+        "municipality_id": municipality_id,
+        # Its stage as the loads left it, dated by the last recorded change (else its start, or its arrival).
+        "loaded": (row.stage, changes[-1].changed_on if changes else (row.start_date or row.created_at.date())),
         "stage_changes": [{"date": c.changed_on, "from": c.previous_stage, "to": c.stage} for c in changes],
         "advanced_without_deposit": bool(without_deposit),
         "trail": money_trail(row, deposits, changes),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -87,6 +88,11 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")
     smtp_from: str = Field(default="sala@localhost", description="From address of the e-mail notifications")
     smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    webhook_allowed_hosts: str = Field(
+        default="",
+        description="hosts a notification webhook may point at (names or addresses, comma-separated; *.example.org for its "
+        "subdomains); empty: no webhook is accepted",
+    )
     webhook_timeout: float = Field(default=5.0, gt=0, le=120, description="seconds a webhook POST (or an SMTP exchange) may take")
     notify_attempts: int = Field(default=3, ge=1, le=10, description="tries per notification before it is marked failed")
     notify_backoff: float = Field(default=1.0, ge=0, le=60, description="seconds before the 2nd try; doubled for each next one")
@@ -95,6 +101,12 @@ class Settings(BaseSettings):
     @classmethod
     def _networks_parse(cls, value: str) -> str:
         _networks(value)
+        return value
+
+    @field_validator("webhook_allowed_hosts")
+    @classmethod
+    def _hosts_parse(cls, value: str) -> str:
+        _hosts(value)
         return value
 
     @field_validator("timezone")
@@ -123,6 +135,10 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return _networks(self.trusted_proxies)
+
+    @property
+    def webhook_hosts(self) -> tuple[str, ...]:
+        return _hosts(self.webhook_allowed_hosts)
 
     @property
     def default_secret_key(self) -> bool:
@@ -166,6 +182,27 @@ def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
         except ValueError:
             raise ValueError(f"SALA_TRUSTED_PROXIES: «{item}» no es una dirección IP ni un bloque CIDR") from None
     return tuple(networks)
+
+
+_HOST = re.compile(r"^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    """The webhook allow-list: host names (lower case, `*.` for subdomains) and IP addresses."""
+    hosts = []
+    for item in (part.strip().lower().rstrip(".") for part in (text or "").split(",")):
+        if not item:
+            continue
+        try:
+            hosts.append(str(ipaddress.ip_address(item.strip("[]"))))
+            continue
+        except ValueError:
+            pass
+        if not _HOST.match(item):
+            raise ValueError(f"SALA_WEBHOOK_ALLOWED_HOSTS: «{item}» no es un nombre de host ni una dirección IP (sin esquema "
+                             "ni puerto)")
+        hosts.append(item)
+    return tuple(hosts)
 
 
 @lru_cache

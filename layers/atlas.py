@@ -15,7 +15,8 @@ from sqlalchemy import Connection, select
 
 from geodata.models import Territory
 from layers import pack_pdf
-from layers.exports import ExportError, atomic_path, check_target, describe_params
+from layers.describe import describe_params
+from layers.output import ExportError, atomic_path, check_target
 from layers.features import data_date, has_demo
 from layers.pack import scope_line
 from layers.pack_data import read_pack_data

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 
 import typer
@@ -26,39 +25,11 @@ from geodata.permissions import Action, PermissionDenied, actor_for, local_admin
 from geodata.vocab import LEVEL_LABELS
 from layers.exports import FORMATS, ExportError, ExportTooLarge, export_layer, format_from_path
 from layers.output import DiskFull, is_disk_full
+from layers.parsing import parse_date, parse_filters
 from layers.registry import LayerError, LayerParams, UnknownLayer, UnknownTerritory, list_layers
 
 console = Console()
 err = Console(stderr=True)
-
-_DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    """ISO 8601 or the Venezuelan day-first forms (dd/mm/yyyy, dd-mm-yyyy)."""
-    if value is None or value == "":
-        return None
-    value = value.strip()
-    try:
-        if match := _DMY.match(value):
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise LayerError(f"Fecha inválida en {option}: «{value}» (use AAAA-MM-DD o DD/MM/AAAA).") from None
-
-
-def parse_filters(values: list[str] | None) -> dict[str, list[str]] | None:
-    """`--filter status=reported --filter status=assigned` or `--filter status=reported,assigned`."""
-    if not values:
-        return None
-    filters: dict[str, list[str]] = {}
-    for item in values:
-        if "=" not in item:
-            raise LayerError(f"Filtro inválido: «{item}» (use nombre=valor).")
-        name, raw = item.split("=", 1)
-        filters.setdefault(name.strip(), []).extend(v.strip() for v in raw.split(",") if v.strip())
-    return filters
 
 
 def layers_command() -> None:

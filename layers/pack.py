@@ -36,22 +36,16 @@ from sqlalchemy import Connection, and_, select  # noqa: E402
 
 from geodata.models import Cabinet, Territory, WorkingTable  # noqa: E402
 from geodata.vocab import AREAS  # noqa: E402
-from layers.exports import (  # noqa: E402
-    ATTRIBUTION,
-    SOURCE,
-    ExportError,
-    ExportTooLarge,
-    atomic_path,
-    check_target,
-    describe_params,
-)
+from layers.describe import ATTRIBUTION, SOURCE, describe_params  # noqa: E402
+from layers.formats import ExportTooLarge  # noqa: E402
+from layers.output import ExportError, atomic_path, check_target  # noqa: E402
 from layers import pack_pdf, pack_render  # noqa: E402
 from layers.cells import spreadsheet_text  # noqa: E402
 from layers.features import count_features, layer_marks  # noqa: E402
 from layers.pack_data import read_pack_data  # noqa: E402
 from layers.pack_files import IndicatorsAhead, csv_member, write_layer_files  # noqa: E402
 from layers.pack_pages import Frame  # noqa: E402
-from layers.printing import paper_size  # noqa: E402
+from layers.page import paper_size  # noqa: E402
 from layers.registry import LayerParams, get_layer, resolve_params  # noqa: E402
 from layers.thematic import country_states, territory_shapes  # noqa: E402
 

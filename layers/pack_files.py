@@ -21,7 +21,8 @@ from pathlib import Path
 import pyogrio
 from sqlalchemy import Connection
 
-from layers.exports import add_gpkg_aliases, column_headers, csv_geometry, csv_line
+from layers.csvfile import column_headers, csv_geometry, csv_line
+from layers.gdal import add_gpkg_aliases
 from layers.features import WGS84, iter_rows, rows_frame
 from layers.registry import Layer, LayerParams
 

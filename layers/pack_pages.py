@@ -23,8 +23,9 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from layers import thematic  # noqa: E402
 from layers.cells import spreadsheet_text  # noqa: E402
-from layers.exports import ATTRIBUTION, SOURCE  # noqa: E402
-from layers.printing import DEMO_MARK, draw_legend_entries, draw_theme_map, paper_size  # noqa: E402
+from layers.describe import ATTRIBUTION, SOURCE  # noqa: E402
+from layers.page import DEMO_MARK, draw_legend_entries, paper_size  # noqa: E402
+from layers.print_theme import draw_theme_map  # noqa: E402
 
 TABLE_ROWS = 26
 

@@ -30,9 +30,9 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from geodata.vocab import AREAS  # noqa: E402
 from layers import pack_data as pd_  # noqa: E402
 from layers import thematic  # noqa: E402
-from layers.exports import SOURCE  # noqa: E402
+from layers.describe import SOURCE  # noqa: E402
 from layers.pack_pages import Frame, big_numbers, cut, map_with_legend, money, number, page, table, text_block  # noqa: E402
-from layers.thematic import draw_inset  # noqa: E402
+from layers.thematic_draw import draw_inset  # noqa: E402
 
 AGREEMENT_PAGES = 3
 CORE_FONTS = {"pdf.use14corefonts": True, "font.family": "sans-serif"}

@@ -23,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from layers.cells import spreadsheet_text
-from layers.exports import ATTRIBUTION, SOURCE, column_headers, describe_params
+from layers.csvfile import column_headers
+from layers.describe import ATTRIBUTION, SOURCE, describe_params
 from layers.features import WGS84, iter_rows, json_value
 from layers.kml import xml_text
 from layers.registry import Layer, LayerParams

@@ -21,6 +21,10 @@ from geodata.database import make_engine
 from geodata.service import bring_up
 from geodata.settings import Settings
 
+# The tests' notification sinks listen on loopback: the webhook allow-list (empty by default,
+# so no webhook is accepted) names it for the whole session and the processes it starts.
+os.environ.setdefault("SALA_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DATA = ROOT / "geodata" / "reference"
 # The workplace's shared reference data sits beside the checkout; a user's clone has only

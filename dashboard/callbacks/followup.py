@@ -1,5 +1,5 @@
-"""The follow-up form of a record's card (a case's in the room, an agreement's on
-/acuerdo): save, then show the card again as stored.
+"""The follow-up form of a record's card (a case's or a project's in the room, an
+agreement's on /acuerdo): save, then show the card again as stored.
 
 It passes the signed-in actor and what was typed; `geodata.followup` checks the role,
 resolves the record to its territory against the actor's scope and compares the version
@@ -17,7 +17,7 @@ from dashboard import ids, inputs, session
 from dashboard.components.followup import case_card
 
 # The card each kind of record re-renders after a save.
-CARDS = {"case": fvm.case_card, "agreement": avm.agreement_card}
+CARDS = {"case": fvm.case_card, "agreement": avm.agreement_card, "project": fvm.project_card}
 
 
 def register(app) -> None:
@@ -30,9 +30,10 @@ def register(app) -> None:
         State(ids.FOLLOW_DUE, "value"),
         State(ids.FOLLOW_STATUS, "value"),
         State(ids.FOLLOW_NOTE, "value"),
+        State(ids.FOLLOW_LINK, "value"),
         prevent_initial_call=True,
     )
-    def save(clicks, record, institution, assignee, due, status, note):
+    def save(clicks, record, institution, assignee, due, status, note, link):
         if not inputs.count(clicks):
             return no_update
         record = inputs.mapping(record)
@@ -51,6 +52,7 @@ def register(app) -> None:
         saved, message = fvm.save_case(
             engine, actor, code, version, institution="" if institution is None else institution,
             assignee="" if assignee is None else assignee, due_date=due, status=status, note=note, kind=kind,
+            link=link,
         )
         data = CARDS[kind](engine, actor, code, message=message, error=not saved,
                            kept_note=None if saved else inputs.text(note, limit=4000))

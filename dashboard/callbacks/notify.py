@@ -28,7 +28,8 @@ def register(app) -> None:
         actor, engine = session.actor(), session.engine()
         if trigger == ids.NOTIFY_SUBSCRIBE and inputs.count(subscribe):
             ok, message = nvm.subscribe(engine, actor, kinds=inputs.texts(kinds), territory=inputs.text(territory, limit=32),
-                                        channel=inputs.text(channel, limit=16), target=inputs.text(target, limit=600) or "")
+                                        channel=inputs.text(channel, limit=16), target=inputs.text(target, limit=600) or "",
+                                        settings=session.settings())
         elif isinstance(trigger, dict) and trigger.get("type") == ids.NOTIFY_REMOVE and any(inputs.count(n) for n in removes or []):
             ok, message = nvm.unsubscribe(engine, actor, trigger.get("id"))
         else:

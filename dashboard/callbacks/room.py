@@ -211,11 +211,12 @@ def register(app) -> None:
     def case_detail(click, _close, view_data):
         if ctx.triggered_id != ids.MAP:
             return no_update, True
-        # A case point opens its card with its follow-up; a project or CLAP point its card
+        # A case or project point opens its card with its follow-up; a CLAP point its card
         # (details, status, history, path, share link).
         record = vm.clicked_record(click)
-        if record is not None and record[0] == "cases":
-            return followup_parts.case_card(fvm.case_card(session.engine(), session.actor(), record[1])), False
+        if record is not None and record[0] in ("cases", "projects"):
+            card = fvm.case_card if record[0] == "cases" else fvm.project_card
+            return followup_parts.case_card(card(session.engine(), session.actor(), record[1])), False
         if record is not None:
             return parts.record_panel(records_vm.record_panel(session.read_engine(), *record, session.scope())), False
         # A communal council has nothing below it: its click opens its card instead of drilling.

@@ -275,8 +275,10 @@ def layout(**query) -> html.Div:
     focus, card = None, None
     if shared:
         view, focus = records_vm.open_shared(engine, view, *shared, scope)
-        # A case's card carries its follow-up (route, assign, due date, status, comments).
-        card = (followup_parts.case_card(fvm.case_card(engine, session.actor(), shared[1])) if shared[0] == "cases"
+        # A case's card carries its follow-up (route, assign, due date, status, comments), a
+        # project's too (assign, due date, stage, the agreement it answers, comments).
+        followed = {"cases": fvm.case_card, "projects": fvm.project_card}.get(shared[0])
+        card = (followup_parts.case_card(followed(session.engine(), session.actor(), shared[1])) if followed
                 else parts.record_panel(records_vm.record_panel(engine, *shared, scope)))
     room = vm.room(engine, view, scope, settings, base_url=session.base_url())
     if focus is not None:

@@ -104,7 +104,7 @@ def generate_cases(
     n_hot = max(2, int(round(14 * share)))
     hot = rng.choice(len(councils), n_hot, replace=False, p=pop / pop.sum())
     d2 = np.min([(x - x[h]) ** 2 + (y - y[h]) ** 2 for h in hot], axis=0)
-    water_boost = 1.0 + 5.0 * np.exp(-d2 / (2 * 0.04**2))
+    water_boost = 1.0 + 24.0 * np.exp(-d2 / (2 * 0.03**2))
 
     # The spike: a populous municipality (not the largest, so it stands out) in the last weeks.
     munis = t.municipalities.sort_values("population", ascending=False)

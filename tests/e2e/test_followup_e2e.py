@@ -41,8 +41,8 @@ def room(demo_copy_module_url, data_dir, tmp_path_factory):
     engine.dispose()
 
 
-def _signed_in(browser, base: str, username: str, console: ConsoleLog):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="es-VE")
+def _signed_in(browser, base: str, username: str, console: ConsoleLog, size=(1920, 1080)):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="es-VE")
     page = context.new_page()
     page.set_default_timeout(30_000)
     console.attach(page)

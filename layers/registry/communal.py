@@ -13,31 +13,37 @@ from geodata.communal_models import CommunalBusiness, DefensePlan, PeaceJudge, P
 from geodata.models import Territory
 from geodata.rules import defense_plan_stale, quadrant_stale
 from geodata.vocab import BUSINESS_FORMS, BUSINESS_STATUSES, DEFENSE_PLAN_STATUSES
-from layers.registry import (
-    BOOL_CHOICES,
-    Field,
-    FilterDef,
-    Layer,
-    LayerParams,
-    Style,
+from layers.registry.catalogue import register
+from layers.registry.columns import territory_tail
+from layers.registry.params import BOOL_CHOICES, LayerParams, _bool_filter, _values, _vocab_values
+from layers.registry.spec import Column, FilterDef, Layer, Style, select_columns
+from layers.registry.sql import (
     _bbox_condition,
-    _bool_filter,
     _day,
     _label,
     _point,
     _records_in_box,
     _territory_condition,
     _territory_point,
-    _values,
-    _vocab_values,
-    register,
 )
 
-TERRITORY_TAIL = (
-    Field("territory_code", "Código del territorio", "str"),
-    Field("territory_name", "Territorio", "str"),
-    Field("is_demo", "Datos de demostración", "bool"),
-    Field("updated_on", "Actualizado", "date"),
+# `q.security`: the security cases inside each quadrant; `q.stale`: no recent report.
+QUADRANT_COLUMNS = (
+    Column("code", "Código del cuadrante", "str", lambda q: PeaceQuadrant.code),
+    Column("name", "Cuadrante", "str", lambda q: PeaceQuadrant.name),
+    Column("responsible_body", "Órgano responsable", "str", lambda q: PeaceQuadrant.responsible_body),
+    Column("last_report_date", "Último reporte", "date", lambda q: PeaceQuadrant.last_report_date),
+    Column("days_since_report", "Días desde el último reporte", "int", lambda q: q.day - PeaceQuadrant.last_report_date),
+    Column("stale", "Sin reporte reciente", "bool", lambda q: q.stale),
+    Column("security_cases", "Casos de seguridad en el periodo", "int",
+           lambda q: func.coalesce(q.security.c.security_cases, 0)),
+    Column("open_security_cases", "Casos de seguridad abiertos", "int",
+           lambda q: func.coalesce(q.security.c.open_security_cases, 0)),
+    Column("overdue_security_cases", "Casos de seguridad vencidos", "int",
+           lambda q: func.coalesce(q.security.c.overdue_security_cases, 0)),
+    *territory_tail(
+        updated=lambda q: func.greatest(cast(PeaceQuadrant.created_at, Date), PeaceQuadrant.last_report_date)
+    ),
 )
 
 
@@ -52,19 +58,7 @@ def _quadrants(params: LayerParams, geometry: str):
         conds.append(stale if b else ~stale)
     return (
         select(
-            PeaceQuadrant.code.label("code"),
-            PeaceQuadrant.name.label("name"),
-            PeaceQuadrant.responsible_body.label("responsible_body"),
-            PeaceQuadrant.last_report_date.label("last_report_date"),
-            (_day(params) - PeaceQuadrant.last_report_date).label("days_since_report"),
-            stale.label("stale"),
-            func.coalesce(security.c.security_cases, 0).label("security_cases"),
-            func.coalesce(security.c.open_security_cases, 0).label("open_security_cases"),
-            func.coalesce(security.c.overdue_security_cases, 0).label("overdue_security_cases"),
-            t.code.label("territory_code"),
-            t.name.label("territory_name"),
-            PeaceQuadrant.is_demo.label("is_demo"),
-            func.greatest(cast(PeaceQuadrant.created_at, Date), PeaceQuadrant.last_report_date).label("updated_on"),
+            *select_columns(QUADRANT_COLUMNS, record=PeaceQuadrant, t=t, day=_day(params), stale=stale, security=security),
             PeaceQuadrant.geom.label("geom"),
         )
         .select_from(PeaceQuadrant)
@@ -81,18 +75,7 @@ register(
         title="Cuadrantes de paz",
         geometry_type="MultiPolygon",
         level=None,
-        fields=(
-            Field("code", "Código del cuadrante", "str"),
-            Field("name", "Cuadrante", "str"),
-            Field("responsible_body", "Órgano responsable", "str"),
-            Field("last_report_date", "Último reporte", "date"),
-            Field("days_since_report", "Días desde el último reporte", "int"),
-            Field("stale", "Sin reporte reciente", "bool"),
-            Field("security_cases", "Casos de seguridad en el periodo", "int"),
-            Field("open_security_cases", "Casos de seguridad abiertos", "int"),
-            Field("overdue_security_cases", "Casos de seguridad vencidos", "int"),
-            *TERRITORY_TAIL,
-        ),
+        fields=QUADRANT_COLUMNS,
         style=Style(field="stale", colors={"False": "#3182bd", "True": "#de2d26"},
                     labels={"False": "Con reporte reciente", "True": "Sin reporte reciente"}, fill_opacity=0.3),
         popup=("name", "responsible_body", "last_report_date", "security_cases", "open_security_cases", "territory_name"),
@@ -103,6 +86,22 @@ register(
         period_field="last_report_date",
         min_zoom=5,
     )
+)
+
+# `q.stale`: no review in the last year.
+DEFENSE_PLAN_COLUMNS = (
+    Column("code", "Código del plan", "str", lambda q: DefensePlan.code),
+    Column("name", "Plan", "str", lambda q: DefensePlan.name),
+    Column("area", "Zona", "str", lambda q: DefensePlan.area),
+    Column("responsible", "Responsable", "str", lambda q: DefensePlan.responsible),
+    Column("status", "Estatus (código)", "str", lambda q: DefensePlan.status),
+    Column("status_label", "Estatus", "str", lambda q: _label(DEFENSE_PLAN_STATUSES, DefensePlan.status)),
+    Column("last_review_date", "Última revisión o ejercicio", "date", lambda q: DefensePlan.last_review_date),
+    Column("days_since_review", "Días desde la última revisión", "int", lambda q: q.day - DefensePlan.last_review_date),
+    Column("stale", "Sin revisión en el último año", "bool", lambda q: q.stale),
+    *territory_tail(
+        updated=lambda q: func.greatest(cast(DefensePlan.created_at, Date), DefensePlan.last_review_date)
+    ),
 )
 
 
@@ -118,19 +117,7 @@ def _defense_plans(params: LayerParams, geometry: str):
         conds.append(stale if b else ~stale)
     return (
         select(
-            DefensePlan.code.label("code"),
-            DefensePlan.name.label("name"),
-            DefensePlan.area.label("area"),
-            DefensePlan.responsible.label("responsible"),
-            DefensePlan.status.label("status"),
-            _label(DEFENSE_PLAN_STATUSES, DefensePlan.status).label("status_label"),
-            DefensePlan.last_review_date.label("last_review_date"),
-            (_day(params) - DefensePlan.last_review_date).label("days_since_review"),
-            stale.label("stale"),
-            t.code.label("territory_code"),
-            t.name.label("territory_name"),
-            DefensePlan.is_demo.label("is_demo"),
-            func.greatest(cast(DefensePlan.created_at, Date), DefensePlan.last_review_date).label("updated_on"),
+            *select_columns(DEFENSE_PLAN_COLUMNS, record=DefensePlan, t=t, day=_day(params), stale=stale),
             geom.label("geom"),
         )
         .select_from(DefensePlan)
@@ -146,18 +133,7 @@ register(
         title="Planes de defensa",
         geometry_type="Point",
         level=None,
-        fields=(
-            Field("code", "Código del plan", "str"),
-            Field("name", "Plan", "str"),
-            Field("area", "Zona", "str"),
-            Field("responsible", "Responsable", "str"),
-            Field("status", "Estatus (código)", "str"),
-            Field("status_label", "Estatus", "str"),
-            Field("last_review_date", "Última revisión o ejercicio", "date"),
-            Field("days_since_review", "Días desde la última revisión", "int"),
-            Field("stale", "Sin revisión en el último año", "bool"),
-            *TERRITORY_TAIL,
-        ),
+        fields=DEFENSE_PLAN_COLUMNS,
         style=Style(field="status", colors={"active": "#31a354", "exercised": "#006d2c", "drafting": "#fdae6b",
                                             "suspended": "#de2d26"}, labels=DEFENSE_PLAN_STATUSES, marker="^"),
         popup=("name", "status_label", "last_review_date", "days_since_review", "territory_name"),
@@ -168,6 +144,23 @@ register(
         period_field="last_review_date",
         min_zoom=5,
     )
+)
+
+# `q.money`: the deposits to the communal banks of the business's commune.
+BUSINESS_COLUMNS = (
+    Column("code", "Código de la empresa", "str", lambda q: CommunalBusiness.code),
+    Column("name", "Empresa", "str", lambda q: CommunalBusiness.name),
+    Column("sector", "Sector", "str", lambda q: CommunalBusiness.sector),
+    Column("legal_form", "Forma (código)", "str", lambda q: CommunalBusiness.legal_form),
+    Column("legal_form_label", "Forma", "str", lambda q: _label(BUSINESS_FORMS, CommunalBusiness.legal_form)),
+    Column("workers", "Trabajadores", "int", lambda q: CommunalBusiness.workers),
+    Column("status", "Estatus (código)", "str", lambda q: CommunalBusiness.status),
+    Column("status_label", "Estatus", "str", lambda q: _label(BUSINESS_STATUSES, CommunalBusiness.status)),
+    Column("commune_code", "Código de la comuna", "str", lambda q: func.nullif(communal.commune_of(q.t.path), "")),
+    Column("commune_deposits", "Depósitos a la banca comunal de su comuna (Bs.)", "int",
+           lambda q: cast(func.coalesce(q.money.c.deposited, 0), Integer)),
+    Column("commune_banks", "Bancos comunales de su comuna", "str", lambda q: q.money.c.banks),
+    *territory_tail(updated=lambda q: cast(CommunalBusiness.created_at, Date)),
 )
 
 
@@ -185,24 +178,7 @@ def _businesses(params: LayerParams, geometry: str):
     if (v := _vocab_values(params, "status", BUSINESS_STATUSES)) is not None:
         conds.append(CommunalBusiness.status.in_(v))
     return (
-        select(
-            CommunalBusiness.code.label("code"),
-            CommunalBusiness.name.label("name"),
-            CommunalBusiness.sector.label("sector"),
-            CommunalBusiness.legal_form.label("legal_form"),
-            _label(BUSINESS_FORMS, CommunalBusiness.legal_form).label("legal_form_label"),
-            CommunalBusiness.workers.label("workers"),
-            CommunalBusiness.status.label("status"),
-            _label(BUSINESS_STATUSES, CommunalBusiness.status).label("status_label"),
-            func.nullif(communal.commune_of(t.path), "").label("commune_code"),
-            cast(func.coalesce(money.c.deposited, 0), Integer).label("commune_deposits"),
-            money.c.banks.label("commune_banks"),
-            t.code.label("territory_code"),
-            t.name.label("territory_name"),
-            CommunalBusiness.is_demo.label("is_demo"),
-            cast(CommunalBusiness.created_at, Date).label("updated_on"),
-            geom.label("geom"),
-        )
+        select(*select_columns(BUSINESS_COLUMNS, record=CommunalBusiness, t=t, money=money), geom.label("geom"))
         .select_from(CommunalBusiness)
         .join(t, t.id == CommunalBusiness.territory_id)
         .outerjoin(money, money.c.commune_code == communal.commune_of(t.path))
@@ -217,20 +193,7 @@ register(
         title="Empresas comunales",
         geometry_type="Point",
         level=None,
-        fields=(
-            Field("code", "Código de la empresa", "str"),
-            Field("name", "Empresa", "str"),
-            Field("sector", "Sector", "str"),
-            Field("legal_form", "Forma (código)", "str"),
-            Field("legal_form_label", "Forma", "str"),
-            Field("workers", "Trabajadores", "int"),
-            Field("status", "Estatus (código)", "str"),
-            Field("status_label", "Estatus", "str"),
-            Field("commune_code", "Código de la comuna", "str"),
-            Field("commune_deposits", "Depósitos a la banca comunal de su comuna (Bs.)", "int"),
-            Field("commune_banks", "Bancos comunales de su comuna", "str"),
-            *TERRITORY_TAIL,
-        ),
+        fields=BUSINESS_COLUMNS,
         style=Style(field="status", colors={"active": "#1b9e77", "in_formation": "#d95f02", "inactive": "#7f7f7f"},
                     labels=BUSINESS_STATUSES, marker="s"),
         popup=("name", "sector", "legal_form_label", "workers", "status_label", "commune_deposits", "territory_name"),
@@ -243,28 +206,34 @@ register(
 )
 
 
+def _cases(q):
+    return func.coalesce(q.load.c.cases, 0)
+
+
+def _resolved(q):
+    return func.coalesce(q.load.c.resolved_cases, 0)
+
+
+# `q.load`: each judge's caseload in the period.
+PEACE_JUDGE_COLUMNS = (
+    Column("code", "Código del juez", "str", lambda q: PeaceJudge.code),
+    Column("name", "Juez o jueza de paz", "str", lambda q: PeaceJudge.name),
+    Column("elected_date", "Fecha de elección", "date", lambda q: PeaceJudge.elected_date),
+    Column("cases", "Casos recibidos en el periodo", "int", _cases),
+    Column("open_cases", "Casos abiertos", "int", lambda q: func.coalesce(q.load.c.open_cases, 0)),
+    Column("resolved_cases", "Casos resueltos", "int", _resolved),
+    Column("resolution_rate", "Resolución (%)", "float", lambda q: communal.resolution_rate(_resolved(q), _cases(q))),
+    Column("median_days_to_resolve", "Mediana de días hasta resolver", "int", lambda q: q.load.c.median_days_to_resolve),
+    *territory_tail(updated=lambda q: cast(PeaceJudge.created_at, Date)),
+)
+
+
 def _peace_judges(params: LayerParams, geometry: str):
     t = aliased(Territory, name="t")
     load = communal.peace_caseload(params.date_from, params.date_to)
     geom = _territory_point(t)
-    cases = func.coalesce(load.c.cases, 0)
-    resolved = func.coalesce(load.c.resolved_cases, 0)
     return (
-        select(
-            PeaceJudge.code.label("code"),
-            PeaceJudge.name.label("name"),
-            PeaceJudge.elected_date.label("elected_date"),
-            cases.label("cases"),
-            func.coalesce(load.c.open_cases, 0).label("open_cases"),
-            resolved.label("resolved_cases"),
-            communal.resolution_rate(resolved, cases).label("resolution_rate"),
-            load.c.median_days_to_resolve.label("median_days_to_resolve"),
-            t.code.label("territory_code"),
-            t.name.label("territory_name"),
-            PeaceJudge.is_demo.label("is_demo"),
-            cast(PeaceJudge.created_at, Date).label("updated_on"),
-            geom.label("geom"),
-        )
+        select(*select_columns(PEACE_JUDGE_COLUMNS, record=PeaceJudge, t=t, load=load), geom.label("geom"))
         .select_from(PeaceJudge)
         .join(t, t.id == PeaceJudge.territory_id)
         .outerjoin(load, load.c.judge_id == PeaceJudge.id)
@@ -279,17 +248,7 @@ register(
         title="Justicia de paz comunal",
         geometry_type="Point",
         level=None,
-        fields=(
-            Field("code", "Código del juez", "str"),
-            Field("name", "Juez o jueza de paz", "str"),
-            Field("elected_date", "Fecha de elección", "date"),
-            Field("cases", "Casos recibidos en el periodo", "int"),
-            Field("open_cases", "Casos abiertos", "int"),
-            Field("resolved_cases", "Casos resueltos", "int"),
-            Field("resolution_rate", "Resolución (%)", "float"),
-            Field("median_days_to_resolve", "Mediana de días hasta resolver", "int"),
-            *TERRITORY_TAIL,
-        ),
+        fields=PEACE_JUDGE_COLUMNS,
         style=Style(color="#6a51a3", single_label="Juez de paz", marker="P"),
         popup=("name", "cases", "open_cases", "resolution_rate", "median_days_to_resolve", "territory_name"),
         filters=(),

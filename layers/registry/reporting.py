@@ -13,23 +13,28 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import aliased
 
 from geodata.models import IndicatorRefresh, IndicatorSnapshot, Territory
-from layers.registry import (
-    BOOL_CHOICES,
-    Field,
-    FilterDef,
-    Layer,
-    LayerParams,
-    Style,
-    _bbox_condition,
-    _bool_filter,
-    _territory_condition,
-    named_with_parent,
-    register,
-    territory_polygon,
-)
+from layers.registry.catalogue import register
+from layers.registry.columns import IS_DEMO, named_with_parent
+from layers.registry.params import BOOL_CHOICES, LayerParams, _bool_filter
+from layers.registry.spec import Column, FilterDef, Layer, Style, select_columns
+from layers.registry.sql import _bbox_condition, _territory_condition, territory_polygon
 
 SILENT_COLORS = {"True": "#de2d26", "False": "#bdbdbd"}
 SILENT_LABELS = {"True": "Sin reportar", "False": "Con reporte reciente"}
+
+# `q.s`: the council's indicator snapshot; `q.as_of`: the day it was computed as of; `q.silent`.
+REPORTING_COLUMNS = (
+    *named_with_parent("Código del consejo comunal", "Consejo comunal"),
+    Column("last_report", "Último reporte", "date", lambda q: q.s.council_last_report),
+    Column("days_since_report", "Días desde el último reporte", "int", lambda q: q.as_of - q.s.council_last_report),
+    Column("silent", "Sin reportar", "bool", lambda q: q.silent),
+    Column("claps", "CLAP", "int", lambda q: func.coalesce(q.s.clap_count, 0)),
+    Column("claps_silent", "CLAP sin entrega reciente", "int", lambda q: func.coalesce(q.s.claps_without_recent_delivery, 0)),
+    Column("households", "Familias", "int", lambda q: q.t.households),
+    Column("judged_on", "Evaluado al", "date", lambda q: q.as_of),
+    IS_DEMO,
+    Column("updated_on", "Actualizado", "date", lambda q: func.coalesce(q.as_of, cast(q.t.updated_at, Date))),
+)
 
 
 def _reporting(params: LayerParams, geometry: str):
@@ -44,16 +49,7 @@ def _reporting(params: LayerParams, geometry: str):
         conds.append(silent if b else ~silent)
     return (
         select(
-            *named_with_parent(t, parent),
-            s.council_last_report.label("last_report"),
-            (as_of - s.council_last_report).label("days_since_report"),
-            silent.label("silent"),
-            func.coalesce(s.clap_count, 0).label("claps"),
-            func.coalesce(s.claps_without_recent_delivery, 0).label("claps_silent"),
-            t.households.label("households"),
-            as_of.label("judged_on"),
-            t.is_demo.label("is_demo"),
-            func.coalesce(as_of, cast(t.updated_at, Date)).label("updated_on"),
+            *select_columns(REPORTING_COLUMNS, record=t, t=t, parent=parent, s=s, as_of=as_of, silent=silent),
             geom.label("geom"),
         )
         .select_from(t)
@@ -70,21 +66,7 @@ register(
         title="Consejos comunales sin reportar",
         geometry_type="MultiPolygon",
         level=None,
-        fields=(
-            Field("code", "Código del consejo comunal", "str"),
-            Field("name", "Consejo comunal", "str"),
-            Field("parent_code", "Código del nivel superior", "str"),
-            Field("parent_name", "Nivel superior", "str"),
-            Field("last_report", "Último reporte", "date"),
-            Field("days_since_report", "Días desde el último reporte", "int"),
-            Field("silent", "Sin reportar", "bool"),
-            Field("claps", "CLAP", "int"),
-            Field("claps_silent", "CLAP sin entrega reciente", "int"),
-            Field("households", "Familias", "int"),
-            Field("judged_on", "Evaluado al", "date"),
-            Field("is_demo", "Datos de demostración", "bool"),
-            Field("updated_on", "Actualizado", "date"),
-        ),
+        fields=REPORTING_COLUMNS,
         style=Style(field="silent", colors=SILENT_COLORS, labels=SILENT_LABELS, fill_opacity=0.5, line_width=0.4),
         popup=("name", "parent_name", "last_report", "days_since_report", "claps", "claps_silent"),
         filters=(FilterDef("silent", "Sin reportar", BOOL_CHOICES),),
