@@ -13,7 +13,7 @@ from rich.table import Table
 
 from etl.columns import parse_mapping
 from etl.errors import LoadError, UsageError
-from etl.kinds import KINDS
+from etl.kinds import KINDS, SPECS
 from geodata.integrity import KIND_LABELS
 
 console = Console()
@@ -35,8 +35,8 @@ def load_cmd(
     """Load a file of KIND into the database (idempotent, atomic, every reject kept with its reason)."""
     from geodata.database import get_engine
 
-    if kind not in KINDS:
-        err.print(f"[bold red]Error de uso:[/] tipo desconocido «{kind}»; use uno de: {', '.join(KINDS)}")
+    if kind not in SPECS:
+        err.print(f"[bold red]Error de uso:[/] tipo desconocido «{kind}»; use uno de: {', '.join(SPECS)}")
         raise typer.Exit(2)
     try:
         mapping = parse_mapping(map_)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.errors import LoadError, UsageError
-from etl.kinds import LAT_ALIASES, LOCATION_ALIASES, LON_ALIASES, WKT_ALIASES, KindSpec, header_key
+from etl.names import LAT_ALIASES, LOCATION_ALIASES, LON_ALIASES, WKT_ALIASES, header_key
+from etl.spec import KindSpec
 from geodata.indicators import INDICATORS
 
 # Targets a --map may name besides the kind's fields.

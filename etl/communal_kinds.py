@@ -1,22 +1,14 @@
-"""The load kinds of the rest of the communal government system, declared like every kind
-in `etl.kinds` (which adds them to `SPECS`): peace quadrants, defence plans, communal
+"""The load kinds of the rest of the communal government system, registered with every kind
+in `etl.kinds`: peace quadrants, defence plans, communal
 businesses, justices of the peace and the cases they attend."""
 
 from __future__ import annotations
 
-from etl.kinds import (
-    CODE_ALIASES,
-    NAME_ALIASES,
-    RECORD_TERRITORY_REFS,
-    Field,
-    KindSpec,
-    Merge,
-    Reference,
-    _vocab,
-)
+from etl.names import CODE_ALIASES, NAME_ALIASES, RECORD_TERRITORY_REFS, vocab_table
+from etl.spec import Field, KindSpec, Merge, Reference
 from geodata.vocab import BUSINESS_FORMS, BUSINESS_STATUSES, DEFENSE_PLAN_STATUSES, PEACE_CASE_STATUSES
 
-DEFENSE_PLAN_STATUS_VALUES = _vocab(
+DEFENSE_PLAN_STATUS_VALUES = vocab_table(
     DEFENSE_PLAN_STATUSES,
     {
         "drafting": ("formulacion", "en formulacion", "borrador"),
@@ -25,7 +17,7 @@ DEFENSE_PLAN_STATUS_VALUES = _vocab(
         "suspended": ("suspendido", "inactivo"),
     },
 )
-BUSINESS_STATUS_VALUES = _vocab(
+BUSINESS_STATUS_VALUES = vocab_table(
     BUSINESS_STATUSES,
     {
         "active": ("activa", "activo", "operativa", "en funcionamiento"),
@@ -33,7 +25,7 @@ BUSINESS_STATUS_VALUES = _vocab(
         "inactive": ("inactiva", "inactivo", "paralizada", "cerrada"),
     },
 )
-BUSINESS_FORM_VALUES = _vocab(
+BUSINESS_FORM_VALUES = vocab_table(
     BUSINESS_FORMS,
     {
         "eps_direct": ("epsdc", "eps directa", "directa", "empresa de propiedad social directa"),
@@ -42,7 +34,7 @@ BUSINESS_FORM_VALUES = _vocab(
         "exchange_group": ("gis", "grupo de intercambio", "intercambio solidario", "trueque"),
     },
 )
-PEACE_CASE_STATUS_VALUES = _vocab(
+PEACE_CASE_STATUS_VALUES = vocab_table(
     PEACE_CASE_STATUSES,
     {
         "open": ("abierto", "recibido", "nuevo"),

@@ -10,17 +10,19 @@ The round is upserted from its rows (`consultation_round`), each row into
 `consultation_vote` (a row without project says only that the commune took part). Projects
 are linked by their code, and a project must be of the round it is voted in (the round a
 project carries, `project.consultation_round`, is the round's code: no second copy).
-The merge and the checks beyond the declaration are in etl.merge (`OWN_*`).
+The merge and the checks beyond the declaration are its hooks, in etl.merge_consultation.
 """
 
 from __future__ import annotations
 
-from etl.kinds import CODE_ALIASES, NAME_ALIASES, Field, KindSpec, Reference, _level_code_aliases
+from etl.merge_consultation import merge_consultation, resolve_consultation
+from etl.names import CODE_ALIASES, NAME_ALIASES, level_code_aliases
+from etl.spec import Field, KindSpec, Reference
 
 # A commune first (the deeper of the two), then a circuit, then any code or name.
 CONSULTATION_TERRITORY_REFS = (
-    ("commune", _level_code_aliases("commune")),
-    ("circuit", _level_code_aliases("circuit")),
+    ("commune", level_code_aliases("commune")),
+    ("circuit", level_code_aliases("circuit")),
     ("any", ("territory_code", "cod_territorio", "territorio", "codigo_territorio")),
 )
 
@@ -50,5 +52,8 @@ CONSULTATION_SPECS["consultation-round"] = KindSpec(
     points_to=("project", "territory"),
     references=(Reference("project_code", "project", "pj", "project_id", "el proyecto", required=False),),
     date_order=(("end_date", "start_date"),),
+    key=("code", "territory_code", "project_code"),  # a row is a round × territory × project (or none)
+    resolve_hook=resolve_consultation,
+    merge_hook=merge_consultation,
 )
 CONSULTATION_KINDS = tuple(CONSULTATION_SPECS)

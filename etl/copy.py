@@ -1,6 +1,6 @@
 """Rows in PostgreSQL's COPY formats: polygons in binary, every other column in text.
 
-Pure encoding, no database: `etl.load` sends what these return to COPY … FROM STDIN.
+Pure encoding, no database: `etl.stage` sends what these return to COPY … FROM STDIN.
 """
 
 from __future__ import annotations

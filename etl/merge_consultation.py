@@ -1,4 +1,4 @@
-"""The resolve and merge of `consultation-round` (see etl.consultation_kind) beyond its
+"""The resolve and merge hooks of `consultation-round` (see etl.consultation_kind), beyond its
 declaration: the territory must be a commune or a circuit, votes need their project and
 the project must be of that round, a round's rows must agree on its name and dates; then
 the rounds are upserted from their rows and each row into `consultation_vote`."""
@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from etl.merge import OK_ROWS, TERRITORY_ID, _merge, _upsert
+from etl.merge import OK_ROWS, counts, upsert_sql
+from etl.resolve import TERRITORY_ID
+from etl.spec import KindSpec
 
 # Extra columns and joins of `res`: the resolved territory's level, and per round in the
 # file how many versions of (name, start, end) its rows give.
@@ -31,7 +33,11 @@ CONSULTATION_REASONS = [
 ]
 
 
-def merge_consultation(conn: Connection, present: set[str], params: dict) -> tuple[int, int]:
+def resolve_consultation(spec: KindSpec) -> tuple[str, str, list]:
+    return CONSULTATION_COLUMNS[0], CONSULTATION_COLUMNS[1], CONSULTATION_REASONS
+
+
+def merge_consultation(conn: Connection, spec: KindSpec, present: set[str], params: dict) -> tuple[int, int]:
     """(inserted, updated): the vote rows written, plus the rounds whose name or dates changed."""
     keep_name = "COALESCE(EXCLUDED.name, t.name)" if "name" not in present else "EXCLUDED.name"
     keep_end = "COALESCE(EXCLUDED.end_date, t.end_date)" if "end_date" not in present else "EXCLUDED.end_date"
@@ -57,7 +63,7 @@ def merge_consultation(conn: Connection, present: set[str], params: dict) -> tup
             "votes": "r.votes", "voters": "r.voters"}
     written = [c for c in ("votes", "voters") if c in present] + ["is_demo"]
     source = OK_ROWS.replace("res r", "res r JOIN consultation_round cr ON cr.code = r.code")
-    sql = _upsert("consultation_vote", "(round_id, territory_id, project_id)", list(cols) + ["is_demo", "load_run_id"],
-                  list(cols.values()) + [":demo", ":run"], written, source)
-    inserted, updated = _merge(conn, sql, params)
+    sql = upsert_sql("consultation_vote", "(round_id, territory_id, project_id)", list(cols) + ["is_demo", "load_run_id"],
+                     list(cols.values()) + [":demo", ":run"], written, source)
+    inserted, updated = counts(conn, sql, params)
     return inserted, updated + int(rounds or 0)

@@ -5,7 +5,7 @@ rows that disagree. Grouping every staged row by key in the database costs a pas
 million rows; instead each key's hash sets one bit of a bitmap sized for the file (at
 most 16 MB, whatever its length). A key whose bit is already set may repeat one seen
 before, or merely share its bit: only those few keys are compared, exactly, in the
-database (`etl.merge`), which clears the false alarms.
+database (`etl.resolve`), which clears the false alarms.
 """
 
 from __future__ import annotations

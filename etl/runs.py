@@ -1,24 +1,54 @@
-"""The record of a load in `etl_run` and its refused rows in `etl_reject`.
+"""The record of a load: what it found (`LoadResult`, the `--report`), its row in `etl_run`
+and its refused rows in `etl_reject`.
 
 A run is recorded first, in a short transaction of its own (`start`), and closed as
-loaded, dry run, failed or interrupted (`finish`, `fail`); `etl.load` orchestrates.
+loaded, dry run, failed or interrupted (`finish`, `fail`, with `describe`'s message);
+`etl.load` orchestrates.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 
+from etl.errors import Interrupted
 from geodata import etl_runs
 
-if TYPE_CHECKING:
-    from etl.load import LoadResult
-
 log = logging.getLogger("etl.load")
+
+
+@dataclass
+class LoadResult:
+    run_id: int | None
+    kind: str
+    file: str
+    sha256: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+    layout: str = ""
+    # After a boundary load: issues found by the territorial integrity check, per kind.
+    integrity: dict[str, int] | None = None
+    # After a load that changed records: the new alerts notified (geodata.notify.run).
+    notified: dict[str, int] | None = None
+
+    def to_dict(self) -> dict:
+        """The `--report` JSON."""
+        data = asdict(self)
+        data.pop("dry_run")
+        data.pop("layout")
+        data.pop("notified")
+        return data
+
+    def write_report(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 
 
 def start(conn: Connection, kind: str, path: Path, sha: str, options: dict, is_demo: bool) -> int:
@@ -69,3 +99,12 @@ def store_rejects(conn: Connection, run_id: int, rejects: list[dict]) -> None:
             for r in rejects
         ],
     )
+
+
+def describe(exc: BaseException, path: Path, with_file: bool = True) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        how = exc.signal_name if isinstance(exc, Interrupted) else "Ctrl-C"
+        return f"carga interrumpida ({how}): no se guardó nada"
+    detail = getattr(exc, "orig", None) or exc
+    text_ = f"{type(exc).__name__}: {detail}".strip()
+    return f"archivo {path}: {text_}" if with_file else text_

@@ -1,11 +1,10 @@
-"""The cabinet's follow-up team as a load kind (`sala load followup-team FILE`), declared
-like every kind in `etl.kinds` (which adds it to `SPECS`): one row per seat of a
-municipality's equipo de seguimiento (a liaison per ministry, the governor's and the
-mayor's office, a spokesperson per area) or of one of its working tables (rapporteur,
-secretary, systematizer), with who holds it.
+"""The cabinet's follow-up team as a load kind (`sala load followup-team FILE`), registered
+with every kind in `etl.kinds`: one row per seat of a municipality's equipo de seguimiento
+(a liaison per ministry, the governor's and the mayor's office, a spokesperson per area)
+or of one of its working tables (rapporteur, secretary, systematizer), with who holds it.
 
-Besides its declaration it resolves its own municipality and refuses, with a reason, a
-seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
+Besides its declaration (its municipality is a reference) its `resolve_hook` refuses, with a
+reason, a seat that needs what it is of (a liaison's institution, a spokesperson's area, a table
 officer's working table), a seat another member already holds, and a seat repeated in
 the file (the first row keeps it). A seat held by a member the same file names again is not
 held: the file may move members between seats (the seat's one holder is checked at commit).
@@ -16,11 +15,12 @@ someone who is no longer on that team."""
 
 from __future__ import annotations
 
-from etl.kinds import AREA_VALUES, CODE_ALIASES, NAME_ALIASES, Field, KindSpec, Merge, _level_code_aliases, _vocab
+from etl.names import AREA_VALUES, CODE_ALIASES, NAME_ALIASES, level_code_aliases, vocab_table
+from etl.spec import Field, KindSpec, Merge, Reference
 from geodata.team_models import seat_sql
 from geodata.vocab import TABLE_ROLES, TEAM_ROLES
 
-TEAM_ROLE_VALUES = _vocab(
+TEAM_ROLE_VALUES = vocab_table(
     TEAM_ROLES,
     {
         "liaison": ("enlace", "enlace ministerial", "enlace del ministerio", "ministerio", "enlace institucional"),
@@ -33,45 +33,13 @@ TEAM_ROLE_VALUES = _vocab(
     },
 )
 
-TEAM_SPEC = KindSpec(
-    "followup-team",
-    (
-        Field("code", required=True, aliases=CODE_ALIASES + ("member_code", "cod_integrante", "codigo_integrante"), max_length=40),
-        Field("municipality_code", required=True, aliases=_level_code_aliases("municipality")),
-        Field("role", "enum", required=True, aliases=("role", "rol", "cargo", "funcion", "responsabilidad"), vocab=TEAM_ROLE_VALUES),
-        Field("name", required=True, aliases=NAME_ALIASES + ("nombre_apellido", "nombres", "integrante", "responsable"),
-              max_length=200),
-        Field("institution", aliases=("institution", "institucion", "ministerio", "ente", "organismo"), max_length=200),
-        Field("area", "enum", aliases=("area", "area_gabinete"), vocab=AREA_VALUES),
-        Field("working_table", aliases=("working_table", "mesa", "mesa_de_trabajo", "mesa_trabajo"), max_length=200),
-        Field("phone", aliases=("phone", "telefono", "tlf", "celular"), max_length=40),
-        Field("email", aliases=("email", "correo", "correo_electronico", "e_mail"), max_length=200),
-    ),
-    "none",
-    "integrante del equipo de seguimiento",
-    writes=("team_member",),
-    points_to=("territory",),
-    merge=Merge(
-        "team_member",
-        "(code)",
-        {
-            "code": "r.code", "municipality_id": "r.municipality_id", "role": "r.role", "name": "r.name",
-            "institution": "r.institution", "area": "r.area", "working_table": "r.working_table", "phone": "r.phone",
-            "email": "r.email",
-        },
-        frozenset({"municipality_id", "role", "name", "institution", "area", "working_table"}),
-    ),
-)
-
 _TABLE_ROLES = ", ".join(f"'{r}'" for r in TABLE_ROLES)
 
 
-def resolve_team() -> tuple[str, str, list]:
-    """A team member: its municipality, what its seat needs, and a seat held by no one else."""
+def resolve_team(spec: KindSpec) -> tuple[str, str, list]:
+    """What a seat needs, and a seat held by no one else (the municipality `mu` is a reference)."""
     seat = seat_sql("s.")
-    cols = "mu.id AS municipality_id"
     joins = f"""
-        LEFT JOIN territory mu ON mu.code = s.municipality_code AND mu.level = 'municipality'
         LEFT JOIN team_member cur ON cur.code = s.code
         LEFT JOIN territory cur_mu ON cur_mu.id = cur.municipality_id
         LEFT JOIN LATERAL (
@@ -86,7 +54,6 @@ def resolve_team() -> tuple[str, str, list]:
         ) rep ON rep.row_number = s.row_number
     """
     reasons = [
-        ("WHEN mu.id IS NULL THEN 'el municipio «' || s.municipality_code || '» no existe'", "municipality_code"),
         ("WHEN cur_mu.id <> mu.id THEN '«' || s.code || '» integra el equipo de ' || cur_mu.name || ' (' || cur_mu.code || '); "
          "un integrante no cambia de municipio en una carga: use otro código, o retírelo antes de ese equipo'",
          "municipality_code"),
@@ -101,4 +68,38 @@ def resolve_team() -> tuple[str, str, list]:
         ("WHEN rep.first_code <> s.code THEN 'ese puesto se repite en el archivo (ya lo ocupa la fila ' || rep.first_row || ')'",
          "role"),
     ]
-    return cols, joins, reasons
+    return "", joins, reasons
+
+
+TEAM_SPEC = KindSpec(
+    "followup-team",
+    (
+        Field("code", required=True, aliases=CODE_ALIASES + ("member_code", "cod_integrante", "codigo_integrante"), max_length=40),
+        Field("municipality_code", required=True, aliases=level_code_aliases("municipality")),
+        Field("role", "enum", required=True, aliases=("role", "rol", "cargo", "funcion", "responsabilidad"), vocab=TEAM_ROLE_VALUES),
+        Field("name", required=True, aliases=NAME_ALIASES + ("nombre_apellido", "nombres", "integrante", "responsable"),
+              max_length=200),
+        Field("institution", aliases=("institution", "institucion", "ministerio", "ente", "organismo"), max_length=200),
+        Field("area", "enum", aliases=("area", "area_gabinete"), vocab=AREA_VALUES),
+        Field("working_table", aliases=("working_table", "mesa", "mesa_de_trabajo", "mesa_trabajo"), max_length=200),
+        Field("phone", aliases=("phone", "telefono", "tlf", "celular"), max_length=40),
+        Field("email", aliases=("email", "correo", "correo_electronico", "e_mail"), max_length=200),
+    ),
+    "none",
+    "integrante del equipo de seguimiento",
+    writes=("team_member",),
+    points_to=("territory",),
+    references=(Reference("municipality_code", "territory", "mu", "municipality_id", "el municipio", level="municipality"),),
+    resolve_hook=resolve_team,
+    merge=Merge(
+        "team_member",
+        "(code)",
+        {
+            "code": "r.code", "municipality_id": "r.municipality_id", "role": "r.role", "name": "r.name",
+            "institution": "r.institution", "area": "r.area", "working_table": "r.working_table", "phone": "r.phone",
+            "email": "r.email",
+        },
+        frozenset({"municipality_id", "role", "name", "institution", "area", "working_table"}),
+        updated_at=True,
+    ),
+)

@@ -13,9 +13,9 @@ import tracemalloc
 import pytest
 from sqlalchemy import text
 
-import etl.load
 import etl.merge
 import etl.read
+import etl.stage
 from etl.errors import Interrupted, LoadError
 from etl.load import load_file
 from tests.etl_builders import counts, rows, scalar, with_tree, write_cases
@@ -56,7 +56,7 @@ def test_failure_in_a_later_chunk_leaves_nothing(tree, tmp_path, monkeypatch):
     path = tmp_path / "cases.csv"
     write_cases(path, 1000)
     monkeypatch.setattr(etl.read, "CHUNK_ROWS", 100)
-    real = etl.load.validate_chunk
+    real = etl.stage.validate_chunk
     seen = []
 
     def fail_on_fifth(chunk, ctx):
@@ -65,7 +65,7 @@ def test_failure_in_a_later_chunk_leaves_nothing(tree, tmp_path, monkeypatch):
             raise RuntimeError("disco lleno")
         return real(chunk, ctx)
 
-    monkeypatch.setattr(etl.load, "validate_chunk", fail_on_fifth)
+    monkeypatch.setattr(etl.stage, "validate_chunk", fail_on_fifth)
     before = counts(tree)
     with pytest.raises(LoadError, match="disco lleno"):
         load_file(tree, "case", path)
@@ -76,7 +76,7 @@ def test_failure_in_a_later_chunk_leaves_nothing(tree, tmp_path, monkeypatch):
 
 def test_worker_processes_load_the_same_and_fail_whole(tree, tmp_path, monkeypatch):
     # A long file is validated in forked worker processes: same rows, same rejects, in file order.
-    monkeypatch.setattr(etl.load, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(etl.stage, "PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(etl.read, "CHUNK_ROWS", 50)
     path = tmp_path / "cases.csv"
     write_cases(path, 400)
@@ -90,14 +90,14 @@ def test_worker_processes_load_the_same_and_fail_whole(tree, tmp_path, monkeypat
     assert [r["row"] for r in result.rejects] == [30, 120, 380, 401]
     assert "category" in result.rejects[0]["reason"] and "filas 120, 401" in result.rejects[1]["reason"]
 
-    real = etl.load.validate_chunk
+    real = etl.stage.validate_chunk
 
     def fail_on_row_201(chunk, ctx):
         if chunk.first_row == 201:
             raise RuntimeError("disco lleno")
         return real(chunk, ctx)
 
-    monkeypatch.setattr(etl.load, "validate_chunk", fail_on_row_201)  # inherited by the forked workers
+    monkeypatch.setattr(etl.stage, "validate_chunk", fail_on_row_201)  # inherited by the forked workers
     before = counts(tree)
     write_cases(path, 400, "N")
     with pytest.raises(LoadError, match="disco lleno"):

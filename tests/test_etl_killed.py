@@ -1,6 +1,6 @@
 """A load killed or stopped half-way leaves no process, no lock and no `running` run behind.
 
-A file this long (≥ etl.load.PARALLEL_MIN_ROWS) is validated in forked worker processes:
+A file this long (≥ etl.stage.PARALLEL_MIN_ROWS) is validated in forked worker processes:
 they must die with their parent and must not keep its database session open, or the
 server never sees the client go and the session keeps its locks.
 """

@@ -1,10 +1,10 @@
-"""Every load kind is one complete declaration in etl.kinds, and merge/load read from it."""
+"""Every load kind is one complete declaration, registered in etl.kinds, and resolve/merge/load read from it."""
 
 from __future__ import annotations
 
 import pytest
 
-from etl import merge
+from etl import merge, resolve
 from etl.kinds import KINDS, SPECS, TERRITORY_KINDS, KindSpec
 from geodata.models import Base
 
@@ -52,7 +52,7 @@ def test_declaration_is_complete(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_references_resolve_to_sql(kind):
-    cols, joins, reasons = merge._resolve_sql(SPECS[kind])
+    cols, joins, reasons = resolve.resolve_sql(SPECS[kind])
     for ref in SPECS[kind].references:
         assert f"{ref.alias}.id AS {ref.id_column}" in cols
         assert f"LEFT JOIN {ref.table} {ref.alias}" in joins

@@ -125,13 +125,13 @@ def _parish_grid(tmp_path, n: int = 20, renamed: int | None = None, moved: int |
 def test_first_load_of_a_level_rebuilds_the_indexes_as_they_were(engine, tmp_path, monkeypatch):
     import contextlib
 
-    import etl.merge
+    import etl.merge_territory
 
-    monkeypatch.setattr(etl.merge, "TERRITORY_BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(etl.merge_territory, "TERRITORY_BULK_MIN_ROWS", 10)
     _state_and_municipality(engine)
     indexes, constraints = rows(engine, INDEXES), rows(engine, CONSTRAINTS)
     rebuilt = []
-    original = etl.merge._first_load_of_level
+    original = etl.merge_territory._first_load_of_level
 
     @contextlib.contextmanager
     def watched(conn, level):
@@ -139,7 +139,7 @@ def test_first_load_of_a_level_rebuilds_the_indexes_as_they_were(engine, tmp_pat
             rebuilt.append(first)
             yield first
 
-    monkeypatch.setattr(etl.merge, "_first_load_of_level", watched)
+    monkeypatch.setattr(etl.merge_territory, "_first_load_of_level", watched)
     first = load_file(engine, "parish", _parish_grid(tmp_path))
     assert (first.inserted, first.updated, first.rejected) == (20, 0, 0)
     assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
@@ -166,13 +166,13 @@ def test_first_load_of_a_level_rebuilds_the_indexes_as_they_were(engine, tmp_pat
 def test_failed_first_load_of_a_level_gets_the_indexes_back(engine, tmp_path, monkeypatch):
     import contextlib
 
-    import etl.merge
+    import etl.merge_territory
     from etl.errors import LoadError
 
-    monkeypatch.setattr(etl.merge, "TERRITORY_BULK_MIN_ROWS", 10)
+    monkeypatch.setattr(etl.merge_territory, "TERRITORY_BULK_MIN_ROWS", 10)
     _state_and_municipality(engine)
     indexes, constraints = rows(engine, INDEXES), rows(engine, CONSTRAINTS)
-    original = etl.merge._first_load_of_level
+    original = etl.merge_territory._first_load_of_level
 
     @contextlib.contextmanager
     def failing(conn, level):
@@ -181,7 +181,7 @@ def test_failed_first_load_of_a_level_gets_the_indexes_back(engine, tmp_path, mo
             yield first
             raise RuntimeError("fallo con los índices quitados")
 
-    monkeypatch.setattr(etl.merge, "_first_load_of_level", failing)
+    monkeypatch.setattr(etl.merge_territory, "_first_load_of_level", failing)
     with pytest.raises(LoadError, match="índices quitados"):
         load_file(engine, "parish", _parish_grid(tmp_path))
     assert rows(engine, INDEXES) == indexes and rows(engine, CONSTRAINTS) == constraints
@@ -200,7 +200,7 @@ def test_canonical_codes_pass_as_they_are_and_the_rest_are_normalised(codes):
     """The regex-free shortcut for a column of canonical codes gives what the full rules give."""
     import pandas as pd
 
-    from etl.validate import _canonical_codes, _normalise_codes
+    from etl.parse import _canonical_codes, _normalise_codes
 
     s = pd.Series(codes, dtype=object)
     t = s.astype("string").str.strip().str.replace(r"^[Vv][Ee](\d{2,})$", r"\1", regex=True)
