@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, headers, ids, plotly_bundle, request_guard, static_cache, texts
+from dashboard import auth, bundles, headers, ids, plotly_bundle, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, get_read_engine, is_unavailable, ping
@@ -184,8 +184,12 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         update_title=None,
         index_string=INDEX_STRING,
     )
-    # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish.
-    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{**parts, "app_entry": APP_ENTRY})
+    # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish. The
+    # head names the grid's deferred bundle and preloads plotly.js (dashboard.bundles).
+    bundles.install()
+    head = bundles.head_tags(app.config.requests_pathname_prefix)
+    app.interpolate_index = lambda **parts: Dash.interpolate_index(
+        app, **{**parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.config["SALA_READ_ENGINE_GETTER"] = read_engine_getter
