@@ -110,6 +110,15 @@ def _register_database_health(server: Flask, engine_getter) -> None:
     server.add_url_rule(HEALTH_PATH, "health", health)
 
 
+# dcc's dropdown, date picker and slider are React.lazy components that draw nothing on their
+# first render, then themselves a frame later: the page's controls grew as they did (layout
+# shift). One of each, hidden, in the shell renders while the page's content is still on its
+# way, so when it arrives React already holds their code and draws them at once.
+_WARM_COMPONENTS = html.Div(
+    [dcc.Dropdown(options=[]), dcc.DatePickerRange(), dcc.Slider(min=0, max=1)], hidden=True, className="warm-components"
+)
+
+
 def shell() -> html.Div:
     """What every page shares: title bar, navigation, demo badge, the page container."""
     return html.Div(
@@ -136,6 +145,7 @@ def shell() -> html.Div:
                 className="app-header",
             ),
             html.Main(dash.page_container, className="app-main"),
+            _WARM_COMPONENTS,
         ],
         className="app",
     )
