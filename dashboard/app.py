@@ -197,9 +197,11 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish. The
     # head names the grid's deferred bundle and preloads plotly.js (dashboard.bundles).
     bundles.install()
-    head = bundles.head_tags(app.config.requests_pathname_prefix)
-    app.interpolate_index = lambda **parts: Dash.interpolate_index(
-        app, **{**parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head})
+    prefix = app.config.requests_pathname_prefix
+    head = bundles.head_tags(prefix)
+    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{
+        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head,
+        "scripts": bundles.page_scripts(parts.get("scripts", ""), request.path, prefix)})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.config["SALA_READ_ENGINE_GETTER"] = read_engine_getter

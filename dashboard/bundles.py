@@ -9,6 +9,8 @@ the page, what sits below it comes when it is needed.
   stands in for the library: a light `AgGrid` that keeps the grid's place (no layout
   shift) and loads the real bundle once the grid reaches the viewport, takes the pointer
   or the focus, or someone asks for its API (`getApiAsync`).
+  Only the room (`/`) defers it: every other page with a grid shows it on its first
+  screen, so there the bundle stays an ordinary script of the page (`page_scripts`).
 - **The first screen's own chunks with the page.** dcc loads its dropdown, date picker,
   slider and graph code as async chunks once a component asks for it, and draws nothing
   in its place meanwhile: the side panel and the timeline grew as each arrived (layout
@@ -59,3 +61,13 @@ def head_tags(prefix: str = "/") -> str:
     plotly = prefix.rstrip("/") + plotly_bundle.DASH_PLOTLY_PATH
     return (f'<meta name="{GRID_META}" content="{escape(grid_bundle_url(prefix))}">'
             f'<link rel="preload" href="{escape(plotly)}" as="script">')
+
+
+def page_scripts(scripts: str, path: str, prefix: str = "/") -> str:
+    """The page's script tags: on any page but the room, the grid's bundle among them again
+    (right before the app's own assets, after React, which it needs)."""
+    if path in (prefix, prefix.rstrip("/") or "/"):
+        return scripts
+    tag = f'<script src="{escape(grid_bundle_url(prefix))}"></script>'
+    at = scripts.find('<script src="' + prefix + "assets/")
+    return scripts[:at] + tag + scripts[at:] if at >= 0 else tag + scripts
