@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, headers, ids, plotly_bundle, request_guard, static_cache, texts
+from dashboard import auth, bundles, headers, ids, plotly_bundle, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, get_read_engine, is_unavailable, ping
@@ -110,6 +110,15 @@ def _register_database_health(server: Flask, engine_getter) -> None:
     server.add_url_rule(HEALTH_PATH, "health", health)
 
 
+# dcc's dropdown, date picker and slider are React.lazy components that draw nothing on their
+# first render, then themselves a frame later: the page's controls grew as they did (layout
+# shift). One of each, hidden, in the shell renders while the page's content is still on its
+# way, so when it arrives React already holds their code and draws them at once.
+_WARM_COMPONENTS = html.Div(
+    [dcc.Dropdown(options=[]), dcc.DatePickerRange(), dcc.Slider(min=0, max=1)], hidden=True, className="warm-components"
+)
+
+
 def shell() -> html.Div:
     """What every page shares: title bar, navigation, demo badge, the page container."""
     return html.Div(
@@ -136,6 +145,7 @@ def shell() -> html.Div:
                 className="app-header",
             ),
             html.Main(dash.page_container, className="app-main"),
+            _WARM_COMPONENTS,
         ],
         className="app",
     )
@@ -184,8 +194,14 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         update_title=None,
         index_string=INDEX_STRING,
     )
-    # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish.
-    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{**parts, "app_entry": APP_ENTRY})
+    # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish. The
+    # head names the grid's deferred bundle and preloads plotly.js (dashboard.bundles).
+    bundles.install()
+    prefix = app.config.requests_pathname_prefix
+    head = bundles.head_tags(prefix)
+    app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{
+        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head,
+        "scripts": bundles.page_scripts(parts.get("scripts", ""), request.path, prefix)})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
     server.config["SALA_READ_ENGINE_GETTER"] = read_engine_getter

@@ -62,6 +62,15 @@ def sectors_figure(sectors: list[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
+def _colorbar(title: str) -> dict:
+    """The colour scale across the map's top right, inside it (under the map's buttons, clear
+    of the legend at the top left and the attribution at the bottom): a vertical bar at the
+    side took its width from the map (on a phone, nearly all of it)."""
+    return {"title": {"text": title, "side": "top", "font": {"size": 11}}, "orientation": "h", "thickness": 10,
+            "len": 0.7, "x": 0.99, "xanchor": "right", "y": 0.92, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)",
+            "tickfont": {"size": 10}}
+
+
 def map_figure(rows: list[dict], children_url: str, bbox, detail: dict | None) -> dict:
     """The children coloured by the security cases inside their quadrants; from the
     municipality down, the quadrants themselves and the judges and defence plans."""
@@ -69,7 +78,7 @@ def map_figure(rows: list[dict], children_url: str, bbox, detail: dict | None) -
         type="choroplethmap", geojson=children_url, featureidkey="properties.code",
         locations=[r["code"] for r in rows], z=[r["security_cases"] for r in rows],
         text=[r["name"] for r in rows], colorscale="Reds", marker={"opacity": 0.35 if detail else 0.8, "line": {"width": 0.8}},
-        colorbar={"title": {"text": texts.COM_MAP_QUADRANTS if not detail else ""}, "thickness": 12},
+        colorbar=_colorbar(texts.COM_MAP_QUADRANTS if not detail else ""),
         hovertemplate="%{text}: %{z:,} casos de seguridad<extra></extra>", showscale=not detail, name=texts.COM_MAP,
     )]
     if detail:
@@ -81,7 +90,7 @@ def map_figure(rows: list[dict], children_url: str, bbox, detail: dict | None) -
             text=[f"{f['properties']['name']} · último reporte {f['properties']['last_report_date'] or '—'}"
                   + (" · sin reporte reciente" if f["properties"]["stale"] else "") for f in quadrants["features"]],
             colorscale="OrRd", marker={"opacity": 0.6, "line": {"width": 1.2, "color": "#7f0000"}},
-            colorbar={"title": {"text": texts.COM_MAP_QUADRANTS}, "thickness": 12},
+            colorbar=_colorbar(texts.COM_MAP_QUADRANTS),
             hovertemplate="%{text}<br>%{z:,} casos de seguridad<extra></extra>", name=texts.COM_MAP_QUADRANTS,
         ))
         for key, name, color, symbol in (("peace_judges", texts.COM_MAP_JUDGES, "#6a51a3", "circle"),

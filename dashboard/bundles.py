@@ -1,0 +1,73 @@
+"""Which scripts the room's page loads, and when: what the first screen draws comes with
+the page, what sits below it comes when it is needed.
+
+- **AG Grid on demand.** Dash writes every component library's bundle into the page as a
+  blocking script; AG Grid's is 1.3 MB (≈ 350 kB brotli, and a ≈ 250 kB chunk it loads
+  itself), for a ranked table below the map. Its resource is marked `dynamic` here (Dash
+  still serves it at its fingerprinted address, cached a year, but writes no script tag),
+  its address goes in a `<meta name="sala-grid-script">`, and `assets/lazy-grid.js`
+  stands in for the library: a light `AgGrid` that keeps the grid's place (no layout
+  shift) and loads the real bundle once the grid reaches the viewport, takes the pointer
+  or the focus, or someone asks for its API (`getApiAsync`).
+  Only the room (`/`) defers it: every other page with a grid shows it on its first
+  screen, so there the bundle stays an ordinary script of the page (`page_scripts`).
+- **The first screen's own chunks with the page.** dcc loads its dropdown, date picker,
+  slider and graph code as async chunks once a component asks for it, and draws nothing
+  in its place meanwhile: the side panel and the timeline grew as each arrived (layout
+  shift) and the map's plotly.js could only be requested after the graph's chunk. These
+  four (≈ 50 kB brotli together, every one on the room's first screen) are ordinary
+  scripts of the page instead; webpack finds them installed when a component asks.
+- **plotly.js preloaded.** The map's library (`dashboard.plotly_bundle`, ≈ 680 kB) is the
+  largest thing the first screen needs; it is requested from the page's head, at the
+  same time as the other scripts, not after the layout and the graph's chunk.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dash_ag_grid
+from dash import dcc
+from dash.fingerprint import build_fingerprint
+from markupsafe import escape
+
+from dashboard import plotly_bundle
+
+GRID_BUNDLE = "dash_ag_grid.min.js"
+GRID_META = "sala-grid-script"
+FIRST_SCREEN_CHUNKS = ("dcc/async-dropdown.js", "dcc/async-datepicker.js", "dcc/async-slider.js", "dcc/async-graph.js")
+
+
+def install() -> None:
+    """Defer the grid's bundle and bring the first screen's chunks forward (process-wide:
+    Dash reads the component libraries' resource lists at each page)."""
+    for resource in dash_ag_grid._js_dist:
+        if resource.get("relative_package_path") == GRID_BUNDLE:
+            resource["dynamic"] = True
+    for resource in dcc._js_dist:
+        if resource.get("relative_package_path") in FIRST_SCREEN_CHUNKS:
+            resource.pop("async", None)
+
+
+def grid_bundle_url(prefix: str = "/") -> str:
+    """The grid bundle's fingerprinted address, as Dash would have written it in the page."""
+    path = os.path.join(os.path.dirname(dash_ag_grid.__file__), GRID_BUNDLE)
+    fingerprint = build_fingerprint(GRID_BUNDLE, dash_ag_grid.__version__, int(os.stat(path).st_mtime))
+    return f"{prefix}_dash-component-suites/dash_ag_grid/{fingerprint}"
+
+
+def head_tags(prefix: str = "/") -> str:
+    """What the page's head gains: the grid bundle's address, plotly.js's preload."""
+    plotly = prefix.rstrip("/") + plotly_bundle.DASH_PLOTLY_PATH
+    return (f'<meta name="{GRID_META}" content="{escape(grid_bundle_url(prefix))}">'
+            f'<link rel="preload" href="{escape(plotly)}" as="script">')
+
+
+def page_scripts(scripts: str, path: str, prefix: str = "/") -> str:
+    """The page's script tags: on any page but the room, the grid's bundle among them again
+    (right before the app's own assets, after React, which it needs)."""
+    if path in (prefix, prefix.rstrip("/") or "/"):
+        return scripts
+    tag = f'<script src="{escape(grid_bundle_url(prefix))}"></script>'
+    at = scripts.find('<script src="' + prefix + "assets/")
+    return scripts[:at] + tag + scripts[at:] if at >= 0 else tag + scripts
