@@ -15,7 +15,7 @@ from geoalchemy2 import Geometry
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geodata.models import SRID, Base, _created, _demo, _id, _run_fk, one_of
+from geodata.models.base import SRID, Base, _created, _demo, _id, _run_fk, one_of
 from geodata.vocab import BUSINESS_FORMS, BUSINESS_STATUSES, DEFENSE_PLAN_STATUSES, PEACE_CASE_STATUSES
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geodata.models import Base, _created, _demo, _id, _run_fk
+from geodata.models.base import Base, _created, _demo, _id, _run_fk
 from geodata.vocab import CONSULTATION_ROUND_PATTERN
 
 

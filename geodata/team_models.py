@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geodata.models import Base, _created, _demo, _id, _run_fk, one_of
+from geodata.models.base import Base, _created, _demo, _id, _run_fk, one_of
 from geodata.vocab import AREAS, DELIVERY_STATUSES, NOTIFY_CHANNELS, TABLE_ROLES, TEAM_ROLES
 
 
