@@ -24,6 +24,7 @@ the page, what sits below it comes when it is needed.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import dash_ag_grid
@@ -49,8 +50,11 @@ def install() -> None:
             resource.pop("async", None)
 
 
+@functools.cache
 def grid_bundle_url(prefix: str = "/") -> str:
-    """The grid bundle's fingerprinted address, as Dash would have written it in the page."""
+    """The grid bundle's fingerprinted address, as Dash would have written it in the page
+    (the installed file does not change while the process runs: read its date once, not on
+    every page)."""
     path = os.path.join(os.path.dirname(dash_ag_grid.__file__), GRID_BUNDLE)
     fingerprint = build_fingerprint(GRID_BUNDLE, dash_ag_grid.__version__, int(os.stat(path).st_mtime))
     return f"{prefix}_dash-component-suites/dash_ag_grid/{fingerprint}"
