@@ -22,7 +22,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Float, Integer, String, bindparam, cast, column, func, select, text
+from sqlalchemy import Connection, Float, Integer, Select, String, bindparam, cast, column, exists, func, literal, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from geodata.indicators import Period, level_values
@@ -110,22 +110,39 @@ def count_features(conn: Connection, layer_id: str | Layer, params: LayerParams 
     return conn.execute(select(func.count()).select_from(layer.select(params).subquery())).scalar_one()
 
 
-def has_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> bool:
-    """Whether the layer has at least one feature for `params`: the first row of its query,
-    unordered (so PostgreSQL stops at the first one it finds, not after sorting them all)."""
+def rows_only(query: Select) -> Select:
+    """The layer's query reduced to which rows it yields: a constant for its attributes and
+    no order. Counting or testing for rows needs nothing more, and PostgreSQL then neither
+    computes the attributes nor sorts every matching row before a LIMIT (a state's cases:
+    300 ms sorted, 20 ms not)."""
+    return query.with_only_columns(literal(1), maintain_column_froms=True).order_by(None)
+
+
+def count_at_most(conn: Connection, layer_id: str | Layer, params: LayerParams | None, most: int) -> int:
+    """How many features the layer has for `params`, counted no further than `most`."""
     layer, params = prepare(conn, layer_id, params)
-    first = layer.select(params).order_by(None).limit(1).subquery()
-    return conn.execute(select(func.count()).select_from(first)).scalar_one() > 0
+    rows = rows_only(layer.select(params)).limit(most).subquery()
+    return conn.execute(select(func.count()).select_from(rows)).scalar_one()
+
+
+def has_features(conn: Connection, layer_id: str | Layer, params: LayerParams | None = None) -> bool:
+    """Whether the layer has at least one feature for `params` (PostgreSQL stops at the
+    first row it finds)."""
+    return count_at_most(conn, layer_id, params, 1) > 0
 
 
 def layers_with_features(conn: Connection, params: LayerParams | None = None) -> list[Layer]:
     """The registry's layers that have something for `params` (a territory's subtree and a
     period): what a download may offer. A municipality has no states, a parish no
-    municipalities; a record layer may be empty in a period."""
+    municipalities; a record layer may be empty in a period. One statement of one EXISTS
+    per layer: one round trip for the room's download control, not one per layer."""
     from layers.registry import list_layers
 
     params = resolve_params(conn, params or LayerParams())
-    return [layer for layer in list_layers() if has_features(conn, layer, params)]
+    layers = list_layers()
+    tests = [exists(rows_only(layer.select(params))).label(f"l{i}") for i, layer in enumerate(layers)]
+    found = conn.execute(select(*tests)).one()
+    return [layer for layer, present in zip(layers, found) if present]
 
 
 def indicator_values(conn: Connection, layer: Layer, params: LayerParams) -> dict[str, dict]:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from geodata import errors as sala_errors
@@ -122,13 +122,11 @@ def check_request(conn: Connection, request: dict, scope: Scope) -> None:
 
 def needs_job(conn: Connection, layer_id: str, fmt: str, params: LayerParams, threshold: int) -> bool:
     """True for a slow format, or more than `threshold` features (counted no further)."""
-    from layers.features import prepare
+    from layers.features import count_at_most
 
     if fmt in SLOW_FORMATS:
         return True
-    layer, params = prepare(conn, layer_id, params)
-    rows = select(func.count()).select_from(layer.select(params).limit(threshold + 1).subquery())
-    return conn.execute(rows).scalar_one() > threshold
+    return count_at_most(conn, layer_id, params, threshold + 1) > threshold
 
 
 def run_request(conn: Connection, request: dict, scope: Scope, folder: Path, progress) -> tuple[str, str, int | None]:
