@@ -17,6 +17,11 @@ the page, what sits below it comes when it is needed.
   shift) and the map's plotly.js could only be requested after the graph's chunk. These
   four (≈ 50 kB brotli together, every one on the room's first screen) are ordinary
   scripts of the page instead; webpack finds them installed when a component asks.
+- **No @babel/polyfill.** Dash writes a 99 kB polyfill of ES2015+ (core-js 2) before React,
+  for browsers older than any the room supports. Evaluating it is one long task of the
+  first paint, and its timer polyfills then carry React's scheduling. dash-renderer and
+  dash_table need only its `regeneratorRuntime`, which `assets/00-regenerator-runtime.js`
+  defines (an asset: written before them).
 - **plotly.js preloaded.** The map's library (`dashboard.plotly_bundle`, ≈ 680 kB) is the
   largest thing the first screen needs; it is requested from the page's head, at the
   same time as the other scripts, not after the layout and the graph's chunk.
@@ -28,7 +33,7 @@ import functools
 import os
 
 import dash_ag_grid
-from dash import dcc
+from dash import _dash_renderer, dcc
 from dash.fingerprint import build_fingerprint
 from markupsafe import escape
 
@@ -37,11 +42,17 @@ from dashboard import plotly_bundle
 GRID_BUNDLE = "dash_ag_grid.min.js"
 GRID_META = "sala-grid-script"
 FIRST_SCREEN_CHUNKS = ("dcc/async-dropdown.js", "dcc/async-datepicker.js", "dcc/async-slider.js", "dcc/async-graph.js")
+POLYFILL = "polyfill@"
 
 
 def install() -> None:
-    """Defer the grid's bundle and bring the first screen's chunks forward (process-wide:
-    Dash reads the component libraries' resource lists at each page)."""
+    """Defer the grid's bundle, bring the first screen's chunks forward and drop the
+    polyfill (process-wide: Dash reads the resource lists at each page; call it after
+    `Dash()`, which sets React's)."""
+    for resource in _dash_renderer._js_dist_dependencies:
+        for key in ("external_url", "relative_package_path"):
+            for mode, paths in resource.get(key, {}).items():
+                resource[key][mode] = [p for p in paths if POLYFILL not in p]
     for resource in dash_ag_grid._js_dist:
         if resource.get("relative_package_path") == GRID_BUNDLE:
             resource["dynamic"] = True
