@@ -37,12 +37,19 @@ COLD_P95_GOAL_MS = 150.0
 # --------------------------------------------------------------------------- the two sides
 
 
+_SETTINGS = []
+
+
 def ours(engine, code: str | None):
-    """The one call into the product; its API may change, so it lives only here."""
+    """The one call into the product; its API may change, so it lives only here. The
+    settings are built once, as the server does (its app config), not per view."""
     from dashboard.view import View
     from dashboard.viewmodels import room
+    from geodata.settings import Settings
 
-    return room(engine, View(territory=code))
+    if not _SETTINGS:
+        _SETTINGS.append(Settings(_env_file=None))
+    return room(engine, View(territory=code), settings=_SETTINGS[0])
 
 
 def naive(engine, code: str | None):

@@ -221,49 +221,67 @@ def num(value) -> float | int | None:
     return value
 
 
-def _operand(name: str, sums: dict, snap: dict):
-    """A sum (0 when no record counts) or a snapshot value (None when unknown)."""
-    if name in SUMS:
-        return num(sums.get(name)) or 0
-    if name in SNAPSHOT:
-        return num(snap.get(name))
-    raise KeyError(f"{name!r} is neither a sum nor a snapshot measure")
+def operands(sums: dict, snap: dict) -> dict:
+    """Every sum (0 when no record counts) and snapshot value (None when unknown) of one
+    territory, normalised once: what the value rules below read, by name."""
+    out = dict.fromkeys(SUMS, 0)
+    for name, value in sums.items():
+        if value and name in out:
+            out[name] = num(value)
+    for name in SNAPSHOT:
+        out[name] = num(snap.get(name))
+    return out
+
+
+def _get(ops: dict, name: str):
+    try:
+        return ops[name]
+    except KeyError:
+        raise KeyError(f"{name!r} is neither a sum nor a snapshot measure") from None
+
+
+class _Rule:
+    """A value rule: `of(operands)` on prepared operands (`compose` prepares them once per
+    territory for every indicator); called as `rule(sums, snap)` it prepares them itself."""
+
+    def __call__(self, sums: dict, snap: dict):
+        return self.of(operands(sums, snap))
 
 
 @dataclass(frozen=True)
-class Total:
+class Total(_Rule):
     """The summed measure (or snapshot value) `name`; `default` when it is unknown."""
 
     name: str
     default: int | None = 0
 
-    def __call__(self, sums: dict, snap: dict):
-        value = _operand(self.name, sums, snap)
+    def of(self, ops: dict):
+        value = _get(ops, self.name)
         return self.default if value is None else value
 
 
 @dataclass(frozen=True)
-class Ratio:
+class Ratio(_Rule):
     """numerator / denominator × scale, both sums or snapshot values (None without a denominator)."""
 
     numerator: str
     denominator: str
     scale: float = 1.0
 
-    def __call__(self, sums: dict, snap: dict):
-        a, b = _operand(self.numerator, sums, snap), _operand(self.denominator, sums, snap)
+    def of(self, ops: dict):
+        a, b = _get(ops, self.numerator), _get(ops, self.denominator)
         if a is None or not b:
             return None
         return a / b * self.scale
 
 
 @dataclass(frozen=True)
-class Median:
+class Median(_Rule):
     """The median days to resolve, estimated from the resolved_in_NN bucket sums."""
 
-    def __call__(self, sums: dict, snap: dict):
+    def of(self, ops: dict):
         edges = RESOLVE_DAY_BUCKETS
-        counts = [int(sums.get(f"resolved_in_{i:02d}") or 0) for i in range(len(edges))]
+        counts = [int(ops[f"resolved_in_{i:02d}"]) for i in range(len(edges))]
         total = sum(counts)
         if total == 0:
             return None
@@ -298,7 +316,18 @@ class Indicator:
     grid: int | None = None
 
     def compose(self, sums: dict, snap: dict):
-        return (self.value or Total(self.id))(sums, snap)
+        return self.of(operands(sums, snap), sums, snap)
+
+    @functools.cached_property
+    def _rule_of(self) -> Callable[[dict], float | int | None] | None:
+        # Built once per indicator: `of` runs for every territory of an export (49,000 councils).
+        rule = self.value or Total(self.id)
+        return rule.of if isinstance(rule, _Rule) else None
+
+    def of(self, ops: dict, sums: dict, snap: dict):
+        """The value from prepared `operands` (a plain callable `value` reads sums and snap)."""
+        rule_of = self._rule_of
+        return rule_of(ops) if rule_of is not None else self.value(sums, snap)
 
 
 # --- the indicators, in the room's order -------------------------------------------------------
@@ -368,9 +397,12 @@ for _i in (
     declare(_i)
 
 
-def compose(sums: dict, snap: dict) -> dict:
-    """Every indicator's value for one territory from its summed measures and snapshot."""
-    return {i.id: i.compose(sums, snap) for i in INDICATORS.values()}
+def compose(sums: dict, snap: dict, only: tuple[str, ...] | None = None) -> dict:
+    """Every indicator's value for one territory (or those of `only`) from its summed
+    measures and snapshot."""
+    ops = operands(sums, snap)
+    chosen = INDICATORS.values() if only is None else (INDICATORS[i] for i in only)
+    return {i.id: i.of(ops, sums, snap) for i in chosen}
 
 
 def territory_indicators() -> tuple[tuple[str, str], ...]:

@@ -98,7 +98,9 @@ def _geometry_columns(sub, geom, form: str, precision: int) -> list:
     if form == "xy":
         return [func.ST_X(geom).label("lon"), func.ST_Y(geom).label("lat")]
     if form == "wkt":
-        return [func.ST_AsText(func.ST_ReducePrecision(geom, 10.0**-precision)).label("wkt")]
+        # Rounded as it is written (as ST_AsGeoJSON does): snapping the geometry to a grid
+        # first (ST_ReducePrecision) cost a noding pass per polygon, most of a council CSV's time.
+        return [func.ST_AsText(geom, precision).label("wkt")]
     if form == "kml":
         # KML is EPSG:4326 by definition: ST_AsKML writes it (15 significant digits, as GDAL's writers).
         return [func.ST_AsKML(sub.c.geom).label("kml")]
@@ -154,7 +156,8 @@ def indicator_values(conn: Connection, layer: Layer, params: LayerParams) -> dic
         return {}
     period = Period(params.date_from, params.date_to, params.consultation_round)
     return level_values(
-        conn, layer.level, within=params.territory, period=period, scope=params.scope, today=params.as_of
+        conn, layer.level, within=params.territory, period=period, scope=params.scope, today=params.as_of,
+        only=layer.indicators,
     )
 
 

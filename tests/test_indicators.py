@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 from geodata import indicators as ind
 from geodata.access import Scope, ScopeError
-from geodata.models import Agreement, Case, CaseSolution, Clap, ClapDelivery, Deposit, Project, Territory
+from geodata.models import Agreement, Case, CaseSolution, Clap, ClapDelivery, Deposit, Project, Territory, indicator_total
 from tests.factories import small_tree
 
 TODAY = dt.date(2025, 6, 30)
@@ -82,6 +82,27 @@ def test_live_path_matches_materialised_path(conn):
     assert ind.summary(conn, "01010101", today=TODAY)["cases_reported"] == 3  # live summary of the commune
     councils = by_code(ind.child_values(conn, "01010101", today=TODAY))
     assert councils["0101010101"]["cases_open"] == 2
+
+
+def test_precomputed_totals_equal_the_days_and_the_live_sums(conn):
+    stored = dict(conn.execute(select(Territory.code, indicator_total.c.cases_reported)
+                               .join(Territory, Territory.id == indicator_total.c.territory_id)).all())
+    assert stored == {"01": 4, "0101": 4, "010101": 4, "01010101": 3, "0101010101": 3, "0101010102": 1,
+                      "15": 1, "1501": 1}  # each territory over its subtree
+    # The whole period, refreshed today, is read from indicator_total; a period starting
+    # before every record sums the same days of indicator_fact (down to the parish) and
+    # the same records live (below it).
+    every_day = ind.Period(dt.date(1900, 1, 1))
+    assert ind.summary(conn, None, today=TODAY) == ind.summary(conn, None, every_day, today=TODAY)
+    for parent in (None, "01", "0101", "010101", "01010101"):
+        assert ind.child_values(conn, parent, today=TODAY) == ind.child_values(conn, parent, every_day, today=TODAY)
+    assert ind.level_values(conn, "council", today=TODAY) == ind.level_values(conn, "council", period=every_day,
+                                                                              today=TODAY)
+    assert ind.summary(conn, "01010101", today=TODAY) == ind.summary(conn, "01010101", every_day, today=TODAY)
+    # Judged on another day than the refresh's, the totals are not used: K2 is overdue by then.
+    later = TODAY + dt.timedelta(days=400)
+    assert by_code(ind.child_values(conn, "01010101", today=TODAY))["0101010101"]["cases_overdue"] == 1
+    assert by_code(ind.child_values(conn, "01010101", today=later))["0101010101"]["cases_overdue"] == 2
 
 
 def test_period_filters_dates_and_round(conn):

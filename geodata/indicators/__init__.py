@@ -9,8 +9,10 @@ its value is composed, its label and format, where the room shows it). From it:
 - `materialise`: `refresh()` sums those rows per state, municipality and parish, day and
   round into `indicator_fact` (after each load), so national, state and municipal views
   read a few hundred rows;
+- `totals`: the same refresh's all-time sums per territory (`indicator_total`), read
+  instead whenever a view asks for the whole period with no record filter;
 - `reads`: the values of a territory's children, a level, one territory and its weekly
-  series, read from indicator_fact or, below a parish, summed live.
+  series, read from indicator_total, indicator_fact or, below a parish, summed live.
 
 Every name the rest of the code uses is re-exported here.
 """

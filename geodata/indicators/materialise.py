@@ -1,6 +1,6 @@
 """The materialised indicators: `refresh()` rebuilds indicator_fact (the record rows of
 `geodata.indicators.rows` folded per state, municipality and parish, day and round),
-the facts by dimension (`geodata.facts`) and indicator_snapshot (people, CLAPs and silent
+indicator_total (all-time sums per commune and council), the facts by dimension (`geodata.facts`) and indicator_snapshot (people, CLAPs and silent
 councils per territory of every level), after each load; `refresh_if_stale` at midnight.
 """
 
@@ -13,6 +13,7 @@ import time
 from sqlalchemy import Connection, text
 
 from geodata import facts
+from geodata.indicators import totals
 from geodata.database import is_superuser
 from geodata.indicators.rows import ALL, MATERIALISED_MAX_DEPTH, params, record_rows
 from geodata.measures import FACT_MEASURES
@@ -64,6 +65,7 @@ def refresh(conn: Connection, today: dt.date | None = None, gap_days: int = CLAP
             params(today),
         )
         facts.refresh(conn, params(today), MATERIALISED_MAX_DEPTH)
+        totals.refresh(conn, today)
     _refresh_snapshot(conn, today, gap_days, silence_days() if silent_days is None else silent_days)
     seconds = time.perf_counter() - started
     conn.execute(

@@ -1,9 +1,10 @@
 """Reading the indicators: the values of a territory's children, of every territory of a
 level, of one territory, and its weekly series.
 
-The upper levels (state, municipality, parish) read indicator_fact (or, with a record
-filter on, the facts by dimension); below a parish the record rows are summed live, their
-subtrees being small. Both paths group by the child's code, taken from the record's
+The whole period, with no record filter, is read from indicator_total (one row per
+territory, `geodata.indicators.totals`). Otherwise the upper levels (state, municipality,
+parish) read indicator_fact (or, with a record filter on, the facts by dimension); below
+a parish the record rows are summed live, their subtrees being small. Both paths group by the child's code, taken from the record's
 territory path, so a drill-down never joins points to polygons. Each indicator's value is
 composed from the sums and the snapshot as its declaration says (`geodata.measures`).
 """
@@ -27,6 +28,7 @@ from geodata.indicators.rows import (
     period_sql,
     record_rows,
 )
+from geodata.indicators.totals import stored_sums
 from geodata.measures import FACT_MEASURES, SNAPSHOT, compose, num
 from geodata.models import Territory
 from geodata.period import ALL_TIME, Period
@@ -65,6 +67,9 @@ def _sums(conn: Connection, target: _Target, period: Period, today: dt.date | No
     """Summed measures per node code (or under '' when rolled up)."""
     if not target.nodes:
         return {}
+    stored = stored_sums(conn, [n.id for n in target.nodes], period, today, record_filter, target.rollup)
+    if stored is not None:
+        return stored
     sums = ", ".join(f"sum({m}) AS {m}" for m in FACT_MEASURES)
     group = "''" if target.rollup else None
     if target.depth <= MATERIALISED_MAX_DEPTH:
@@ -105,10 +110,10 @@ def _snapshot(conn: Connection, target: _Target) -> dict[str, dict]:
             f"""
             SELECT {key} AS code, {measures}
               FROM indicator_snapshot s JOIN territory t ON t.id = s.territory_id
-             WHERE s.territory_id IN :ids
+             WHERE s.territory_id = ANY(:ids)
              GROUP BY 1
             """
-        ).bindparams(bindparam("ids", expanding=True)),
+        ),
         {"ids": [n.id for n in target.nodes]},
     ).mappings()
     return {row["code"]: dict(row) for row in rows}
@@ -165,26 +170,25 @@ def level_values(
     *,
     today: dt.date | None = None,
     filters: RecordFilter = NO_FILTER,
+    only: tuple[str, ...] | None = None,
 ) -> dict[str, dict]:
     """Indicator values of every territory of `level` inside `within` (None: the country),
-    keyed by code: what map layers and exports join to their features."""
+    keyed by code: what map layers and exports join to their features (`only`: just those
+    indicators, for 49,000 councils the composing is most of the time)."""
     conditions = [Territory.level == level, scope.condition()]
     prefix = None
     if within is not None:
         prefix = _resolve_visible(conn, within, scope).path
         conditions.append(subtree_condition(prefix))
     nodes = nodes_where(conn, *conditions)
-    out: dict[str, dict] = {}
+    sums: dict[str, dict] = {}
     # A level may sit at several depths (a council under a commune or straight under a
     # parish): group by depth so each group's records fold onto the right path part.
     for depth in sorted({n.depth for n in nodes}):
         group = [n for n in nodes if n.depth == depth]
-        target = _Target(group, depth, prefix)
-        sums = _sums(conn, target, period, today, filters)
-        snap = _snapshot(conn, target)
-        for n in group:
-            out[n.code] = compose(sums.get(n.code, {}), snap.get(n.code, {}))
-    return out
+        sums.update(_sums(conn, _Target(group, depth, prefix), period, today, filters))
+    snap = _snapshot(conn, _Target(nodes, 0, prefix))
+    return {n.code: compose(sums.get(n.code, {}), snap.get(n.code, {}), only) for n in nodes}
 
 
 def summary(

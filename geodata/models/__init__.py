@@ -22,6 +22,7 @@ from geodata.models.facts import (  # noqa: F401
     _fact_measure,
     case_fact,
     indicator_fact,
+    indicator_total,
     project_fact,
 )
 from geodata.models.people import (  # noqa: F401

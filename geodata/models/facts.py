@@ -52,6 +52,17 @@ indicator_fact = Table(
 )
 
 
+# All-time sums per territory (every level), each over its subtree, filled by the same
+# refresh: a view of the whole period, and the national council export, read one row per
+# territory instead of a thousand days or the records themselves. Valid only for the day
+# it was computed on (`indicator_refresh.as_of`: overdue moves at midnight).
+indicator_total = Table(
+    "indicator_total",
+    Base.metadata,
+    Column("territory_id", BigInteger, ForeignKey("territory.id", ondelete="CASCADE"), primary_key=True),
+    *(_fact_measure(m) for m in FACT_MEASURES),
+)
+
 # The same facts split by the room's record filters, so a filter recolours the
 # choropleth and moves the KPIs, the table and the charts (read instead of
 # indicator_fact when a filter is on). Cases by category, status and whether open and
