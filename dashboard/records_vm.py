@@ -18,7 +18,7 @@ from dashboard.view import View
 from geodata import record_cards
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.rules import CLAP_GAP_DAYS
-from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
+from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES, sector_label
 
 SHARE_PARAMS = texts.RECORD_SHARE_PARAMS  # kind -> the URL parameter naming one record
 # Half the side (degrees, about 700 m) of the box a shared link fits the map to around its record.
@@ -73,7 +73,7 @@ def project_card_data(p: dict) -> dict:
         (labels["progress"], f"{format_number(p['progress'])} %" if p["progress"] is not None else "—"),
         (labels["round"], p["consultation_round"]),
         (labels["area"], AREAS.get(p["area"], p["area"])),
-        (labels["sector"], p["sector"] or "—"),
+        (labels["sector"], sector_label(p["sector"])),
         (labels["budget"], f"Bs. {format_number(p['budget'])}" if p["budget"] is not None else "—"),
         (labels["approved"], texts.PROJECT_NOT_APPROVED if p["stage"] == "proposed"
          else f"Bs. {format_number(p['budget'])}" if p["budget"] is not None else "—"),

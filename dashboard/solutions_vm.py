@@ -31,7 +31,7 @@ AGREEMENT_COLUMNS = (
 )
 LINK_COLUMNS = ("case_code", "category_label", "case_status_label", "solution_kind_label", "solution_code", "solution_label")
 UNANSWERED_COLUMNS = ("code", "category_label", "status_label", "reported_date", "due_date", "territory_name", "institution")
-NEED_COLUMNS = ("code", "name", "stage_label", "sector", "budget", "round", "territory_name")
+NEED_COLUMNS = ("code", "name", "stage_label", "sector_label", "budget", "round", "territory_name")
 
 
 def columns(fields: tuple[str, ...], code_href: str | None = None) -> list[dict]:

@@ -21,21 +21,16 @@ from geodata import errors as sala_errors
 from geodata.consultation_models import ConsultationRound, ConsultationVote
 from geodata.models import Case, Deposit, Project, Territory
 from geodata.place import Place
-from geodata.vocab import CASE_CATEGORIES, OPEN_CASE_STATUSES, PROJECT_STAGES
+from geodata.vocab import OPEN_CASE_STATUSES, PROJECT_STAGES, sector_label
 
 ADVICE_LEVELS = ("commune", "circuit")
 NEED_STAGES = ("proposed", "approved")  # chosen, not funded yet: an ACA need still open
 RUNNING_STAGES = ("funded", "in_progress")
 UNITS_LIMIT = 500
-EXTRA_SECTORS = {"culture_sport": "Cultura y deporte", "security": "Seguridad"}
 
 
 class NotACommune(sala_errors.InvalidInput):
     """The advice is drawn for a commune or a communal circuit."""
-
-
-def _label(sector: str) -> str:
-    return CASE_CATEGORIES.get(sector) or EXTRA_SECTORS.get(sector) or sector.replace("_", " ").capitalize()
 
 
 def advice_units(conn: Connection, place: Place, limit: int = UNITS_LIMIT) -> list[dict]:
@@ -98,7 +93,7 @@ def consultation_advice(conn: Connection, place: Place, today: dt.date | None = 
     ]
     for p in projects:
         p["stage_label"] = PROJECT_STAGES.get(p["stage"], p["stage"])
-        p["sector_label"] = _label(p["sector"])
+        p["sector_label"] = sector_label(p["sector"])
         p["progress"] = float(p["progress"] or 0)
     return {
         "unit": {"code": place.code, "name": place.name, "level": place.level,
@@ -146,7 +141,7 @@ def _sectors(cases, projects: list[dict]) -> list[dict]:
 
     def row(sector: str) -> dict:
         return rows.setdefault(sector, {
-            "sector": sector, "label": _label(sector), "cases": 0, "open_cases": 0, "cases_last_year": 0,
+            "sector": sector, "label": sector_label(sector), "cases": 0, "open_cases": 0, "cases_last_year": 0,
             "aca_needs": 0, "projects": 0, "running": 0, "completed": 0, "stalled": 0,
             "approved_amount": Decimal(0), "deposited": Decimal(0), "progress_sum": 0.0,
         })

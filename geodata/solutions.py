@@ -34,6 +34,7 @@ from geodata.vocab import (
     CASE_STATUSES,
     OPEN_CASE_STATUSES,
     PROJECT_STAGES,
+    sector_label,
 )
 
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ def _projects(conn: Connection, w: _Query):
             "stage_label": PROJECT_STAGES.get(r.stage, r.stage),
             "area_label": AREAS.get(r.area, r.area),
             "sector": r.sector,
+            "sector_label": sector_label(r.sector),
             "budget": float(r.budget) if r.budget is not None else None,
             "progress": float(r.progress) if r.progress is not None else None,
             "round": r.consultation_round,

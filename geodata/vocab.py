@@ -50,6 +50,18 @@ CASE_CATEGORIES = {
     "other": "Otro",
 }
 
+# A project's sector shares the case categories' words where the data spells them alike
+# (`water`, `roads`…); these are the sectors only projects name.
+PROJECT_ONLY_SECTORS = {"culture_sport": "Cultura y deporte", "sport": "Deporte", "culture": "Cultura"}
+
+
+def sector_label(sector: str | None) -> str:
+    """A project sector as a person reads it (an unknown one, its code made readable)."""
+    if not sector:
+        return "—"
+    return CASE_CATEGORIES.get(sector) or PROJECT_ONLY_SECTORS.get(sector) or sector.replace("_", " ").capitalize()
+
+
 # The cabinet area that answers each case category.
 CATEGORY_AREA = {
     "water": "public_services",

@@ -101,6 +101,7 @@ def test_the_project_panel_reads_the_trail(engine):
     assert panel["badge"] is None
     fields = dict(panel["fields"])
     assert fields["Monto aprobado"] == "Bs. 1.000.000" and fields["Avance"] == "30 %"
+    assert fields["Sector"] == "Agua"  # the sector in words, not its code
     assert [text for _day, text in panel["history"]] == ["Inicio de la obra", "Depósito de Bs. 500.000 · Banco Comunal El Panal"]
     other = project_panel(engine, "P2")
     assert other["badge"] == "avanza sin depósito"

@@ -54,6 +54,7 @@ COLUMNS = {
     "name": "Nombre",
     "stage_label": "Etapa",
     "sector": "Sector",
+    "sector_label": "Sector",
     "budget": "Presupuesto (Bs.)",
     "round": "Consulta",
 }
