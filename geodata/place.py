@@ -13,9 +13,10 @@ the scope.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, any_, exists, func, select, true
+from sqlalchemy import Connection, and_, any_, bindparam, exists, func, select, true
 from sqlalchemy.orm import aliased
 
 from geodata.access import NATIONAL, Scope, ScopeError
@@ -120,9 +121,13 @@ def _node(row, prefix: str = "") -> TerritoryNode:
     return TerritoryNode(*(row._mapping[prefix + c] for c in _COLUMNS))
 
 
-def _lookup(conn: Connection, match) -> list:
-    """The node matching `match`, whether it has children, and one row per ancestor."""
+@functools.cache
+def _lookup_statement(by_iso_code: bool):
+    """The node matching `:wanted` (its code, or its ISO code upper-cased), whether it has
+    children, and one row per ancestor. Built once: every request resolves a place, and
+    building the statement cost twice what running it does."""
     t = Territory.__table__
+    match = func.upper(t.c.iso_code) == bindparam("wanted") if by_iso_code else t.c.code == bindparam("wanted")
     child = aliased(Territory)
     node = (
         select(
@@ -135,12 +140,15 @@ def _lookup(conn: Connection, match) -> list:
     )
     above = aliased(Territory)
     parts = func.string_to_array(func.btrim(node.c.path, "/"), "/")
-    stmt = (
+    return (
         select(node, *(getattr(above, c).label("a_" + c) for c in _COLUMNS))
         .outerjoin(above, and_(above.code == any_(parts), above.id != node.c.id))
         .order_by(above.depth)
     )
-    return conn.execute(stmt).all()
+
+
+def _lookup(conn: Connection, wanted: str, by_iso_code: bool = False) -> list:
+    return conn.execute(_lookup_statement(by_iso_code), {"wanted": wanted}).all()
 
 
 def resolve_place(conn: Connection, code: str | None, scope: Scope = NATIONAL) -> Place:
@@ -156,9 +164,9 @@ def resolve_place(conn: Connection, code: str | None, scope: Scope = NATIONAL) -
     wanted = normalise_code(str(code))
     # The code by its unique index; the ISO code only when no code matches (never an OR,
     # which would scan the table).
-    rows = _lookup(conn, Territory.__table__.c.code == wanted)
+    rows = _lookup(conn, wanted)
     if not rows:
-        rows = _lookup(conn, func.upper(Territory.__table__.c.iso_code) == wanted.upper())
+        rows = _lookup(conn, wanted.upper(), by_iso_code=True)
     if not rows:
         raise ScopeError(code)
     node = _node(rows[0])

@@ -138,8 +138,10 @@ def test_weekly_series(conn):
     weeks = ind.weekly_series(conn, "01", today=TODAY)
     assert sum(w["cases_reported"] for w in weeks) == 4
     assert all(w["week"].weekday() == 0 for w in weeks)
-    live = ind.weekly_series(conn, "01010101", today=TODAY)
+    live = ind.weekly_series(conn, "01010101", today=TODAY)  # summed live, from the four sources it plots only
     assert sum(w["cases_reported"] for w in live) == 3
+    assert (sum(w["cases_resolved"] for w in live), sum(w["deposits_amount"] for w in live),
+            sum(w["deliveries"] for w in live)) == (1, 250, 1)
 
 
 def test_refresh_if_stale(conn):

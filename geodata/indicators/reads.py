@@ -212,6 +212,10 @@ def summary(
     return compose(sums.get("", {}), snap.get("", {}))
 
 
+# What the weekly charts plot.
+WEEKLY_MEASURES = ("cases_reported", "cases_resolved", "deposits_amount", "deliveries")
+
+
 def weekly_series(
     conn: Connection,
     code: Where,
@@ -231,8 +235,7 @@ def weekly_series(
         nodes, depth, prefix = [node], node.depth, node.path
     if not nodes:
         return []
-    cols = "sum(cases_reported) AS cases_reported, sum(cases_resolved) AS cases_resolved, " \
-           "sum(deposits_amount) AS deposits_amount, sum(deliveries) AS deliveries"
+    cols = ", ".join(f"sum({m}) AS {m}" for m in WEEKLY_MEASURES)
     if depth <= MATERIALISED_MAX_DEPTH:
         where, params = period_sql(period, "day", "round")
         stmt = text(
@@ -244,11 +247,11 @@ def weekly_series(
         if filters.any:
             # The filtered weeks' sums, keyed by week as the facts by dimension give them.
             _filtered(conn, weeks, "date_trunc('week', f.day)::date", params["ids"], period, filters)
-        keep = ("week", "cases_reported", "cases_resolved", "deposits_amount", "deliveries")
+        keep = ("week", *WEEKLY_MEASURES)
         return [{k: num(weeks[w].get(k)) for k in keep} for w in sorted(weeks)]
     where, params = period_sql(period, "r.day", "r.round")
     stmt = text(
-        f"WITH r AS ({record_rows(SUBTREE, filters)}) SELECT date_trunc('week', r.day)::date AS week, {cols} "
+        f"WITH r AS ({record_rows(SUBTREE, filters, WEEKLY_MEASURES)}) SELECT date_trunc('week', r.day)::date AS week, {cols} "
         f"FROM r WHERE r.day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1"
     )
     params.update(rule_params(today), prefix=like_prefix(prefix), **facts.params(filters))
