@@ -244,7 +244,7 @@ def room(
             notes.append(texts.POINTS_TRUNCATED.format(layer=layer, shown=len(ps.points), total=ps.total))
         else:
             notes.append(texts.POINTS_INDIVIDUAL.format(layer=layer, shown=len(ps.points), total=ps.total))
-    title = name if place.node is None else f"{LEVEL_LABELS[place.node.level]} {name}"
+    title = texts.COUNTRY_TITLE if place.node is None else f"{LEVEL_LABELS[place.node.level]} {name}"
     mun_code = _municipality_code(place, crumbs)
     return Room(
         view=view,

@@ -130,7 +130,7 @@ def test_room_at_country_level(engine, tree):
     assert choropleth["locations"] == [r["code"] for r in indicators.child_values(engine.connect(), None, today=TODAY)]
     assert choropleth["geojson"].startswith("/geo/children/country.json?v=")
     assert [c["name"] for c in room.crumbs] == ["Venezuela"]
-    assert room.title == "Venezuela" and room.error is None and room.solutions_href is None
+    assert room.title == "Todo el país, por estados" and room.error is None and room.solutions_href is None
     assert [r["code"] for r in room.grid_rows] == ["01", "15"]  # ranked by open cases: 3 vs 1
     kpis = {k["id"]: k for k in room.kpis}
     assert kpis["cases_open"]["value"] == "4" and kpis["agreements_overdue"]["alert"]

@@ -6,6 +6,8 @@ APP_TITLE = "Sala de Autogobierno"
 APP_SUBTITLE = "Sala situacional del autogobierno comunal"
 DEMO_BADGE = "Datos de demostración"
 COUNTRY = "Venezuela"
+# The room's heading at the country, under a breadcrumb that already reads «Venezuela».
+COUNTRY_TITLE = "Todo el país, por estados"
 # Shown while the database cannot be reached (503s); the page retries by itself.
 DB_UNAVAILABLE = "Sin conexión con la base de datos; reintentando…"
 

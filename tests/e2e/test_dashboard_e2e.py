@@ -423,6 +423,15 @@ def test_phone_has_the_map_first_and_the_controls_in_a_drawer(page, live_server)
     assert box["y"] < 844 / 2 and box["height"] >= 300
     assert not page.locator("#side-panel").is_visible() or page.locator("#side-panel").bounding_box()["x"] < -200
     assert page.evaluate("document.getElementById('legend-toggle').open") is False
+    # The timeline's first and last dates are read whole, inside its box.
+    inside = page.evaluate("""() => {
+      const box = document.querySelector('div.timeline').getBoundingClientRect();
+      return [...document.querySelectorAll('#timeline .dash-slider-mark')].map(m => {
+        const r = m.getBoundingClientRect();
+        return r.left >= box.left && r.right <= box.right;
+      });
+    }""")
+    assert inside and all(inside), inside
     page.click("#panel-toggle")
     page.wait_for_function("() => document.getElementById('side-panel').getBoundingClientRect().left >= 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
