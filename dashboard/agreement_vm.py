@@ -11,7 +11,8 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from dashboard import texts
-from dashboard.followup_vm import _day, form_state, history, status_shown
+from dashboard.classify import format_date
+from dashboard.followup_vm import form_state, history, status_shown
 from geodata import followup
 from geodata.access import ScopeError
 from geodata.agreement_card import agreement_detail
@@ -41,13 +42,13 @@ def agreement_card(engine: Engine, actor: Actor, code: str | None, today: dt.dat
     fields = [
         (labels["status"], status_shown(sides, AGREEMENT_STATUSES)),
         (labels["municipality"], f"{_path(a['breadcrumb']) or a['municipality_name']} ({a['municipality_code']})"),
-        (labels["cabinet_date"], _day(a["cabinet_date"])),
+        (labels["cabinet_date"], format_date(a["cabinet_date"])),
         (labels["area"], AREAS.get(a["area"], a["area"])),
         (labels["working_table"], a["working_table"] or "—"),
         (labels["institution"], f"{state['institution']} ({texts.FOLLOW_SOURCE_ROOM.lower()})" if state["institution"]
          else a["institution"]),
         (labels["assignee"], team.get(state["assignee"], state["assignee"]) if state["assignee"] else "—"),
-        (labels["due_date"], _day(due)),
+        (labels["due_date"], format_date(due)),
     ]
     solutions = [{"kind": "Caso", "code": c["code"], "label": CASE_CATEGORIES.get(c["category"], c["category"]),
                   "status": CASE_STATUSES.get(c["status"], c["status"])} for c in a["cases"]]

@@ -8,14 +8,12 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from dashboard import texts
+from dashboard.classify import format_date
 from geodata import records
 from geodata.access import NATIONAL, Scope, ScopeError
 from geodata.rules import CASE_SLA_DAYS
 from geodata.vocab import AGREEMENT_STATUSES, AREAS, CASE_CATEGORIES, CASE_STATUSES, PROJECT_STAGES
 
-
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.date | None = None) -> dict:
@@ -28,7 +26,7 @@ def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
         except ScopeError:
             return {"code": code, "error": texts.CASE_NOT_FOUND.format(code=code)}
     labels = texts.CASE_FIELDS
-    due = _date(case["due_by"])
+    due = format_date(case["due_by"])
     if case["due_date"] is None:
         due = texts.CASE_DUE_DEFAULT.format(date=due, days=CASE_SLA_DAYS)
     place = " › ".join(name for _code, name in case["breadcrumb"][1:]) or case["territory_name"]
@@ -38,11 +36,11 @@ def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
         (labels["area"], AREAS.get(case["area"], case["area"])),
         (labels["institution"], case["institution"] or "—"),
         (labels["territory"], f"{place} ({case['territory_code']})"),
-        (labels["reported_date"], _date(case["reported_date"])),
+        (labels["reported_date"], format_date(case["reported_date"])),
         (labels["due_by"], due),
     ]
     if case["resolved_date"]:
-        fields.append((labels["resolved_date"], _date(case["resolved_date"])))
+        fields.append((labels["resolved_date"], format_date(case["resolved_date"])))
     status_labels = {"project": PROJECT_STAGES, "agreement": AGREEMENT_STATUSES}
     return {
         "code": case["code"],
@@ -60,5 +58,5 @@ def case_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
             }
             for s in case["solutions"]
         ],
-        "timeline": [(_date(day), CASE_STATUSES.get(status, status)) for status, day in case["timeline"]],
+        "timeline": [(format_date(day), CASE_STATUSES.get(status, status)) for status, day in case["timeline"]],
     }

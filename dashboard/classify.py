@@ -25,6 +25,7 @@ from layers.classify import (  # noqa: F401
     _is_number,
     clamp_classes,
     classify,
+    format_date,
     format_number,
     format_value,
     is_signed,

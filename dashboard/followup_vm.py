@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from dashboard import records_vm, texts
 from dashboard import viewmodels as vm
+from dashboard.classify import format_date
 from geodata import followup, record_cards, records
 from geodata.access import ScopeError
 from geodata.models import Case, Territory
@@ -17,9 +18,6 @@ from geodata.permissions import Action, Actor, PermissionDenied
 from geodata.team import members_of
 from geodata.vocab import CASE_STATUSES, PROJECT_STAGES
 
-
-def _day(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def _moment(value: dt.datetime) -> str:
@@ -37,7 +35,7 @@ def _entry_text(entry: dict, statuses: dict[str, str] = CASE_STATUSES, people: d
     elif entry["action"] == "assign" and people and value:
         value = people.get(value, value)
     elif entry["action"] == "due_date" and value:
-        value = _day(dt.date.fromisoformat(value))
+        value = format_date(dt.date.fromisoformat(value))
     template = texts.FOLLOW_ACTIONS[entry["action"]] if value is not None else texts.FOLLOW_CLEARED[entry["action"]]
     return template.format(value=value)
 
@@ -54,7 +52,7 @@ def merged_history(loaded: list[tuple[dt.date, str]], entries: list[dict], statu
     """What loads observed, as (date, text) — a status change, a project's deposit — and the
     room's entries in one list, oldest first (on one day the load's first)."""
     items = [
-        {"sort": (day, 0, None), "when": _day(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": what,
+        {"sort": (day, 0, None), "when": format_date(day), "source": texts.FOLLOW_SOURCE_LOAD, "what": what,
          "who": None, "note": None, "room": False}
         for day, what in loaded
     ]
@@ -77,8 +75,8 @@ def status_shown(sides: dict, statuses: dict[str, str] = CASE_STATUSES) -> str:
         loaded, room = sides["loaded"], sides["room"]
         shown = texts.FOLLOW_STATUS_BOTH.format(
             shown=shown,
-            room=statuses.get(room[0], room[0]), room_day=_day(room[1]),
-            loaded=statuses.get(loaded[0], loaded[0]), loaded_day=_day(loaded[1]),
+            room=statuses.get(room[0], room[0]), room_day=format_date(room[1]),
+            loaded=statuses.get(loaded[0], loaded[0]), loaded_day=format_date(loaded[1]),
             winner=texts.FOLLOW_WINNER[sides["winner"]],
         )
     return shown
@@ -184,7 +182,7 @@ def project_card(engine: Engine, actor: Actor, code: str | None, today: dt.date 
     if state["assignee"]:
         card["fields"].append((texts.FOLLOW_ASSIGNEE, team.get(state["assignee"], state["assignee"])))
     if state["due_date"]:
-        card["fields"].append((texts.FOLLOW_DUE, _day(state["due_date"])))
+        card["fields"].append((texts.FOLLOW_DUE, format_date(state["due_date"])))
     loaded = [(e["date"], records_vm.trail_text(e)) for e in p["trail"]]
     card["follow_history"] = merged_history(loaded, state["entries"], PROJECT_STAGES, team)
     card["follow_up"] = {

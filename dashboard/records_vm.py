@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from dashboard import texts
 from dashboard import viewmodels as vm
-from dashboard.classify import format_number
+from dashboard.classify import format_date, format_number
 from dashboard.view import View
 from geodata import record_cards
 from geodata.access import NATIONAL, Scope, ScopeError
@@ -39,9 +39,6 @@ def shared_record(query: dict) -> tuple[str, str] | None:
             return kind, raw.strip()
     return None
 
-
-def _date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def _path(crumbs: list[tuple]) -> str:
@@ -78,8 +75,8 @@ def project_card_data(p: dict) -> dict:
         (labels["approved"], texts.PROJECT_NOT_APPROVED if p["stage"] == "proposed"
          else f"Bs. {format_number(p['budget'])}" if p["budget"] is not None else "—"),
         (labels["deposited"], deposited),
-        (labels["start_date"], _date(p["start_date"])),
-        (labels["end_date"], _date(p["end_date"])),
+        (labels["start_date"], format_date(p["start_date"])),
+        (labels["end_date"], format_date(p["end_date"])),
         (labels["territory"], f"{_path(p['breadcrumb']) or p['territory_name']} ({p['territory_code']})"),
     ]
     linked = [{"kind": "Caso", "code": c["code"], "label": CASE_CATEGORIES.get(c["category"], c["category"]),
@@ -100,7 +97,7 @@ def project_card_data(p: dict) -> dict:
         "linked": linked,
         "linked_none": texts.PROJECT_ANSWERS_NONE,
         "history_title": texts.PROJECT_HISTORY,
-        "history": [(_date(e["date"]), trail_text(e)) for e in p["trail"]],
+        "history": [(format_date(e["date"]), trail_text(e)) for e in p["trail"]],
         "history_none": texts.PROJECT_NO_DEPOSITS,
         "share": share_href("projects", p["code"]),
     }
@@ -126,7 +123,7 @@ def clap_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
     fields = [
         (labels["name"], c["name"]),
         (labels["households"], format_number(c["households"])),
-        (labels["last_delivery"], _date(c["last_delivery"]) if c["last_delivery"] else texts.CLAP_NEVER),
+        (labels["last_delivery"], format_date(c["last_delivery"]) if c["last_delivery"] else texts.CLAP_NEVER),
         (labels["days_since"], format_number(c["days_since_delivery"]) if c["days_since_delivery"] is not None else "—"),
         (labels["deliveries"], format_number(c["deliveries_total"])),
         (labels["territory"], f"{_path(c['breadcrumb']) or c['territory_name']} ({c['territory_code']})"),
@@ -143,7 +140,7 @@ def clap_panel(engine: Engine, code: str, scope: Scope = NATIONAL, today: dt.dat
         "linked": [],
         "linked_none": "",
         "history_title": texts.CLAP_HISTORY,
-        "history": [(_date(d["date"]), texts.CLAP_DELIVERY.format(households=format_number(d["households_served"])))
+        "history": [(format_date(d["date"]), texts.CLAP_DELIVERY.format(households=format_number(d["households_served"])))
                     for d in c["deliveries"]],
         "history_none": texts.CLAP_NO_DELIVERIES,
         "share": share_href("claps", c["code"]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from dashboard import figures, texts
-from dashboard.classify import format_number
+from dashboard.classify import format_date, format_number
 from dashboard.view import View
 from dashboard.viewmodels import cached_indicators, geo_url
 from geodata import solutions
@@ -38,12 +38,15 @@ def columns(fields: tuple[str, ...], code_href: str | None = None) -> list[dict]
     """The grid's columns; `code_href` makes the code a link (the prefix the code follows)."""
     wide = {"text", "solution_label", "name"}
     numeric = {"budget", "days_overdue", "linked_cases", "linked_projects"}
+    dates = {"cabinet_date", "due_date", "reported_date"}
     cols = []
     for f in fields:
         col = {"field": f, "headerName": texts.COLUMNS[f], "filter": True}
         col.update({"flex": 2, "minWidth": 260, "wrapText": True, "autoHeight": True} if f in wide else {"minWidth": 110})
         if f in numeric:
             col.update({"type": "numericColumn", "valueFormatter": {"function": "salaNumber(params.value, 0)"}})
+        if f in dates:
+            col["valueFormatter"] = {"function": "salaDate(params.value)"}
         if f == "code" and code_href:
             col.update({"cellRenderer": "markdown",
                         "valueGetter": {"function": f"salaCodeLink(params.data.code, '{code_href}')"}})
@@ -126,7 +129,7 @@ def solutions_figure(data: dict, parishes_url: str, outline_url: str, bbox) -> d
     un = [u for u in data["unanswered"] if u["lon"] is not None]
     traces.append(_markers(
         [u["lon"] for u in un], [u["lat"] for u in un], 10, "#c0392b", texts.SOL_MAP_CASES,
-        [f"Caso {u['code']} ({u['category_label']}) · {u['status_label']} · reportado {u['reported_date']}" for u in un],
+        [f"Caso {u['code']} ({u['category_label']}) · {u['status_label']} · reportado {format_date(u['reported_date'])}" for u in un],
     ))
     traces.append(_markers(linked_lon, linked_lat, 9, "#e67e22", texts.SOL_MAP_LINKED, linked_text))
     projects = [p for p in data["projects"] + data["needs"] if p["lon"] is not None]

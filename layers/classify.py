@@ -15,6 +15,8 @@ colour says at once whether a territory went up or down.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 import warnings
 from dataclasses import dataclass, replace
@@ -245,6 +247,18 @@ def format_number(value, fmt: str = ",.0f") -> str:
         return "—"
     text = format(float(value), fmt)
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_date(value) -> str:
+    """A day in Venezuelan style, dd/mm/aaaa (a date, a datetime or its ISO text; None: '—')."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")
 
 
 def format_value(indicator_id: str, value) -> str:

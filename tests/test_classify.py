@@ -11,11 +11,20 @@ from dashboard.classify import (
     NO_DATA_COLOR,
     classify,
     clamp_classes,
+    format_date,
     legend_items,
     scheme_label,
 )
 
 VALUES = [1, 2, 3, 50, 60, 100, None, 7, 8, 9, 1000, float("nan")]
+
+
+def test_days_are_written_day_month_year():
+    import datetime as dt
+
+    assert format_date(dt.date(2025, 3, 9)) == "09/03/2025"
+    assert format_date(dt.datetime(2025, 12, 31, 23, 5)) == "31/12/2025"
+    assert format_date("2025-03-09") == "09/03/2025" and format_date(None) == format_date("") == "—"
 
 
 @pytest.mark.parametrize("method", ["jenks", "quantiles", "equal"])

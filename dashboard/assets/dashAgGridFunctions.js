@@ -19,3 +19,13 @@ dagfuncs.salaCodeLink = function (code, prefix) {
   }
   return "[" + String(code).replace(/[\[\]]/g, "") + "](" + prefix + encodeURIComponent(code) + ")";
 };
+
+// A day written the Venezuelan way, dd/mm/aaaa, from its ISO form (which the column keeps,
+// so it still sorts by date); empty cells as an em dash.
+dagfuncs.salaDate = function (value) {
+  if (value === null || value === undefined || value === "") {
+    return "—";
+  }
+  var day = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(value));
+  return day ? day[3] + "/" + day[2] + "/" + day[1] : String(value);
+};

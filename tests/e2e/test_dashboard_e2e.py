@@ -216,6 +216,9 @@ def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, d
     # The grid renders rows lazily: read its model instead of the DOM.
     assert {r["code"] for r in grid_rows(page, "sol-agreements")} == codes
     assert int(page.inner_text("#sol-total-agreements .kpi-value").replace(".", "")) == len(codes)
+    # Days read dd/mm/aaaa (the column keeps the ISO day, so it sorts by date).
+    cabinet_day = page.inner_text("#sol-agreements .ag-row [col-id=cabinet_date]").strip()
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", cabinet_day), cabinet_day
     screenshot(page, "map-of-solutions-libertador")
 
 
