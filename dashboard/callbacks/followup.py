@@ -27,7 +27,7 @@ def register(app) -> None:
         State(ids.FOLLOW_RECORD, "data"),
         State(ids.FOLLOW_INSTITUTION, "value"),
         State(ids.FOLLOW_ASSIGNEE, "value"),
-        State(ids.FOLLOW_DUE, "value"),
+        State(ids.FOLLOW_DUE, "date"),
         State(ids.FOLLOW_STATUS, "value"),
         State(ids.FOLLOW_NOTE, "value"),
         State(ids.FOLLOW_LINK, "value"),

@@ -68,7 +68,12 @@ def _form(data: dict) -> list:
         updated,
         institution,
         _field(texts.FOLLOW_ASSIGNEE, assignee),
-        _field(texts.FOLLOW_DUE, dcc.Input(id=ids.FOLLOW_DUE, type="date", value=data["due_date"], className="follow-input")),
+        # Dash's own picker, not the browser's date input: it reads dd/mm/aaaa and speaks
+        # Spanish whatever the browser's language (a deadline may be in the future).
+        _field(texts.FOLLOW_DUE, dcc.DatePickerSingle(
+            id=ids.FOLLOW_DUE, date=data["due_date"], display_format=texts.DATE_DISPLAY_FORMAT,
+            month_format=texts.DATE_MONTH_FORMAT, first_day_of_week=1, placeholder=texts.DATE_PLACEHOLDER,
+            clearable=True, className="follow-input")),
         _field(texts.FOLLOW_STATUS,
                dcc.Dropdown(id=ids.FOLLOW_STATUS, options=data["statuses"], value=data["status"], clearable=False,
                             className="follow-status")),

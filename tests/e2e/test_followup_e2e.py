@@ -15,6 +15,7 @@ from geodata.operations import alerts
 from geodata.users import create_user
 from tests.e2e.conftest import ConsoleLog, screenshot
 from tests.e2e.test_dashboard_e2e import wait_for_map
+from tests.e2e.test_locale_a11y_e2e import axe_js, serious_violations  # noqa: F401  (axe_js: a fixture)
 from tests.etl_builders import write_csv
 from tests.live_app import PASSWORD, serve
 
@@ -61,7 +62,7 @@ def _open_from_alert(page, base: str, code: str):
     wait_for_map(page)
 
 
-def test_an_operator_follows_up_a_case_and_a_second_one_gets_the_conflict(browser, room):
+def test_an_operator_follows_up_a_case_and_a_second_one_gets_the_conflict(browser, room, axe_js):
     base, code = room["base"], room["code"]
     console = ConsoleLog()
     first_context, first = _signed_in(browser, base, "op.capital", console)
@@ -74,8 +75,13 @@ def test_an_operator_follows_up_a_case_and_a_second_one_gets_the_conflict(browse
         # The routing table suggests the institution; the operator confirms it.
         assert first.input_value("#follow-institution") == INSTITUTION
         assert "Sugerida por la tabla de enrutamiento" in first.inner_text("#case-card .follow-up")
+        # The form (its Spanish date picker included) has no serious or critical axe finding.
+        first.wait_for_timeout(300)  # assets/a11y-dash.js mends on the next animation frame
+        assert serious_violations(first, axe_js) == []
         first.fill("#follow-assignee", "Ana Pérez")
-        first.fill("#follow-due", "2030-01-15")
+        first.fill("#follow-due", "15/01/2030")  # typed as read: dd/mm/aaaa
+        first.press("#follow-due", "Enter")
+        first.keyboard.press("Escape")  # and the calendar closes, as a click elsewhere would
         first.fill("#follow-note", "Llamé al jefe de zona: cuadrilla el lunes.")
         first.click("#follow-save")
         first.wait_for_function("() => document.querySelector('#follow-message').innerText.includes('Seguimiento guardado')")
@@ -101,7 +107,7 @@ def test_an_operator_follows_up_a_case_and_a_second_one_gets_the_conflict(browse
         first.reload()
         first.wait_for_selector("#follow-save")
         assert first.input_value("#follow-assignee") == "Ana Pérez"
-        assert first.input_value("#follow-due") == "2030-01-15"
+        assert first.input_value("#follow-due") == "15/01/2030"
         assert first.input_value("#follow-institution") == INSTITUTION
         assert "Llamé al jefe de zona" in first.inner_text("#case-card .timeline")
     finally:

@@ -78,7 +78,9 @@ def test_an_operator_follows_up_a_project_and_a_second_one_gets_the_conflict(bro
         assert first.inner_text("#case-panel .case-title") == f"Proyecto {code}"
         assert first.locator("#follow-institution").get_attribute("type") == "hidden"  # a project is not routed
         _choose(first, "#follow-assignee", member_name, exact=False)
-        first.fill("#follow-due", "2030-02-28")
+        first.fill("#follow-due", "28/02/2030")  # typed as read: dd/mm/aaaa
+        first.press("#follow-due", "Enter")
+        first.keyboard.press("Escape")  # and the calendar closes, as a click elsewhere would
         _choose(first, "#follow-status", "Paralizado")
         first.click("#follow-link")
         first.get_by_role("option").first.click()
@@ -108,7 +110,7 @@ def test_an_operator_follows_up_a_project_and_a_second_one_gets_the_conflict(bro
         # Reloading keeps the follow-up.
         first.reload()
         first.wait_for_selector("#follow-save")
-        assert first.input_value("#follow-due") == "2030-02-28"
+        assert first.input_value("#follow-due") == "28/02/2030"
         assert "Paralizado" in first.inner_text("#follow-status")
         assert NOTE in first.inner_text("#case-card .timeline")
         assert member_name in first.inner_text("#case-card .case-fields")

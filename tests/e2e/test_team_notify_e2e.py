@@ -78,7 +78,9 @@ def test_an_operator_follows_up_an_agreement_on_its_card(browser, room):
         assert member_name in first.inner_text(".team-list")
         first.click("#follow-assignee")
         first.get_by_role("option", name=f"{member_name} — Vocero(a) de área", exact=False).first.click()
-        first.fill("#follow-due", "2030-03-31")
+        first.fill("#follow-due", "31/03/2030")  # typed as read: dd/mm/aaaa
+        first.press("#follow-due", "Enter")
+        first.keyboard.press("Escape")  # and the calendar closes, as a click elsewhere would
         first.click("#follow-status")
         first.get_by_role("option", name="Cumplido", exact=True).click()
         first.fill("#follow-note", "La vocera confirmó la obra en la mesa técnica.")
@@ -100,7 +102,7 @@ def test_an_operator_follows_up_an_agreement_on_its_card(browser, room):
 
         first.reload()
         first.wait_for_selector("#follow-save")
-        assert first.input_value("#follow-due") == "2030-03-31"
+        assert first.input_value("#follow-due") == "31/03/2030"
         assert member_name in first.inner_text("#case-card .case-fields")
     finally:
         first_context.close()
