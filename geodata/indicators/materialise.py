@@ -1,7 +1,8 @@
 """The materialised indicators: `refresh()` rebuilds indicator_fact (the record rows of
 `geodata.indicators.rows` folded per state, municipality and parish, day and round),
-indicator_total (all-time sums per commune and council), the facts by dimension (`geodata.facts`) and indicator_snapshot (people, CLAPs and silent
-councils per territory of every level), after each load; `refresh_if_stale` at midnight.
+indicator_total (all-time sums per territory of every level), the facts by dimension
+(`geodata.facts`) and indicator_snapshot (people, CLAPs and silent councils per territory
+of every level), after each load; `refresh_if_stale` at midnight.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import time
 from sqlalchemy import Connection, text
 
 from geodata import facts
-from geodata.indicators import totals
 from geodata.database import is_superuser
+from geodata.indicators import totals
 from geodata.indicators.rows import ALL, MATERIALISED_MAX_DEPTH, params, record_rows
 from geodata.measures import FACT_MEASURES
 from geodata.rules import CLAP_GAP_DAYS, COUNCIL_SILENT_SQL, LAST_REPORT_SQL, silence_days

@@ -4,8 +4,9 @@ level, of one territory, and its weekly series.
 The whole period, with no record filter, is read from indicator_total (one row per
 territory, `geodata.indicators.totals`). Otherwise the upper levels (state, municipality,
 parish) read indicator_fact (or, with a record filter on, the facts by dimension); below
-a parish the record rows are summed live, their subtrees being small. Both paths group by the child's code, taken from the record's
-territory path, so a drill-down never joins points to polygons. Each indicator's value is
+a parish the record rows are summed live, their subtrees being small. The paths group by
+the child's code, taken from the record's territory path, so a drill-down never joins
+points to polygons. Each indicator's value is
 composed from the sums and the snapshot as its declaration says (`geodata.measures`).
 """
 
@@ -187,7 +188,7 @@ def level_values(
     for depth in sorted({n.depth for n in nodes}):
         group = [n for n in nodes if n.depth == depth]
         sums.update(_sums(conn, _Target(group, depth, prefix), period, today, filters))
-    snap = _snapshot(conn, _Target(nodes, 0, prefix))
+    snap = _snapshot(conn, _Target(nodes, 0, prefix))  # the snapshot is keyed by code: one read for every depth
     return {n.code: compose(sums.get(n.code, {}), snap.get(n.code, {}), only) for n in nodes}
 
 

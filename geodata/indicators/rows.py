@@ -42,32 +42,30 @@ def record_rows(territory_filter: str, record_filter: RecordFilter = NO_FILTER,
     sources = {SUMS[n].source for n in wanted}
     branches = {
         "case_reported": f"""
-        SELECT c.territory_id, c.reported_date AS day, '' AS round, {{cols}}
+        SELECT c.territory_id, c.reported_date AS day, '' AS round, {select_list("case_reported", wanted)}
           FROM case_report c WHERE {f.format(col='c.territory_id')} AND {cases}""",
         "case_resolved": f"""
-        SELECT c.territory_id, c.resolved_date AS day, '' AS round, {{cols}}
+        SELECT c.territory_id, c.resolved_date AS day, '' AS round, {select_list("case_resolved", wanted)}
           FROM case_report c
          WHERE c.resolved_date IS NOT NULL AND c.status IN ('resolved', 'closed') AND {f.format(col='c.territory_id')}
            AND {cases}""",
         "project": f"""
-        SELECT p.territory_id, coalesce(p.start_date, p.created_at::date) AS day, p.consultation_round AS round, {{cols}}
+        SELECT p.territory_id, coalesce(p.start_date, p.created_at::date) AS day, p.consultation_round AS round, {select_list("project", wanted)}
           FROM project p WHERE {f.format(col='p.territory_id')} AND {projects}""",
         "deposit": f"""
-        SELECT p.territory_id, d.deposit_date AS day, p.consultation_round AS round, {{cols}}
+        SELECT p.territory_id, d.deposit_date AS day, p.consultation_round AS round, {select_list("deposit", wanted)}
           FROM deposit d JOIN project p ON p.id = d.project_id WHERE {f.format(col='p.territory_id')} AND {projects}""",
         "delivery": f"""
-        SELECT k.territory_id, cd.delivery_date AS day, '' AS round, {{cols}}
+        SELECT k.territory_id, cd.delivery_date AS day, '' AS round, {select_list("delivery", wanted)}
           FROM clap_delivery cd JOIN clap k ON k.id = cd.clap_id WHERE {f.format(col='k.territory_id')}""",
         "agreement": f"""
-        SELECT a.municipality_id AS territory_id, a.cabinet_date AS day, '' AS round, {{cols}}
+        SELECT a.municipality_id AS territory_id, a.cabinet_date AS day, '' AS round, {select_list("agreement", wanted)}
           FROM agreement a WHERE {f.format(col='a.municipality_id')}""",
     }
     unknown = sources - set(branches)
     if unknown:
         raise KeyError(f"no record rows for the sources {sorted(unknown)}")
-    return "\n        UNION ALL".join(
-        sql.replace("{cols}", select_list(source, wanted)) for source, sql in branches.items() if source in sources
-    )
+    return "\n        UNION ALL".join(sql for source, sql in branches.items() if source in sources)
 
 
 def params(today: dt.date | None = None) -> dict:
