@@ -1,9 +1,10 @@
 """Debian's Chromium under Playwright, for the benchmarks that need a real browser: the
 journey the concurrency benchmark replays, and the throttled first visit.
 
-"The map is drawn" means what a person sees: the choropleth trace holds its territories
-and MapLibre has loaded its style, the boundary file and every tile it asked for — not
-`networkidle`, which a map with an interval or a slow tile never reaches.
+"The map is drawn" means what a person sees: the room map's figure holds its territories
+and MapLibre is idle after drawing it, with its boundary file and every tile it asked for
+loaded (`assets/room-map.js`) — not `networkidle`, which a map with an interval or a slow
+tile never reaches.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 
 MAP_DRAWN_JS = """() => {
-    const gd = document.querySelector('#map .js-plotly-plot');
-    if (!gd || !gd.data || !gd.data[0] || !gd._fullLayout || !gd._fullLayout.map) return false;
-    const n = (gd.data[0].locations || []).length;
-    const m = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-    return n > 0 && !!m && m.loaded() && m.areTilesLoaded();
+    const node = document.getElementById('map');
+    const figure = node && node.figure;
+    if (!figure || !figure.data[0] || !(figure.data[0].locations || []).length) return false;
+    const m = node.salaMap;
+    return node.dataset.drawn === '1' && !!m && m.loaded() && m.areTilesLoaded();
 }"""
 
 
@@ -43,4 +44,4 @@ def wait_for_map(page, timeout_ms: float = 120_000) -> None:
 
 
 def map_codes(page) -> list[str]:
-    return page.evaluate("document.querySelector('#map .js-plotly-plot').data[0].locations")
+    return page.evaluate("document.getElementById('map').figure.data[0].locations")

@@ -18,7 +18,7 @@ from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 
-from dashboard import auth, bundles, headers, ids, plotly_bundle, request_guard, static_cache, texts
+from dashboard import auth, bundles, headers, ids, maplibre_bundle, plotly_bundle, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
 from layers import web
 from geodata.database import get_engine, get_read_engine, is_unavailable, ping
@@ -195,12 +195,11 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
         index_string=INDEX_STRING,
     )
     # Dash interpolates its English placeholder into {%app_entry%}: ours is in Spanish. The
-    # head names the grid's deferred bundle and preloads plotly.js (dashboard.bundles).
+    # head names the grid's deferred bundle and preloads the map's library (dashboard.bundles).
     bundles.install()
     prefix = app.config.requests_pathname_prefix
-    head = bundles.head_tags(prefix)
     app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{
-        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head,
+        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + bundles.head_tags(request.path, prefix),
         "scripts": bundles.page_scripts(parts.get("scripts", ""), request.path, prefix)})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter
@@ -215,6 +214,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     jobs = JobQueue.from_settings(engine_getter, settings)
     web.register(server, engine_getter, auth.current_actor, jobs=jobs, read_engine_getter=read_engine_getter)
     plotly_bundle.register(server)
+    maplibre_bundle.register(server)
     server.after_request(_cache_headers)
     headers.install(app, settings.basemap_url)
     app.layout = shell()

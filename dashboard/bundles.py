@@ -22,9 +22,11 @@ the page, what sits below it comes when it is needed.
   first paint, and its timer polyfills then carry React's scheduling. dash-renderer and
   dash_table need only its `regeneratorRuntime`, which `assets/00-regenerator-runtime.js`
   defines (an asset: written before them).
-- **plotly.js preloaded.** The map's library (`dashboard.plotly_bundle`, ≈ 680 kB) is the
-  largest thing the first screen needs; it is requested from the page's head, at the
-  same time as the other scripts, not after the layout and the graph's chunk.
+- **The room's map without plotly.js.** The room draws its map with MapLibre
+  (`dashboard.maplibre_bundle`, ≈ 175 kB brotli, its script preloaded from the head) and
+  its weekly charts, below the grid, mount when they are reached: plotly.js (≈ 680 kB) is
+  then not part of the room's first visit. Other pages draw Plotly on their first
+  screen, and preload it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from dash import _dash_renderer, dcc
 from dash.fingerprint import build_fingerprint
 from markupsafe import escape
 
-from dashboard import plotly_bundle
+from dashboard import maplibre_bundle, plotly_bundle
 
 GRID_BUNDLE = "dash_ag_grid.min.js"
 GRID_META = "sala-grid-script"
@@ -71,18 +73,30 @@ def grid_bundle_url(prefix: str = "/") -> str:
     return f"{prefix}_dash-component-suites/dash_ag_grid/{fingerprint}"
 
 
-def head_tags(prefix: str = "/") -> str:
-    """What the page's head gains: the grid bundle's address, plotly.js's preload."""
+def is_room(path: str, prefix: str = "/") -> bool:
+    return path in (prefix, prefix.rstrip("/") or "/")
+
+
+def head_tags(path: str, prefix: str = "/") -> str:
+    """What the page's head gains: the addresses of the grid's bundle and of MapLibre (which
+    the room's map fetches when it is reached from another page); on the room, MapLibre's
+    style and the preload of its script; elsewhere plotly.js's preload."""
+    script, style = maplibre_bundle.url("maplibre-gl.js", prefix), maplibre_bundle.url("maplibre-gl.css", prefix)
+    tags = (f'<meta name="{GRID_META}" content="{escape(grid_bundle_url(prefix))}">'
+            f'<meta name="sala-maplibre-script" content="{escape(script)}">'
+            f'<meta name="sala-maplibre-style" content="{escape(style)}">')
+    if is_room(path, prefix):
+        return tags + f'<link rel="stylesheet" href="{escape(style)}"><link rel="preload" href="{escape(script)}" as="script">'
     plotly = prefix.rstrip("/") + plotly_bundle.DASH_PLOTLY_PATH
-    return (f'<meta name="{GRID_META}" content="{escape(grid_bundle_url(prefix))}">'
-            f'<link rel="preload" href="{escape(plotly)}" as="script">')
+    return tags + f'<link rel="preload" href="{escape(plotly)}" as="script">'
 
 
 def page_scripts(scripts: str, path: str, prefix: str = "/") -> str:
-    """The page's script tags: on any page but the room, the grid's bundle among them again
-    (right before the app's own assets, after React, which it needs)."""
-    if path in (prefix, prefix.rstrip("/") or "/"):
-        return scripts
-    tag = f'<script src="{escape(grid_bundle_url(prefix))}"></script>'
+    """The page's script tags, right before the app's own assets (after React): on the room,
+    MapLibre; on any other page, the grid's bundle among them again."""
+    if is_room(path, prefix):
+        tag = f'<script src="{escape(maplibre_bundle.url("maplibre-gl.js", prefix))}"></script>'
+    else:
+        tag = f'<script src="{escape(grid_bundle_url(prefix))}"></script>'
     at = scripts.find('<script src="' + prefix + "assets/")
     return scripts[:at] + tag + scripts[at:] if at >= 0 else tag + scripts

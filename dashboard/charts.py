@@ -10,10 +10,13 @@ from dashboard import texts
 from dashboard.figures import FONT, SEPARATORS
 
 
+CHART_HEIGHT = 240  # px; the room keeps a chart's place at this height until it is drawn
+
+
 def _chart_layout(title: str, **extra) -> dict:
     return dict(
         title={"text": title, "font": {"size": 14}},
-        height=240,
+        height=CHART_HEIGHT,
         margin={"l": 50, "r": 10, "t": 40, "b": 30},
         legend={"orientation": "h", "y": -0.2},
         separators=SEPARATORS,

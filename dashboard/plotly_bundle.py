@@ -12,27 +12,17 @@ fails when the code uses one.
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask
+
+from dashboard.prebuilt import Prebuilt
 
 # Every plotly trace type the dashboard's figures use; the build script reads this list.
 TRACES = ("bar", "choroplethmap", "densitymap", "scatter", "scattermap")
 BUNDLE = Path(__file__).parent / "static" / "plotly-sala.min.js"
 DASH_PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-
-
-@cache
-def _files() -> tuple[bytes, bytes, str]:
-    plain = BUNDLE.read_bytes()
-    brotli = BUNDLE.with_name(BUNDLE.name + ".br").read_bytes()
-    return plain, brotli, hashlib.sha1(plain).hexdigest()[:16]
-
-
-def _accepts_brotli() -> bool:
-    return any(coding.strip().split(";")[0] == "br" for coding in request.headers.get("Accept-Encoding", "").split(","))
+PREBUILT = Prebuilt(BUNDLE, "text/javascript")
 
 
 def register(server: Flask) -> None:
@@ -41,16 +31,5 @@ def register(server: Flask) -> None:
 
     @server.route(DASH_PLOTLY_PATH)
     def plotly_bundle():
-        plain, brotli, etag = _files()
-        if etag in request.if_none_match:
-            response = Response(status=304)
-        elif _accepts_brotli():
-            response = Response(brotli, mimetype="text/javascript")
-            response.headers["Content-Encoding"] = "br"
-        else:
-            response = Response(plain, mimetype="text/javascript")
-        response.set_etag(etag)
-        response.headers["Vary"] = "Accept-Encoding"
         # The address carries no version: a browser revalidates (304 when unchanged).
-        response.headers["Cache-Control"] = "public, no-cache"
-        return response
+        return PREBUILT.response()

@@ -41,32 +41,18 @@
       legend.dataset.fitted = "1";
       if (window.matchMedia(NARROW).matches) legend.open = false;
     }
-    var gd = panel.querySelector(".js-plotly-plot");
-    var m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-    if (m && m.loaded()) panel.classList.add("map-ready");
+    var node = panel.querySelector(".sala-map");
+    if (node && node.salaMap && node.salaMap.loaded()) panel.classList.add("map-ready");
   }, 200);
 
-  // Each view's territory fitted to the map's real frame with padding (the server's zoom assumes
-  // 820×560): once per view, and again when the frame changes size by the user's own toggle.
-  function fit(force) {
-    var gd = document.querySelector("#map-panel .js-plotly-plot");
-    var meta = gd && gd.layout && gd.layout.meta;
-    var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    if (!meta || !meta.fit || !sub || !sub.map) return;
-    var key = String(meta.fit_key) + ":" + meta.fit.join(",");
-    // A later redraw of the same view may put the server's guess back: fit again then too.
-    var guessed = Math.abs(sub.map.getZoom() - meta.server_zoom) < 0.005 && gd.dataset.fitZoom !== String(meta.server_zoom);
-    if (!force && gd.dataset.fitKey === key && !guessed) return;
-    var box = meta.fit, frame = gd.getBoundingClientRect();
-    if (frame.width < 50 || frame.height < 50) return;
-    var pad = Math.round(Math.min(frame.width, frame.height) * 0.04) + 8;
-    gd.dataset.fitKey = key;
-    sub.map.fitBounds([[box[0], box[1]], [box[2], box[3]]], {padding: pad, animate: false, maxZoom: 16});
-    gd.dataset.fitZoom = String(Math.round(sub.map.getZoom() * 1000) / 1000);
+  // The map fits each new view to its real frame itself (assets/room-map.js); when the frame
+  // changes size by the user's own toggle, it fits the view again.
+  function fit() {
+    var node = document.querySelector("#map-panel .sala-map");
+    if (node && node.fit) node.fit();
   }
-  setInterval(function () { fit(false); }, 250);
-  document.addEventListener("fullscreenchange", function () { setTimeout(function () { fit(true); }, 150); });
+  document.addEventListener("fullscreenchange", function () { setTimeout(fit, 150); });
   document.addEventListener("click", function (event) {
-    if (event.target.closest("#panel-toggle")) setTimeout(function () { fit(true); }, 150);
+    if (event.target.closest("#panel-toggle")) setTimeout(fit, 150);
   });
 })();

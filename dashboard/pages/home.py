@@ -20,13 +20,15 @@ from dashboard import operations_vm as ops
 from dashboard import records_vm
 from dashboard import timeline_vm
 from dashboard import viewmodels as vm
+from dashboard.charts import CHART_HEIGHT
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
+from dashboard.components.map_components import Lazy, RoomMap
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/", title=texts.APP_TITLE, name=texts.NAV_ROOM)
 
-GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "locale": "es"}
+CHART_CONFIG = {"displaylogo": False, "locale": "es"}
 
 
 def _filter_value(view, name: str):
@@ -246,7 +248,7 @@ def map_panel(room, card: list | None = None) -> html.Div:
     return html.Div(
         [
             html.Div(html.Span(texts.MAP_LOADING), className="map-loading", role="status"),
-            dcc.Graph(id=ids.MAP, figure=room.figure, config=GRAPH_CONFIG, className="map", responsive=True),
+            RoomMap(id=ids.MAP, figure=room.figure, className="map", label=texts.MAP_LABEL),
             html.Details(
                 [html.Summary(texts.LEGEND_TOGGLE, className="legend-toggle"),
                  html.Div(parts.legend(room.legend), id=ids.LEGEND),
@@ -357,9 +359,10 @@ def layout(**query) -> html.Div:
                     ),
                     html.Div(
                         [
-                            dcc.Graph(id=ids.CHART_CASES, figure=room.charts["cases"], config={"displaylogo": False, "locale": "es"}),
-                            dcc.Graph(id=ids.CHART_DEPOSITS, figure=room.charts["deposits"], config={"displaylogo": False, "locale": "es"}),
-                            dcc.Graph(id=ids.CHART_DELIVERIES, figure=room.charts["deliveries"], config={"displaylogo": False, "locale": "es"}),
+                            # Below the grid: drawn (and plotly.js loaded) when reached.
+                            Lazy(dcc.Graph(id=chart_id, figure=room.charts[key], config=CHART_CONFIG), height=f"{CHART_HEIGHT}px")
+                            for chart_id, key in ((ids.CHART_CASES, "cases"), (ids.CHART_DEPOSITS, "deposits"),
+                                                  (ids.CHART_DELIVERIES, "deliveries"))
                         ],
                         className="charts",
                     ),

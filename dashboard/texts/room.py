@@ -89,6 +89,7 @@ TIMELINE_WEEK = "Semana del {date}"
 TIMELINE_LEGEND = "Casos reportados, semana del {date}"
 TIMELINE_SCHEME = "{scheme}; las mismas clases todas las semanas"
 MAP_LOADING = "Cargando el mapa…"
+MAP_LABEL = "Mapa de la sala: territorios coloreados según el indicador"
 RELATIVE_PERIODS = "Períodos"
 OPERATOR_ON = "Modo operador activo: se actualiza cada {seconds} s."
 

@@ -27,21 +27,21 @@ def test_communal_layers_from_the_picker(page, live_server):
     wait_for_map(page, 25)
     page.get_by_label("Cuadrantes de paz").check()
     page.get_by_label("Empresas comunales").check()
-    page.wait_for_function(f"() => {MAP_JS}.data.length === 3")
-    names = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => t.name)")
+    page.wait_for_function(f"() => {MAP_JS}.figure.data.length === 3")
+    names = page.evaluate(f"{MAP_JS}.figure.data.slice(1).map(t => t.name)")
     assert names == ["Cuadrantes de paz", "Empresas comunales"]
-    hover = page.evaluate(f"{MAP_JS}.data[1].customdata[0][3]")
+    hover = page.evaluate(f"{MAP_JS}.figure.data[1].customdata[0][3]")
     assert "Sin reporte reciente" in hover and "Casos de seguridad" in hover
     page.wait_for_function("() => window.location.search.includes('quadrants')")
     # Into a municipality: the quadrants themselves and each business, with their popups.
     page.goto(live_server + "/?territory=0101&layers=quadrants,defense_plans,peace_judges")
     wait_for_map(page)
-    page.wait_for_function(f"() => {MAP_JS}.data.length === 4")
-    kinds = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => [t.type, t.name, (t.locations || t.lon).length])")
+    page.wait_for_function(f"() => {MAP_JS}.figure.data.length === 4")
+    kinds = page.evaluate(f"{MAP_JS}.figure.data.slice(1).map(t => [t.type, t.name, (t.locations || t.lon).length])")
     assert [k[:2] for k in kinds] == [["choroplethmap", "Cuadrantes de paz"], ["scattermap", "Planes de defensa"],
                                       ["scattermap", "Jueces de paz"]]
     assert all(n > 0 for *_, n in kinds)
-    assert "Última revisión" in page.evaluate(f"{MAP_JS}.data[2].hovertemplate")
+    assert "Última revisión" in page.evaluate(f"{MAP_JS}.figure.data[2].hovertemplate")
     screenshot(page, "room-communal-layers")
 
 

@@ -34,7 +34,7 @@ def test_choosing_a_classification_recolours_and_counts_every_territory(page, li
     counts = legend_counts(page)
     assert sum(counts) == n and len(page.locator("#legend .legend-item").all()) <= 4  # 3 classes (+ «Sin datos»)
     # The map's classes follow the legend: as many territories per class index.
-    z = page.evaluate(f"{MAP_JS}.data[0].z")
+    z = page.evaluate(f"{MAP_JS}.figure.data[0].z")
     assert sorted({v for v in z if v >= 0}) == list(range(len([v for v in set(z) if v >= 0])))
     screenshot(page, "map-room-quantiles-3")
     page.reload()
@@ -72,7 +72,7 @@ def test_a_shared_case_link_opens_the_room_with_its_card(page, live_server, demo
     assert page.inner_text("#case-panel .case-title") == f"Caso {code}"
     assert "Historial" in panel.inner_text()
     # The map is on it: the case's layer drawn, the record's halo, the URL keeps the link.
-    names = page.evaluate(f"{MAP_JS}.data.map(t => t.name)")
+    names = page.evaluate(f"{MAP_JS}.figure.data.map(t => t.name)")
     assert "seleccion" in names and "Casos 1x10" in names
     assert f"caso={code}" in page.evaluate("window.location.search")
     screenshot(page, "map-room-shared-case")

@@ -16,27 +16,26 @@ from tests.e2e.conftest import ARTIFACTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
-MAP_JS = "document.querySelector('#map .js-plotly-plot')"
+MAP_JS = "document.getElementById('map')"
 
 
 def wait_for_map(page, count: int | None = None) -> None:
     """Until the choropleth holds `count` territories (any, if None) and MapLibre has drawn
-    them (its style and the boundary file are loaded)."""
+    them (the boundary file loaded, the map idle after the figure's last change)."""
     page.wait_for_function(
         f"""(count) => {{
             const gd = {MAP_JS};
-            if (!gd || !gd.data || !gd.data[0] || !gd._fullLayout || !gd._fullLayout.map) return false;
-            const n = gd.data[0].locations.length;
+            if (!gd || !gd.figure || !gd.figure.data[0] || !gd.salaMap) return false;
+            const n = gd.figure.data[0].locations.length;
             if (count !== null && n !== count) return false;
-            const m = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-            return n > 0 && m && m.loaded();
+            return n > 0 && gd.dataset.drawn === '1' && gd.salaMap.loaded();
         }}""",
         arg=count,
     )
 
 
 def map_locations(page) -> list[str]:
-    return page.evaluate(f"{MAP_JS}.data[0].locations")
+    return page.evaluate(f"{MAP_JS}.figure.data[0].locations")
 
 
 def grid_rows(page, grid_id: str) -> list[dict]:
@@ -57,7 +56,7 @@ def screen_point(page, lon: float, lat: float) -> tuple[float, float]:
     return tuple(page.evaluate(
         f"""([lon, lat]) => {{
             const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
+            const m = gd.salaMap;
             const p = m.project([lon, lat]);
             const box = m.getCanvas().getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
@@ -73,9 +72,9 @@ def loneliest_point(page) -> tuple[float, float, str]:
     return page.evaluate(
         f"""() => {{
             const gd = {MAP_JS};
-            const m = gd._fullLayout.map._subplot.map;
+            const m = gd.salaMap;
             const box = m.getCanvas().getBoundingClientRect();
-            const t = gd.data[1];
+            const t = gd.figure.data[1];
             const pts = t.lon.map((lon, i) => {{
                 const p = m.project([lon, t.lat[i]]);
                 return [p.x, p.y, t.customdata[i][t.customdata[i].length - 1]];
@@ -103,7 +102,7 @@ def test_home_shows_the_25_first_level_units(page, live_server, demo_engine):
     assert len(states) == 25 and set(map_locations(page)) == states
     # The boundary file behind the map really holds the 25 polygons.
     features = page.evaluate(
-        f"(() => {{ const gd = {MAP_JS}; return window.PlotlyGeoAssets[gd.data[0].geojson].features.length; }})()"
+        f"async () => {{ const gd = {MAP_JS}; return (await window.salaBoundaries.get(gd.figure.data[0].geojson)).features.length; }}"
     )
     assert features == 25
     assert {r["code"] for r in grid_rows(page, "grid")} == states
@@ -165,12 +164,12 @@ def test_click_on_the_map_goes_one_level_down(page, live_server, demo_engine):
 def test_point_layers_aggregated_then_individual(page, live_server):
     page.goto(live_server + "/?layers=cases,projects,claps")
     wait_for_map(page, 25)
-    traces = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => [t.name, t.lon.length])")
+    traces = page.evaluate(f"{MAP_JS}.figure.data.slice(1).map(t => [t.name, t.lon.length])")
     assert [name for name, _ in traces] == ["Casos 1x10", "Proyectos", "CLAP"]
     assert all(0 < n <= 25 for _, n in traces)  # one bubble per state with records
     page.goto(live_server + "/?territory=0101&layers=cases,projects,claps")
     wait_for_map(page)
-    individual = page.evaluate(f"{MAP_JS}.data.slice(1).map(t => t.lon.length)")
+    individual = page.evaluate(f"{MAP_JS}.figure.data.slice(1).map(t => t.lon.length)")
     assert all(n > 25 for n in individual)
     screenshot(page, "map-room-points")
 
@@ -180,7 +179,7 @@ def test_commune_outlines_load_as_vector_tiles(page, live_server):
     page.on("response", lambda r: tiles.append(r.status) if "/tiles/communes/" in r.url else None)
     page.goto(live_server + "/?territory=0101&layers=communes")
     wait_for_map(page)
-    page.wait_for_function(f"() => {MAP_JS}._fullLayout.map._subplot.map.areTilesLoaded()")
+    page.wait_for_function(f"() => {MAP_JS}.salaMap.areTilesLoaded()")
     assert tiles and set(tiles) == {200}
 
 
@@ -188,15 +187,15 @@ def test_switching_the_indicator_changes_map_and_legend(page, live_server):
     page.goto(live_server + "/?territory=15")
     wait_for_map(page)
     legend_before = page.inner_text("#legend")
-    z_before = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    z_before = page.evaluate(f"{MAP_JS}.figure.data[0].customdata.map(c => c[2])")
     page.click("#indicator")
     page.get_by_role("option", name="Cobertura CLAP").click()
     page.wait_for_function("() => document.querySelector('#legend').innerText.includes('Cobertura CLAP')")
     assert page.inner_text("#legend") != legend_before
-    z_after = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    z_after = page.evaluate(f"{MAP_JS}.figure.data[0].customdata.map(c => c[2])")
     assert z_after != z_before and all(v.endswith("%") or v == "—" for v in z_after)
     # Only the values travelled: the same boundary file is still the map's geometry.
-    assert page.evaluate(f"{MAP_JS}.data[0].geojson").startswith("/geo/children/15.json")
+    assert page.evaluate(f"{MAP_JS}.figure.data[0].geojson").startswith("/geo/children/15.json")
     page.wait_for_function("() => window.location.search.includes('indicator=clap_coverage')")
     screenshot(page, "map-room-indicator")
 
@@ -225,21 +224,21 @@ def test_map_of_solutions_lists_the_municipality_agreements(page, live_server, d
 def test_operator_mode_refreshes_in_place(page, live_server):
     page.goto(live_server + "/?territory=0101&layers=cases")
     wait_for_map(page)
-    before = page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()")
+    before = page.evaluate(f"{MAP_JS}.salaMap.getZoom()")
     # The operator zooms in with the mouse wheel, as in the room.
     box = page.locator("#map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, -600)
     page.wait_for_function(
-        f"(z) => {{ const m = {MAP_JS}._fullLayout.map._subplot.map; return !m.isMoving() && m.getZoom() > z + 0.5; }}",
+        f"(z) => {{ const m = {MAP_JS}.salaMap; return !m.isMoving() && m.getZoom() > z + 0.5; }}",
         arg=before,
     )
-    zoom = page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()")
+    zoom = page.evaluate(f"{MAP_JS}.salaMap.getZoom()")
     page.get_by_label("Modo operador (actualización automática)").check()
     # The app under test refreshes every 5 s; the news line appears after the first refresh.
     page.wait_for_function("() => document.querySelector('#news').innerText.includes('desde')", timeout=30_000)
     assert "novedades" in page.inner_text("#news").lower()
-    assert page.evaluate(f"{MAP_JS}._fullLayout.map._subplot.map.getZoom()") == pytest.approx(zoom)
+    assert page.evaluate(f"{MAP_JS}.salaMap.getZoom()") == pytest.approx(zoom)
     assert "territory=0101" in page.evaluate("window.location.search")
     assert breadcrumb_text(page) == "Venezuela › Distrito Capital › Libertador"
 
@@ -301,7 +300,7 @@ def test_record_filters_travel_in_the_url_to_the_points_and_the_download(page, l
     assert "category=water" in page.get_attribute("#export-link", "href")
     assert "registros individuales (desde el municipio) y a las descargas" in page.inner_text("#filters-note")
     # The point layer holds water cases only (every popup names the category).
-    categories = page.evaluate(f"{MAP_JS}.data[1].customdata.map(d => JSON.stringify(d))")
+    categories = page.evaluate(f"{MAP_JS}.figure.data[1].customdata.map(d => JSON.stringify(d))")
     assert categories and all("Agua" in c for c in categories)
     screenshot(page, "map-room-filters")
     # "Solo vencidos" goes to the URL and the download at once.
@@ -385,7 +384,7 @@ def test_first_screen_is_map_first_and_names_what_is_new_and_late(page, live_ser
     # A click drills the map there.
     entry.locator("button").click()
     page.wait_for_function(f"() => window.location.search.includes('territory={DEMO_PATTERNS['spike']}')")
-    page.wait_for_function(f"() => {MAP_JS}.data[0].locations.every(c => c.startsWith('{DEMO_PATTERNS['spike']}'))")
+    page.wait_for_function(f"() => {MAP_JS}.figure.data[0].locations.every(c => c.startsWith('{DEMO_PATTERNS['spike']}'))")
     wait_for_map(page)
     assert all(code.startswith(DEMO_PATTERNS["spike"]) for code in map_locations(page))
     assert breadcrumb_text(page).count("›") == 2
@@ -442,11 +441,10 @@ def test_phone_has_the_map_first_and_the_controls_in_a_drawer(page, live_server)
 
 
 FITTED = """() => {
-  const gd = document.querySelector('#map-panel .js-plotly-plot');
-  const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-  if (!sub || !gd.dataset.fitKey) return null;
-  const [xmin, ymin, xmax, ymax] = gd.layout.meta.fit;
-  const a = sub.map.project([xmin, ymax]), b = sub.map.project([xmax, ymin]);
+  const gd = document.querySelector('#map-panel .sala-map');
+  if (!gd || !gd.salaMap || !gd.dataset.placed) return null;
+  const [xmin, ymin, xmax, ymax] = gd.figure.layout.meta.fit;
+  const a = gd.salaMap.project([xmin, ymax]), b = gd.salaMap.project([xmax, ymin]);
   const r = gd.getBoundingClientRect();
   return {left: a.x, top: a.y, right: b.x, bottom: b.y, width: r.width, height: r.height};
 }"""

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 def choropleth(page) -> dict[str, tuple[int, str]]:
     """Per state code: its class (z) and the value its hover shows."""
-    data = page.evaluate(f"(() => {{ const d = {MAP_JS}.data[0]; return [d.locations, d.z, d.customdata.map(c => c[2])]; }})()")
+    data = page.evaluate(f"(() => {{ const d = {MAP_JS}.figure.data[0]; return [d.locations, d.z, d.customdata.map(c => c[2])]; }})()")
     return {code: (z, value) for code, z, value in zip(*data)}
 
 
@@ -42,7 +42,7 @@ def test_choosing_agua_recolours_the_national_choropleth(page, live_server, demo
     page.get_by_role("option", name="Agua", exact=True).click()
     page.wait_for_function("() => window.location.search.includes('category=water')")
     page.wait_for_function(
-        f"(before) => JSON.stringify({MAP_JS}.data[0].customdata.map(c => c[2])) !== before",
+        f"(before) => JSON.stringify({MAP_JS}.figure.data[0].customdata.map(c => c[2])) !== before",
         arg=__import__("json").dumps([v for _z, v in before.values()]),
     )
     wait_for_map(page, len(before))
@@ -75,8 +75,8 @@ def test_variation_against_the_previous_period_on_kpis_and_map(page, live_server
     wait_for_map(page)
     # A diverging scale centred at 0: white («Sin cambio») in the middle of the legend.
     assert "Sin cambio" in page.inner_text("#legend")
-    scale = page.evaluate(f"{MAP_JS}.data[0].colorscale.map(s => s[1])")
+    scale = page.evaluate(f"{MAP_JS}.figure.data[0].colorscale.map(s => s[1])")
     assert "#f7f7f7" in scale and "#2166ac" in scale
-    hovers = page.evaluate(f"{MAP_JS}.data[0].customdata.map(c => c[2])")
+    hovers = page.evaluate(f"{MAP_JS}.figure.data[0].customdata.map(c => c[2])")
     assert any(h.startswith(("+", "−")) for h in hovers) and all("vs." in h for h in hovers)
     screenshot(page, "map-room-variation")

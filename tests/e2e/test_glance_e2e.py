@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 def _shown_count(page, code: str) -> int:
     """The count the choropleth's hover gives for a territory (its formatted value)."""
-    value = page.evaluate(f"(code) => {MAP_JS}.data[0].customdata.find(c => c[0] === code)[2]", code)
+    value = page.evaluate(f"(code) => {MAP_JS}.figure.data[0].customdata.find(c => c[0] === code)[2]", code)
     return int(str(value).replace(".", ""))
 
 
@@ -58,7 +58,7 @@ def test_the_timeline_plays_the_choropleth_week_by_week(page, live_server, demo_
     week = _week(page)
     page.wait_for_function("(w) => document.querySelector('#timeline-label').innerText.endsWith(w)",
                            arg=dt.date.fromisoformat(week).strftime("%d/%m/%Y"))
-    page.wait_for_function(f"([code, n]) => {MAP_JS}.data[0].customdata.find(c => c[0] === code)[2].replace('.', '') == String(n)",
+    page.wait_for_function(f"([code, n]) => {MAP_JS}.figure.data[0].customdata.find(c => c[0] === code)[2].replace('.', '') == String(n)",
                            arg=[state, _cases_in_week(demo_engine, state, week)])
     screenshot(page, "room-timeline-1920")
     # A reload keeps the week; a drill-down keeps it too.

@@ -44,11 +44,17 @@ def test_page_is_spanish_with_spanish_toolbar_and_dropdowns(page, live_server):
     wait_for_map(page)
     assert page.evaluate("document.documentElement.lang") == "es"
     assert page.title() == "Sala de Autogobierno"
-    # Plotly's own toolbar reads its `es` locale (served by the app, not a CDN).
-    titles = page.eval_on_selector_all("#map .modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")
-    assert titles and not any("Download" in (t or "") or "Zoom" in (t or "") for t in titles), titles
-    chart_titles = page.eval_on_selector_all(".modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")
+    # The map's buttons (MapLibre's, with its Spanish locale, and ours) and the canvas' name.
+    titles = page.eval_on_selector_all("#map .maplibregl-ctrl button", "els => els.map(e => e.title)")
+    assert {"Acercar", "Alejar", "Restablecer la vista", "Descargar el mapa como PNG"} <= set(titles), titles
+    assert not any(word in t for t in titles for word in ("Zoom", "Download", "Reset", "Toggle")), titles
+    assert page.get_attribute("#map canvas", "aria-label") == "Mapa"
+    # The weekly charts below the grid are drawn when reached; Plotly's toolbar reads its `es` locale.
+    page.locator(".charts").scroll_into_view_if_needed()
+    page.wait_for_selector(".charts .js-plotly-plot .modebar-btn", state="attached")
+    chart_titles = page.eval_on_selector_all(".charts .modebar-btn", "els => els.map(e => e.getAttribute('data-title'))")
     assert any((t or "").startswith("Descargar") for t in chart_titles), chart_titles
+    assert not any("Download" in (t or "") or "Zoom" in (t or "") for t in chart_titles), chart_titles
     # A dropdown's search and its «no results».
     page.click(f"#{'round'} .dash-dropdown") if page.locator("#round .dash-dropdown").count() else page.click("#round")
     search = page.locator("input[type=search], .dash-dropdown-search input, .dash-dropdown-search").first
@@ -132,5 +138,9 @@ def test_the_page_runs_the_partial_plotly_bundle(page, live_server):
 
     page.goto(live_server + "/")
     wait_for_map(page)
+    # The room's map is MapLibre's own: plotly.js is not loaded for it…
+    assert page.evaluate("!!document.querySelector('#map .maplibregl-canvas') && typeof window.Plotly === 'undefined'")
+    # …but for the weekly charts, once they are reached: the partial bundle.
+    page.locator(".charts").scroll_into_view_if_needed()
+    page.wait_for_function("() => window.Plotly && document.querySelectorAll('.charts .js-plotly-plot').length === 3")
     assert sorted(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")) == sorted(TRACES)
-    assert page.evaluate("Plotly.version") and page.evaluate("!!document.querySelector('#map .maplibregl-canvas')")

@@ -14,7 +14,7 @@ from tests.e2e.test_dashboard_e2e import MAP_JS, wait_for_map
 pytestmark = pytest.mark.e2e
 
 RENDERED_SILENT = f"""() => {{
-    const map = {MAP_JS}._fullLayout.map._subplot.map;
+    const map = {MAP_JS}.salaMap;
     const ids = map.getStyle().layers.filter(l => l['source-layer'] === 'reporting').map(l => l.id);
     if (!ids.length) return null;
     return [...new Set(map.queryRenderedFeatures({{layers: ids}}).map(f => f.properties.code))].sort();
@@ -41,7 +41,7 @@ def test_the_reporting_layer_shows_the_demos_silent_councils(page, live_server, 
     page.on("response", lambda r: tiles.append(r.status) if "/tiles/reporting/" in r.url else None)
     page.goto(live_server + "/?territory=0101&layers=reporting")
     wait_for_map(page)
-    page.wait_for_function(f"() => {MAP_JS}._fullLayout.map._subplot.map.areTilesLoaded()")
+    page.wait_for_function(f"() => {MAP_JS}.salaMap.areTilesLoaded()")
     assert tiles and set(tiles) == {200}
     page.wait_for_function(f"() => {{ const c = ({RENDERED_SILENT})(); return c && c.length > 0; }}")
     rendered = set(page.evaluate(RENDERED_SILENT))

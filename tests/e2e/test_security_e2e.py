@@ -36,7 +36,7 @@ def test_pages_draw_under_the_content_security_policy(page, live_server, path, r
     if ready == "map":
         wait_for_map(page)
         # MapLibre's worker (a blob: URL) drew the vector tiles too.
-        page.wait_for_function("() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map.areTilesLoaded()")
+        page.wait_for_function("() => document.getElementById('map').salaMap.areTilesLoaded()")
     else:
         page.wait_for_selector(ready)
     assert page.evaluate("window.__cspViolations") == []
