@@ -16,10 +16,11 @@ import dash
 from dash import Dash, dcc, html
 from flask import Flask, Response, jsonify, request
 from markupsafe import escape
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dashboard import auth, bundles, headers, ids, maplibre_bundle, plotly_bundle, request_guard, static_cache, texts
 from dashboard.geo import register_geo_routes
+from dashboard.room_vm import country_boundaries_url
 from layers import web
 from geodata.database import get_engine, get_read_engine, is_unavailable, ping
 from geodata.embedded import EmbeddedError
@@ -198,8 +199,19 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     # head names the grid's deferred bundle and preloads the map's library (dashboard.bundles).
     bundles.install()
     prefix = app.config.requests_pathname_prefix
+    def head(path: str) -> str:
+        # The room's page also preloads the country's boundary file (every view draws it);
+        # without the database the page is still written, without that preload.
+        boundaries = None
+        if bundles.is_room(path, prefix):
+            try:
+                boundaries = country_boundaries_url(read_engine_getter())
+            except SQLAlchemyError:
+                boundaries = None
+        return bundles.head_tags(path, prefix, boundaries)
+
     app.interpolate_index = lambda **parts: Dash.interpolate_index(app, **{
-        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + bundles.head_tags(request.path, prefix),
+        **parts, "app_entry": APP_ENTRY, "metas": parts.get("metas", "") + head(request.path),
         "scripts": bundles.page_scripts(parts.get("scripts", ""), request.path, prefix)})
     server.config["SALA_SETTINGS"] = settings
     server.config["SALA_ENGINE_GETTER"] = engine_getter

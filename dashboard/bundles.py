@@ -77,16 +77,20 @@ def is_room(path: str, prefix: str = "/") -> bool:
     return path in (prefix, prefix.rstrip("/") or "/")
 
 
-def head_tags(path: str, prefix: str = "/") -> str:
+def head_tags(path: str, prefix: str = "/", boundaries: str | None = None) -> str:
     """What the page's head gains: the addresses of the grid's bundle and of MapLibre (which
     the room's map fetches when it is reached from another page); on the room, MapLibre's
-    style and the preload of its script; elsewhere plotly.js's preload."""
+    style, the preload of its script and of the `boundaries` file its map fetches first
+    (as `fetch()` asks for it: same-origin credentials); elsewhere plotly.js's preload."""
     script, style = maplibre_bundle.url("maplibre-gl.js", prefix), maplibre_bundle.url("maplibre-gl.css", prefix)
     tags = (f'<meta name="{GRID_META}" content="{escape(grid_bundle_url(prefix))}">'
             f'<meta name="sala-maplibre-script" content="{escape(script)}">'
             f'<meta name="sala-maplibre-style" content="{escape(style)}">')
     if is_room(path, prefix):
-        return tags + f'<link rel="stylesheet" href="{escape(style)}"><link rel="preload" href="{escape(script)}" as="script">'
+        tags += f'<link rel="stylesheet" href="{escape(style)}"><link rel="preload" href="{escape(script)}" as="script">'
+        if boundaries:
+            tags += f'<link rel="preload" href="{escape(boundaries)}" as="fetch" crossorigin="anonymous">'
+        return tags
     plotly = prefix.rstrip("/") + plotly_bundle.DASH_PLOTLY_PATH
     return tags + f'<link rel="preload" href="{escape(plotly)}" as="script">'
 

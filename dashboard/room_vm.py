@@ -40,6 +40,13 @@ def geo_url(parent_code: str | None, version: str) -> str:
     return f"/geo/children/{parent_code or COUNTRY}.json?v={version}"
 
 
+def country_boundaries_url(engine: Engine) -> str:
+    """The country's boundary file: every view of the room draws it (the outline around any
+    territory, the choropleth of the national view), so the room's page preloads it."""
+    with engine.connect() as conn:
+        return geo_url(None, boundary_version(conn))
+
+
 def locate(conn, code: str | None, scope: Scope) -> Place:
     """The Place of `code` (`geodata.place.resolve_place`, the one scope check); a director
     with no territory asked starts at their scope. A leaf territory shows its siblings:

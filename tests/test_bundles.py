@@ -31,6 +31,10 @@ def test_the_page_defers_the_grid_and_brings_the_first_screen_forward(demo_url, 
         assert served.status_code == 200 and served.headers["Content-Encoding"] == "br"
         assert "immutable" in served.headers["Cache-Control"]
         assert served.data == (maplibre_bundle.STATIC / (name + ".br")).read_bytes()
+    # The country's boundary file, which every view of the room draws, is fetched with the scripts.
+    boundaries = re.search(r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous">', page).group(1)
+    assert boundaries.startswith("/geo/children/country.json?v=")
+    assert client.get(boundaries).status_code == 200
     unversioned = client.get("/_sala/maplibre-gl.js", headers={"Accept-Encoding": "identity"})
     assert unversioned.status_code == 200 and "immutable" not in unversioned.headers["Cache-Control"]
     assert unversioned.data.startswith(b"/**\n * MapLibre GL JS")
