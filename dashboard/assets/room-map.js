@@ -329,7 +329,10 @@
     m.touchZoomRotate.disableRotation();
     m.addControl(new window.maplibregl.NavigationControl({showCompass: false}), "top-right");
     m.addControl(buttons(state, node), "top-right");
-    m.addControl(new window.maplibregl.AttributionControl({compact: true}), "bottom-right");
+    // The sources' attribution stays in sight: along the top on a wide map (the legend and the
+    // timeline hold the bottom), along the bottom on a phone (the timeline is under the map there).
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 720px)").matches;
+    m.addControl(new window.maplibregl.AttributionControl({compact: true}), narrow ? "bottom-right" : "top-left");
     state.map = m;
     node.salaMap = m;
     node.fit = function () { if (state.figure) place(node, state, state.figure, true); };

@@ -81,3 +81,20 @@ def test_the_weekly_charts_wait_until_they_are_reached(page, live_server):
     page.wait_for_function("() => document.querySelectorAll('.charts .js-plotly-plot .main-svg').length >= 3")
     after = page.evaluate("[...document.querySelectorAll('.charts > div')].map(d => d.getBoundingClientRect().height)")
     assert after == pytest.approx(heights, abs=2), (heights, after)
+
+
+@pytest.mark.parametrize("width,height", [(1350, 940), (768, 1024), (390, 844)])
+def test_the_attribution_is_in_sight_clear_of_the_legend_and_the_timeline(page, live_server, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_server + "/?territory=0101")
+    wait_for_map(page)
+    attribution = page.locator("#map .maplibregl-ctrl-attrib")
+    assert "geoBoundaries" in attribution.inner_text()
+    a = attribution.bounding_box()
+    frame = page.locator("#map").bounding_box()
+    assert a["x"] >= frame["x"] and a["x"] + a["width"] <= frame["x"] + frame["width"] + 1, (a, frame)
+    for other in ("#legend-toggle", "div.timeline", "#map .maplibregl-ctrl-top-right"):
+        b = page.locator(other).bounding_box()
+        apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+        assert apart, (other, a, b)
