@@ -199,6 +199,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> Dash:
     # head names the grid's deferred bundle and preloads the map's library (dashboard.bundles).
     bundles.install()
     prefix = app.config.requests_pathname_prefix
+
     def head(path: str) -> str:
         # The room's page also preloads the country's boundary file (every view draws it);
         # without the database the page is still written, without that preload.
