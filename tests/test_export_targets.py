@@ -17,7 +17,14 @@ from layers.output import DiskFull, TargetRefused, atomic_path, private_folder
 from tests.layers_records import add_records
 
 SALA = [sys.executable, "-m", "dashboard.cli"]
-ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (device nodes, mount); CI runs as root")
+NEEDS_ROOT = "needs root (device nodes, mount): run the suite as root, as CI does"
+
+
+@pytest.fixture
+def as_root():
+    """These tests make device nodes and mount a tmpfs: without root they fail, never skip."""
+    if os.geteuid() != 0:
+        pytest.fail(NEEDS_ROOT)
 
 
 def sala(env, *args):
@@ -48,7 +55,7 @@ def env(engine, cli_env):
     return cli_env
 
 
-@ROOT_ONLY
+@pytest.mark.usefixtures("as_root")
 def test_refuses_targets_that_are_not_regular_files(env, tmp_path):
     victim = tmp_path / "victima.txt"
     victim.write_text("no tocar\n")
@@ -135,7 +142,7 @@ def test_atomic_path_refuses_before_the_block_and_cleans_up_after_a_failure(tmp_
 def small_disk(tmp_path):
     """A 256 KiB tmpfs, nearly filled: what is left is less than any export of the demo's councils."""
     if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root; CI runs as root")
+        pytest.fail(NEEDS_ROOT)
     mount = tmp_path / "disco"
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mount)], check=True)
@@ -147,7 +154,6 @@ def small_disk(tmp_path):
         subprocess.run(["umount", str(mount)], check=True)
 
 
-@ROOT_ONLY
 def test_a_full_disk_gives_a_clear_message_and_leaves_no_partial_file(demo_url, small_disk):
     env = {**os.environ, "SALA_DATABASE_URL": demo_url}
     runs = [(fmt, ["councils", "-t", "0101", "--format", fmt], f"consejos{FORMATS[fmt].extension}") for fmt in FORMATS]
