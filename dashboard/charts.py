@@ -11,6 +11,8 @@ from dashboard.figures import FONT, SEPARATORS
 
 
 CHART_HEIGHT = 240  # px; the room keeps a chart's place at this height until it is drawn
+# Every chart's toolbar: no Plotly logo, Plotly's `es` locale (served by the app).
+CHART_CONFIG = {"displaylogo": False, "locale": "es"}
 
 
 def _chart_layout(title: str, **extra) -> dict:

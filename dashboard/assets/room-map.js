@@ -1,11 +1,11 @@
-/* The room's map, drawn by MapLibre GL directly (dashboard/components/room_map.py).
+/* The room's map, drawn by MapLibre GL directly (dashboard/components/sala_components.py).
 
    The server still builds the map as a Plotly-shaped figure (dashboard/figures.py: a
    choroplethmap trace, scattermap and densitymap traces, layout.map's centre, zoom and
    layers) and patches it as before; this component draws that figure with MapLibre and
    answers a click with Plotly's clickData shape, so the callbacks did not change. What it
    saves is plotly.js on the first screen: ≈ 680 kB brotli and its long tasks, against
-   MapLibre's ≈ 200 kB (the weekly charts below still load Plotly, when they are reached).
+   MapLibre's ≈ 175 kB (the weekly charts below still load Plotly, when they are reached).
 
    The element keeps `salaMap` (the MapLibre map), `figure` (the figure drawn) and `fit()`;
    `data-drawn="1"` once MapLibre is idle after the figure's last change. */
@@ -40,6 +40,7 @@
     "CooperativeGesturesHandler.MobileHelpText": "Use dos dedos para mover el mapa",
   };
   var RESET = "Restablecer la vista";
+  var DOWNLOAD = "Descargar el mapa como PNG";
   var EMPTY = {type: "FeatureCollection", features: []};
   // Boundary files by URL (each URL carries its version), parsed once; a few views' worth.
   var BOUNDARIES = new Map();
@@ -57,7 +58,6 @@
     return loading;
   }
   window.salaBoundaries = BOUNDARIES;
-  var DOWNLOAD = "Descargar el mapa como PNG";
 
   function escapeHtml(value) {
     return String(value == null ? "" : value).replace(/[&<>"']/g, function (ch) {
@@ -420,24 +420,5 @@
     });
   }
 
-  /* Children drawn once they come near the screen (until then a box of their height, so
-     nothing moves): the weekly charts below the ranked table, whose plotly.js is then
-     loaded when someone scrolls to them, not with the room's first screen. */
-  function Lazy(props) {
-    var ref = React.useRef(null);
-    var shown = React.useState(!window.IntersectionObserver);
-    React.useEffect(function () {
-      if (shown[0]) return undefined;
-      var observer = new IntersectionObserver(function (entries) {
-        if (entries.some(function (entry) { return entry.isIntersecting; })) { shown[1](true); observer.disconnect(); }
-      }, {rootMargin: "200px 0px"});
-      observer.observe(ref.current);
-      return function () { observer.disconnect(); };
-    }, [shown[0]]);
-    return React.createElement("div", {
-      id: props.id, ref: ref, className: props.className, style: shown[0] ? props.style : Object.assign({minHeight: props.height}, props.style),
-    }, shown[0] ? props.children : null);
-  }
-
-  window.sala_components = Object.assign(window.sala_components || {}, {RoomMap: RoomMap, Lazy: Lazy});
+  window.sala_components = Object.assign(window.sala_components || {}, {RoomMap: RoomMap});
 })();

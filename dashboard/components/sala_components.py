@@ -1,6 +1,6 @@
-"""Dash components of our own, drawn by `assets/room-map.js` (namespace `sala_components`,
-plain JavaScript on React, no build step): the room's MapLibre map and a container that
-mounts its children when they come near the screen."""
+"""Dash components of our own (namespace `sala_components`, plain JavaScript on React, no
+build step): the room's MapLibre map (`assets/room-map.js`) and a container that mounts its
+children when they come near the screen (`assets/lazy-mount.js`)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import advice_vm as avm
 from dashboard import ids, session, texts
+from dashboard.charts import CHART_CONFIG
 from dashboard.components.page_links import error_page, page_crumbs, page_link
 from dashboard.view import parse
 
@@ -67,7 +68,7 @@ def layout(**query) -> html.Div:
                           html.H3(texts.ADV_DOWNLOADS),
                           html.Ul([html.Li(html.A(d["label"], href=d["href"])) for d in page.downloads], id=ids.ADV_DOWNLOADS)],
                          className="sol-col"),
-                html.Div([dcc.Graph(id=ids.ADV_CHART, figure=page.chart, config={"displaylogo": False, "locale": "es"})]
+                html.Div([dcc.Graph(id=ids.ADV_CHART, figure=page.chart, config=CHART_CONFIG)]
                          if page.chart else [], className="sol-col"),
             ],
             className="sol-row",

@@ -8,12 +8,13 @@ from dash import dcc, html
 
 from dashboard import communal_vm as cvm
 from dashboard import ids, session, texts
+from dashboard.charts import CHART_CONFIG
 from dashboard.components.page_links import error_page, page_crumbs, page_link
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/comunal", title=f"{texts.NAV_COMMUNAL} · {texts.APP_TITLE}", name=texts.NAV_COMMUNAL)
 
-GRAPH_CONFIG = {"displaylogo": False, "scrollZoom": True, "locale": "es"}
+GRAPH_CONFIG = {**CHART_CONFIG, "scrollZoom": True}
 
 
 def _link(code: str | None, name: str):
@@ -71,7 +72,7 @@ def layout(**query) -> html.Div:
                 [
                     html.Div([html.H3(texts.COM_MAP), dcc.Graph(id=ids.COM_MAP, figure=page.map, config=GRAPH_CONFIG),
                               html.Div(texts.ATTRIBUTION, className="map-note")], className="sol-col"),
-                    html.Div([dcc.Graph(id=ids.COM_SECTORS, figure=page.sectors, config={"displaylogo": False, "locale": "es"})]
+                    html.Div([dcc.Graph(id=ids.COM_SECTORS, figure=page.sectors, config=CHART_CONFIG)]
                              if page.sectors else [], className="sol-col"),
                 ],
                 className="sol-row",

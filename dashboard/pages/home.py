@@ -20,16 +20,13 @@ from dashboard import operations_vm as ops
 from dashboard import records_vm
 from dashboard import timeline_vm
 from dashboard import viewmodels as vm
-from dashboard.charts import CHART_HEIGHT
+from dashboard.charts import CHART_CONFIG, CHART_HEIGHT
 from dashboard.components import followup as followup_parts
 from dashboard.components import room as parts
-from dashboard.components.map_components import Lazy, RoomMap
+from dashboard.components.sala_components import Lazy, RoomMap
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/", title=texts.APP_TITLE, name=texts.NAV_ROOM)
-
-CHART_CONFIG = {"displaylogo": False, "locale": "es"}
-
 
 def _filter_value(view, name: str):
     value = getattr(view, name)

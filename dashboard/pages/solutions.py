@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids, session, texts
 from dashboard import solutions_vm as svm
+from dashboard.charts import CHART_CONFIG
 from dashboard.view import parse
 
 dash.register_page(__name__, path="/soluciones", title=f"{texts.NAV_SOLUTIONS} · {texts.APP_TITLE}", name=texts.NAV_SOLUTIONS)
@@ -70,9 +71,9 @@ def layout(**query) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Div([html.H3(texts.SOL_PROBLEMS), dcc.Graph(id=ids.SOL_CATEGORIES, figure=page.categories, config={"displaylogo": False, "locale": "es"})],
+                    html.Div([html.H3(texts.SOL_PROBLEMS), dcc.Graph(id=ids.SOL_CATEGORIES, figure=page.categories, config=CHART_CONFIG)],
                              className="sol-col"),
-                    html.Div([html.H3(texts.SOL_SOLUTIONS), dcc.Graph(id=ids.SOL_MAP, figure=page.map, config={"displaylogo": False, "scrollZoom": True, "locale": "es"}),
+                    html.Div([html.H3(texts.SOL_SOLUTIONS), dcc.Graph(id=ids.SOL_MAP, figure=page.map, config={**CHART_CONFIG, "scrollZoom": True}),
                               html.Div(texts.ATTRIBUTION, className="map-note")],
                              className="sol-col"),
                 ],
